@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coopdesk import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("coopdesk.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("helpdesk.urls")),
+    path("parcours/", include("journeys.urls")),
+    path("aide/", include("kb.urls")),
+    path("admin/", admin.site.urls),
+]

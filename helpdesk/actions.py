@@ -1,0 +1,457 @@
+"""Every change to a request goes through one of these functions.
+
+Each one locks the row, checks the caller may do it and that nobody changed the request
+since the caller's form was shown (`expected_version`), runs the model transition, saves,
+writes the timeline event and hands the event to coopdesk.notify. Views, admin actions and
+commands call these; nothing else writes a ticket's state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from coopdesk import notify
+from coopdesk.accounts.models import User
+from coopdesk.conflicts import Conflict
+from helpdesk.models import (
+    Attachment,
+    Category,
+    Draft,
+    EventKind,
+    Message,
+    State,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+    """Re-read the request under a row lock and refuse a stale form."""
+    locked = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            _(
+                "This request was changed by someone else while you were on the page "
+                "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
+            )
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+def _run(ticket: Ticket, transition, by: User | None, *args, **kwargs):
+    name = transition.__name__
+    if not can_proceed(transition):
+        raise Conflict(
+            _("This step is not possible while the request is “%(state)s”.")
+            % {"state": ticket.get_state_display()}
+        )
+    if by is not None and not has_transition_perm(transition, by):
+        raise PermissionDenied(f"{by} may not {name} {ticket.reference}")
+    return transition(*args, **kwargs)
+
+
+def _save(ticket: Ticket, at=None) -> None:
+    ticket.version += 1
+    ticket.updated_at = at or timezone.now()
+    ticket.save()
+
+
+def _record(
+    ticket: Ticket,
+    kind: str,
+    *,
+    by: User | None,
+    from_state: str = "",
+    note: str = "",
+    is_internal: bool = False,
+    message: Message | None = None,
+    data: dict | None = None,
+) -> TicketEvent:
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=by,
+        from_state=from_state,
+        to_state=ticket.state,
+        note=note,
+        is_internal=is_internal,
+        message=message,
+        data=data or {},
+    )
+    notify.ticket_event(event)
+    return event
+
+
+def validate_upload(upload: UploadedFile) -> None:
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in settings.ATTACHMENT_CONTENT_TYPES:
+        allowed = ", ".join(sorted(settings.ATTACHMENT_CONTENT_TYPES))
+        raise ValidationError(
+            _("“%(name)s”: this type of file is not accepted (accepted: %(allowed)s).")
+            % {"name": upload.name, "allowed": allowed}
+        )
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is too large (%(size)d MB at most).")
+            % {"name": upload.name, "size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+
+
+def _attach(ticket: Ticket, message: Message | None, files: Iterable[UploadedFile], by: User):
+    for upload in files:
+        validate_upload(upload)
+        suffix = Path(upload.name).suffix.lower()
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            token=secrets.token_hex(16),
+            name=Path(upload.name).name[:200],
+            size=upload.size,
+            content_type=settings.ATTACHMENT_CONTENT_TYPES[suffix],
+            uploaded_by=by,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+def _check_can_reply(ticket: Ticket, by: User) -> None:
+    if by.is_support_staff and Ticket.objects.visible_to(by).filter(pk=ticket.pk).exists():
+        return
+    if ticket.requester_id == by.pk or by.follows_member(ticket.requester):
+        return
+    raise PermissionDenied("not a participant")
+
+
+# --- creating a request ------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    requester: User,
+    category: Category,
+    subject: str,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    draft_key: str = "",
+) -> Ticket:
+    if not category.is_active:
+        raise Conflict(_("This category is no longer offered. Please choose another one."))
+    now = timezone.now()
+    team = category.team
+    ticket = Ticket.objects.create(
+        subject=subject,
+        body=body,
+        category=category,
+        team=team,
+        priority=category.default_priority,
+        requester=requester,
+        created_at=now,
+        updated_at=now,
+        first_response_due=Ticket.first_response_due_for(team, now),
+    )
+    if requester.advisor_id:
+        ticket.watchers.add(requester.advisor_id)
+    _attach(ticket, None, files, requester)
+    if draft_key:
+        Draft.objects.filter(owner=requester, key=draft_key).delete()
+    _record(ticket, EventKind.CREATED, by=requester, data={"team": team.name})
+    return ticket
+
+
+# --- the team's side ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def acknowledge_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    _run(ticket, ticket.acknowledge, by, by=by)
+    _save(ticket)
+    _record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before)
+    return ticket
+
+
+@transaction.atomic
+def claim_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
+    """Take a request for oneself. Two agents at once: exactly one wins, the other is told who."""
+    ticket = _lock(ticket, None)
+    if ticket.assignee_id == by.pk:
+        return ticket
+    if ticket.assignee_id is not None:
+        raise Conflict(
+            _("%(name)s has already taken this request.") % {"name": ticket.assignee.first_name}
+        )
+    if expected_version is not None and ticket.version != expected_version:
+        ticket = _lock(ticket, expected_version)  # raises the stale-form message
+    return _assign(ticket, by=by, to=by)
+
+
+@transaction.atomic
+def assign_ticket(
+    ticket: Ticket, *, by: User, to: User | None, expected_version: int | None = None
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    if to is not None and not ticket.team.agents.filter(pk=to.pk).exists():
+        raise Conflict(
+            _("%(name)s is not a member of the %(team)s team.")
+            % {"name": to.first_name, "team": ticket.team.name}
+        )
+    if ticket.assignee_id == (to.pk if to else None):
+        return ticket
+    return _assign(ticket, by=by, to=to)
+
+
+def _assign(ticket: Ticket, *, by: User, to: User | None) -> Ticket:
+    before = ticket.state
+    _run(ticket, ticket.assign, by, to=to)
+    _save(ticket)
+    data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None}
+    _record(ticket, EventKind.ASSIGNED, by=by, from_state=before, data=data)
+    return ticket
+
+
+@transaction.atomic
+def resolve_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    _run(ticket, ticket.resolve, by)
+    _save(ticket)
+    _record(ticket, EventKind.RESOLVED, by=by, from_state=before, note=note)
+    return ticket
+
+
+@transaction.atomic
+def wait_for_member(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    if before == State.NEW:
+        _run(ticket, ticket.acknowledge, by, by=by)
+    _run(ticket, ticket.wait_for_member, by)
+    _save(ticket)
+    _record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
+    return ticket
+
+
+@transaction.atomic
+def close_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    _run(ticket, ticket.close, by)
+    _save(ticket)
+    _record(ticket, EventKind.CLOSED, by=by, from_state=before, note=note)
+    return ticket
+
+
+@transaction.atomic
+def transfer_ticket(
+    ticket: Ticket,
+    *,
+    by: User,
+    to_team: Team,
+    reason: str,
+    to_category: Category | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    if to_team.pk == ticket.team_id:
+        raise Conflict(_("This request is already with the %(team)s team.") % {"team": to_team})
+    if to_category is not None and to_category.team_id != to_team.pk:
+        raise Conflict(_("That category belongs to another team."))
+    if not reason.strip():
+        raise Conflict(_("Say why the request is transferred: the member will read it."))
+    before, from_team = ticket.state, ticket.team
+    _run(ticket, ticket.transfer, by, to_team=to_team)
+    if to_category is not None:
+        ticket.category = to_category
+    ticket.first_response_due = Ticket.first_response_due_for(to_team)
+    ticket.first_response_at = None
+    _save(ticket)
+    _record(
+        ticket,
+        EventKind.TRANSFERRED,
+        by=by,
+        from_state=before,
+        note=reason,
+        data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk},
+    )
+    return ticket
+
+
+def bulk_apply(action, tickets: Iterable[Ticket], **kwargs) -> tuple[int, list[str]]:
+    """Run one action on many requests; each succeeds or fails on its own."""
+    done, failures = 0, []
+    for ticket in tickets:
+        try:
+            action(ticket, **kwargs)
+            done += 1
+        except (Conflict, PermissionDenied) as error:
+            failures.append(f"{ticket.reference}: {getattr(error, 'message', _('not allowed'))}")
+    return done, failures
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_reply(
+    ticket: Ticket,
+    *,
+    by: User,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    then: str = "keep",
+    expected_version: int | None = None,
+) -> Message:
+    """A public message. From the member it answers a question; from the team it is a response."""
+    ticket = _lock(ticket, expected_version)
+    _check_can_reply(ticket, by)
+    if ticket.state in (State.CLOSED, State.WITHDRAWN):
+        raise Conflict(
+            _("This request is closed. Please open a new request, it can mention this one.")
+        )
+    before = ticket.state
+    message = Message.objects.create(ticket=ticket, author=by, body=body)
+    _attach(ticket, message, files, by)
+    kind = EventKind.REPLIED
+    if ticket.requester_id == by.pk:
+        if ticket.state == State.WAITING:
+            _run(ticket, ticket.member_answered, by)
+            kind = EventKind.ANSWERED
+        elif ticket.state == State.RESOLVED:
+            _run(ticket, ticket.reopen, by)
+            kind = EventKind.REOPENED
+    elif by.is_support_staff:
+        if ticket.state == State.NEW:
+            _run(ticket, ticket.acknowledge, by, by=by)
+        ticket.first_response_at = ticket.first_response_at or timezone.now()
+        if then == "wait" and ticket.state != State.WAITING:
+            _run(ticket, ticket.wait_for_member, by)
+            kind = EventKind.WAITING
+        elif then == "resolve":
+            _run(ticket, ticket.resolve, by)
+            kind = EventKind.RESOLVED
+    _save(ticket)
+    _record(ticket, kind, by=by, from_state=before, message=message)
+    return message
+
+
+@transaction.atomic
+def add_note(
+    ticket: Ticket, *, by: User, body: str, files: Iterable[UploadedFile] = ()
+) -> Message:
+    """An internal note: staff only, never shown to the member or the advisor."""
+    ticket = _lock(ticket, None)
+    if not by.is_support_staff or not Ticket.objects.visible_to(by).filter(pk=ticket.pk).exists():
+        raise PermissionDenied("internal notes are for the team")
+    message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
+    _attach(ticket, message, files, by)
+    _record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
+    return message
+
+
+# --- the member's side -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_resolution(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    _run(ticket, ticket.confirm, by)
+    _save(ticket)
+    _record(ticket, EventKind.CLOSED, by=by, from_state=before, data={"confirmed": True})
+    return ticket
+
+
+@transaction.atomic
+def reopen_ticket(
+    ticket: Ticket, *, by: User, reason: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    _run(ticket, ticket.reopen, by)
+    _save(ticket)
+    _record(ticket, EventKind.REOPENED, by=by, from_state=before, note=reason)
+    return ticket
+
+
+@transaction.atomic
+def withdraw_ticket(
+    ticket: Ticket, *, by: User, reason: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _lock(ticket, expected_version)
+    before = ticket.state
+    _run(ticket, ticket.withdraw, by)
+    _save(ticket)
+    _record(ticket, EventKind.WITHDRAWN, by=by, from_state=before, note=reason)
+    return ticket
+
+
+# --- periodic ------------------------------------------------------------------------------------
+
+
+def auto_close_resolved(now=None) -> int:
+    """Close requests resolved more than TICKET_AUTO_CLOSE_DAYS ago that nobody reopened."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
+    closed = 0
+    due = Ticket.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            if ticket.state != State.RESOLVED:
+                continue
+            ticket.auto_close()
+            _save(ticket, at=now)
+            _record(
+                ticket, EventKind.CLOSED, by=None, from_state=State.RESOLVED,
+                data={"automatic": True, "days": settings.TICKET_AUTO_CLOSE_DAYS},
+            )
+            closed += 1
+    return closed
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+def save_draft(
+    *, owner: User, key: str, subject: str, body: str, category: Category | None
+) -> Draft | None:
+    """Keep what the member typed, keyed by the form's page so racing saves share one draft.
+
+    An untouched, empty form leaves no draft behind.
+    """
+    existing = Draft.objects.filter(owner=owner, key=key)
+    if not (subject.strip() or body.strip()) and not existing.exists():
+        return None
+    # update_or_create retries on the unique (owner, key) when two saves race.
+    draft, _created = Draft.objects.update_or_create(
+        owner=owner,
+        key=key,
+        defaults={"subject": subject[:200], "body": body, "category": category,
+                  "updated_at": timezone.now()},
+    )
+    return draft

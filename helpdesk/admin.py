@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from helpdesk.models import Attachment, Category, Draft, Message, Team, Ticket, TicketEvent
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "lead", "email", "phone", "first_response_hours"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["agents"]
+    inlines = [CategoryInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["label", "team", "default_priority", "position", "is_active"]
+    list_filter = ["team", "is_active"]
+    search_fields = ["label"]
+
+
+class EventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "from_state", "to_state", "note", "is_internal"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Read-mostly: states change only through the pages, which go through actions."""
+
+    list_display = ["reference", "subject", "team", "state", "requester", "assignee", "updated_at"]
+    list_filter = ["state", "team", "priority"]
+    search_fields = ["subject", "requester__email", "requester__last_name"]
+    list_select_related = ["team", "requester", "assignee"]
+    fields = ["subject", "body", "category", "priority", "state", "team", "requester", "assignee",
+              "version", "created_at", "updated_at", "first_response_due", "first_response_at",
+              "resolved_at", "closed_at"]
+    readonly_fields = fields
+    inlines = [EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "author", "is_internal", "created_at"]
+    list_select_related = ["ticket", "author"]
+    raw_id_fields = ["ticket", "author"]
+
+
+admin.site.register(Attachment)
+admin.site.register(Draft)

@@ -1,0 +1,253 @@
+"""French demo data for the helpdesk: the six shared teams, their categories, and requests
+in every state, made through the real actions so that timelines and notifications are real."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from coopdesk.demo import People
+from helpdesk import actions
+from helpdesk.models import Category, Draft, Priority, Team, Ticket
+
+TEAMS = [
+    {
+        "slug": "juridique", "name": "Juridique", "lead": "julien", "agents": ["julien", "yanis"],
+        "email": "juridique@coopdesk.test", "phone": "04 72 00 00 01",
+        "hours": "Lundi–vendredi, 9 h–12 h 30 et 14 h–17 h", "target": 48,
+        "description": "Relit vos contrats et conditions de vente, conseille en cas de litige "
+        "et vous aide sur la propriété intellectuelle.",
+        "categories": [
+            ("Faire relire un contrat client", "Un contrat ou un bon de commande à vérifier "
+             "avant de signer.", Priority.NORMAL),
+            ("Mes conditions générales de vente", "Rédiger ou mettre à jour vos CGV.",
+             Priority.LOW),
+            ("Droits d'auteur, propriété intellectuelle", "Céder des droits, protéger une "
+             "création, utiliser une image.", Priority.NORMAL),
+            ("Un litige avec un client", "Le client conteste la prestation ou menace d'un "
+             "recours.", Priority.HIGH),
+            ("Autre question juridique", "Toute autre question de droit.", Priority.NORMAL),
+        ],
+    },
+    {
+        "slug": "recouvrement", "name": "Recouvrement", "lead": "nadia",
+        "agents": ["nadia", "yanis"], "email": "recouvrement@coopdesk.test",
+        "phone": "04 72 00 00 02", "hours": "Lundi–vendredi, 9 h–17 h", "target": 24,
+        "description": "Suit vos factures impayées : relances, mise en demeure, puis "
+        "contentieux, toujours avec votre accord.",
+        "categories": [
+            ("Une facture impayée", "Votre client n'a pas payé à l'échéance.", Priority.HIGH),
+            ("Proposer un échéancier à un client", "Le client demande à payer en plusieurs "
+             "fois.", Priority.NORMAL),
+            ("Suspendre une relance", "Vous préférez gérer vous-même la relation avec ce "
+             "client pour l'instant.", Priority.NORMAL),
+            ("Autre question sur un paiement", "Un virement non identifié, un avoir…",
+             Priority.NORMAL),
+        ],
+    },
+    {
+        "slug": "relation-clients", "name": "Relation clients", "lead": "thomas",
+        "agents": ["thomas", "nadia"], "email": "clients@coopdesk.test",
+        "phone": "04 72 00 00 03", "hours": "Lundi–vendredi, 9 h–18 h", "target": 24,
+        "description": "Vous aide avec vos devis, vos factures et vos échanges avec les clients.",
+        "categories": [
+            ("Un différend avec un client", "Un désaccord sur une prestation, un retard, un "
+             "prix.", Priority.HIGH),
+            ("Faire un devis ou une facture", "Un doute sur les mentions, la TVA, le devis "
+             "obligatoire en services à la personne.", Priority.NORMAL),
+            ("Ouvrir un compte client", "Un nouveau client à enregistrer.", Priority.LOW),
+            ("Autre question client", "Toute autre question sur vos clients.",
+             Priority.NORMAL),
+        ],
+    },
+    {
+        "slug": "comptabilite", "name": "Comptabilité", "lead": "emilie",
+        "agents": ["emilie", "marc"], "email": "compta@coopdesk.test",
+        "phone": "04 72 00 00 04", "hours": "Lundi–jeudi, 9 h–17 h", "target": 72,
+        "description": "Tient la comptabilité de votre activité, vos achats, vos notes de frais "
+        "et votre trésorerie.",
+        "categories": [
+            ("Une note de frais", "Un remboursement de frais avancés pour votre activité.",
+             Priority.NORMAL),
+            ("Un achat à enregistrer", "Une facture fournisseur, un investissement.",
+             Priority.NORMAL),
+            ("Mon compte de résultat, ma trésorerie", "Comprendre vos chiffres.",
+             Priority.LOW),
+            ("Autre question comptable", "TVA, amortissement…", Priority.NORMAL),
+        ],
+    },
+    {
+        "slug": "paie", "name": "Paie", "lead": "emilie", "agents": ["marc", "emilie"],
+        "email": "paie@coopdesk.test", "phone": "04 72 00 00 05",
+        "hours": "Lundi–vendredi, 9 h–12 h", "target": 48,
+        "description": "Prépare vos fiches de paie, vos contrats et vos attestations.",
+        "categories": [
+            ("Une question sur ma fiche de paie", "Un montant, une cotisation, une ligne que "
+             "vous ne comprenez pas.", Priority.NORMAL),
+            ("Fixer mon salaire du mois", "Adapter votre salaire à votre chiffre d'affaires.",
+             Priority.NORMAL),
+            ("Arrêt maladie, congé", "Un arrêt, un congé maternité ou paternité.",
+             Priority.HIGH),
+            ("Une attestation", "Attestation employeur, pour France Travail, pour un "
+             "logement…", Priority.NORMAL),
+        ],
+    },
+    {
+        "slug": "communication", "name": "Communication", "lead": "lea", "agents": ["lea"],
+        "email": "communication@coopdesk.test", "phone": "04 72 00 00 06",
+        "hours": "Mardi et jeudi, 9 h–17 h", "target": 96,
+        "description": "Vous conseille pour faire connaître votre activité.",
+        "categories": [
+            ("Mon site ou mes réseaux sociaux", "Être visible en ligne.", Priority.LOW),
+            ("Logo, cartes de visite", "Votre identité visuelle.", Priority.LOW),
+            ("Annoncer un événement", "Un atelier, une exposition, un salon.", Priority.NORMAL),
+        ],
+    },
+]
+
+
+def load_teams(people: People) -> dict[str, Team]:
+    teams = {}
+    for spec in TEAMS:
+        team = Team.objects.create(
+            slug=spec["slug"], name=spec["name"], description=spec["description"],
+            email=spec["email"], phone=spec["phone"], opening_hours=spec["hours"],
+            first_response_hours=spec["target"], lead=people.agents[spec["lead"]],
+        )
+        team.agents.set([people.agents[key] for key in spec["agents"]])
+        for position, (label, help_text, priority) in enumerate(spec["categories"]):
+            Category.objects.create(
+                team=team, label=label, help_text=help_text, default_priority=priority,
+                position=position,
+            )
+        teams[spec["slug"]] = team
+    return teams
+
+
+def _category(label: str) -> Category:
+    return Category.objects.get(label=label)
+
+
+def _backdate(ticket: Ticket, days: float) -> None:
+    """Demo only: spread the requests over the past weeks."""
+    moment = timezone.now() - timedelta(days=days)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        created_at=moment, first_response_due=Ticket.first_response_due_for(ticket.team, moment)
+    )
+    ticket.events.filter(kind="created").update(created_at=moment)
+
+
+def load_tickets(people: People) -> None:
+    m, a = people.members, people.agents
+
+    def new(member, label, subject, body, days=0.0):
+        ticket = actions.create_ticket(
+            requester=m[member], category=_category(label), subject=subject, body=body
+        )
+        if days:
+            _backdate(ticket, days)
+            ticket.refresh_from_db()
+        return ticket
+
+    # New, nobody has looked at it yet.
+    new("camille", "Faire relire un contrat client", "Contrat de prestation avec la mairie",
+        "Bonjour,\n\nLa mairie de Villeurbanne me propose un contrat de 6 mois pour des "
+        "ateliers. Pouvez-vous le relire avant que je signe ? Il y a une clause de pénalités "
+        "de retard qui m'inquiète.\n\nMerci !", days=0.2)
+    new("hugo", "Une facture impayée", "Facture F-2026-014 non réglée",
+        "Le client **Bâti Sud** n'a pas payé la facture F-2026-014 (2 400 € TTC), échue "
+        "depuis 20 jours.", days=1.5)
+    new("sarah", "Ouvrir un compte client", "Nouveau client : boutique Les Fils d'Ariane",
+        "Je dois facturer une nouvelle boutique, voici ses coordonnées…", days=2)
+    new("mathis", "Mon site ou mes réseaux sociaux", "Instagram pour mon atelier",
+        "Comment présenter mon atelier de céramique sur Instagram ?", days=3)
+
+    # Waiting for the member.
+    t = new("camille", "Une facture impayée", "Relance pour la facture F-2026-031",
+            "Mon client Agence Horizon ne répond plus depuis l'envoi de la facture.", days=4)
+    actions.claim_ticket(t, by=a["nadia"])
+    actions.add_reply(
+        t, by=a["nadia"], then="wait",
+        body="Bonjour Camille, avant d'envoyer la première relance, pouvez-vous nous "
+        "confirmer l'adresse de facturation du client ? Souhaitez-vous être prévenue avant "
+        "chaque étape ?",
+    )
+
+    # In progress, handled.
+    t = new("camille", "Une note de frais", "Remboursement de mes frais de déplacement",
+            "J'ai avancé 320 € de train pour un salon à Paris. Comment me faire rembourser ?",
+            days=2)
+    actions.claim_ticket(t, by=a["emilie"])
+    actions.add_reply(
+        t, by=a["emilie"],
+        body="Bonjour Camille, je m'en occupe. Déposez vos justificatifs en pièce jointe ; "
+        "le remboursement apparaîtra sur votre prochaine fiche de paie.",
+    )
+    actions.add_note(t, by=a["emilie"], body="Vérifier le plafond kilométrique de son contrat.")
+
+    # Resolved, waiting for the member's confirmation.
+    t = new("camille", "Une question sur ma fiche de paie", "Ligne « prévoyance » sur ma fiche",
+            "Je ne comprends pas la ligne « prévoyance » sur ma fiche d'octobre.", days=6)
+    actions.claim_ticket(t, by=a["marc"])
+    actions.add_reply(
+        t, by=a["marc"], then="resolve",
+        body="La prévoyance couvre l'incapacité de travail et le décès ; elle est obligatoire "
+        "et partagée entre vous et la coopérative. Vous trouverez le détail dans le lexique.",
+    )
+
+    # Closed by the member's confirmation.
+    t = new("chloe", "Annoncer un événement", "Vernissage de mon exposition",
+            "J'aimerais annoncer mon vernissage dans la lettre de la coopérative.", days=12)
+    actions.claim_ticket(t, by=a["lea"])
+    actions.add_reply(t, by=a["lea"], then="resolve",
+                      body="C'est noté pour la lettre du 1er du mois !")
+    actions.confirm_resolution(t, by=m["chloe"])
+
+    # Withdrawn by the member.
+    t = new("lucas", "Logo, cartes de visite", "Nouveau logo",
+            "Pouvez-vous m'aider à choisir un logo ?", days=9)
+    actions.withdraw_ticket(t, by=m["lucas"], reason="Un ami graphiste s'en occupe finalement.")
+
+    # Transferred from client relations to legal.
+    t = new("lucas", "Un différend avec un client", "Mon client refuse de payer le site livré",
+            "Le client dit que le site ne correspond pas au cahier des charges et menace "
+            "d'aller en justice.", days=5)
+    actions.claim_ticket(t, by=a["thomas"])
+    actions.transfer_ticket(
+        t, by=a["thomas"], to_team=Team.objects.get(slug="juridique"),
+        to_category=_category("Un litige avec un client"),
+        reason="Le client menace d'une action en justice : le service juridique prend le "
+        "relais.",
+    )
+
+    # Resolved more than a week ago: closed automatically.
+    t = new("ines", "Une attestation", "Attestation pour ma caisse d'allocations familiales",
+            "Il me faut une attestation de salaire pour la CAF.", days=15)
+    actions.claim_ticket(t, by=a["marc"])
+    actions.add_reply(t, by=a["marc"], then="resolve",
+                      body="Voici votre attestation, en pièce jointe dans votre espace.")
+    Ticket.objects.filter(pk=t.pk).update(resolved_at=timezone.now() - timedelta(days=8))
+    actions.auto_close_resolved()
+
+    # Reopened by the member.
+    t = new("hugo", "Un achat à enregistrer", "Achat d'une perceuse", "Facture jointe.", days=7)
+    actions.claim_ticket(t, by=a["emilie"])
+    actions.resolve_ticket(t, by=a["emilie"], note="Achat enregistré en immobilisation.")
+    actions.reopen_ticket(t, by=m["hugo"], reason="Il manque la deuxième facture (les forets).")
+
+    # An advisor adds a message; a member covered by the backup advisor.
+    t = new("ines", "Faire un devis ou une facture", "Devis obligatoire pour le ménage ?",
+            "Une cliente me demande 8 heures de ménage par mois à 25 € de l'heure. Dois-je "
+            "faire un devis ?", days=1)
+    actions.add_reply(
+        t, by=people.advisors["karim"],
+        body="Je remplace Sophie cette semaine : oui, au-delà de 100 € TTC le devis est "
+        "obligatoire en services à la personne. L'équipe vous confirmera.",
+    )
+
+    Draft.objects.create(
+        owner=m["camille"], key="demo-draft", category=_category("Fixer mon salaire du mois"),
+        subject="Augmenter mon salaire en décembre",
+        body="Bonjour, mon chiffre d'affaires a augmenté ce trimestre et je voudrais…",
+    )

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from coopdesk.accounts.models import User
+from helpdesk.actions import validate_upload
+from helpdesk.models import Category, Priority, State, Team, Ticket
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked for type and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ",".join(sorted(settings.ATTACHMENT_CONTENT_TYPES)),
+        }))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+def attachment_help() -> str:
+    return _("PDF, image, text or office documents, %(size)d MB at most each.") % {
+        "size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    }
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.team.name} — {obj.label}"
+
+
+class TicketForm(forms.Form):
+    category = CategoryChoiceField(
+        label=_("What is it about?"),
+        queryset=Category.objects.filter(is_active=True).select_related("team"),
+        empty_label=_("Choose the subject of your request"),
+        error_messages={"required": _("Choose what your request is about.")},
+    )
+    subject = forms.CharField(
+        label=_("Subject"), max_length=200,
+        help_text=_("A few words that sum up your request."),
+    )
+    body = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Give the details the team needs: client, invoice number, dates…"),
+    )
+    files = MultipleFileField(label=_("Attachments"))
+    key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = attachment_help()
+
+
+class DraftForm(forms.Form):
+    key = forms.CharField(max_length=40)
+    subject = forms.CharField(required=False, max_length=200)
+    body = forms.CharField(required=False, max_length=50_000)
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True), required=False)
+
+
+class ReplyForm(forms.Form):
+    THEN_CHOICES = [
+        ("keep", _("Keep the status")),
+        ("wait", _("Ask the member and wait for their answer")),
+        ("resolve", _("Mark as resolved")),
+    ]
+    body = forms.CharField(
+        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write a message before sending.")},
+    )
+    files = MultipleFileField(label=_("Attachments"))
+    then = forms.ChoiceField(label=_("Then"), choices=THEN_CHOICES, initial="keep", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = attachment_help()
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note (only the teams see it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the note before saving.")},
+    )
+    files = MultipleFileField(label=_("Attachments"))
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=User.objects.none(), required=False,
+        empty_label=_("Nobody (back to the queue)"),
+    )
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = team.agents.all()
+
+
+class TransferForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    category = CategoryChoiceField(
+        label=_("New team and category"),
+        queryset=Category.objects.filter(is_active=True).select_related("team"),
+    )
+    reason = forms.CharField(
+        label=_("Why (the member reads this)"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the request is transferred.")},
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = self.fields["category"].queryset.exclude(
+            team=ticket.team_id
+        )
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [("assign", _("Assign")), ("close", _("Close"))]
+    tickets = forms.ModelMultipleChoiceField(
+        queryset=Ticket.objects.none(),
+        error_messages={"required": _("Select at least one request.")},
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tickets"].queryset = Ticket.objects.filter(team=team)
+        self.fields["assignee"].queryset = team.agents.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose who to assign the requests to."))
+        return data
+
+
+class QueueFilter(django_filters.FilterSet):
+    WHO = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("Everyone"))]
+    SORT = [
+        ("-updated_at", _("Last update")),
+        ("created_at", _("Oldest first")),
+        ("-priority", _("Priority")),
+        ("first_response_due", _("Response due")),
+    ]
+
+    state = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=State.choices, widget=forms.CheckboxSelectMultiple
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=Priority.choices, empty_label=_("Any")
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Any")
+    )
+    who = django_filters.ChoiceFilter(
+        label=_("Handled by"), choices=WHO, method="filter_who", empty_label=_("Anyone")
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_text",
+        help_text=_("Reference (D-2026-00042), subject or member"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"), fields=["updated_at", "created_at", "priority", "first_response_due"],
+        choices=SORT, empty_label=None,
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, team: Team, user: User, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and not data.getlist("state") and "filtered" not in data:
+            data.setlist("state", [State.NEW, State.OPEN, State.WAITING])
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self.filters["category"].queryset = team.categories.all()
+
+    def filter_who(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(assignee=self.user)
+        if value == "unassigned":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+

@@ -1,0 +1,434 @@
+"""Teams, categories, requests (tickets), their messages, timeline and drafts.
+
+A ticket's state changes only through the transitions below, and the transitions are
+called only from helpdesk/actions.py, which saves, writes the timeline and notifies.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import (
+    RETURN_VALUE,
+    ConcurrentTransitionMixin,
+    FSMField,
+    transition,
+)
+
+from coopdesk.accounts.models import Role, User
+from coopdesk.rendering import render_markdown
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
+    description = models.TextField(_("what this team does"), blank=True)
+    email = models.EmailField(_("contact e-mail"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    first_response_hours = models.PositiveIntegerField(
+        _("first-response target (hours)"), default=24
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("team lead"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="led_teams",
+    )
+    agents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("agents"), blank=True, related_name="teams",
+        limit_choices_to={"role__in": [Role.AGENT, Role.LEAD, Role.ADMIN]},
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpdesk:queue", args=[self.slug])
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Category(models.Model):
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="categories"
+    )
+    label = models.CharField(_("label"), max_length=150)
+    help_text = models.TextField(_("help text"), blank=True)
+    default_priority = models.PositiveSmallIntegerField(
+        _("default priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["team__name", "position", "label"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class State(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("In progress")
+    WAITING = "waiting", _("Waiting for you")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+ACTIVE_STATES = [State.NEW, State.OPEN, State.WAITING]
+DONE_STATES = [State.RESOLVED, State.CLOSED, State.WITHDRAWN]
+REFERENCE_RE = re.compile(r"^\s*D-(\d{4})-(\d+)\s*$", re.IGNORECASE)
+
+
+def is_requester(ticket: Ticket, user: User) -> bool:
+    return ticket.requester_id == user.pk
+
+
+def is_team_agent(ticket: Ticket, user: User) -> bool:
+    return user.is_support_staff and (
+        user.role == Role.ADMIN or ticket.team.agents.filter(pk=user.pk).exists()
+    )
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> TicketQuerySet:
+        """The requests a person may open: the same rule for pages, files and sockets."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.is_support_staff:
+            return self.filter(Q(team__agents=user) | Q(requester=user)).distinct()
+        if user.is_advisor:
+            return self.filter(user.followed_members_q("requester__") | Q(requester=user))
+        return self.filter(requester=user)
+
+    def active(self) -> TicketQuerySet:
+        return self.filter(state__in=ACTIVE_STATES)
+
+    def search(self, text: str) -> TicketQuerySet:
+        text = text.strip()
+        match = REFERENCE_RE.match(text)
+        if match:
+            return self.filter(pk=int(match.group(2)))
+        if text.isdigit():
+            return self.filter(Q(pk=int(text)) | Q(subject__icontains=text))
+        return self.filter(
+            Q(subject__icontains=text)
+            | Q(requester__first_name__icontains=text)
+            | Q(requester__last_name__icontains=text)
+            | Q(requester__email__icontains=text)
+        )
+
+    def for_list(self) -> TicketQuerySet:
+        return self.select_related("team", "category", "assignee", "requester")
+
+
+class Ticket(ConcurrentTransitionMixin, models.Model):
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("your message"))
+    body_html = models.TextField(editable=False)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_requests",
+    )
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("watchers"), blank=True,
+        related_name="watched_requests",
+    )
+    state = FSMField(_("status"), default=State.NEW, choices=State.choices, protected=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("opened"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last update"), default=timezone.now)
+    first_response_due = models.DateTimeField(_("first response due"))
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        indexes = [
+            models.Index(fields=["team", "state", "-updated_at"], name="ticket_queue"),
+            models.Index(fields=["requester", "-updated_at"], name="ticket_requester"),
+            models.Index(fields=["assignee", "state"], name="ticket_assignee"),
+            models.Index(fields=["state", "resolved_at"], name="ticket_autoclose"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpdesk:ticket-detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"D-{self.created_at.year}-{self.pk:05d}" if self.pk else ""
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def first_response_overdue(self) -> bool:
+        due = self.first_response_due
+        return self.first_response_at is None and self.is_active and due < timezone.now()
+
+    @classmethod
+    def first_response_due_for(cls, team: Team, at=None):
+        return (at or timezone.now()) + timedelta(hours=team.first_response_hours)
+
+    # --- transitions: pure; they check, set fields, and return. actions.py saves. ---
+
+    @transition(field=state, source=State.NEW, target=State.OPEN, permission=is_team_agent)
+    def acknowledge(self, *, by: User) -> None:
+        self.first_response_at = self.first_response_at or timezone.now()
+
+    @transition(
+        field=state, source=[State.NEW, State.OPEN, State.WAITING],
+        target=RETURN_VALUE(State.OPEN, State.WAITING), permission=is_team_agent,
+    )
+    def assign(self, *, to: User | None) -> str:
+        self.assignee = to
+        if self.state == State.NEW:
+            self.first_response_at = self.first_response_at or timezone.now()
+            return State.OPEN
+        return self.state
+
+    @transition(
+        field=state, source=[State.OPEN], target=State.WAITING, permission=is_team_agent
+    )
+    def wait_for_member(self) -> None:
+        pass
+
+    @transition(field=state, source=State.WAITING, target=State.OPEN, permission=is_requester)
+    def member_answered(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=[State.NEW, State.OPEN, State.WAITING], target=State.RESOLVED,
+        permission=is_team_agent,
+    )
+    def resolve(self) -> None:
+        now = timezone.now()
+        self.resolved_at = now
+        self.first_response_at = self.first_response_at or now
+
+    @transition(field=state, source=State.RESOLVED, target=State.CLOSED, permission=is_requester)
+    def confirm(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=State.RESOLVED, target=State.CLOSED)
+    def auto_close(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state, source=[State.NEW, State.OPEN, State.WAITING, State.RESOLVED],
+        target=State.CLOSED, permission=is_team_agent,
+    )
+    def close(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(field=state, source=State.RESOLVED, target=State.OPEN, permission=is_requester)
+    def reopen(self) -> None:
+        self.resolved_at = None
+
+    @transition(
+        field=state, source=[State.NEW, State.OPEN, State.WAITING], target=State.WITHDRAWN,
+        permission=is_requester,
+    )
+    def withdraw(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state, source=[State.NEW, State.OPEN, State.WAITING], target=State.NEW,
+        permission=is_team_agent,
+    )
+    def transfer(self, *, to_team: Team) -> None:
+        self.team = to_team
+        self.assignee = None
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Request sent")
+    ACKNOWLEDGED = "acknowledged", _("Request acknowledged")
+    ASSIGNED = "assigned", _("Handler assigned")
+    REPLIED = "replied", _("Reply")
+    NOTE = "note", _("Internal note")
+    WAITING = "waiting", _("Waiting for the member")
+    ANSWERED = "answered", _("Member answered")
+    TRANSFERRED = "transferred", _("Transferred to another team")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PRIORITY = "priority", _("Priority changed")
+
+
+class TicketEventQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> TicketEventQuerySet:
+        return self if user.is_support_staff else self.filter(is_internal=False)
+
+
+class TicketEvent(models.Model):
+    """One line of a request's timeline: who did what, when, from which state to which."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    note = models.TextField(blank=True)
+    is_internal = models.BooleanField(default=False)
+    message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> MessageQuerySet:
+        return self if user.is_support_staff else self.filter(is_internal=False)
+
+
+class Message(models.Model):
+    """A public reply between the member and the team, or an internal note for staff."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ticket_messages"
+    )
+    body = models.TextField(_("message"))
+    body_html = models.TextField(editable=False)
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return f"attachments/{timezone.now():%Y/%m}/{instance.token}{suffix}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpdesk:attachment", args=[self.pk])
+
+    def is_visible_to(self, user: User) -> bool:
+        return not (self.message_id and self.message.is_internal and not user.is_support_staff)
+
+
+class Draft(models.Model):
+    """What a member has typed in the new-request form, saved as they type."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_drafts"
+    )
+    key = models.CharField(max_length=40, help_text="Set by the form page, so that saves racing "
+                           "each other (typing, leaving the page) update one draft.")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("your message"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="draft_owner_key")]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return self.subject or str(_("Untitled draft"))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.subject.strip() or self.body.strip())
+

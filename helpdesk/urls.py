@@ -1,0 +1,24 @@
+from django.urls import path
+
+from helpdesk import views
+
+app_name = "helpdesk"
+
+urlpatterns = [
+    path("demandes/", views.ticket_list, name="ticket-list"),
+    path("demandes/nouvelle/", views.ticket_create, name="ticket-create"),
+    path("demandes/brouillons/", views.draft_save, name="draft-save"),
+    path("demandes/brouillons/<int:pk>/supprimer/", views.draft_delete, name="draft-delete"),
+    path("demandes/<int:pk>/", views.ticket_detail, name="ticket-detail"),
+    path("demandes/<int:pk>/direct/", views.ticket_timeline, name="ticket-live"),
+    path("demandes/<int:pk>/repondre/", views.ticket_reply, name="ticket-reply"),
+    path("demandes/<int:pk>/note/", views.ticket_note, name="ticket-note"),
+    path("demandes/<int:pk>/attribuer/", views.ticket_assign, name="ticket-assign"),
+    path("demandes/<int:pk>/transferer/", views.ticket_transfer, name="ticket-transfer"),
+    path("demandes/<int:pk>/etape/<slug:step>/", views.ticket_step, name="ticket-step"),
+    path("pieces-jointes/<int:pk>/", views.attachment_download, name="attachment"),
+    path("equipes/", views.queue_list, name="queue-list"),
+    path("equipes/<slug:slug>/", views.queue, name="queue"),
+    path("equipes/<slug:slug>/lot/", views.queue_bulk, name="queue-bulk"),
+    path("conseiller/demandes/", views.advisor_requests, name="advisor-requests"),
+]

@@ -1,0 +1,417 @@
+"""Pages of the helpdesk: members' requests, team queues, the advisor's view.
+
+Views read, check permission through `Ticket.objects.visible_to`, validate a form and
+call one function of helpdesk/actions.py. They never set a state themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopdesk.accounts.models import Role, User
+from helpdesk import actions
+from helpdesk.forms import (
+    AssignForm,
+    BulkForm,
+    DraftForm,
+    NoteForm,
+    QueueFilter,
+    ReplyForm,
+    StepForm,
+    TicketForm,
+    TransferForm,
+)
+from helpdesk.models import (
+    ACTIVE_STATES,
+    Attachment,
+    Category,
+    Draft,
+    Message,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+
+PAGE_SIZE = 25
+
+
+def get_visible_ticket(user: User, pk: int) -> Ticket:
+    queryset = Ticket.objects.visible_to(user).select_related(
+        "team__lead", "category", "assignee", "requester__advisor", "requester__office"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def staff_teams(user: User):
+    return Team.objects.all() if user.role == Role.ADMIN else user.teams.all()
+
+
+# --- member: my requests, new request, drafts ----------------------------------------------
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "active")
+    tickets = Ticket.objects.filter(requester=request.user).for_list()
+    tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    drafts = Draft.objects.filter(owner=request.user).select_related("category")
+    return render(
+        request,
+        "helpdesk/ticket_list.html",
+        {"page": page, "drafts": drafts, "show": show},
+    )
+
+
+@login_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    draft = None
+    if request.GET.get("draft"):
+        draft = get_object_or_404(Draft, pk=request.GET["draft"], owner=request.user)
+    if request.method == "POST":
+        form = TicketForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            ticket = actions.create_ticket(
+                requester=request.user,
+                category=data["category"],
+                subject=data["subject"],
+                body=data["body"],
+                files=data["files"],
+                draft_key=data["key"],
+            )
+            messages.success(
+                request,
+                _("Your request %(ref)s has been sent to the %(team)s team.")
+                % {"ref": ticket.reference, "team": ticket.team.name},
+            )
+            return redirect(ticket)
+        status = 400
+    else:
+        initial = {"category": request.GET.get("category"), "key": uuid.uuid4().hex}
+        if draft:
+            initial = {"category": draft.category_id, "subject": draft.subject,
+                       "body": draft.body, "key": draft.key}
+        form = TicketForm(initial=initial)
+        status = 200
+    categories = Category.objects.filter(is_active=True).select_related("team")
+    context = {"form": form, "draft": draft, "categories": categories}
+    return render(request, "helpdesk/ticket_create.html", context, status=status)
+
+
+@login_required
+@require_POST
+def draft_save(request: HttpRequest) -> JsonResponse:
+    """Called while the member types and when they leave the page (navigator.sendBeacon)."""
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": _("The draft could not be saved."), "fields": form.errors}, status=400
+        )
+    data = form.cleaned_data
+    draft = actions.save_draft(
+        owner=request.user, key=data["key"], subject=data["subject"], body=data["body"],
+        category=data["category"],
+    )
+    if draft is None:
+        return JsonResponse({"draft": None})
+    return JsonResponse({"draft": draft.pk, "saved_at": draft.updated_at.isoformat()})
+
+
+@login_required
+@require_POST
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(Draft, pk=pk, owner=request.user)
+    draft.delete()
+    messages.success(request, _("Draft deleted."))
+    return redirect("helpdesk:ticket-list")
+
+
+# --- one request --------------------------------------------------------------------------
+
+
+def timeline(ticket: Ticket, user: User):
+    messages_qs = Message.objects.prefetch_related("attachments")
+    return (
+        TicketEvent.objects.filter(ticket=ticket)
+        .visible_to(user)
+        .select_related("actor", "message__author")
+        .prefetch_related(Prefetch("message", queryset=messages_qs))
+    )
+
+
+MEMBER_STEPS = {"confirm": "confirm", "reopen": "reopen", "withdraw": "withdraw"}
+TEAM_STEPS = {"acknowledge": "acknowledge", "wait_for_member": "wait", "resolve": "resolve",
+              "close": "close"}
+
+
+def available_steps(ticket: Ticket, user: User) -> set[str]:
+    """The buttons to show; the action checks again when one is pressed."""
+    names = {t.name for t in ticket.get_available_state_transitions()}
+    steps = set()
+    if ticket.requester_id == user.pk:
+        steps |= {step for name, step in MEMBER_STEPS.items() if name in names}
+    if user.is_support_staff:
+        steps |= {step for name, step in TEAM_STEPS.items() if name in names}
+        if ticket.is_active and ticket.assignee_id != user.pk:
+            steps.add("claim")
+    return steps
+
+
+def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
+    user = request.user
+    context = {
+        "ticket": ticket,
+        "events": timeline(ticket, user),
+        "opening_files": ticket.attachments.filter(message__isnull=True),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "is_requester": ticket.requester_id == user.pk,
+        "is_staff_view": user.is_support_staff,
+        "steps": available_steps(ticket, user),
+    }
+    if user.is_support_staff:
+        member = ticket.requester
+        context.update(
+            note_form=forms.get("note_form") or NoteForm(),
+            assign_form=AssignForm(
+                initial={"version": ticket.version, "assignee": ticket.assignee_id},
+                team=ticket.team,
+            ),
+            transfer_form=forms.get("transfer_form")
+            or TransferForm(initial={"version": ticket.version}, ticket=ticket),
+            other_requests=Ticket.objects.filter(requester=member)
+            .active()
+            .exclude(pk=ticket.pk)
+            .select_related("team")[:10],
+        )
+    return context
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    return render(request, "helpdesk/ticket_detail.html", ticket_context(request, ticket))
+
+
+@login_required
+def ticket_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live fragment: status card and timeline, re-fetched when an event arrives."""
+    ticket = get_visible_ticket(request.user, pk)
+    return render(request, "helpdesk/partials/ticket_live.html", ticket_context(request, ticket))
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = ticket_context(request, ticket, reply_form=form)
+        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+    then = form.cleaned_data["then"] if request.user.is_support_staff else "keep"
+    actions.add_reply(
+        ticket, by=request.user, body=form.cleaned_data["body"],
+        files=form.cleaned_data["files"], then=then or "keep",
+    )
+    messages.success(request, _("Your message has been sent."))
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_support_staff:
+        raise Http404
+    ticket = get_visible_ticket(request.user, pk)
+    form = NoteForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = ticket_context(request, ticket, note_form=form)
+        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+    actions.add_note(ticket, by=request.user, body=form.cleaned_data["body"],
+                     files=form.cleaned_data["files"])
+    messages.success(request, _("Internal note saved."))
+    return redirect(ticket)
+
+
+STEPS = {
+    "acknowledge": lambda t, by, note, v: actions.acknowledge_ticket(t, by=by, expected_version=v),
+    "claim": lambda t, by, note, v: actions.claim_ticket(t, by=by, expected_version=v),
+    "wait": lambda t, by, note, v: actions.wait_for_member(t, by=by, note=note, expected_version=v),
+    "resolve": lambda t, by, note, v: actions.resolve_ticket(t, by=by, note=note, expected_version=v),
+    "close": lambda t, by, note, v: actions.close_ticket(t, by=by, note=note, expected_version=v),
+    "confirm": lambda t, by, note, v: actions.confirm_resolution(t, by=by, expected_version=v),
+    "reopen": lambda t, by, note, v: actions.reopen_ticket(t, by=by, reason=note, expected_version=v),
+    "withdraw": lambda t, by, note, v: actions.withdraw_ticket(
+        t, by=by, reason=note, expected_version=v
+    ),
+}
+STEP_DONE = {
+    "acknowledge": _("Request acknowledged."),
+    "claim": _("You now handle this request."),
+    "wait": _("The member has been asked."),
+    "resolve": _("Request marked as resolved."),
+    "close": _("Request closed."),
+    "confirm": _("Thank you! The request is closed."),
+    "reopen": _("The request is open again."),
+    "withdraw": _("Your request has been withdrawn."),
+}
+
+
+@login_required
+@require_POST
+def ticket_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    ticket = get_visible_ticket(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
+    STEPS[step](ticket, request.user, form.cleaned_data["note"], form.cleaned_data["version"])
+    messages.success(request, STEP_DONE[step])
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    if not request.user.is_support_staff:
+        raise PermissionDenied
+    form = AssignForm(request.POST, team=ticket.team)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a member of the team."), status=400)
+    to = form.cleaned_data["assignee"]
+    actions.assign_ticket(ticket, by=request.user, to=to,
+                          expected_version=form.cleaned_data["version"])
+    messages.success(request, _("Assignment saved."))
+    return redirect(ticket)
+
+
+@login_required
+@require_POST
+def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    if not request.user.is_support_staff:
+        raise PermissionDenied
+    form = TransferForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        context = ticket_context(request, ticket, transfer_form=form)
+        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+    category = form.cleaned_data["category"]
+    from_team = ticket.team
+    actions.transfer_ticket(
+        ticket, by=request.user, to_team=category.team, to_category=category,
+        reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+    )
+    messages.success(request, _("Request transferred to %(team)s.") % {"team": category.team})
+    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+        return redirect(ticket)
+    return redirect(from_team)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
+    visible = Ticket.objects.visible_to(request.user).filter(pk=attachment.ticket_id).exists()
+    if not visible or not attachment.is_visible_to(request.user):
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- teams: queues ---------------------------------------------------------------------------
+
+
+@login_required
+def queue_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_support_staff:
+        raise Http404
+    teams = staff_teams(request.user).annotate(
+        open_count=Count("tickets", filter=Q(tickets__state__in=ACTIVE_STATES)),
+        unassigned_count=Count(
+            "tickets", filter=Q(tickets__state__in=ACTIVE_STATES, tickets__assignee=None)
+        ),
+    )
+    mine = Ticket.objects.filter(assignee=request.user).active().for_list()[:PAGE_SIZE]
+    return render(request, "helpdesk/queue_list.html", {"teams": teams, "mine": mine})
+
+
+def get_staff_team(user: User, slug: str) -> Team:
+    if not user.is_support_staff:
+        raise Http404
+    return get_object_or_404(staff_teams(user), slug=slug)
+
+
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_staff_team(request.user, slug)
+    tickets = Ticket.objects.filter(team=team).for_list()
+    filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "team": team,
+        "filters": filters,
+        "page": page,
+        "bulk_form": BulkForm(team=team),
+        "agents": team.agents.all(),
+        "querystring": _querystring_without_page(request),
+    }
+    return render(request, "helpdesk/queue.html", context)
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_POST
+def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_staff_team(request.user, slug)
+    form = BulkForm(request.POST, team=team)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("helpdesk:queue", slug=team.slug)
+    data = form.cleaned_data
+    if data["action"] == "assign":
+        done, failures = actions.bulk_apply(
+            actions.assign_ticket, data["tickets"], by=request.user, to=data["assignee"]
+        )
+    else:
+        done, failures = actions.bulk_apply(actions.close_ticket, data["tickets"], by=request.user)
+    if done:
+        messages.success(request, _("%(n)d request(s) updated.") % {"n": done})
+    for failure in failures:
+        messages.error(request, failure)
+    return redirect(f"{team.get_absolute_url()}?{request.POST.get('next_query', '')}")
+
+
+# --- advisors ----------------------------------------------------------------------------------
+
+
+@login_required
+def advisor_requests(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_advisor:
+        raise Http404
+    show = request.GET.get("show", "active")
+    tickets = Ticket.objects.filter(request.user.followed_members_q("requester__")).for_list()
+    tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})

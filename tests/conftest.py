@@ -1,0 +1,108 @@
+"""Persona fixtures: a member, another member, their advisor, a team with an agent, a lead."""
+
+import pytest
+
+from coopdesk.accounts.models import Role
+from helpdesk import actions
+from tests.factories import CategoryFactory, OfficeFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory()
+
+
+@pytest.fixture
+def advisor(db, office):
+    return UserFactory(first_name="Claire", role=Role.ADVISOR, office=office)
+
+
+@pytest.fixture
+def backup_advisor(db, office):
+    return UserFactory(first_name="Karim", role=Role.ADVISOR, office=office)
+
+
+@pytest.fixture
+def member(db, advisor, office):
+    return UserFactory(first_name="Camille", role=Role.MEMBER, advisor=advisor, office=office)
+
+
+@pytest.fixture
+def other_member(db, office):
+    other_advisor = UserFactory(first_name="Sophie", role=Role.ADVISOR, office=office)
+    return UserFactory(first_name="Lucas", role=Role.MEMBER, advisor=other_advisor, office=office)
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Recouvrement", slug="recouvrement")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Juridique", slug="juridique")
+
+
+@pytest.fixture
+def category(team):
+    return CategoryFactory(team=team, label="Une facture impayée")
+
+
+@pytest.fixture
+def other_category(other_team):
+    return CategoryFactory(team=other_team, label="Un litige avec un client")
+
+
+@pytest.fixture
+def agent(team):
+    agent = UserFactory(first_name="Nadia", role=Role.AGENT)
+    team.agents.add(agent)
+    return agent
+
+
+@pytest.fixture
+def other_agent(team):
+    agent = UserFactory(first_name="Yanis", role=Role.AGENT)
+    team.agents.add(agent)
+    return agent
+
+
+@pytest.fixture
+def outside_agent(other_team):
+    agent = UserFactory(first_name="Julien", role=Role.AGENT)
+    other_team.agents.add(agent)
+    return agent
+
+
+@pytest.fixture
+def lead(team):
+    lead = UserFactory(first_name="Émilie", role=Role.LEAD)
+    team.agents.add(lead)
+    team.lead = lead
+    team.save()
+    return lead
+
+
+@pytest.fixture
+def ticket(member, category):
+    return actions.create_ticket(
+        requester=member, category=category, subject="Facture impayée F-12",
+        body="Mon client ne paie pas.",
+    )
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
