@@ -41,7 +41,11 @@ from helpdesk.models import (
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     """Re-read the request under a row lock and refuse a stale form."""
-    locked = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    # of=self: FOR UPDATE would otherwise also lock the joined team row, and every action
+    # on any of the team's requests would queue behind it.
+    locked = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=ticket.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _(
@@ -53,8 +57,18 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     return locked
 
 
-def _run(ticket: Ticket, transition, by: User | None, *args, **kwargs):
+def _may(transition, user: User) -> bool:
+    """Whether the transition is this person's to run, from whichever state."""
+    meta = transition._django_fsm
+    return any(t.has_perm(transition.__self__, user) for t in meta.transitions.values())
+
+
+def _run(ticket: Ticket, transition, by: User | None, /, *args, **kwargs):
+    # Positional-only: transitions such as acknowledge(by=...) take a `by` keyword too.
     name = transition.__name__
+    # "Not yours" (403) before "not now" (409), so the answer does not depend on the state.
+    if by is not None and not _may(transition, by):
+        raise PermissionDenied(f"{by} may not {name} {ticket.reference}")
     if not can_proceed(transition):
         raise Conflict(
             _("This step is not possible while the request is “%(state)s”.")
@@ -191,6 +205,8 @@ def acknowledge_ticket(ticket: Ticket, *, by: User, expected_version: int | None
 def claim_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
     """Take a request for oneself. Two agents at once: exactly one wins, the other is told who."""
     ticket = _lock(ticket, None)
+    if not _may(ticket.assign, by):  # outsiders learn nothing, not even who took it
+        raise PermissionDenied(f"{by} may not claim {ticket.reference}")
     if ticket.assignee_id == by.pk:
         return ticket
     if ticket.assignee_id is not None:
