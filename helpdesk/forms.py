@@ -76,7 +76,9 @@ class DraftForm(forms.Form):
     key = forms.CharField(max_length=40)
     subject = forms.CharField(required=False, max_length=200)
     body = forms.CharField(required=False, max_length=50_000)
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True), required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(is_active=True), required=False
+    )
 
 
 class ReplyForm(forms.Form):
@@ -108,7 +110,9 @@ class NoteForm(forms.Form):
 
 class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):
@@ -141,9 +145,22 @@ class TransferForm(forms.Form):
         )
 
 
+class TicketsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # SQLite raises OverflowError on an id beyond 64 bits in `pk__in` (a 500), where
+        # other lookups simply find nothing: refuse such ids as invalid choices up front.
+        for pk in value:
+            if not str(pk).isdecimal() or int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class BulkForm(forms.Form):
     ACTIONS = [("assign", _("Assign")), ("close", _("Close"))]
-    tickets = forms.ModelMultipleChoiceField(
+    tickets = TicketsField(
         queryset=Ticket.objects.none(),
         error_messages={"required": _("Select at least one request.")},
     )

@@ -131,7 +131,7 @@ class TicketQuerySet(models.QuerySet):
         match = REFERENCE_RE.match(text)
         if match:
             return self.filter(pk=int(match.group(2)))
-        if text.isdigit():
+        if text.isdecimal():  # not isdigit: "²" is a digit that int() refuses
             return self.filter(Q(pk=int(text)) | Q(subject__icontains=text))
         return self.filter(
             Q(subject__icontains=text)
@@ -364,6 +364,9 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {'note' if self.is_internal else 'reply'} {self.pk}"
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body)

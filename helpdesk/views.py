@@ -77,6 +77,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 def ticket_create(request: HttpRequest) -> HttpResponse:
     draft = None
     if request.GET.get("draft"):
+        if not request.GET["draft"].isdecimal():  # a mangled link, not a server error
+            raise Http404
         draft = get_object_or_404(Draft, pk=request.GET["draft"], owner=request.user)
     if request.method == "POST":
         form = TicketForm(request.POST, request.FILES)
@@ -163,7 +165,7 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
         steps |= {step for name, step in MEMBER_STEPS.items() if name in names}
     if user.is_support_staff:
         steps |= {step for name, step in TEAM_STEPS.items() if name in names}
-        if ticket.is_active and ticket.assignee_id != user.pk:
+        if ticket.is_active and ticket.assignee_id is None:  # a colleague's: use "Assign"
             steps.add("claim")
     return steps
 
@@ -247,10 +249,14 @@ STEPS = {
     "acknowledge": lambda t, by, note, v: actions.acknowledge_ticket(t, by=by, expected_version=v),
     "claim": lambda t, by, note, v: actions.claim_ticket(t, by=by, expected_version=v),
     "wait": lambda t, by, note, v: actions.wait_for_member(t, by=by, note=note, expected_version=v),
-    "resolve": lambda t, by, note, v: actions.resolve_ticket(t, by=by, note=note, expected_version=v),
+    "resolve": lambda t, by, note, v: actions.resolve_ticket(
+        t, by=by, note=note, expected_version=v
+    ),
     "close": lambda t, by, note, v: actions.close_ticket(t, by=by, note=note, expected_version=v),
     "confirm": lambda t, by, note, v: actions.confirm_resolution(t, by=by, expected_version=v),
-    "reopen": lambda t, by, note, v: actions.reopen_ticket(t, by=by, reason=note, expected_version=v),
+    "reopen": lambda t, by, note, v: actions.reopen_ticket(
+        t, by=by, reason=note, expected_version=v
+    ),
     "withdraw": lambda t, by, note, v: actions.withdraw_ticket(
         t, by=by, reason=note, expected_version=v
     ),
@@ -325,8 +331,12 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     visible = Ticket.objects.visible_to(request.user).filter(pk=attachment.ticket_id).exists()
     if not visible or not attachment.is_visible_to(request.user):
         raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:  # lost from the storage: say so plainly rather than crash
+        raise Http404 from None
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+        handle, as_attachment=True, filename=attachment.name,
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
