@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
 from helpdesk.actions import validate_upload
-from helpdesk.models import Category, Priority, State, Team, Ticket
+from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -231,3 +231,38 @@ class QueueFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
 
+
+
+class CollectionCaseForm(forms.Form):
+    member = forms.EmailField(
+        label=_("Member's e-mail"),
+        error_messages={"required": _("Give the member's e-mail address.")},
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    client_name = forms.CharField(label=_("Client"), max_length=200)
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=50)
+    amount = forms.DecimalField(
+        label=_("Amount incl. VAT (EUR)"), max_digits=10, decimal_places=2, min_value=0.01
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if teams.count() == 1:
+            self.fields["team"].initial = teams.first()
+
+    def clean_member(self) -> User:
+        email = self.cleaned_data["member"].lower()
+        member = User.objects.filter(email=email, role="member").first()
+        if member is None:
+            raise ValidationError(_("No member has this e-mail address."))
+        return member
+
+
+class CollectionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CollectionSettings
+        fields = ["reminder_1", "reminder_2", "formal_notice", "litigation", "tell_me_before"]
+        widgets = {name: forms.RadioSelect for name in
+                   ["reminder_1", "reminder_2", "formal_notice", "litigation"]}

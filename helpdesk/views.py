@@ -23,6 +23,8 @@ from helpdesk import actions
 from helpdesk.forms import (
     AssignForm,
     BulkForm,
+    CollectionCaseForm,
+    CollectionSettingsForm,
     DraftForm,
     NoteForm,
     QueueFilter,
@@ -35,6 +37,8 @@ from helpdesk.models import (
     ACTIVE_STATES,
     Attachment,
     Category,
+    CollectionCase,
+    CollectionSettings,
     Draft,
     Message,
     Team,
@@ -425,3 +429,97 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
+
+
+# --- collections: unpaid invoices ----------------------------------------------------------------
+
+
+@login_required
+def collection_list(request: HttpRequest) -> HttpResponse:
+    cases = CollectionCase.objects.visible_to(request.user).select_related("member", "team")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_open = request.user.is_support_staff and staff_teams(request.user).exists()
+    return render(request, "helpdesk/collection_list.html", {"page": page, "can_open": can_open})
+
+
+@login_required
+def collection_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_support_staff:
+        raise Http404
+    teams = staff_teams(request.user)
+    form = CollectionCaseForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        case = actions.open_collection_case(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Collection case opened. The member has been told."))
+        return redirect(case)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "helpdesk/collection_create.html", {"form": form}, status=status)
+
+
+def get_visible_case(user: User, pk: int) -> CollectionCase:
+    queryset = CollectionCase.objects.visible_to(user).select_related("member__advisor", "team")
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    context = {
+        "case": case,
+        "ladder": case.ladder(),
+        "events": case.events.select_related("actor"),
+        "is_member": case.member_id == request.user.pk,
+        "is_agent": request.user.is_support_staff,
+    }
+    return render(request, "helpdesk/collection_detail.html", context)
+
+
+@login_required
+@require_POST
+def collection_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_case(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
+    actions.set_collection_consent(
+        case, by=request.user, step=request.POST.get("step", ""),
+        consent=request.POST.get("consent", ""), expected_version=form.cleaned_data["version"],
+    )
+    messages.success(request, _("Your choice is saved."))
+    return redirect(case)
+
+
+COLLECTION_STEPS = {
+    "next": lambda case, by, note, v: actions.propose_next_step(case, by=by, expected_version=v),
+    "paid": lambda case, by, note, v: actions.mark_case_paid(case, by=by, expected_version=v),
+    "stop": lambda case, by, note, v: actions.stop_case(case, by=by, note=note, expected_version=v),
+}
+
+
+@login_required
+@require_POST
+def collection_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in COLLECTION_STEPS:
+        raise Http404
+    case = get_visible_case(request.user, pk)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
+    COLLECTION_STEPS[step](case, request.user, form.cleaned_data["note"],
+                           form.cleaned_data["version"])
+    messages.success(request, _("Saved."))
+    return redirect(case)
+
+
+@login_required
+def collection_settings(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_member:
+        raise Http404
+    current = CollectionSettings.for_member(request.user)
+    form = CollectionSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your collection preferences are saved."))
+        return redirect("helpdesk:collection-list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "helpdesk/collection_settings.html", {"form": form}, status=status)

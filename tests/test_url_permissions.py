@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from helpdesk import actions, views
-from helpdesk.models import Attachment, Draft, Message, Ticket
+from helpdesk.models import Attachment, CollectionCase, Draft, Message, Ticket
 from tests.helpdesk.flows import pdf
 
 PERSONAS = ["anonymous", "member", "other_member", "advisor", "other_advisor", "agent",
@@ -33,6 +33,7 @@ ADMIN_LOGIN = "302 to admin login"
 NOTE_TEXT = "Note interne : client connu pour payer en retard"
 NOTE_FILE = "note-interne.pdf"
 SUBJECT = "Facture impayée F-12"
+INVOICE = "F-31-HORIZON"
 
 
 def walk(patterns=None, prefix: str = "", namespace: str = ""):
@@ -67,8 +68,13 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
     actions.add_reply(ticket, by=agent, body="Réponse publique de l'équipe")
     note = actions.add_note(ticket, by=agent, body=NOTE_TEXT, files=[pdf(NOTE_FILE)])
     draft = Draft.objects.create(owner=member, key="cle-du-membre", subject="Brouillon du membre")
+    case = actions.open_collection_case(
+        by=agent, member=member, team=team, client_name="Agence Horizon", invoice_number=INVOICE,
+        amount="1850.00", due_date="2026-10-01",
+    )
     return {
         "ticket": Ticket.objects.get(pk=ticket.pk),
+        "case": case,
         "file": ticket.attachments.get(message__isnull=True),
         "note_file": note.attachments.get(),
         "draft": draft,
@@ -87,8 +93,10 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
 def state_of(world) -> dict:
     """Everything a refused request must leave untouched."""
     ticket = Ticket.objects.get(pk=world["ticket"].pk)
+    case = CollectionCase.objects.get(pk=world["case"].pk)
     return {
         "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id),
+        "case": (case.state, case.version, case.overrides, case.pending_step),
         "messages": list(Message.objects.values_list("pk", "body")),
         "attachments": Attachment.objects.count(),
         "member_drafts": list(
@@ -109,7 +117,8 @@ class Case:
     build: Callable[[dict], tuple[str, dict]]
     expect: dict[str, int | str]
     may_change: set[str] = field(default_factory=set)
-    hidden_from: set[str] = field(default_factory=set)  # 200, but Camille's request not listed
+    hidden_from: set[str] = field(default_factory=set)  # 200, but `secret` must not be listed
+    secret: str = SUBJECT
 
 
 def get(build):
@@ -227,6 +236,40 @@ ROUTES: dict[str, list[Case]] = {
                         {"tickets": [w["ticket"].pk], "action": "close"}),
              everyone(404) | {"agent": 302}, may_change={"agent"})
     ],
+    "helpdesk:collection-list": [
+        Case("unpaid invoices", "get", get(lambda w: reverse("helpdesk:collection-list")),
+             everyone(200), hidden_from={"other_member", "other_advisor", "outside_agent"},
+             secret=INVOICE)
+    ],
+    "helpdesk:collection-create": [
+        Case("open a case", "get", get(lambda w: reverse("helpdesk:collection-create")),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:collection-settings": [
+        Case("my collection preferences", "get",
+             get(lambda w: reverse("helpdesk:collection-settings")),
+             everyone(404) | {"member": 200, "other_member": 200})
+    ],
+    "helpdesk:collection-detail": [
+        Case("Camille's case", "get",
+             get(lambda w: reverse("helpdesk:collection-detail", args=[w["case"].pk])),
+             PARTICIPANTS)
+    ],
+    "helpdesk:collection-consent": [
+        Case("hold a step (the member's)", "post",
+             lambda w: (reverse("helpdesk:collection-consent", args=[w["case"].pk]),
+                        {"version": w["case"].version, "step": "reminder_1", "consent": "hold"}),
+             PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 403}, may_change={"member"})
+    ],
+    "helpdesk:collection-step": [
+        Case(f"case step {step}", "post",
+             lambda w, step=step: (
+                 reverse("helpdesk:collection-step", args=[w["case"].pk, step]),
+                 {"version": w["case"].version},
+             ),
+             TEAM_WRITE, may_change={"agent"})
+        for step in views.COLLECTION_STEPS  # all team steps today: a member's one needs its own
+    ],
     "helpdesk:advisor-requests": [
         Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),
              everyone(404) | {"advisor": 200, "other_advisor": 200},
@@ -288,7 +331,7 @@ def test_route_answers_each_persona(world, name, case, persona):
         assert state_of(world) == before, f"{persona} changed something through {name}"
     text = content_of(response) if response.status_code == 200 else ""
     if persona in case.hidden_from:
-        assert SUBJECT not in text
+        assert case.secret not in text
     if persona not in {"agent", "outside_agent"}:
         assert NOTE_TEXT not in text and NOTE_FILE not in text
 

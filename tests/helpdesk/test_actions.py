@@ -434,7 +434,7 @@ def test_impossible_step_is_refused_with_a_plain_message_and_changes_nothing(
     with pytest.raises(Conflict) as refused:
         _run_action(name, ticket, world)
     assert refused.value.message == (
-        f"This step is not possible while the request is “{STATE_LABEL[state]}”."
+        f"This step is not possible while the status is “{STATE_LABEL[state]}”."
     )
     assert snapshot(ticket) == before
 

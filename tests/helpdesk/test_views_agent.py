@@ -192,7 +192,7 @@ def test_bulk_close_reports_each_failure(agent_client, agent, make, team):
     assert Ticket.objects.get(pk=open_one.pk).state == State.CLOSED
     assert flashed(response) == [
         "1 request(s) updated.",
-        f"{closed.reference}: This step is not possible while the request is “Closed”.",
+        f"{closed.reference}: This step is not possible while the status is “Closed”.",
     ]
 
 

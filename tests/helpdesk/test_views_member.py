@@ -333,7 +333,7 @@ def test_impossible_step_answers_json_to_scripts(member_client, ticket):
         step_url(ticket, "confirm"), {"version": 1}, headers={"Accept": "application/json"}
     )
     assert response.status_code == 409
-    assert response.json() == {"error": "This step is not possible while the request is “New”."}
+    assert response.json() == {"error": "This step is not possible while the status is “New”."}
 
 
 @pytest.mark.parametrize("version", ["", "abc", "1.5"])

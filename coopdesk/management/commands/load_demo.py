@@ -25,6 +25,7 @@ class Command(BaseCommand):
         people = demo.load_people()
         helpdesk_demo.load_teams(people)
         helpdesk_demo.load_tickets(people)
+        helpdesk_demo.load_collections(people)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")

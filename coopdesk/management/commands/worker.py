@@ -25,10 +25,11 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    from helpdesk.actions import auto_close_resolved
+    from helpdesk.actions import auto_close_resolved, take_announced_steps
 
     return [
         Job("auto-close resolved requests", 300, auto_close_resolved),
+        Job("take announced collection steps", 300, take_announced_steps),
     ]
 
 
