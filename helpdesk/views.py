@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,7 +36,6 @@ from helpdesk.models import (
     Attachment,
     Category,
     Draft,
-    Message,
     Team,
     Ticket,
     TicketEvent,
@@ -141,12 +140,13 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def timeline(ticket: Ticket, user: User):
-    messages_qs = Message.objects.prefetch_related("attachments")
+    # The messages come with the events (select_related): prefetching "message" again was
+    # skipped, so each message fetched its attachments on its own. Prefetch through it.
     return (
         TicketEvent.objects.filter(ticket=ticket)
         .visible_to(user)
         .select_related("actor", "message__author")
-        .prefetch_related(Prefetch("message", queryset=messages_qs))
+        .prefetch_related("message__attachments")
     )
 
 
