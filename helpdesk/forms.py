@@ -176,11 +176,12 @@ class QueueFilter(django_filters.FilterSet):
         ("first_response_due", _("Response due")),
     ]
 
-    # distinct=False: the filter joins nothing, and django-filter's default DISTINCT made
+    # Filtered by filter_states: django-filter's own way ORs one condition per status, which
+    # PostgreSQL cannot answer from the (team, state) index, and adds DISTINCT, which made
     # the database de-duplicate every wide row of the team before sorting (170 ms at 100k).
     state = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=State.choices, widget=QuickCheckboxSelectMultiple,
-        distinct=False,
+        method="filter_states",
     )
     priority = django_filters.ChoiceFilter(
         label=_("Priority"), choices=Priority.choices, empty_label=_("Any"), widget=QuickSelect
@@ -213,6 +214,9 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.user = user
         self.filters["category"].queryset = team.categories.all()
+
+    def filter_states(self, queryset, name, value):
+        return queryset.filter(state__in=value) if value else queryset
 
     def filter_who(self, queryset, name, value):
         if value == "mine":
