@@ -126,7 +126,10 @@ class TicketQuerySet(models.QuerySet):
         if user.role == Role.ADMIN:
             return self
         if user.is_support_staff:
-            return self.filter(Q(team__agents=user) | Q(requester=user)).distinct()
+            # A subquery, not a join to the team's agents: the join needed DISTINCT, and
+            # PostgreSQL spent 30 ms planning a request page's nine-table DISTINCT query.
+            teams = Team.agents.through.objects.filter(user=user).values("team_id")
+            return self.filter(Q(team__in=teams) | Q(requester=user))
         if user.is_advisor:
             return self.filter(user.followed_members_q("requester__") | Q(requester=user))
         return self.filter(requester=user)

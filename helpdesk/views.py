@@ -11,7 +11,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,14 +39,17 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
 )
+from helpdesk.pagination import CountLaterPaginator
 
 PAGE_SIZE = 25
 
 
 def get_visible_ticket(user: User, pk: int) -> Ticket:
-    queryset = Ticket.objects.visible_to(user).select_related(
-        "team__lead", "category", "assignee", "requester__advisor", "requester__office"
-    )
+    # Only what the page shows: each joined table adds to PostgreSQL's planning time.
+    related = ["team__lead", "assignee", "requester"]
+    if user.is_support_staff:  # the member's context beside the request
+        related += ["requester__advisor", "requester__office"]
+    queryset = Ticket.objects.visible_to(user).select_related(*related)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -63,7 +65,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
         request,
@@ -192,7 +194,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
             other_requests=Ticket.objects.filter(requester=member)
             .active()
             .exclude(pk=ticket.pk)
-            .select_related("team")[:10],
+            .select_related("team")
+            .only("subject", "state", "created_at", "team__name")[:10],
         )
     return context
 
@@ -361,7 +364,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_staff_team(request.user, slug)
     tickets = Ticket.objects.filter(team=team).for_list()
     filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "team": team,
         "filters": filters,
@@ -413,5 +416,5 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(request.user.followed_members_q("requester__")).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
