@@ -208,7 +208,12 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             # A queue shows several states newest first: walking this index in order stops
             # after a page of matches, where ticket_queue had to sort every active row.
             models.Index(fields=["team", "-updated_at"], name="ticket_team_recent"),
-            models.Index(fields=["requester", "-updated_at"], name="ticket_requester"),
+            # A member's requests by status, newest first (my requests, the other requests
+            # beside one); an advisor's members' requests start from the member, not from
+            # the 30,000 active requests of everyone (330 ms with (requester, -updated_at)).
+            models.Index(
+                fields=["requester", "state", "-updated_at"], name="ticket_requester_state"
+            ),
             models.Index(fields=["assignee", "state"], name="ticket_assignee"),
             models.Index(fields=["state", "resolved_at"], name="ticket_autoclose"),
         ]

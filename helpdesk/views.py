@@ -414,7 +414,10 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     if not request.user.is_advisor:
         raise Http404
     show = request.GET.get("show", "active")
-    tickets = Ticket.objects.filter(request.user.followed_members_q("requester__")).for_list()
+    # The members as a subquery: joined, the database read every active request of the
+    # cooperative (30,000 at 100,000 requests) to keep this advisor's (330 ms).
+    members = User.objects.filter(request.user.followed_members_q()).values("pk")
+    tickets = Ticket.objects.filter(requester__in=members).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
     page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
