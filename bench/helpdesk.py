@@ -8,7 +8,7 @@ PostgreSQL), with ids chosen here, so that no per-row action (notification, mark
 rendering, transition) runs: those are not what is measured.
 
 Then, in this process, with Django's test client, prints one JSON line per page:
-queue, ticket_agent, ticket_member, my_requests (see bench/harness.py for the method).
+queue, ticket_agent, ticket_member, my_requests, advisor_requests (method: bench/harness.py).
 BENCH_TICKETS changes the number of requests (e.g. 5000 for a quick try).
 """
 
@@ -459,6 +459,11 @@ def measure() -> None:
     harness.report("ticket_agent", agent_client, ticket.get_absolute_url(), tickets=tickets)
     harness.report("ticket_member", member_client, own.get_absolute_url(), tickets=tickets)
     harness.report("my_requests", member_client, reverse("helpdesk:ticket-list"),
+                   tickets=tickets)
+    # Beyond the issue's four: the advisor's members' requests in progress (about 50 members).
+    advisor_client = Client()
+    advisor_client.force_login(member.advisor)
+    harness.report("advisor_requests", advisor_client, reverse("helpdesk:advisor-requests"),
                    tickets=tickets)
 
 
