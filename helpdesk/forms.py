@@ -79,7 +79,9 @@ class DraftForm(forms.Form):
     key = forms.CharField(max_length=40)
     subject = forms.CharField(required=False, max_length=200)
     body = forms.CharField(required=False, max_length=50_000)
-    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True), required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(is_active=True), required=False
+    )
 
 
 class ReplyForm(forms.Form):
@@ -113,7 +115,9 @@ class NoteForm(forms.Form):
 
 class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AssignForm(forms.Form):

@@ -392,6 +392,9 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {'note' if self.is_internal else 'reply'} {self.pk}"
+
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)

@@ -250,10 +250,14 @@ STEPS = {
     "acknowledge": lambda t, by, note, v: actions.acknowledge_ticket(t, by=by, expected_version=v),
     "claim": lambda t, by, note, v: actions.claim_ticket(t, by=by, expected_version=v),
     "wait": lambda t, by, note, v: actions.wait_for_member(t, by=by, note=note, expected_version=v),
-    "resolve": lambda t, by, note, v: actions.resolve_ticket(t, by=by, note=note, expected_version=v),
+    "resolve": lambda t, by, note, v: actions.resolve_ticket(
+        t, by=by, note=note, expected_version=v
+    ),
     "close": lambda t, by, note, v: actions.close_ticket(t, by=by, note=note, expected_version=v),
     "confirm": lambda t, by, note, v: actions.confirm_resolution(t, by=by, expected_version=v),
-    "reopen": lambda t, by, note, v: actions.reopen_ticket(t, by=by, reason=note, expected_version=v),
+    "reopen": lambda t, by, note, v: actions.reopen_ticket(
+        t, by=by, reason=note, expected_version=v
+    ),
     "withdraw": lambda t, by, note, v: actions.withdraw_ticket(
         t, by=by, reason=note, expected_version=v
     ),
