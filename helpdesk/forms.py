@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from coopdesk.accounts.models import User
 from helpdesk.actions import validate_upload
 from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
+from helpdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -45,6 +46,8 @@ def attachment_help() -> str:
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.team.name} — {obj.label}"
 
@@ -92,7 +95,9 @@ class ReplyForm(forms.Form):
         error_messages={"required": _("Write a message before sending.")},
     )
     files = MultipleFileField(label=_("Attachments"))
-    then = forms.ChoiceField(label=_("Then"), choices=THEN_CHOICES, initial="keep", required=False)
+    then = forms.ChoiceField(
+        label=_("Then"), choices=THEN_CHOICES, initial="keep", required=False, widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +124,7 @@ class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(
         label=_("Assign to"), queryset=User.objects.none(), required=False,
-        empty_label=_("Nobody (back to the queue)"),
+        empty_label=_("Nobody (back to the queue)"), widget=QuickSelect,
     )
 
     def __init__(self, *args, team: Team, **kwargs):
@@ -188,17 +193,23 @@ class QueueFilter(django_filters.FilterSet):
         ("first_response_due", _("Response due")),
     ]
 
+    # Filtered by filter_states: django-filter's own way ORs one condition per status, which
+    # PostgreSQL cannot answer from the (team, state) index, and adds DISTINCT, which made
+    # the database de-duplicate every wide row of the team before sorting (170 ms at 100k).
     state = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=State.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"), choices=State.choices, widget=QuickCheckboxSelectMultiple,
+        method="filter_states",
     )
     priority = django_filters.ChoiceFilter(
-        label=_("Priority"), choices=Priority.choices, empty_label=_("Any")
+        label=_("Priority"), choices=Priority.choices, empty_label=_("Any"), widget=QuickSelect
     )
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Any")
+        label=_("Category"), queryset=Category.objects.none(), empty_label=_("Any"),
+        widget=QuickSelect,
     )
     who = django_filters.ChoiceFilter(
-        label=_("Handled by"), choices=WHO, method="filter_who", empty_label=_("Anyone")
+        label=_("Handled by"), choices=WHO, method="filter_who", empty_label=_("Anyone"),
+        widget=QuickSelect,
     )
     q = django_filters.CharFilter(
         label=_("Search"), method="filter_text",
@@ -206,7 +217,7 @@ class QueueFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"), fields=["updated_at", "created_at", "priority", "first_response_due"],
-        choices=SORT, empty_label=None,
+        choices=SORT, empty_label=None, widget=QuickSelect,
     )
 
     class Meta:
@@ -220,6 +231,9 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.user = user
         self.filters["category"].queryset = team.categories.all()
+
+    def filter_states(self, queryset, name, value):
+        return queryset.filter(state__in=value) if value else queryset
 
     def filter_who(self, queryset, name, value):
         if value == "mine":

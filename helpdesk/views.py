@@ -11,8 +11,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,19 +39,21 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
-    Message,
     Team,
     Ticket,
     TicketEvent,
 )
+from helpdesk.pagination import CountLaterPaginator
 
 PAGE_SIZE = 25
 
 
 def get_visible_ticket(user: User, pk: int) -> Ticket:
-    queryset = Ticket.objects.visible_to(user).select_related(
-        "team__lead", "category", "assignee", "requester__advisor", "requester__office"
-    )
+    # Only what the page shows: each joined table adds to PostgreSQL's planning time.
+    related = ["team__lead", "assignee", "requester"]
+    if user.is_support_staff:  # the member's context beside the request
+        related += ["requester__advisor", "requester__office"]
+    queryset = Ticket.objects.visible_to(user).select_related(*related)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -68,7 +69,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
         request,
@@ -146,14 +147,31 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one request --------------------------------------------------------------------------
 
 
-def timeline(ticket: Ticket, user: User):
-    messages_qs = Message.objects.prefetch_related("attachments")
-    return (
+EVENT_FIELDS = (
+    "kind", "is_internal", "note", "data", "created_at", "actor__first_name",
+    "message__body_html", "message__is_internal",
+)
+
+
+def timeline(ticket: Ticket, user: User) -> tuple[list[TicketEvent], list[Attachment]]:
+    """The events this person may see, each with the files of its message (event.files), and
+    the files sent with the request: two queries, however long the conversation.
+
+    The files come in one query for the whole request, where prefetching them per message
+    took one more; the texts' Markdown source and their authors are never shown here.
+    """
+    events = list(
         TicketEvent.objects.filter(ticket=ticket)
         .visible_to(user)
-        .select_related("actor", "message__author")
-        .prefetch_related(Prefetch("message", queryset=messages_qs))
+        .select_related("actor", "message")
+        .only(*EVENT_FIELDS)
     )
+    files: dict[int | None, list[Attachment]] = {}
+    for file in ticket.attachments.all():
+        files.setdefault(file.message_id, []).append(file)
+    for event in events:
+        event.files = files.get(event.message_id, []) if event.message_id else []
+    return events, files.get(None, [])
 
 
 MEMBER_STEPS = {"confirm": "confirm", "reopen": "reopen", "withdraw": "withdraw"}
@@ -176,10 +194,11 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
 
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
+    events, opening_files = timeline(ticket, user)
     context = {
         "ticket": ticket,
-        "events": timeline(ticket, user),
-        "opening_files": ticket.attachments.filter(message__isnull=True),
+        "events": events,
+        "opening_files": opening_files,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "is_requester": ticket.requester_id == user.pk,
         "is_staff_view": user.is_support_staff,
@@ -198,7 +217,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
             other_requests=Ticket.objects.filter(requester=member)
             .active()
             .exclude(pk=ticket.pk)
-            .select_related("team")[:10],
+            .select_related("team")
+            .only("subject", "state", "created_at", "team__name")[:10],
         )
     return context
 
@@ -375,7 +395,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_staff_team(request.user, slug)
     tickets = Ticket.objects.filter(team=team).for_list()
     filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "team": team,
         "filters": filters,
@@ -425,9 +445,12 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     if not request.user.is_advisor:
         raise Http404
     show = request.GET.get("show", "active")
-    tickets = Ticket.objects.filter(request.user.followed_members_q("requester__")).for_list()
+    # The members as a subquery: joined, the database read every active request of the
+    # cooperative (30,000 at 100,000 requests) to keep this advisor's (330 ms).
+    members = User.objects.filter(request.user.followed_members_q()).values("pk")
+    tickets = Ticket.objects.filter(requester__in=members).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
 
 
