@@ -460,7 +460,7 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 def collection_list(request: HttpRequest) -> HttpResponse:
     cases = CollectionCase.objects.visible_to(request.user).select_related("member", "team")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountLaterPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     can_open = request.user.is_support_staff and staff_teams(request.user).exists()
     return render(request, "helpdesk/collection_list.html", {"page": page, "can_open": can_open})
 
