@@ -64,3 +64,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def ticket_event(self, event: dict) -> None:
         await self.send_json(event)
+
+    async def kb_event(self, event: dict) -> None:
+        await self.send_json(event)

@@ -88,3 +88,32 @@ def push(groups: list[str], payload: dict) -> None:
             async_to_sync(layer.group_send)(group, payload)
     except Exception:  # the layer is an optimisation: stored state is the truth
         logger.exception("live push skipped for %s", payload.get("type"))
+
+
+def kb_event(event) -> None:
+    """Fan out one knowledge-base event: review requested, changes requested, published,
+    comment, feedback received, check due. The article decides who is concerned."""
+    from coopdesk.accounts.models import User
+
+    article = event.article
+    recipient_ids = event.recipient_ids()
+    recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
+    if recipients:
+        notify_signal.send(
+            event.actor or article.author,
+            recipient=recipients,
+            verb=f"kb.{event.kind}",
+            action_object=event,
+            target=article,
+            description=event.get_kind_display(),
+        )
+    payload = {
+        "type": "kb.event",
+        "article": article.pk,
+        "event": event.pk,
+        "kind": event.kind,
+        "state": article.state,
+    }
+    groups = [user_group(pk) for pk in recipient_ids]
+    if groups:
+        transaction.on_commit(lambda: push(groups, payload), robust=True)

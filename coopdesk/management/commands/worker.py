@@ -26,9 +26,11 @@ class Job:
 
 def jobs() -> list[Job]:
     from helpdesk.actions import auto_close_resolved
+    from kb.actions import flag_stale_articles
 
     return [
         Job("auto-close resolved requests", 300, auto_close_resolved),
+        Job("tell owners of articles due for a check", 3600, flag_stale_articles),
     ]
 
 
