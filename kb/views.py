@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     articles = Article.objects.readable_by(request.user).filter(topic=topic).only(
-        "title", "slug", "summary", "language", "audience"
+        "title", "slug", "summary", "language", "audience", "state"
     )
     page = Paginator(articles, LIST_PAGE).get_page(request.GET.get("page"))
     return render(request, "kb/topic_detail.html", {"topic": topic, "page": page})
@@ -138,7 +138,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         linked = list(
             Article.objects.readable_by(request.user)
             .filter(helpdesk_categories=int(category_id))
-            .only("title", "slug", "summary")[:3]
+            .only("title", "slug", "summary", "state")[:3]
         )
     hits = search.suggest(text, audiences=audiences, limit=5) if len(text.strip()) >= 3 else []
     shown = {a.pk for a in linked}
@@ -222,7 +222,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tags": article.tags.all(),
         "translations": article.translations_qs().filter(
             state=ArticleState.PUBLISHED, audience__in=audiences
-        ).only("title", "slug", "language"),
+        ).only("title", "slug", "language", "state"),
         "categories": article.helpdesk_categories.filter(is_active=True).select_related("team"),
         "can_edit": article.can_be_edited_by(user),
         "feedback_form": FeedbackForm(),
@@ -550,7 +550,8 @@ def kit_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def service_list(request: HttpRequest) -> HttpResponse:
     """The organisation chart members asked for, built from the helpdesk's own data."""
-    articles = Article.objects.readable_by(request.user).only("title", "slug")
+    # The state is part of every load: django-fsm reads it when an article is made.
+    articles = Article.objects.readable_by(request.user).only("title", "slug", "state")
     categories = Category.objects.filter(is_active=True).prefetch_related(
         Prefetch("articles", queryset=articles)
     )
