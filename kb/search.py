@@ -214,16 +214,22 @@ class Engine:
         raise NotImplementedError
 
 
+def scope_tokens(audience: str, kind: str) -> str:
+    return f"au{audience} kd{kind}"
+
+
 class SqliteEngine(Engine):
     def sync(self, docs: Iterable[SearchDocument]) -> None:
         rows = [
-            (d.pk, " ".join(terms(d.title)), " ".join(terms(d.summary)), " ".join(terms(d.body)))
+            (d.pk, " ".join(terms(d.title)), " ".join(terms(d.summary)),
+             " ".join(terms(d.body)), scope_tokens(d.audience, d.kind))
             for d in docs
         ]
         with self.connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
+                f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body, scope)"
+                " VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
 
@@ -242,23 +248,32 @@ class SqliteEngine(Engine):
             expression = f"({expression}) NOT ({' OR '.join(phrase(p) for p in query.excluded)})"
         return expression
 
+    @staticmethod
+    def scope_filter(audiences: Sequence[str], kinds: Sequence[str] | None) -> str:
+        allowed = " OR ".join(f"au{a}" for a in audiences)
+        expression = f" AND scope : ({allowed})"
+        if kinds:
+            expression += " AND scope : ({})".format(" OR ".join(f"kd{k}" for k in kinds))
+        return expression
+
     def search(self, query, *, audiences, kinds=None, limit=10, offset=0, count=True):
         if query.is_empty:
             return Results(0, [])
-        where, params = self._filters(audiences, kinds)
+        match = f"({self.match_expression(query)}){self.scope_filter(audiences, kinds)}"
         total = "count(*) OVER ()" if count else "0"
-        # bm25() is only allowed in a plain query on the FTS table: rank there, join after.
+        # bm25() is only allowed in a plain query on the FTS table: rank there, count and
+        # cut the page around it, and read the documents' rows for the page only.
         sql = (
-            f"SELECT d.kind, d.object_id, d.title, d.summary, d.url, d.audience, d.language,"
-            f" substr(d.body, 1, 6000), {total}"
-            f" FROM (SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score"
-            f"       FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) f"
-            f" JOIN kb_searchdocument d ON d.id = f.id"
-            f" WHERE 1 = 1{where}"
-            f" ORDER BY f.score, d.id LIMIT %s OFFSET %s"
+            "SELECT d.kind, d.object_id, d.title, d.summary, d.url, d.audience, d.language,"
+            " substr(d.body, 1, 6000), page.total FROM ("
+            f"  SELECT id, score, {total} AS total FROM ("
+            f"    SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 4.0, 1.0, 0.0) AS score"
+            f"    FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            "  ) ORDER BY score, id LIMIT %s OFFSET %s"
+            ") page JOIN kb_searchdocument d ON d.id = page.id ORDER BY page.score, d.id"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.match_expression(query), *params, limit, offset])
+            cursor.execute(sql, [match, limit, offset])
             rows = cursor.fetchall()
         wanted = query.highlight_terms
         hits = [

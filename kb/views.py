@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -178,12 +178,14 @@ def get_visible_article(request: HttpRequest, slug: str) -> Article:
     """Readers get published articles of their audience; authors and reviewers also see
     texts in progress. Anyone else: 404, or the login page for members' articles."""
     related = ("topic", "author", "owner", "translation_of")
-    article = Article.objects.readable_by(request.user).select_related(*related).filter(
-        slug=slug
-    ).first()
+    user = request.user
+    readable = Article.objects.readable_by(user).select_related(*related)
+    if user.is_authenticated:  # the reader's own opinion, in the same query
+        mine = Feedback.objects.filter(article=OuterRef("pk"), user=user).values("helpful")
+        readable = readable.annotate(my_helpful=Subquery(mine[:1]))
+    article = readable.filter(slug=slug).first()
     if article is not None:
         return article
-    user = request.user
     if not user.is_authenticated:
         if Article.objects.published().filter(slug=slug, audience=Audience.MEMBERS).exists():
             raise NeedsLogin
@@ -228,7 +230,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "feedback_form": FeedbackForm(),
     }
     if user.is_authenticated:
-        context["my_feedback"] = Feedback.objects.filter(article=article, user=user).first()
         if not article.is_published or user.is_support_staff or article.owner_id == user.pk:
             context.update(article_workflow(request, article))
     return render(request, "kb/article_detail.html", context)

@@ -6,7 +6,9 @@ kb_searchdocument.search_vector. Creating an extension needs a superuser (or the
 extension already installed by one).
 
 SQLite: an FTS5 table whose rowid is kb_searchdocument.id; kb/search.py fills it with
-folded, stemmed text (remove_diacritics 2 catches whatever accents remain).
+folded, stemmed text (remove_diacritics 2 catches whatever accents remain). The `scope`
+column holds the audience and kind as tokens, so filtering by audience stays inside the
+full-text index (reading a stored column would load every matching row's whole text).
 """
 
 from django.db import migrations
@@ -29,7 +31,7 @@ PG_BACKWARD = [
 ]
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS kb_search_fts USING fts5("
-    "title, summary, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "title, summary, body, scope, tokenize = 'unicode61 remove_diacritics 2')",
 ]
 SQLITE_BACKWARD = ["DROP TABLE IF EXISTS kb_search_fts"]
 

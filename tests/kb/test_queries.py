@@ -50,8 +50,8 @@ def test_list_pages_have_constant_query_counts(client, member, grow, url, params
 
 def test_article_page_queries(client, member, article, django_assert_max_num_queries):
     client.force_login(member)
-    with django_assert_max_num_queries(8):  # session, user, article, tags, translations,
-        client.get(article.get_absolute_url())  # categories, my feedback
+    with django_assert_max_num_queries(6):  # session, user, article, tags, translations,
+        client.get(article.get_absolute_url())  # categories
 
 
 def test_search_is_one_query_plus_the_session(client, member, grow,

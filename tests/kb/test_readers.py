@@ -19,9 +19,9 @@ def test_feedback_reaches_the_owner_with_the_comment(client, member, article, ag
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (0, 1)
+    assert "You told us it did not help" in client.get(article.get_absolute_url()).content.decode()
     notification = Notification.objects.get(recipient=agent, verb="kb.feedback")
     assert notification.action_object.note == "Il manque un exemple."
-    page = client.get("/aide/mes-fiches/")
     client.force_login(agent)
     page = client.get("/aide/mes-fiches/").content.decode()
     assert "Il manque un exemple." in page
