@@ -226,7 +226,7 @@ class Article(ConcurrentTransitionMixin, models.Model):
         _("language"), max_length=2, choices=Language.choices, default=Language.FR
     )
     translation_of = models.ForeignKey(
-        "self", verbose_name=_("translation of"), null=True, blank=True,
+        "self", verbose_name=_("translation of"), null=True, blank=True, db_index=False,
         on_delete=models.SET_NULL, related_name="translations",
         help_text=_("The original article this one translates."),
     )
@@ -270,6 +270,10 @@ class Article(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["topic", "state"], name="article_topic"),
             models.Index(fields=["state", "review_by"], name="article_review_by"),
             models.Index(fields=["author", "state"], name="article_author"),
+            # Partial: almost every article has no translation, and a full index's
+            # statistics (all NULL) make the planner scan the table instead.
+            models.Index(fields=["translation_of"], name="article_translation_of",
+                         condition=Q(translation_of__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -303,9 +307,11 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def translation_root_id(self) -> int:
         return self.translation_of_id or self.pk
 
-    def translations_qs(self) -> ArticleQuerySet:
+    def other_languages(self) -> list[Article]:
+        """The other language versions: the original and every translation of it."""
         root = self.translation_root_id
-        return Article.objects.filter(Q(pk=root) | Q(translation_of=root)).exclude(pk=self.pk)
+        others = Article.objects.filter(Q(pk=root) | Q(translation_of=root)).exclude(pk=self.pk)
+        return list(others.only("title", "slug", "language", "state", "audience"))
 
     def can_be_edited_by(self, user: User) -> bool:
         if not user.is_authenticated:

@@ -322,19 +322,18 @@ class PostgresEngine(Engine):
             return Results(0, [])
         where, params = self._filters(audiences, kinds)
         total = "count(*) OVER ()" if count else "0"
-        # The inner query ranks and cuts the page; ts_headline, the costly part, then runs
-        # on the shown rows only.
+        # The inner query ranks every match but carries only ids; the outer one reads the
+        # page's rows, and ts_headline, the costly part, runs on those rows only.
+        text = "coalesce(nullif(d.body, ''), d.summary)"
         sql = (
-            "SELECT kind, object_id, title, summary, url, audience, language,"
-            f" ts_headline('{CONFIG}', left(coalesce(nullif(body, ''), summary), 6000), q,"
-            " %s), left(coalesce(nullif(body, ''), summary), 40),"
-            " right(coalesce(nullif(body, ''), summary), 40), total FROM ("
-            "  SELECT d.*, q, ts_rank_cd(d.search_vector, q) AS rank,"
-            f"  {total} AS total"
+            "SELECT d.kind, d.object_id, d.title, d.summary, d.url, d.audience, d.language,"
+            f" ts_headline('{CONFIG}', left({text}, 6000), page.q, %s),"
+            f" left({text}, 40), right({text}, 40), page.total FROM ("
+            f"  SELECT d.id, q, ts_rank_cd(d.search_vector, q) AS rank, {total} AS total"
             f"  FROM kb_searchdocument d, websearch_to_tsquery('{CONFIG}', %s) q"
             f"  WHERE d.search_vector @@ q{where}"
             "  ORDER BY rank DESC, d.id LIMIT %s OFFSET %s"
-            ") page ORDER BY rank DESC, id"
+            ") page JOIN kb_searchdocument d ON d.id = page.id ORDER BY page.rank DESC, d.id"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(

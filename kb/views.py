@@ -222,9 +222,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "article": article,
         "tags": article.tags.all(),
-        "translations": article.translations_qs().filter(
-            state=ArticleState.PUBLISHED, audience__in=audiences
-        ).only("title", "slug", "language", "state"),
+        "translations": [
+            other for other in article.other_languages()
+            if other.is_published and other.audience in audiences
+        ],
         "categories": article.helpdesk_categories.filter(is_active=True).select_related("team"),
         "can_edit": article.can_be_edited_by(user),
         "feedback_form": FeedbackForm(),
