@@ -103,6 +103,7 @@ class Query:
 
     groups: tuple[tuple[tuple[str, ...], ...], ...]  # OR-groups of AND-ed phrases of words
     excluded: tuple[tuple[str, ...], ...]
+    headings_only: bool = False  # match titles and summaries (and tags) only
 
     @property
     def is_empty(self) -> bool:
@@ -146,7 +147,7 @@ def any_words(text: str) -> Query:
         if len(word) > 2 and not word.isdigit():
             seen.setdefault(stem(word), word)
     picked = list(seen.values())[:SUGGEST_TERMS]
-    return Query(groups=tuple(((w,),) for w in picked), excluded=())
+    return Query(groups=tuple(((w,),) for w in picked), excluded=(), headings_only=True)
 
 
 # --- snippets ------------------------------------------------------------------------------------
@@ -257,6 +258,8 @@ class SqliteEngine(Engine):
 
         groups = [" AND ".join(phrase(p) for p in group) for group in query.groups]
         expression = " OR ".join(f"({g})" for g in groups)
+        if query.headings_only:
+            expression = f"{{title summary}} : ({expression})"
         if query.excluded:
             expression = f"({expression}) NOT ({' OR '.join(phrase(p) for p in query.excluded)})"
         return expression
@@ -320,6 +323,21 @@ class PostgresEngine(Engine):
         """The row's own delete removes its vector."""
 
     @staticmethod
+    def tsquery(query: Query) -> str:
+        """websearch_to_tsquery for the search page; for suggestions, any word found in a
+        title or summary (weights A and B), which websearch syntax cannot say."""
+        if query.headings_only:
+            return f"to_tsquery('{CONFIG}', %s)"
+        return f"websearch_to_tsquery('{CONFIG}', %s)"
+
+    @staticmethod
+    def query_text(query: Query) -> str:
+        if query.headings_only:  # words are \w+ only: no tsquery operator can slip in
+            words = [w for group in query.groups for phrase in group for w in phrase]
+            return " | ".join(f"{w}:AB" for w in words)
+        return PostgresEngine.websearch_text(query)
+
+    @staticmethod
     def websearch_text(query: Query) -> str:
         """Our parsed query back to websearch syntax (words only, no operators of the
         member's), so both databases read it alike."""
@@ -343,7 +361,7 @@ class PostgresEngine(Engine):
             f" ts_headline('{CONFIG}', left({text}, 6000), page.q, %s),"
             f" left({text}, 40), right({text}, 40), page.total FROM ("
             f"  SELECT d.id, q, ts_rank(d.search_vector, q) AS rank, {total} AS total"
-            f"  FROM kb_searchdocument d, websearch_to_tsquery('{CONFIG}', %s) q"
+            f"  FROM kb_searchdocument d, {self.tsquery(query)} q"
             f"  WHERE d.search_vector @@ q{where}"
             "  ORDER BY rank DESC, d.id LIMIT %s OFFSET %s"
             ") page JOIN kb_searchdocument d ON d.id = page.id ORDER BY page.rank DESC, d.id"
@@ -356,7 +374,7 @@ class PostgresEngine(Engine):
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(
-                sql, [self.HEADLINE_OPTIONS, self.websearch_text(query), *params, limit, offset]
+                sql, [self.HEADLINE_OPTIONS, self.query_text(query), *params, limit, offset]
             )
             rows = cursor.fetchall()
             if outer:

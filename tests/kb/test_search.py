@@ -122,11 +122,13 @@ def test_empty_or_meaningless_queries_find_nothing(library):
     assert search('"""  -- or OR * ( ) :', audiences=MEMBERS).total == 0
 
 
-def test_suggestions_accept_any_word_best_first(library):
+def test_suggestions_accept_any_word_of_titles_and_summaries_best_first(library):
     from kb.search import suggest
 
     hits = suggest("Bonjour, mon client ne paie pas, faut-il une relance ?", audiences=MEMBERS)
     assert hits[0].title == "Relancer un client"
+    assert not suggest("assemblée générale", audiences=MEMBERS)  # only in a text's body
+    assert suggest("sociétaire", audiences=MEMBERS)[0].title == "Devenir sociétaire"
 
 
 def test_search_page_shows_ranked_highlighted_results(client, member, library):
@@ -156,7 +158,11 @@ def test_parse_websearch_syntax():
 
 def test_suggestion_query_keeps_distinct_meaningful_words():
     query = any_words("Ma facture, mes factures, 2024, le devis")
-    assert query.groups == ((("facture",),), (("devis",),))
+    assert query.groups == ((("facture",),), (("devis",),)) and query.headings_only
+    assert SqliteEngine.match_expression(query) == '{title summary} : (("factur") OR ("dev"))'
+    from kb.search import PostgresEngine
+
+    assert PostgresEngine.query_text(query) == "facture:AB | devis:AB"
 
 
 def test_highlight_escapes_everything_it_does_not_mark():
