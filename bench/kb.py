@@ -10,6 +10,8 @@ warm-ups, and the number of queries one request makes. `bench/__main__.py` calls
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import os
 import random
@@ -69,19 +71,24 @@ def filler(rng: random.Random, size: int = 4000) -> list[str]:
     return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)]
 
 
+@functools.cache
+def zipf(size: int) -> list[float]:
+    return list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
+
+
 def text(rng: random.Random, words: int, everyday: list[str]) -> str:
     """An article-like text: stop words, everyday words, and a few words of its subject
     (two topic words drawn by frequency, repeated, and three others)."""
-    weights = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
-    topic = rng.choices(VOCABULARY, weights=weights, k=2) + rng.sample(VOCABULARY, 3)
-    everyday_weights = [1 / (rank + 1) for rank in range(len(everyday))]
+    topic = rng.choices(VOCABULARY, cum_weights=zipf(len(VOCABULARY)), k=2)
+    topic += rng.sample(VOCABULARY, 3)
+    common = rng.choices(everyday, cum_weights=zipf(len(everyday)), k=words)
     tokens = []
-    for _ in range(words):
+    for n in range(words):
         roll = rng.random()
         if roll < 0.35:
             tokens.append(rng.choice(STOP))
         elif roll < 0.88:
-            tokens.append(rng.choices(everyday, weights=everyday_weights)[0])
+            tokens.append(common[n])
         else:
             tokens.append(rng.choice(topic))
     sentences = [" ".join(tokens[i : i + 12]).capitalize() + "." for i in range(0, words, 12)]
