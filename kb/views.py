@@ -82,8 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "guides": Guide.objects.readable_by(user),
         "recent": readable.order_by("-published_at")[:6],
         "kit": kit,
-        "kit_items": kit.items_for(user) if kit and is_new else [],
-        "is_new_member": is_new and user.is_member,
+        "kit_items": kit.items_for(user) if kit and is_new and user.is_member else [],
         "to_review": is_any_reviewer(user),
         "is_lead": is_lead(user),
     }
