@@ -24,6 +24,12 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
+def server(fresh_server):
+    """Reviews write notifications: see `fresh_server`."""
+    return fresh_server
+
+
+@pytest.fixture
 def topic(db, agent):
     return Topic.objects.create(name="Devis et factures", slug="devis-factures", editor=agent)
 
