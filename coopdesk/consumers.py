@@ -67,3 +67,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def collection_event(self, event: dict) -> None:
         await self.send_json(event)
+
+    async def kb_event(self, event: dict) -> None:
+        await self.send_json(event)

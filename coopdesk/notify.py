@@ -113,3 +113,32 @@ def collection_event(event) -> None:
                "state": case.state, "version": case.version}
     groups = [user_group(pk) for pk in people]
     transaction.on_commit(lambda: push(groups, payload), robust=True)
+
+
+def kb_event(event) -> None:
+    """Fan out one knowledge-base event: review requested, changes requested, published,
+    comment, feedback received, check due. The article decides who is concerned."""
+    from coopdesk.accounts.models import User
+
+    article = event.article
+    recipient_ids = event.recipient_ids()
+    recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
+    if recipients:
+        notify_signal.send(
+            event.actor or article.author,
+            recipient=recipients,
+            verb=f"kb.{event.kind}",
+            action_object=event,
+            target=article,
+            description=event.get_kind_display(),
+        )
+    payload = {
+        "type": "kb.event",
+        "article": article.pk,
+        "event": event.pk,
+        "kind": event.kind,
+        "state": article.state,
+    }
+    groups = [user_group(pk) for pk in recipient_ids]
+    if groups:
+        transaction.on_commit(lambda: push(groups, payload), robust=True)

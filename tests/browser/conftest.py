@@ -7,6 +7,7 @@ Data made in a test must be committed to be seen by the server: use `transaction
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -53,8 +54,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_process(django_db_setup, django_db_blocker, tmp_path_factory):
+@contextlib.contextmanager
+def _daphne(django_db_blocker, tmp_path_factory):
     from django.conf import settings
     from django.db import connection
 
@@ -90,6 +91,22 @@ def server_process(django_db_setup, django_db_blocker, tmp_path_factory):
     process.terminate()
     process.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def server_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    with _daphne(django_db_blocker, tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(django_db_setup, django_db_blocker, tmp_path_factory, transactional_db):
+    """A daphne process of its own, for one test. The shared one caches content types, and
+    each test's flush re-creates them under new ids: a later test whose pages write
+    generic relations (notifications) then fails on a foreign key. Override `server`
+    with this in a module whose tests do."""
+    with _daphne(django_db_blocker, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,11 +21,13 @@ class Command(BaseCommand):
 
     def load(self) -> None:
         from helpdesk import demo as helpdesk_demo
+        from kb import demo as kb_demo
 
         people = demo.load_people()
         helpdesk_demo.load_teams(people)
         helpdesk_demo.load_tickets(people)
         helpdesk_demo.load_collections(people)
+        kb_demo.load(people)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coopdesk.accounts.models import Role, User
+from helpdesk.models import Category
+from kb.models import Article, Audience, JourneyStage, Language, Topic, audiences_for
+
+
+class CategoryChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.team.name} — {obj.label}"
+
+
+class ArticleForm(forms.Form):
+    """Writing or editing an article. Staff also set who keeps it current and where it helps."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200,
+        help_text=_("The question it answers, in members' words: “How do I send a quote?”"),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One or two sentences, shown in lists and search results."),
+    )
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Step by step. Markdown: ## a title, - a list item, **bold**."),
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.all(), required=False,
+        empty_label=_("Choose a topic"),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="fr")
+    audience = forms.ChoiceField(label=_("Who can read it"), choices=Audience.choices,
+                                 initial=Audience.MEMBERS)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=300,
+        help_text=_("A few words, separated by commas."),
+    )
+    categories = CategoryChoices(
+        label=_("Show it to members opening a request in"), required=False,
+        queryset=Category.objects.filter(is_active=True).select_related("team"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("Helps at these steps of the onboarding path"), required=False,
+        choices=JourneyStage.choices, widget=forms.CheckboxSelectMultiple,
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Kept up to date by"), required=False,
+        queryset=User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]),
+    )
+    review_by = forms.DateField(
+        label=_("Check again by"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("What changed (readers see it)"), required=False, max_length=300,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    STAFF_ONLY = ("categories", "stages", "owner", "review_by")
+
+    def __init__(self, *args, user: User, article: Article | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = audiences_for(user)
+        self.fields["audience"].choices = [c for c in Audience.choices if c[0] in allowed]
+        if not user.is_support_staff:
+            for name in self.STAFF_ONLY:
+                del self.fields[name]
+        if article is None or not article.is_published:
+            del self.fields["note"]
+
+    @classmethod
+    def initial_for(cls, article: Article) -> dict:
+        return {
+            "title": article.title, "summary": article.summary, "body": article.body,
+            "topic": article.topic_id, "language": article.language,
+            "audience": article.audience,
+            "tags": ", ".join(t.name for t in article.tags.all()),
+            "categories": list(article.helpdesk_categories.values_list("pk", flat=True)),
+            "stages": list(article.stages.values_list("stage", flat=True)),
+            "owner": article.owner_id, "review_by": article.review_by,
+            "version": article.version,
+        }
+
+    def changes(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data.pop("note", None)
+        data["tags"] = [t for t in data.get("tags", "").split(",") if t.strip()]
+        return data
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the comment before sending.")},
+    )
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        label=_("Was this helpful?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+        error_messages={"required": _("Answer yes or no.")},
+    )
+    comment = forms.CharField(
+        label=_("What was missing or unclear? (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeflectionForm(forms.Form):
+    article = forms.IntegerField(widget=forms.HiddenInput)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), required=False, widget=forms.HiddenInput
+    )
+
+
+class GuideAnswerForm(forms.Form):
+    at = forms.IntegerField(widget=forms.HiddenInput)
+    choice = forms.IntegerField()

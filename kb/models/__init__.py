@@ -1,0 +1,47 @@
+"""Knowledge base models: articles and their review (articles.py), glossary, guided paths
+and kits (guidance.py), the search index (index.py)."""
+
+from kb.models.articles import (
+    REVIEW_EVERY,
+    Article,
+    ArticleEvent,
+    ArticleEventKind,
+    ArticleQuerySet,
+    ArticleRevision,
+    ArticleStage,
+    ArticleState,
+    Audience,
+    Deflection,
+    Expert,
+    Feedback,
+    JourneyStage,
+    Language,
+    Tag,
+    Topic,
+    audiences_for,
+    is_any_reviewer,
+    is_reviewer_for,
+    reviewer_ids,
+    sees_staff_content,
+    unique_slug,
+)
+from kb.models.guidance import (
+    Guide,
+    GuideChoice,
+    GuideNode,
+    GuideProgress,
+    Kit,
+    KitItem,
+    NodeKind,
+    Term,
+)
+from kb.models.index import DocKind, SearchDocument
+
+__all__ = [
+    "REVIEW_EVERY", "Article", "ArticleEvent", "ArticleEventKind", "ArticleQuerySet",
+    "ArticleRevision", "ArticleStage", "ArticleState", "Audience", "Deflection", "DocKind",
+    "Expert", "Feedback", "Guide", "GuideChoice", "GuideNode", "GuideProgress", "JourneyStage",
+    "Kit", "KitItem", "Language", "NodeKind", "SearchDocument", "Tag", "Term", "Topic",
+    "audiences_for", "is_any_reviewer", "is_reviewer_for", "reviewer_ids", "sees_staff_content",
+    "unique_slug",
+]

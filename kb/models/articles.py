@@ -1,0 +1,538 @@
+"""Articles and members' tutorials: audiences, topics, expert reviewers, the review
+workflow (transitions called only from kb/actions.py), revisions, the timeline,
+readers' feedback and the requests they avoided."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from coopdesk.accounts.models import Role, User
+
+REVIEW_EVERY = timedelta(days=365)
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", _("Everyone, even without an account")
+    MEMBERS = "members", _("Members of the cooperative")
+    STAFF = "staff", _("Cooperative staff only")
+
+
+def sees_staff_content(user: User) -> bool:
+    """Advisors are cooperative staff too: internal procedures are for them as well."""
+    return bool(
+        user.is_authenticated and user.is_active and (user.is_support_staff or user.is_advisor)
+    )
+
+
+def audiences_for(user: User) -> list[str]:
+    """The audiences a person may read: the one rule for pages, search and suggestions."""
+    if not user.is_authenticated or not user.is_active:
+        return [Audience.PUBLIC]
+    if sees_staff_content(user):
+        return [Audience.PUBLIC, Audience.MEMBERS, Audience.STAFF]
+    return [Audience.PUBLIC, Audience.MEMBERS]
+
+
+class Language(models.TextChoices):
+    FR = "fr", "Français"
+    EN = "en", "English"
+
+
+class JourneyStage(models.TextChoices):
+    """Stage keys of the onboarding path (the journeys app keeps the same keys)."""
+
+    INFO_MEETING = "info_meeting", _("Information meeting")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    CAPE = "cape", _("CAPE contract")
+    SALARIED = "salaried", _("Salaried phase (CESA)")
+    MEMBERSHIP = "membership", _("Membership")
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("editor (reviews proposals)"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="kb_topics",
+        limit_choices_to={"role__in": [Role.AGENT, Role.LEAD, Role.ADMIN]},
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:topic-detail", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpertQuerySet(models.QuerySet):
+    def active(self, on=None) -> ExpertQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(user__is_active=True).filter(Q(until__isnull=True) | Q(until__gte=day))
+
+
+class Expert(models.Model):
+    """A member designated to review tutorials, for some topics or all, for a mandate."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+        related_name="kb_expert",
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, help_text=_("Empty: every topic.")
+    )
+    mandate = models.CharField(_("mandate"), max_length=200, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expert member")
+        verbose_name_plural = _("expert members")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+def is_reviewer_for(user: User, article: Article) -> bool:
+    """Staff review everything; an expert member reviews their topics, never their own text."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_support_staff:
+        return True
+    if article.author_id == user.pk:
+        return False
+    experts = Expert.objects.active().filter(user=user)
+    return experts.filter(Q(topics=None) | Q(topics=article.topic_id)).exists()
+
+
+def is_any_reviewer(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_support_staff or Expert.objects.active().filter(user=user).exists()
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+class ArticleState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    CHANGES = "changes", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+def is_author(article: Article, user: User) -> bool:
+    return article.author_id == user.pk
+
+
+def can_review(article: Article, user: User) -> bool:
+    return is_reviewer_for(user, article)
+
+
+def can_publish(article: Article, user: User) -> bool:
+    """Staff publish any text; an expert member publishes only what was sent for review."""
+    if user.is_support_staff:
+        return True
+    return article.state == ArticleState.REVIEW and is_reviewer_for(user, article)
+
+
+def is_support_staff(article: Article, user: User) -> bool:
+    return user.is_support_staff
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(state=ArticleState.PUBLISHED)
+
+    def readable_by(self, user: User) -> ArticleQuerySet:
+        """Published articles whose audience includes this person."""
+        return self.published().filter(audience__in=audiences_for(user))
+
+    def visible_to(self, user: User) -> ArticleQuerySet:
+        """What a person may open: readable articles, their own texts, and, for reviewers,
+        what is in review. Other people's drafts stay private."""
+        readable = Q(state=ArticleState.PUBLISHED, audience__in=audiences_for(user))
+        if not user.is_authenticated or not user.is_active:
+            return self.filter(readable)
+        mine = Q(author=user) | Q(owner=user)
+        if user.is_support_staff:
+            return self.filter(readable | mine | ~Q(state=ArticleState.DRAFT))
+        expert = Expert.objects.active().filter(user=user).first()
+        if expert is not None:
+            in_review = Q(state__in=[ArticleState.REVIEW, ArticleState.CHANGES])
+            topics = list(expert.topics.values_list("pk", flat=True))
+            if topics:
+                in_review &= Q(topic__in=topics)
+            return self.filter(readable | mine | in_review)
+        return self.filter(readable | mine)
+
+    def for_stage(self, stage: str) -> ArticleQuerySet:
+        return self.filter(stages__stage=stage)
+
+    def stale(self, on=None) -> ArticleQuerySet:
+        return self.published().filter(review_by__lte=on or timezone.localdate())
+
+
+class Article(ConcurrentTransitionMixin, models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=220, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown in lists.")
+    )
+    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, lists with -, ## titles."))
+    body_html = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="")
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FR
+    )
+    translation_of = models.ForeignKey(
+        "self", verbose_name=_("translation of"), null=True, blank=True, db_index=False,
+        on_delete=models.SET_NULL, related_name="translations",
+        help_text=_("The original article this one translates."),
+    )
+    audience = models.CharField(
+        _("who can read it"), max_length=10, choices=Audience.choices, default=Audience.MEMBERS
+    )
+    helpdesk_categories = models.ManyToManyField(
+        "helpdesk.Category", verbose_name=_("request categories"), blank=True,
+        related_name="articles",
+        help_text=_("Shown to members who open a request in these categories."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
+        related_name="kb_authored",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("kept up to date by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="kb_owned",
+    )
+    review_by = models.DateField(_("check again by"), null=True, blank=True)
+    stale_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    state = FSMField(
+        _("status"), default=ArticleState.DRAFT, choices=ArticleState.choices, protected=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    helpful_yes = models.PositiveIntegerField(default=0, editable=False)
+    helpful_no = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("last published"), null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["state", "audience"], name="article_readable"),
+            models.Index(fields=["topic", "state"], name="article_topic"),
+            models.Index(fields=["state", "review_by"], name="article_review_by"),
+            models.Index(fields=["author", "state"], name="article_author"),
+            # Partial: almost every article has no translation, and a full index's
+            # statistics (all NULL) make the planner scan the table instead.
+            models.Index(fields=["translation_of"], name="article_translation_of",
+                         condition=Q(translation_of__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        from kb.rendering import render_article
+
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title)
+        rendered = render_article(self.body)
+        self.body_html, self.body_text = rendered.html, rendered.text
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:article-detail", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == ArticleState.PUBLISHED
+
+    @property
+    def is_stale(self) -> bool:
+        return self.is_published and bool(self.review_by) and self.review_by <= timezone.localdate()
+
+    @property
+    def by_member(self) -> bool:
+        return self.author.role == Role.MEMBER
+
+    @property
+    def translation_root_id(self) -> int:
+        return self.translation_of_id or self.pk
+
+    def other_languages(self) -> list[Article]:
+        """The other language versions: the original and every translation of it."""
+        root = self.translation_root_id
+        others = Article.objects.filter(Q(pk=root) | Q(translation_of=root)).exclude(pk=self.pk)
+        return list(others.only("title", "slug", "language", "state", "audience"))
+
+    def can_be_edited_by(self, user: User) -> bool:
+        if not user.is_authenticated:
+            return False
+        if self.author_id == user.pk and self.state in (ArticleState.DRAFT, ArticleState.CHANGES):
+            return True
+        if user.is_support_staff:
+            return True
+        return self.owner_id == user.pk and self.state == ArticleState.PUBLISHED
+
+    # --- transitions: pure; they check, set fields, and return. actions.py saves. ---
+
+    @transition(
+        field=state, source=[ArticleState.DRAFT, ArticleState.CHANGES],
+        target=ArticleState.REVIEW, permission=is_author,
+    )
+    def submit(self) -> None:
+        pass
+
+    @transition(
+        field=state, source=ArticleState.REVIEW, target=ArticleState.CHANGES,
+        permission=can_review,
+    )
+    def request_changes(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[ArticleState.DRAFT, ArticleState.REVIEW, ArticleState.CHANGES,
+                ArticleState.ARCHIVED],
+        target=ArticleState.PUBLISHED, permission=can_publish,
+    )
+    def publish(self, *, by: User) -> None:
+        now = timezone.now()
+        self.first_published_at = self.first_published_at or now
+        self.published_at = now
+        self.owner_id = self.owner_id or by.pk
+        if not self.review_by or self.review_by <= timezone.localdate():
+            self.review_by = (now + REVIEW_EVERY).date()
+        self.stale_notified_at = None
+
+    @transition(
+        field=state, source=ArticleState.PUBLISHED, target=ArticleState.ARCHIVED,
+        permission=is_support_staff,
+    )
+    def archive(self) -> None:
+        pass
+
+
+class ArticleStage(models.Model):
+    """A journey stage where the article helps (a key, not a link: journeys is another app)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField(_("journey stage"), max_length=30, choices=JourneyStage.choices)
+
+    class Meta:
+        verbose_name = _("journey stage")
+        verbose_name_plural = _("journey stages")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "stage"], name="article_stage_once")
+        ]
+        indexes = [models.Index(fields=["stage"], name="article_stage")]
+
+    def __str__(self) -> str:
+        return self.get_stage_display()
+
+
+class ArticleRevision(models.Model):
+    """The text as it was at one publication: readers can see what changed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    body = models.TextField()
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kb:revision-detail", args=[self.article.slug, self.number])
+
+
+class ArticleEventKind(models.TextChoices):
+    CREATED = "created", _("Draft started")
+    EDITED = "edited", _("Text changed")
+    SUBMITTED = "submitted", _("Sent for review")
+    COMMENTED = "commented", _("Comment")
+    CHANGES = "changes", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+    REVIEWED = "reviewed", _("Checked, still accurate")
+    STALE = "stale", _("Check due")
+    FEEDBACK = "feedback", _("Reader feedback")
+
+
+# Events readers never see: the review conversation and the owner's reminders.
+class ArticleEvent(models.Model):
+    """One line of an article's timeline: who did what, when, from which state to which."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=ArticleEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(max_length=20, choices=ArticleState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=ArticleState.choices, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("article event")
+        verbose_name_plural = _("article events")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.kind}"
+
+    def recipient_ids(self) -> set[int]:
+        """Who hears of it: reviewers of a proposal, the author of a review, the owner of
+        feedback and reminders. Never the person who did it."""
+        article = self.article
+        people: set[int] = set()
+        kind = self.kind
+        if kind == ArticleEventKind.SUBMITTED:
+            people |= reviewer_ids(article)
+        elif kind == ArticleEventKind.COMMENTED:
+            people |= {article.author_id, article.owner_id}
+            people |= set(
+                article.events.filter(
+                    kind__in=[ArticleEventKind.COMMENTED, ArticleEventKind.CHANGES]
+                ).values_list("actor_id", flat=True)
+            )
+            if article.state == ArticleState.REVIEW:
+                people |= reviewer_ids(article)
+        elif kind in (ArticleEventKind.CHANGES, ArticleEventKind.PUBLISHED,
+                      ArticleEventKind.ARCHIVED):
+            people |= {article.author_id, article.owner_id}
+        elif kind in (ArticleEventKind.FEEDBACK, ArticleEventKind.STALE):
+            owner = article.owner_id or (article.topic.editor_id if article.topic else None)
+            people.add(owner)
+        people.discard(None)
+        people.discard(self.actor_id)
+        return people
+
+
+def reviewer_ids(article: Article) -> set[int]:
+    """Who is asked to review: the topic's editor and its expert members (never the author)."""
+    people: set[int] = set()
+    if article.topic_id and article.topic.editor_id:
+        people.add(article.topic.editor_id)
+    experts = Expert.objects.active().filter(Q(topics=None) | Q(topics=article.topic_id))
+    people |= set(experts.values_list("user_id", flat=True))
+    if not people:
+        people |= set(
+            User.objects.filter(role__in=[Role.LEAD, Role.ADMIN], is_active=True)
+            .values_list("pk", flat=True)
+        )
+    people.discard(article.author_id)
+    return people
+
+
+class Feedback(models.Model):
+    """“Was this helpful?”: one opinion per person and article, which they may change."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kb_feedback"
+    )
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="feedback_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {'+' if self.helpful else '-'}"
+
+
+class Deflection(models.Model):
+    """A member found the answer in an article while writing a request, and did not send it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kb_deflections"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="deflections")
+    category = models.ForeignKey(
+        "helpdesk.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    query = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request avoided")
+        verbose_name_plural = _("requests avoided")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.created_at:%Y-%m-%d}"
+
+
+def unique_slug(model: type[models.Model], text: str) -> str:
+    base = slugify(text)[:200] or "fiche"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -1,0 +1,562 @@
+"""Pages of the knowledge base: reading, searching, writing and reviewing articles,
+guided paths, glossary, the new-member kit and the services catalogue.
+
+Views read through the querysets' audience rules (`readable_by`, `visible_to`,
+`audiences_for`), validate a form and call one function of kb/actions.py.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coopdesk.accounts.models import Role
+from coopdesk.conflicts import Conflict
+from helpdesk.models import Category, Team
+from kb import actions, search
+from kb.forms import (
+    ArticleForm,
+    CommentForm,
+    DeflectionForm,
+    FeedbackForm,
+    GuideAnswerForm,
+    StepForm,
+)
+from kb.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    ArticleState,
+    Audience,
+    Deflection,
+    DocKind,
+    Feedback,
+    Guide,
+    GuideProgress,
+    Kit,
+    Term,
+    Topic,
+    audiences_for,
+    is_any_reviewer,
+    is_reviewer_for,
+)
+from kb.rendering import diff_blocks
+
+SEARCH_PAGE = 10
+LIST_PAGE = 20
+NEW_MEMBER_DAYS = 120
+
+
+def is_lead(user) -> bool:
+    return user.is_authenticated and user.role in (Role.LEAD, Role.ADMIN)
+
+
+# --- home, topics, search --------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    readable = Article.objects.readable_by(user)
+    topics = Topic.objects.annotate(
+        n=Count("articles", filter=Q(articles__state=ArticleState.PUBLISHED,
+                                     articles__audience__in=audiences_for(user)))
+    ).filter(n__gt=0)
+    kit = Kit.new_member_kit() if user.is_authenticated else None
+    is_new = user.is_authenticated and user.date_joined > timezone.now() - timedelta(
+        days=NEW_MEMBER_DAYS
+    )
+    context = {
+        "topics": topics,
+        "guides": Guide.objects.readable_by(user),
+        "recent": readable.order_by("-published_at")[:6],
+        "kit": kit,
+        "kit_items": kit.items_for(user) if kit and is_new and user.is_member else [],
+        "to_review": is_any_reviewer(user),
+        "is_lead": is_lead(user),
+    }
+    return render(request, "kb/home.html", context)
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    articles = Article.objects.readable_by(request.user).filter(topic=topic).only(
+        "title", "slug", "summary", "language", "audience", "state"
+    )
+    page = Paginator(articles, LIST_PAGE).get_page(request.GET.get("page"))
+    return render(request, "kb/topic_detail.html", {"topic": topic, "page": page})
+
+
+KINDS = {"article": DocKind.ARTICLE, "guide": DocKind.GUIDE, "term": DocKind.TERM}
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    results = search.search(
+        q, audiences=audiences_for(request.user), kinds=[KINDS[kind]] if kind in KINDS else None,
+        limit=SEARCH_PAGE, offset=(number - 1) * SEARCH_PAGE,
+    ) if q else search.Results(0, [])
+    pages = math.ceil(results.total / SEARCH_PAGE)
+    context = {
+        "q": q, "kind": kind, "results": results, "number": number, "pages": pages,
+        "has_previous": number > 1, "has_next": number < pages,
+        "first_index": (number - 1) * SEARCH_PAGE + 1,
+        "kinds": [("", _("Everything")), ("article", _("Articles")),
+                  ("guide", _("Guided paths")), ("term", _("Glossary"))],
+    }
+    return render(request, "kb/search.html", context)
+
+
+# --- while a member writes a request ------------------------------------------------------------
+
+
+@login_required
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    """Articles that may answer the request being typed (a fragment for the request form)."""
+    text = request.GET.get("q", "")[:2000]
+    audiences = audiences_for(request.user)
+    category_id = request.GET.get("category", "")
+    linked = []
+    if category_id.isdigit():
+        linked = list(
+            Article.objects.readable_by(request.user)
+            .filter(helpdesk_categories=int(category_id))
+            .only("title", "slug", "summary", "state")[:3]
+        )
+    hits = search.suggest(text, audiences=audiences, limit=5) if len(text.strip()) >= 3 else []
+    shown = {a.pk for a in linked}
+    hits = [h for h in hits if not (h.kind == DocKind.ARTICLE and h.object_id in shown)]
+    context = {"linked": linked, "hits": hits[: 5 - len(linked)], "q": text[:300],
+               "category_id": category_id if category_id.isdigit() else ""}
+    return render(request, "kb/partials/suggestions.html", context)
+
+
+@login_required
+@require_POST
+def deflection_create(request: HttpRequest) -> HttpResponse:
+    form = DeflectionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
+    article = get_object_or_404(
+        Article.objects.readable_by(request.user), pk=form.cleaned_data["article"]
+    )
+    actions.record_deflection(
+        by=request.user, article=article, query=form.cleaned_data["query"],
+        category=form.cleaned_data["category"],
+    )
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render(request, "kb/partials/deflection_done.html", {"article": article})
+    messages.success(request, _("Glad it helped! Your draft is kept if you need it later."))
+    return redirect(article)
+
+
+# --- one article ----------------------------------------------------------------------------
+
+
+class NeedsLogin(Exception):
+    """A members' article asked for without logging in: send them to the login page."""
+
+
+def get_visible_article(request: HttpRequest, slug: str) -> Article:
+    """Readers get published articles of their audience; authors and reviewers also see
+    texts in progress. Anyone else: 404, or the login page for members' articles."""
+    related = ("topic", "author")  # each joined model's columns cost compile time, too
+    user = request.user
+    readable = Article.objects.readable_by(user).select_related(*related)
+    if user.is_authenticated:  # the reader's own opinion, in the same query
+        mine = Feedback.objects.filter(article=OuterRef("pk"), user=user).values("helpful")
+        readable = readable.annotate(my_helpful=Subquery(mine[:1]))
+    found = list(readable.filter(slug=slug).order_by()[:1])
+    if found:
+        return found[0]
+    if not user.is_authenticated:
+        if Article.objects.published().filter(slug=slug, audience=Audience.MEMBERS).exists():
+            raise NeedsLogin
+        raise Http404
+    return get_object_or_404(Article.objects.visible_to(user).select_related(*related), slug=slug)
+
+
+def article_workflow(request: HttpRequest, article: Article) -> dict:
+    """The review panel: timeline, comments and the buttons this person may press."""
+    user = request.user
+    reviewer = is_reviewer_for(user, article)
+    participant = reviewer or user.pk in (article.author_id, article.owner_id)
+    if not participant:
+        return {}
+    names = {t.name for t in article.get_available_user_state_transitions(user)}
+    return {
+        "events": ArticleEvent.objects.filter(article=article).select_related("actor"),
+        "steps": names,
+        "can_confirm": article.is_published
+        and (user.is_support_staff or article.owner_id == user.pk),
+        "comment_form": CommentForm(),
+        "step_form": StepForm(initial={"version": article.version}),
+        "is_reviewer": reviewer,
+    }
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        article = get_visible_article(request, slug)
+    except NeedsLogin:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    audiences = audiences_for(user)
+    context = {
+        "article": article,
+        "tags": article.tags.all(),
+        "translations": [
+            other for other in article.other_languages()
+            if other.is_published and other.audience in audiences
+        ],
+        "categories": article.helpdesk_categories.filter(is_active=True).select_related("team"),
+        "can_edit": article.can_be_edited_by(user),
+        "feedback_form": FeedbackForm(),
+    }
+    if user.is_authenticated:
+        if not article.is_published or user.is_support_staff or article.owner_id == user.pk:
+            context.update(article_workflow(request, article))
+    return render(request, "kb/article_detail.html", context)
+
+
+@login_required
+def article_create(request: HttpRequest) -> HttpResponse:
+    """Propose a tutorial (members) or write an article (staff)."""
+    if request.method == "POST":
+        form = ArticleForm(request.POST, user=request.user)
+        if form.is_valid():
+            article = actions.create_article(by=request.user, **form.changes())
+            if request.POST.get("then") == "submit":
+                actions.submit_article(article, by=request.user)
+                messages.success(request, _("Thank you! Your text was sent for review."))
+            else:
+                messages.success(request, _("Draft saved. Send it for review when it is ready."))
+            return redirect(article)
+        status = 400
+    else:
+        initial = {"topic": request.GET.get("topic")}
+        form, status = ArticleForm(user=request.user, initial=initial), 200
+    return render(request, "kb/article_form.html", {"form": form}, status=status)
+
+
+@login_required
+def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    if not article.can_be_edited_by(request.user):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = ArticleForm(request.POST, user=request.user, article=article)
+        if form.is_valid():
+            try:
+                actions.update_article(
+                    article, by=request.user, expected_version=form.cleaned_data["version"],
+                    note=form.cleaned_data.get("note", ""), **form.changes(),
+                )
+            except Conflict as conflict:  # keep what they typed, say why
+                form.add_error(None, conflict.message)
+                status = 409
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(article)
+        else:
+            status = 400
+    else:
+        form = ArticleForm(initial=ArticleForm.initial_for(article), user=request.user,
+                           article=article)
+    context = {"form": form, "article": article}
+    return render(request, "kb/article_form.html", context, status=status)
+
+
+STEPS = {
+    "submit": lambda a, by, note, v: actions.submit_article(a, by=by, note=note,
+                                                            expected_version=v),
+    "request_changes": lambda a, by, note, v: actions.request_changes(
+        a, by=by, note=note, expected_version=v),
+    "publish": lambda a, by, note, v: actions.publish_article(a, by=by, note=note,
+                                                              expected_version=v),
+    "archive": lambda a, by, note, v: actions.archive_article(a, by=by, note=note,
+                                                              expected_version=v),
+    "confirm": lambda a, by, note, v: actions.confirm_article_current(
+        a, by=by, note=note, expected_version=v),
+}
+STEP_DONE = {
+    "submit": _("Sent for review. You will be told when a reviewer answers."),
+    "request_changes": _("The author has been asked for changes."),
+    "publish": _("Published."),
+    "archive": _("Archived: readers no longer see it."),
+    "confirm": _("Thank you: checked, next check in a year."),
+}
+
+
+@login_required
+@require_POST
+def article_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
+    STEPS[step](article, request.user, form.cleaned_data["note"], form.cleaned_data["version"])
+    messages.success(request, STEP_DONE[step])
+    return redirect(article)
+
+
+@login_required
+@require_POST
+def article_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        context = {"article": article, "comment_form": form}
+        return render(request, "kb/article_comment.html", context, status=400)
+    actions.comment_on_article(article, by=request.user, body=form.cleaned_data["body"])
+    messages.success(request, _("Comment sent."))
+    return redirect(article)
+
+
+@login_required
+@require_POST
+def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.readable_by(request.user), slug=slug)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        context = {"article": article, "feedback_form": form}
+        return render(request, "kb/article_feedback.html", context, status=400)
+    actions.give_feedback(
+        article, by=request.user, helpful=form.cleaned_data["helpful"],
+        comment=form.cleaned_data["comment"],
+    )
+    messages.success(request, _("Thank you! The person who keeps this article up to date "
+                                "will read your opinion."))
+    return redirect(f"{article.get_absolute_url()}#feedback")
+
+
+def article_history(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        article = get_visible_article(request, slug)
+    except NeedsLogin:
+        return redirect_to_login(request.get_full_path())
+    revisions = article.revisions.select_related("created_by").only(
+        "number", "note", "created_at", "created_by__first_name", "created_by__last_name",
+        "article_id",
+    )
+    return render(request, "kb/article_history.html",
+                  {"article": article, "revisions": revisions})
+
+
+def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    try:
+        article = get_visible_article(request, slug)
+    except NeedsLogin:
+        return redirect_to_login(request.get_full_path())
+    pair = list(
+        ArticleRevision.objects.filter(article=article, number__in=[number - 1, number])
+        .select_related("created_by").order_by("number")
+    )
+    if not pair or pair[-1].number != number:
+        raise Http404
+    revision, previous = pair[-1], (pair[0] if len(pair) == 2 else None)
+    context = {
+        "article": article, "revision": revision, "previous": previous,
+        "title_changed": previous and previous.title != revision.title,
+        "summary_blocks": diff_blocks(previous.summary if previous else "", revision.summary),
+        "blocks": diff_blocks(previous.body if previous else "", revision.body),
+    }
+    return render(request, "kb/revision_detail.html", context)
+
+
+# --- my articles, reviews, statistics ------------------------------------------------------------
+
+
+@login_required
+def article_mine(request: HttpRequest) -> HttpResponse:
+    """What I wrote, and what I keep up to date: checks due and readers' opinions."""
+    user = request.user
+    written = Article.objects.filter(author=user).select_related("topic").order_by("-updated_at")
+    owned = Article.objects.filter(owner=user, state=ArticleState.PUBLISHED).order_by(
+        "review_by"
+    )
+    feedback = (
+        Feedback.objects.filter(article__owner=user).select_related("article", "user")
+        .order_by("-updated_at")[:20]
+    )
+    context = {"written": written, "owned": owned, "feedback": feedback,
+               "today": timezone.localdate()}
+    return render(request, "kb/article_mine.html", context)
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not is_any_reviewer(request.user):
+        raise Http404
+    waiting = Article.objects.visible_to(request.user).filter(
+        state__in=[ArticleState.REVIEW, ArticleState.CHANGES]
+    ).exclude(author=request.user).select_related("author", "topic").order_by("updated_at")
+    stale = (
+        Article.objects.stale().select_related("owner").order_by("review_by")[:50]
+        if request.user.is_support_staff else []
+    )
+    return render(request, "kb/review_list.html", {"waiting": waiting, "stale": stale})
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    """For team leads: requests the articles avoided, and what readers think."""
+    if not is_lead(request.user):
+        raise Http404
+    since = timezone.now() - timedelta(days=30)
+    deflections = Deflection.objects.aggregate(
+        total=Count("pk"), recent=Count("pk", filter=Q(created_at__gte=since))
+    )
+    by_team = (
+        Deflection.objects.filter(category__isnull=False)
+        .values("category__team__name").annotate(n=Count("pk")).order_by("-n")
+    )
+    top = Article.objects.annotate(n=Count("deflections")).filter(n__gt=0).order_by("-n")[:10]
+    opinions = Article.objects.aggregate(yes=Sum("helpful_yes"), no=Sum("helpful_no"))
+    unhelpful = Article.objects.published().filter(helpful_no__gt=0).order_by("-helpful_no")[:10]
+    context = {"deflections": deflections, "by_team": by_team, "top": top,
+               "opinions": opinions, "unhelpful": unhelpful,
+               "stale_count": Article.objects.stale().count()}
+    return render(request, "kb/stats.html", context)
+
+
+# --- guided paths --------------------------------------------------------------------------------
+
+
+def guide_list(request: HttpRequest) -> HttpResponse:
+    guides = Guide.objects.readable_by(request.user)
+    return render(request, "kb/guide_list.html", {"guides": guides})
+
+
+def _guide(request: HttpRequest, slug: str) -> Guide:
+    return get_object_or_404(Guide.objects.readable_by(request.user), slug=slug)
+
+
+def _session_key(guide: Guide) -> str:
+    return f"kb-guide-{guide.pk}"
+
+
+def load_choices(request: HttpRequest, guide: Guide) -> list[int]:
+    if request.user.is_authenticated:
+        progress = GuideProgress.objects.filter(user=request.user, guide=guide).first()
+        return list(progress.choices) if progress else []
+    return list(request.session.get(_session_key(guide), []))
+
+
+def store_choices(request: HttpRequest, guide: Guide, choices: list[int]) -> None:
+    if request.user.is_authenticated:
+        actions.save_guide_progress(user=request.user, guide=guide, choices=choices)
+    else:
+        request.session[_session_key(guide)] = choices
+
+
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _guide(request, slug)
+    if guide.start_id is None:
+        raise Http404
+    steps, node = guide.walk(load_choices(request, guide))
+    article = None
+    if node.article_id:
+        article = Article.objects.readable_by(request.user).filter(pk=node.article_id).first()
+    context = {
+        "guide": guide, "steps": steps, "node": node, "article": article,
+        "resumed": bool(steps) and request.GET.get("from") != "answer",
+    }
+    return render(request, "kb/guide_detail.html", context)
+
+
+@require_POST
+def guide_answer(request: HttpRequest, slug: str) -> HttpResponse:
+    """Answer the question at step `at`; answering an earlier question again (after the
+    browser's back button) takes the path from there."""
+    guide = _guide(request, slug)
+    form = GuideAnswerForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose an answer."), status=400)
+    choices = load_choices(request, guide)
+    steps, node = guide.walk(choices)
+    visited = [s[0] for s in steps] + [node]
+    at = next((i for i, n in enumerate(visited) if n.pk == form.cleaned_data["at"]), None)
+    if at is None:
+        raise Conflict(_("This guided path has changed. Start it again from the beginning."))
+    question = visited[at]
+    choice = next((c for c in question.choices.all() if c.pk == form.cleaned_data["choice"]),
+                  None)
+    if choice is None:
+        raise Conflict(_("This answer is no longer offered. Choose another one."))
+    store_choices(request, guide, [s[1].pk for s in steps[:at]] + [choice.pk])
+    return redirect(f"{guide.get_absolute_url()}?from=answer")
+
+
+@require_POST
+def guide_back(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _guide(request, slug)
+    steps, _node = guide.walk(load_choices(request, guide))
+    store_choices(request, guide, [s[1].pk for s in steps[:-1]])
+    return redirect(f"{guide.get_absolute_url()}?from=answer")
+
+
+@require_POST
+def guide_restart(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _guide(request, slug)
+    store_choices(request, guide, [])
+    return redirect(f"{guide.get_absolute_url()}?from=answer")
+
+
+# --- glossary, kit, services -----------------------------------------------------------------
+
+
+def term_list(request: HttpRequest) -> HttpResponse:
+    terms = list(Term.objects.only("term", "slug", "definition", "synonyms"))
+    letters: dict[str, list[Term]] = {}
+    for term in terms:
+        letters.setdefault(term.letter, []).append(term)
+    alphabet = [(c, c in letters) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    return render(request, "kb/term_list.html", {"letters": letters, "alphabet": alphabet})
+
+
+def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_object_or_404(Term, slug=slug)
+    article = None
+    if term.article_id:
+        article = Article.objects.readable_by(request.user).filter(pk=term.article_id).first()
+    return render(request, "kb/term_detail.html", {"term": term, "article": article})
+
+
+@login_required
+def kit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    kit = get_object_or_404(Kit, slug=slug)
+    return render(request, "kb/kit_detail.html", {"kit": kit, "items": kit.items_for(request.user)})
+
+
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    """The organisation chart members asked for, built from the helpdesk's own data."""
+    # The state is part of every load: django-fsm reads it when an article is made.
+    articles = Article.objects.readable_by(request.user).only("title", "slug", "state")
+    categories = Category.objects.filter(is_active=True).prefetch_related(
+        Prefetch("articles", queryset=articles)
+    )
+    teams = Team.objects.select_related("lead").prefetch_related(
+        Prefetch("categories", queryset=categories)
+    )
+    return render(request, "kb/service_list.html", {"teams": teams})

@@ -1,0 +1,64 @@
+"""Pages cost the same number of queries whatever the amount of content."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kb import actions
+from kb.models import Term
+from tests.factories import CategoryFactory
+
+
+def count(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def grow(make_article, team, category):
+    made = []
+
+    def add(n):
+        for i in range(len(made), len(made) + n):
+            made.append(i)
+            other = CategoryFactory(team=team)
+            make_article(f"Devis et facture {i}", body=f"devis facture relance {i}",
+                         categories=[category, other], tags=[f"tag{i}", "devis"])
+            actions.save_term(Term(term=f"mot{i}", definition="définition"))
+    return add
+
+
+@pytest.mark.parametrize("url,params", [
+    ("/aide/", {}),
+    ("/aide/recherche/", {"q": "devis"}),
+    ("/aide/recherche/", {"q": "devis facture relance"}),
+    ("/aide/suggestions/", {"q": "un devis pour mon client"}),
+    ("/aide/services/", {}),
+    ("/aide/lexique/", {}),
+    ("/aide/themes/devis-factures/", {}),
+    ("/aide/mes-fiches/", {}),
+])
+def test_list_pages_have_constant_query_counts(client, member, grow, url, params):
+    client.force_login(member)
+    grow(2)
+    small = count(client, url, **params)
+    grow(8)
+    assert count(client, url, **params) == small
+
+
+def test_article_page_queries(client, member, article, django_assert_max_num_queries):
+    client.force_login(member)
+    with django_assert_max_num_queries(6):  # session, user, article, tags, translations,
+        client.get(article.get_absolute_url())  # categories
+
+
+def test_search_is_one_query_plus_the_session(client, member, grow,
+                                              django_assert_max_num_queries):
+    grow(5)
+    client.force_login(member)
+    # PostgreSQL adds SET LOCAL enable_seqscan (and, inside the test's transaction, the
+    # savepoint and RESET around it): see PostgresEngine.search.
+    with django_assert_max_num_queries(3 if connection.vendor == "sqlite" else 7):
+        client.get("/aide/recherche/", {"q": "devis facture"})
