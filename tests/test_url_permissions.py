@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
 from helpdesk import actions, views
@@ -304,10 +304,32 @@ def content_of(response) -> str:
     return response.content.decode()
 
 
+def delegated_routes() -> set[str]:
+    """Routes walked per persona by an app's own table (its objects need their own world).
+
+    Each path of those tables is resolved, so a route counts as covered only if a row of
+    the table really requests it.
+    """
+    from tests.kb import test_permissions as kb
+
+    paths = [path for path, _ in kb.PAGES + kb.POSTS] + [kb.DEFLECTION_URL]
+    names = set()
+    for path in paths:
+        match = resolve(re.sub(r"\{\w+\}", "x", path).split("?")[0])
+        names.add(f"{':'.join(match.namespaces)}:{match.url_name}")
+    return names
+
+
+DELEGATED = delegated_routes()
+
+
 @pytest.mark.parametrize("name", PROJECT_ROUTES)
 def test_route_has_a_permission_entry(name):
     assert name is not None, "unnamed URL pattern: give it a name and a ROUTES entry"
-    assert ROUTES.get(name), f"{name} has no entry in ROUTES of tests/test_url_permissions.py"
+    assert ROUTES.get(name) or name in DELEGATED, (
+        f"{name} has no entry in ROUTES of tests/test_url_permissions.py, nor a row in an "
+        "app's own permission table"
+    )
 
 
 def test_no_entry_for_a_route_that_does_not_exist():
