@@ -21,10 +21,12 @@ class Command(BaseCommand):
 
     def load(self) -> None:
         from helpdesk import demo as helpdesk_demo
+        from journeys import demo as journeys_demo
 
         people = demo.load_people()
         helpdesk_demo.load_teams(people)
         helpdesk_demo.load_tickets(people)
+        journeys_demo.load(people)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")

@@ -26,9 +26,13 @@ class Job:
 
 def jobs() -> list[Job]:
     from helpdesk.actions import auto_close_resolved
+    from journeys import actions as journeys
 
     return [
         Job("auto-close resolved requests", 300, auto_close_resolved),
+        Job("journey task reminders", 600, journeys.send_task_reminders),
+        Job("CAPE ending reminders", 600, journeys.send_cape_reminders),
+        Job("information meeting reminders", 600, journeys.send_meeting_reminders),
     ]
 
 
