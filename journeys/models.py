@@ -93,17 +93,21 @@ def article_url(slug: str) -> str:
     return f"/aide/{slug}/"
 
 
+def covered_advisors(user: User, on: date | None = None):
+    """The away advisors this advisor covers today (the rule of User.followed_members_q)."""
+    day = on or timezone.localdate()
+    return User.objects.filter(
+        Q(away_until__isnull=True) | Q(away_until__gte=day),
+        backup_advisor=user, away_from__lte=day,
+    )
+
+
 def covering_advisor_ids(user: User, on: date | None = None) -> list[int]:
     """The advisors whose members this advisor follows today: themself and those they cover.
 
-    The same rule as User.followed_members_q, as a list of ids so that journey queries filter
-    on the indexed member.advisor_id instead of joining the advisors table."""
-    day = on or timezone.localdate()
-    covered = User.objects.filter(
-        Q(away_until__isnull=True) | Q(away_until__gte=day),
-        backup_advisor=user, away_from__lte=day,
-    ).values_list("pk", flat=True)
-    return [user.pk, *covered]
+    A list of ids, so that journey queries filter on the indexed member.advisor_id instead of
+    joining the advisors table."""
+    return [user.pk, *covered_advisors(user, on).values_list("pk", flat=True)]
 
 
 def is_journey_staff(user: User) -> bool:

@@ -33,9 +33,19 @@ def my_journey(user) -> Journey | None:
     )
 
 
+def staff_home(user) -> str:
+    if user.is_advisor:
+        return "journeys:advisor-dashboard"
+    if user.role in {"lead", "admin"}:
+        return "journeys:coop-overview"
+    return "journeys:team-tasks"
+
+
 @login_required
 def journey_mine(request: HttpRequest, adaptation_form: AdaptationForm | None = None,
                  status: int = 200) -> HttpResponse:
+    if not request.user.is_member:
+        return redirect(staff_home(request.user))
     journey = my_journey(request.user)
     if journey is None:
         meetings = InfoMeeting.objects.upcoming().with_counts()[:5]

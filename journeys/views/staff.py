@@ -43,7 +43,7 @@ from journeys.models import (
     TaskState,
     add_months,
     can_manage_journey,
-    covering_advisor_ids,
+    covered_advisors,
     entered_field,
     is_journey_staff,
 )
@@ -228,11 +228,13 @@ def slot_hold(request: HttpRequest, pk: int) -> HttpResponse:
 def advisor_dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_advisor(user)
-    ids = covering_advisor_ids(user)
+    covered = list(covered_advisors(user).only("first_name", "last_name", "away_until"))
+    ids = [user.pk, *(advisor.pk for advisor in covered)]
     stage = request.GET.get("stage") or Stage.CAPE
     if stage not in Stage.values:
         stage = Stage.CAPE
     context = dashboard_context(user, ids)
+    context["covered"] = covered
     members = (
         Journey.objects.followed_by(ids).filter(state=stage).select_related("member")
         .annotate(open_tasks=Count("tasks", filter=Q(tasks__state=TaskState.OPEN)),
@@ -258,8 +260,6 @@ def dashboard_context(user: User, ids: list[int]) -> dict:
     no_mentor = journeys.filter(state__in=[Stage.CAPE, Stage.SALARIED],
                                 member__mentor__isnull=True)
     return {
-        "covered": User.objects.filter(pk__in=ids[1:]).only("first_name", "last_name",
-                                                           "away_until"),
         "stages": [(kind, kind.label, counts.get(kind.value, 0)) for kind in Stage],
         "total": sum(counts.values()),
         "overdue": overdue[:15],

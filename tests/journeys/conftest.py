@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coopdesk.accounts.models import Role, Sector
 from journeys import actions
@@ -35,6 +35,14 @@ CAPE_TASKS = [
 def _fast_passwords(settings):
     """Hashing "pass" with PBKDF2 for every persona costs seconds per test on this machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the English msgids, whatever catalogue the lead adds later."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -157,7 +165,7 @@ def cape_journey(journey, advisor):
 
 
 @pytest.fixture
-def meeting(advisor):
+def meeting(advisor, path):
     return actions.create_meeting(by=advisor, starts_at=future(5, 9), place="Bureau de Lyon",
                                   capacity=2)
 
