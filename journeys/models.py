@@ -8,6 +8,7 @@ journeys/actions.py, which locks, saves, writes the timeline and notifies.
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -82,15 +83,25 @@ def cape_period_error(start: date | None, end: date | None) -> str | None:
     }
 
 
-def article_url(slug: str) -> str:
-    """Where a knowledge-base article lives. The kb app owns the route; until it names one,
-    fall back to its URL prefix so that links stay stable."""
-    for name in ("kb:article-detail", "kb:article"):
+ARTICLE_ROUTES = ("kb:article-detail", "kb:article")
+
+
+@functools.cache
+def _article_route() -> str | None:
+    for name in ARTICLE_ROUTES:
         try:
-            return reverse(name, kwargs={"slug": slug})
+            reverse(name, kwargs={"slug": "probe"})
         except NoReverseMatch:
             continue
-    return f"/aide/{slug}/"
+        return name
+    return None
+
+
+def article_url(slug: str) -> str:
+    """Where a knowledge-base article lives. The kb app owns the route (looked up once); until
+    it names one, fall back to its URL prefix so that links stay stable."""
+    route = _article_route()
+    return reverse(route, kwargs={"slug": slug}) if route else f"/aide/{slug}/"
 
 
 def covered_advisors(user: User, on: date | None = None):
@@ -115,11 +126,22 @@ def is_journey_staff(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.ADVISOR, Role.LEAD, Role.ADMIN}
 
 
+@functools.cache
+def _journey_url_format(script_prefix: str) -> str:
+    return reverse("journeys:journey-detail", args=[0]).removesuffix("0/") + "{}/"
+
+
+def journey_url(pk: int) -> str:
+    """reverse() costs ~70 µs here and the dashboard links a hundred journeys: resolve the
+    route once per script prefix, then format."""
+    return _journey_url_format(get_script_prefix()).format(pk)
+
+
 class LinkMixin(models.Model):
     """A link to knowledge-base content: an article slug (kb app) or any URL."""
 
     article_slug = models.SlugField(
-        _("knowledge-base article"), max_length=200, blank=True,
+        _("knowledge-base article"), max_length=200, blank=True, db_index=False,
         help_text=_("The short name of an article of the help pages."),
     )
     url = models.URLField(_("or a web address"), blank=True)
@@ -233,7 +255,7 @@ class TaskTemplate(LinkMixin):
         StageTemplate, verbose_name=_("stage"), on_delete=models.CASCADE, related_name="tasks"
     )
     key = models.SlugField(
-        _("key"), max_length=60, blank=True,
+        _("key"), max_length=60, blank=True, db_index=False,
         help_text=_("Same key in two paths = same task: switching path keeps it if done."),
     )
     title = models.CharField(_("title in plain words"), max_length=200)
@@ -376,7 +398,7 @@ class Journey(ConcurrentTransitionMixin, models.Model):
         return f"{self.member} · {self.get_state_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("journeys:journey-detail", args=[self.pk])
+        return journey_url(self.pk)
 
     def entered_at(self, kind: str) -> datetime | None:
         return getattr(self, entered_field(kind), None)
@@ -489,20 +511,24 @@ class JourneyTask(ConcurrentTransitionMixin, models.Model):
     """A task of a journey, copied from its template so that later edits of the template do
     not rewrite what the member was asked."""
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="tasks")
+    # Indexed by task_journey below (journey first), like team by task_team.
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
     template = models.ForeignKey(
         TaskTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    key = models.SlugField(max_length=60, blank=True)
+    key = models.SlugField(max_length=60, blank=True, db_index=False)
     title = models.CharField(_("task"), max_length=200)
     description = models.TextField(_("details"), blank=True)
     assignee = models.CharField(_("who does it"), max_length=10, choices=Assignee.choices)
     team = models.ForeignKey(
-        "helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "helpdesk.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
     )
     due_date = models.DateField(_("due"))
-    article_slug = models.SlugField(max_length=200, blank=True)
+    article_slug = models.SlugField(max_length=200, blank=True, db_index=False)
     url = models.URLField(blank=True)
     required_document = models.CharField(_("document to provide"), max_length=150, blank=True)
     document = models.FileField(upload_to=task_document_path, blank=True)
@@ -525,8 +551,12 @@ class JourneyTask(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         indexes = [
-            models.Index(fields=["journey", "state"], name="task_journey"),
-            models.Index(fields=["state", "due_date"], name="task_due"),
+            # Covers the dashboard's "open, overdue or follow-up tasks of my members" queries.
+            models.Index(fields=["journey", "state", "is_followup", "due_date"],
+                         name="task_journey"),
+            # due_date first: SQLite, without statistics, otherwise scans every open task
+            # for the dashboard's "overdue among my 400 members" (96 ms instead of 2 ms).
+            models.Index(fields=["due_date", "state"], name="task_due"),
             models.Index(fields=["team", "state"], name="task_team"),
         ]
 

@@ -4,6 +4,7 @@ Views read, check permission through `Journey.objects.visible_to` (or the role a
 for), validate a form and call one function of journeys/actions.py. They never set a state.
 """
 
+from journeys.views.dashboards import advisor_dashboard, coop_overview
 from journeys.views.meetings import (
     meeting_attendance,
     meeting_create,
@@ -26,8 +27,6 @@ from journeys.views.member import (
     task_reopen,
 )
 from journeys.views.staff import (
-    advisor_dashboard,
-    coop_overview,
     journey_detail,
     journey_mentor,
     journey_reenter,

@@ -88,7 +88,7 @@ def build_timeline(journey: Journey, stages: list[StageTemplate]) -> list[Timeli
     return steps
 
 
-def journey_context(journey: Journey, viewer: User) -> dict:
+def journey_context(journey: Journey, viewer: User, *, for_member: bool = False) -> dict:
     today = timezone.localdate()
     stages = list(
         journey.path.stages.prefetch_related(Prefetch("links", queryset=StageLink.objects.all()))
@@ -99,7 +99,7 @@ def journey_context(journey: Journey, viewer: User) -> dict:
     done_tasks = [task for task in tasks if task.state == TaskState.DONE]
     events = list(
         JourneyEvent.objects.filter(journey=journey).select_related("actor")
-        .order_by("-created_at", "-pk")[:EVENTS_SHOWN]
+        .order_by("-created_at", "-pk")[:EVENTS_SHOWN // 2 if for_member else EVENTS_SHOWN]
     )
     member = journey.member
     advisor = member.advisor
@@ -118,12 +118,15 @@ def journey_context(journey: Journey, viewer: User) -> dict:
         "advisor": advisor,
         "covering": covering,
         "mentor": member.mentor,
-        "registration": upcoming_registration(journey),
-        "slot": journey_slot(journey),
+        # Read only what the stage shows: a CAPE member has no meeting or appointment to see.
+        "registration": upcoming_registration(journey) if journey.state == Stage.INFO_MEETING
+        else None,
+        "slot": journey_slot(journey) if journey.state == Stage.DIAGNOSIS or not for_member
+        else None,
         "cycles": list(
             Journey.objects.filter(member=member).exclude(pk=journey.pk).select_related("path")
             .order_by("cycle")
-        ),
+        ) if journey.cycle > 1 or not journey.is_latest else [],
         "task_links": [task for task in open_tasks if task.href],
     }
 

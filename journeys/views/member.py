@@ -50,7 +50,7 @@ def journey_mine(request: HttpRequest, adaptation_form: AdaptationForm | None = 
     if journey is None:
         meetings = InfoMeeting.objects.upcoming().with_counts()[:5]
         return render(request, "journeys/journey_start.html", {"meetings": meetings})
-    context = journey_context(journey, request.user)
+    context = journey_context(journey, request.user, for_member=True)
     context["adaptation_form"] = adaptation_form or AdaptationForm()
     context["is_mentor"] = MentorOffer.objects.filter(
         member=request.user, is_active=True

@@ -3,14 +3,13 @@ cooperative view for leads; the team tasks for support agents."""
 
 from __future__ import annotations
 
-import statistics
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,23 +32,18 @@ from journeys.forms import (
     SwitchPathForm,
 )
 from journeys.models import (
-    PROGRESSION,
     DiagnosisSlot,
-    ExitReason,
-    InfoMeeting,
     Journey,
     JourneyTask,
     Stage,
-    TaskState,
     add_months,
     can_manage_journey,
-    covered_advisors,
-    entered_field,
     is_journey_staff,
 )
 from journeys.views.common import get_visible_journey, journey_context
 
 PAGE_SIZE = 25
+LISTED = 8  # rows per dashboard card: the card says how many more there are
 
 # step slug -> (transition name, form class, action, success message)
 STEPS = {
@@ -219,109 +213,6 @@ def slot_hold(request: HttpRequest, pk: int) -> HttpResponse:
     slot = actions.hold_diagnosis(slot, by=request.user, summary=form.cleaned_data["summary"])
     messages.success(request, _("Diagnosis recorded: the CAPE can now be signed."))
     return redirect(slot.journey)
-
-
-# --- the advisor's dashboard ----------------------------------------------------------------
-
-
-@login_required
-def advisor_dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    require_advisor(user)
-    covered = list(covered_advisors(user).only("first_name", "last_name", "away_until"))
-    ids = [user.pk, *(advisor.pk for advisor in covered)]
-    stage = request.GET.get("stage") or Stage.CAPE
-    if stage not in Stage.values:
-        stage = Stage.CAPE
-    context = dashboard_context(user, ids)
-    context["covered"] = covered
-    members = (
-        Journey.objects.followed_by(ids).filter(state=stage).select_related("member")
-        .annotate(open_tasks=Count("tasks", filter=Q(tasks__state=TaskState.OPEN)),
-                  next_due=Min("tasks__due_date", filter=Q(tasks__state=TaskState.OPEN)))
-        .order_by("member__first_name", "member__last_name", "pk")
-    )
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    for journey in page:
-        journey.since = journey.entered_at(stage)
-    context.update(stage=stage, page=page, querystring=f"stage={stage}")
-    return render(request, "journeys/advisor_dashboard.html", context)
-
-
-def dashboard_context(user: User, ids: list[int]) -> dict:
-    """Everything on the dashboard in a fixed number of queries, whatever the member count."""
-    today = timezone.localdate()
-    journeys = Journey.objects.followed_by(ids)
-    counts = dict(journeys.order_by().values_list("state").annotate(n=Count("pk")))
-    open_tasks = JourneyTask.objects.filter(
-        state=TaskState.OPEN, journey__is_latest=True, journey__member__advisor_id__in=ids
-    ).select_related("journey__member", "team").order_by("due_date", "pk")
-    overdue = open_tasks.filter(due_date__lt=today)
-    no_mentor = journeys.filter(state__in=[Stage.CAPE, Stage.SALARIED],
-                                member__mentor__isnull=True)
-    return {
-        "stages": [(kind, kind.label, counts.get(kind.value, 0)) for kind in Stage],
-        "total": sum(counts.values()),
-        "overdue": overdue[:15],
-        "overdue_count": overdue.count(),
-        "followups": open_tasks.filter(is_followup=True, due_date__lte=today + timedelta(30))[:10],
-        "cape_ending": journeys.filter(state=Stage.CAPE, cape_end__lte=today + timedelta(30))
-        .select_related("member").order_by("cape_end")[:20],
-        "no_mentor": no_mentor.select_related("member").order_by("cape_at")[:10],
-        "no_mentor_count": no_mentor.count(),
-        "adaptations": journeys.filter(adaptation_requested_at__isnull=False)
-        .select_related("member").order_by("adaptation_requested_at")[:10],
-        "appointments": DiagnosisSlot.objects.filter(
-            advisor_id__in=ids, status=DiagnosisSlot.Status.BOOKED
-        ).select_related("journey__member", "advisor").order_by("starts_at")[:10],
-        "meetings": InfoMeeting.objects.upcoming().filter(host_id__in=ids).with_counts()[:5],
-        "today": today,
-    }
-
-
-# --- the cooperative view (team leads, admins) -------------------------------------------------
-
-
-@login_required
-def coop_overview(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in {Role.LEAD, Role.ADMIN}:
-        raise Http404
-    latest = Journey.objects.latest()
-    counts = dict(latest.order_by().values_list("state").annotate(n=Count("pk")))
-    reached = Journey.objects.aggregate(**{
-        kind.value: Count("pk", filter=Q(**{f"{entered_field(kind)}__isnull": False}))
-        for kind in PROGRESSION
-    })
-    funnel, first = [], reached[Stage.INFO_MEETING] or 1
-    for kind in PROGRESSION:
-        funnel.append((kind.label, reached[kind], round(100 * reached[kind] / first)))
-    reasons = dict(Journey.objects.filter(state=Stage.EXITED).order_by()
-                   .values_list("exit_reason").annotate(n=Count("pk")))
-    context = {
-        "stages": [(kind.label, counts.get(kind.value, 0)) for kind in Stage],
-        "funnel": funnel,
-        "medians": median_days_per_stage(),
-        "reasons": [(ExitReason(key).label, n) for key, n in reasons.items() if key],
-        "meetings": InfoMeeting.objects.upcoming().with_counts().select_related("host")[:10],
-    }
-    return render(request, "journeys/coop_overview.html", context)
-
-
-def median_days_per_stage() -> list[tuple[str, float | None, int]]:
-    """Median days spent in each stage, over the journeys that have left it."""
-    kinds = [*PROGRESSION, Stage.EXITED]
-    fields = [entered_field(kind) for kind in kinds]
-    durations: dict[str, list[float]] = {kind: [] for kind in PROGRESSION}
-    for row in Journey.objects.order_by().values_list(*fields).iterator(chunk_size=2000):
-        for index, kind in enumerate(PROGRESSION):
-            entered = row[index]
-            left = next((moment for moment in row[index + 1:] if moment), None)
-            if entered and left:
-                durations[kind].append((left - entered).total_seconds() / 86400)
-    return [
-        (kind.label, round(statistics.median(values), 1) if values else None, len(values))
-        for kind, values in durations.items()
-    ]
 
 
 # --- team tasks (support agents) -------------------------------------------------------------
