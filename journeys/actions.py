@@ -365,7 +365,7 @@ def exit_journey(
     _create_stage_tasks(journey, Stage.EXITED, timezone.localdate(now))
     _record(
         journey, EventKind.EXITED, by=by, from_state=before, note=note,
-        data={"reason": reason, "reason_label": str(journey.get_exit_reason_display())},
+        data={"reason": reason},
     )
     return journey
 
@@ -427,6 +427,10 @@ def request_adaptation(journey: Journey, *, by: User, message: str) -> Journey:
 # --- tasks -------------------------------------------------------------------------------------
 
 
+def _task_data(task: JourneyTask) -> dict:
+    return {"task": task.title, "task_id": task.pk, "followup": task.is_followup}
+
+
 def _lock_task(task: JourneyTask) -> JourneyTask:
     return (
         JourneyTask.objects.select_for_update(of=("self",))
@@ -457,7 +461,7 @@ def complete_task(
     if task.is_followup:
         _schedule_followup(journey, timezone.localdate())
     _touch(journey)
-    _record(journey, EventKind.TASK_DONE, by=by, data={"task": task.label, "task_id": task.pk})
+    _record(journey, EventKind.TASK_DONE, by=by, data=_task_data(task))
     return task
 
 
@@ -467,8 +471,7 @@ def reopen_task(task: JourneyTask, *, by: User) -> JourneyTask:
     _run(task, task.reopen, by)
     task.save()
     _touch(task.journey)
-    _record(task.journey, EventKind.TASK_REOPENED, by=by,
-            data={"task": task.label, "task_id": task.pk})
+    _record(task.journey, EventKind.TASK_REOPENED, by=by, data=_task_data(task))
     return task
 
 
@@ -590,7 +593,7 @@ def register_for_meeting(meeting: InfoMeeting, *, journey: Journey, by: User) ->
         EventKind.WAITLISTED
     )
     _touch(journey)
-    _record(journey, kind, by=by, data={"meeting": meeting.pk, "when": _when(meeting.starts_at)})
+    _record(journey, kind, by=by, data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
     return registration
 
 
@@ -615,7 +618,7 @@ def _cancel_registration(registration: Registration, *, by: User | None) -> Regi
     registration.save()
     meeting = registration.meeting
     _record(registration.journey, EventKind.UNREGISTERED, by=by,
-            data={"meeting": meeting.pk, "when": _when(meeting.starts_at)})
+            data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
     if had_place:
         waiting = (
             meeting.registrations.select_for_update(of=("self",))
@@ -629,7 +632,7 @@ def _cancel_registration(registration: Registration, *, by: User | None) -> Regi
             waiting.updated_at = timezone.now()
             waiting.save()
             _record(waiting.journey, EventKind.PROMOTED, by=None,
-                    data={"meeting": meeting.pk, "when": _when(meeting.starts_at)})
+                    data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
     return registration
 
 
@@ -798,7 +801,7 @@ def book_slot(slot: DiagnosisSlot, *, journey: Journey, by: User) -> DiagnosisSl
     _touch(journey)
     _record(
         journey, EventKind.DIAGNOSIS_BOOKED, by=by,
-        data={"slot": slot.pk, "when": _when(slot.starts_at),
+        data={"slot": slot.pk, "at": slot.starts_at.isoformat(),
               "advisor": slot.advisor.get_full_name(), "also_notify": [slot.advisor_id]},
     )
     return slot
@@ -823,7 +826,7 @@ def _release_slot(slot: DiagnosisSlot, *, by: User | None) -> DiagnosisSlot:
     _run(slot, slot.release, None)
     slot.save()
     _record(journey, EventKind.DIAGNOSIS_CANCELLED, by=by,
-            data={"when": _when(slot.starts_at), "also_notify": [slot.advisor_id]})
+            data={"at": slot.starts_at.isoformat(), "also_notify": [slot.advisor_id]})
     return slot
 
 

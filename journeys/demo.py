@@ -164,12 +164,21 @@ class Walker:
     def __init__(self, people: People):
         self.people = people
         self.slot_hour = 0
+        self.shifted: set[int] = set()  # tasks whose deadline was already moved back
 
     def slot(self, advisor: User) -> DiagnosisSlot:
         self.slot_hour += 1
         starts = timezone.now() + timedelta(days=40, hours=self.slot_hour)
         return actions.add_slot(advisor=advisor, by=advisor, starts_at=starts,
                                 duration_minutes=60, place="Bureau de Lyon, 12 rue des Tanneurs")
+
+    def move_slot(self, slot: DiagnosisSlot, starts_at: datetime, booked_days_ago: int) -> None:
+        """Put a demo appointment back in time, and the booking event with it."""
+        DiagnosisSlot.objects.filter(pk=slot.pk).update(
+            starts_at=starts_at, booked_at=_at(booked_days_ago))
+        event = JourneyEvent.objects.get(kind="diagnosis_booked", data__slot=slot.pk)
+        event.data["at"] = starts_at.isoformat()
+        event.save(update_fields=["data"])
 
     def walk(self, member: User, to: str, *, days: dict[str, int], path=None,
              cape: tuple[date, date] | None = None) -> Journey:
@@ -181,13 +190,12 @@ class Walker:
         slot = self.slot(advisor)
         actions.book_slot(slot, journey=journey, by=member)
         if to == Stage.DIAGNOSIS and "held" not in days:
-            DiagnosisSlot.objects.filter(pk=slot.pk).update(
-                starts_at=_at(-2, 14), booked_at=_at(days[Stage.DIAGNOSIS]))
+            self.move_slot(slot, _at(-2, 14), days[Stage.DIAGNOSIS])
             return self.age(journey, days)
         actions.hold_diagnosis(slot, by=advisor, summary=(
             "Projet clair, premiers clients identifiés. Plan d'actions : étude de prix, "
             "deux rendez-vous prospects, démarrage du CAPE dès que possible."))
-        DiagnosisSlot.objects.filter(pk=slot.pk).update(starts_at=_at(days["held"], 14))
+        self.move_slot(slot, _at(days["held"], 14), days[Stage.DIAGNOSIS])
         if to == Stage.DIAGNOSIS:
             return self.age(journey, days)
         start, end = cape
@@ -217,13 +225,29 @@ class Walker:
             JourneyEvent.objects.filter(pk=event.pk).update(
                 created_at=moment + timedelta(minutes=offset))
         journey.refresh_from_db()
+        # Deadlines counted from "today" when the stage was entered move back with it (the
+        # CAPE's and the salaried contract's were counted from the dates given).
+        for kind in (Stage.INFO_MEETING, Stage.DIAGNOSIS, Stage.EXITED):
+            if kind in moments:
+                shift = timedelta(days=days[kind])
+                for task in journey.tasks.filter(stage=kind).exclude(pk__in=self.shifted):
+                    JourneyTask.objects.filter(pk=task.pk).update(due_date=task.due_date - shift)
+                    self.shifted.add(task.pk)
         self.finish_earlier_tasks(journey)
         return journey
 
     def finish_earlier_tasks(self, journey: Journey) -> None:
-        """Tasks of the stages already behind are done, by whoever does them."""
+        """Tasks of the stages already behind are done, by whoever does them; of the current
+        stage's, those long past their date are done too, but the last one (a demo with
+        something late is a better demo, one with everything late is not)."""
         earlier = journey.tasks.filter(state=TaskState.OPEN).exclude(stage=journey.state)
         for task in earlier.select_related("team"):
+            self.complete(task)
+        late = list(journey.tasks.filter(
+            state=TaskState.OPEN, stage=journey.state, is_followup=False,
+            due_date__lt=timezone.localdate() - timedelta(days=20),
+        ).select_related("team").order_by("due_date", "pk"))
+        for task in late[:-1]:
             self.complete(task)
 
     def complete(self, task: JourneyTask, days_ago: int | None = None) -> None:
@@ -239,9 +263,12 @@ class Walker:
             document = SimpleUploadedFile("document.pdf", b"%PDF-1.4\n% demo\n",
                                           content_type="application/pdf")
         actions.complete_task(task, by=by, document=document)
-        done = _at(days_ago) if days_ago is not None else timezone.localtime(
-            timezone.make_aware(datetime.combine(task.due_date, time(11, 0))))
-        JourneyTask.objects.filter(pk=task.pk).update(done_at=min(done, timezone.now()))
+        done = _at(days_ago) if days_ago is not None else timezone.make_aware(
+            datetime.combine(task.due_date, time(11, 0)))
+        done = min(done, timezone.now())
+        JourneyTask.objects.filter(pk=task.pk).update(done_at=done)
+        JourneyEvent.objects.filter(journey=task.journey, kind="task_done",
+                                    data__task_id=task.pk).update(created_at=done)
 
 
 def _prospect(key: str, first: str, last: str, sector: str, office) -> User:
@@ -316,7 +343,7 @@ def load(people: People) -> None:
         past_meeting.registrations.values_list("pk", flat=True)))
     slot = walker.slot(claire)
     actions.book_slot(slot, journey=chloe, by=members["chloe"])
-    DiagnosisSlot.objects.filter(pk=slot.pk).update(starts_at=_at(-2, 14))
+    walker.move_slot(slot, _at(-2, 14), 20)
     walker.age(chloe, {Stage.INFO_MEETING: 30, Stage.DIAGNOSIS: 24})
 
     # Mathis (Sophie's): diagnosis held, the CAPE is to be signed.

@@ -248,7 +248,8 @@ class SignupForm(forms.Form):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel"}))
-    sector = forms.ChoiceField(label=_("Your activity"), choices=Sector.choices)
+    sector = forms.ChoiceField(label=_("Your activity"),
+                               choices=[("", _("Choose your activity")), *Sector.choices])
     password = forms.CharField(
         label=_("Choose a password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -639,6 +639,26 @@ class JourneyEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.journey_id} {self.kind}"
 
+    # The data keeps ISO dates and codes; these give them back for display, in the reader's
+    # language and time zone rather than the actor's.
+
+    @property
+    def moment(self) -> datetime | None:
+        value = self.data.get("at")
+        return datetime.fromisoformat(value) if value else None
+
+    @property
+    def dates(self) -> dict[str, date]:
+        return {
+            key: date.fromisoformat(self.data[key])
+            for key in ("start", "end", "previous_end", "on") if self.data.get(key)
+        }
+
+    @property
+    def reason_label(self) -> str:
+        reason = self.data.get("reason", "")
+        return ExitReason(reason).label if reason in ExitReason.values else ""
+
 
 # --- information meetings ------------------------------------------------------------------------
 
