@@ -1,7 +1,7 @@
 """Configuration screens: path templates, their stages, tasks and links, meetings, slots.
 
 Journeys, registrations and reminders are read-only here: their states change only through
-the pages, which go through journeys/actions.py."""
+the pages, which go through journeys/actions."""
 
 from django.contrib import admin
 

@@ -1,7 +1,7 @@
 """Pages of the journeys app, by audience.
 
 Views read, check permission through `Journey.objects.visible_to` (or the role a page is
-for), validate a form and call one function of journeys/actions.py. They never set a state.
+for), validate a form and call one function of journeys/actions. They never set a state.
 """
 
 from journeys.views.dashboards import advisor_dashboard, coop_overview

@@ -11,6 +11,7 @@ from notifications.models import Notification
 
 from coopdesk.accounts.models import Role
 from journeys import actions
+from journeys.actions.reminders import _send_once
 from journeys.models import JourneyTask, Reminder, TaskState
 from tests.factories import UserFactory
 from tests.journeys.conftest import future
@@ -118,8 +119,8 @@ def test_meeting_in_two_days_is_not_reminded_yet(meeting):
 
 def test_the_unique_key_stops_a_second_send(member):
     kwargs = {"key": "x:1", "kind": "task_due", "recipient": member, "message": "m"}
-    assert actions._send_once(**kwargs) is True
-    assert actions._send_once(**kwargs) is False
+    assert _send_once(**kwargs) is True
+    assert _send_once(**kwargs) is False
     assert notes("task_due", member).count() == 1
 
 

@@ -1,4 +1,4 @@
-"""Every journey step and every refusal, through journeys/actions.py."""
+"""Every journey step and every refusal, through journeys/actions."""
 
 from datetime import timedelta
 
