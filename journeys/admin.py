@@ -4,7 +4,9 @@ Journeys, registrations and reminders are read-only here: their states change on
 the pages, which go through journeys/actions."""
 
 from django.contrib import admin
+from django.db import models
 
+from journeys import actions
 from journeys.models import (
     DiagnosisSlot,
     InfoMeeting,
@@ -39,6 +41,7 @@ class PathTemplateAdmin(admin.ModelAdmin):
 class TaskTemplateInline(admin.StackedInline):
     model = TaskTemplate
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [("title", "key"), "description", ("assignee", "team"),
               ("due_offset_days", "position", "is_active"), "required_document",
               ("article_slug", "url")]
@@ -47,6 +50,7 @@ class TaskTemplateInline(admin.StackedInline):
 class StageLinkInline(admin.TabularInline):
     model = StageLink
     extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["title", "article_slug", "url", "position"]
 
 
@@ -109,17 +113,29 @@ class InfoMeetingAdmin(admin.ModelAdmin):
     list_display = ["title", "starts_at", "place", "capacity", "host", "office"]
     list_filter = ["office"]
     date_hierarchy = "starts_at"
+    readonly_fields = ["created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [RegistrationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            actions.fill_freed_places(obj, by=request.user)
 
 
 @admin.register(DiagnosisSlot)
 class DiagnosisSlotAdmin(admin.ModelAdmin):
+    """Read-only: advisors offer their times on their page, which refuses overlaps."""
+
     list_display = ["advisor", "starts_at", "status", "journey"]
     list_filter = ["status", "advisor"]
     list_select_related = ["advisor", "journey__member"]
-    readonly_fields = ["status", "journey", "booked_at", "held_at"]
     fields = ["advisor", "starts_at", "duration_minutes", "place", "status", "journey",
               "booked_at", "held_at", "summary"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(MentorOffer)

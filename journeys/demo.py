@@ -279,41 +279,52 @@ def _prospect(key: str, first: str, last: str, sector: str, office) -> User:
 
 
 def load(people: People) -> None:
-    cae, sap = load_paths()
-    advisors, members = people.advisors, people.members
-    claire, karim = advisors["claire"], advisors["karim"]
-    lyon = claire.office
-    today = timezone.localdate()
+    _cae, sap = load_paths()
     walker = Walker(people)
+    meetings = load_meetings(people)
+    load_members_under_way(people, walker, sap)
+    load_newcomers(people, walker, meetings)
+    load_more_people(people, walker, meetings)
+    load_free_slots(people)
 
-    # Meetings: one in Lyon next week, a small video one that is full, one last month.
-    def meeting(days_ahead: int, hour: int, host: User, **fields) -> InfoMeeting:
-        starts = timezone.make_aware(datetime.combine(today + timedelta(days_ahead), time(hour)))
-        return actions.create_meeting(by=host, starts_at=starts, office=host.office, **fields)
 
-    lyon_meeting = meeting(6, 9, claire, place="Bureau de Lyon, 12 rue des Tanneurs",
-                           capacity=12, description="Café offert. Venez avec vos questions !")
-    video_meeting = meeting(13, 18, karim, video_url="https://visio.exemple.fr/reunion-info",
-                            capacity=2, title="Réunion d'information en visio")
-    past_meeting = meeting(1, 9, claire, place="Bureau de Lyon, 12 rue des Tanneurs",
-                           capacity=12)
+def _day_at(days_ahead: int, hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
+
+def load_meetings(people: People) -> dict[str, InfoMeeting]:
+    """One in Lyon next week, a small video one that is full, one that took place."""
+    claire, karim = people.advisors["claire"], people.advisors["karim"]
+    lyon = "Bureau de Lyon, 12 rue des Tanneurs"
+    return {
+        "lyon": actions.create_meeting(
+            by=claire, starts_at=_day_at(6, 9), office=claire.office, place=lyon, capacity=12,
+            description="Café offert. Venez avec vos questions !"),
+        "video": actions.create_meeting(
+            by=karim, starts_at=_day_at(13, 18), office=karim.office, capacity=2,
+            video_url="https://visio.exemple.fr/reunion-info",
+            title="Réunion d'information en visio"),
+        "past": actions.create_meeting(
+            by=claire, starts_at=_day_at(1, 9), office=claire.office, place=lyon, capacity=12),
+    }
+
+
+def load_members_under_way(people: People, walker: Walker, sap: PathTemplate) -> None:
+    """Members past the diagnosis: an associate, a salaried member, two CAPE contracts."""
+    members, today = people.members, timezone.localdate()
     # Camille: an associate, volunteers as mentor (she already mentors Lucas).
-    camille = members["camille"]
-    walker.walk(camille, Stage.ASSOCIATE, cape=_cape(add_months(today, -30), 6),
+    walker.walk(members["camille"], Stage.ASSOCIATE, cape=_cape(add_months(today, -30), 6),
                 days={Stage.INFO_MEETING: 950, Stage.DIAGNOSIS: 930, "held": 920,
                       Stage.CAPE: 912, Stage.SALARIED: 730, Stage.ASSOCIATE: 200})
-    actions.volunteer_as_mentor(member=camille, is_active=True, max_mentees=3,
+    actions.volunteer_as_mentor(member=members["camille"], is_active=True, max_mentees=3,
                                 note="Consultante depuis trois ans : prospection, devis, tarifs.")
-
     # Hugo: salaried, no mentor yet; also a volunteer for newcomers in the building trades.
-    hugo = members["hugo"]
-    walker.walk(hugo, Stage.SALARIED, cape=_cape(add_months(today, -14), 6),
+    walker.walk(members["hugo"], Stage.SALARIED, cape=_cape(add_months(today, -14), 6),
                 days={Stage.INFO_MEETING: 450, Stage.DIAGNOSIS: 440, "held": 430,
                       Stage.CAPE: 425, Stage.SALARIED: 240})
-    actions.volunteer_as_mentor(member=hugo, is_active=True, max_mentees=2,
+    actions.volunteer_as_mentor(member=members["hugo"], is_active=True, max_mentees=2,
                                 note="Artisan du bâtiment : chantiers, assurances, devis.")
-
     # Lucas: CAPE ending in 20 days; asked to adapt his path (he adds training to his offer).
     lucas_end = today + timedelta(days=20)
     lucas_start = add_months(lucas_end + timedelta(days=1), -6)
@@ -324,7 +335,6 @@ def load(people: People) -> None:
         walker.complete(task, days_ago=120)
     actions.request_adaptation(lucas, by=members["lucas"], message=(
         "Je commence aussi à donner des formations au numérique : faut-il adapter mon parcours ?"))
-
     # Inès (services à la personne, Sophie is away: Karim covers): CAPE ends in 6 days.
     ines_end = today + timedelta(days=6)
     ines_start = add_months(ines_end + timedelta(days=1), -3)
@@ -334,71 +344,75 @@ def load(people: People) -> None:
     for task in ines.tasks.filter(state=TaskState.OPEN, assignee=Assignee.TEAM):
         walker.complete(task, days_ago=80)
 
+
+def load_newcomers(people: People, walker: Walker, meetings: dict[str, InfoMeeting]) -> None:
+    """The early stages: an attended meeting, a booked and a held diagnosis, a comeback."""
+    members, today = people.members, timezone.localdate()
+    claire, karim = people.advisors["claire"], people.advisors["karim"]
     # Chloé: attended last month's meeting, her diagnosis is booked with Claire in two days.
     chloe = actions.start_journey(member=members["chloe"], by=members["chloe"])
-    actions.register_for_meeting(past_meeting, journey=chloe, by=members["chloe"])
-    InfoMeeting.objects.filter(pk=past_meeting.pk).update(starts_at=_at(24, 9))
-    past_meeting.refresh_from_db()
-    actions.mark_attendance(past_meeting, by=claire, present=list(
-        past_meeting.registrations.values_list("pk", flat=True)))
+    past = meetings["past"]
+    actions.register_for_meeting(past, journey=chloe, by=members["chloe"])
+    InfoMeeting.objects.filter(pk=past.pk).update(starts_at=_at(24, 9))
+    past.refresh_from_db()
+    actions.mark_attendance(past, by=claire,
+                            present=list(past.registrations.values_list("pk", flat=True)))
     slot = walker.slot(claire)
     actions.book_slot(slot, journey=chloe, by=members["chloe"])
     walker.move_slot(slot, _at(-2, 14), 20)
     walker.age(chloe, {Stage.INFO_MEETING: 30, Stage.DIAGNOSIS: 24})
-
     # Mathis (Sophie's): diagnosis held, the CAPE is to be signed.
     walker.walk(members["mathis"], Stage.DIAGNOSIS,
                 days={Stage.INFO_MEETING: 40, Stage.DIAGNOSIS: 33, "held": 5})
-
     # Sarah: left a first time, came back: a second cycle at the diagnosis.
-    sarah = walker.walk(members["sarah"], Stage.CAPE,
-                        cape=_cape(add_months(today, -20), 3),
-                        days={Stage.INFO_MEETING: 640, Stage.DIAGNOSIS: 630, "held": 620,
-                              Stage.CAPE: 610})
+    first_days = {Stage.INFO_MEETING: 640, Stage.DIAGNOSIS: 630, "held": 620, Stage.CAPE: 610}
+    sarah = walker.walk(members["sarah"], Stage.CAPE, cape=_cape(add_months(today, -20), 3),
+                        days=first_days)
     sarah = actions.exit_journey(sarah, by=karim, reason=ExitReason.PERSONAL,
                                  note="Déménagement temporaire, reviendra.")
-    walker.age(sarah, {Stage.INFO_MEETING: 640, Stage.DIAGNOSIS: 630, "held": 620,
-                       Stage.CAPE: 610, Stage.EXITED: 520})
+    walker.age(sarah, {**first_days, Stage.EXITED: 520})
     for task in sarah.tasks.filter(state=TaskState.OPEN):
         walker.complete(task, days_ago=500)
-    second = actions.reenter_journey(sarah, by=karim, stage=Stage.DIAGNOSIS)
-    walker.age(second, {Stage.DIAGNOSIS: 12})
-
+    walker.age(actions.reenter_journey(sarah, by=karim, stage=Stage.DIAGNOSIS),
+               {Stage.DIAGNOSIS: 12})
     # Noah (services à la personne): registered for next week's meeting.
     noah = actions.start_journey(member=members["noah"], by=members["noah"])
-    actions.register_for_meeting(lyon_meeting, journey=noah, by=members["noah"])
+    actions.register_for_meeting(meetings["lyon"], journey=noah, by=members["noah"])
 
-    # More people so that every stage and the waiting list show up.
-    bordeaux = hugo.office
+
+def load_more_people(people: People, walker: Walker, meetings: dict[str, InfoMeeting]) -> None:
+    """A member who left, a CAPE just signed, and prospects filling the video meeting."""
+    claire, today = people.advisors["claire"], timezone.localdate()
     jade = User.objects.create_user(
         "jade@coopdesk.test", DEMO_PASSWORD, first_name="Jade", last_name="Morel",
-        role=Role.MEMBER, advisor=claire, office=lyon, sector=Sector.CRAFTS)
-    jade_journey = walker.walk(jade, Stage.SALARIED,
-                               cape=_cape(add_months(today, -26), 6),
+        role=Role.MEMBER, advisor=claire, office=claire.office, sector=Sector.CRAFTS)
+    jade_journey = walker.walk(jade, Stage.SALARIED, cape=_cape(add_months(today, -26), 6),
                                days={Stage.INFO_MEETING: 820, Stage.DIAGNOSIS: 810, "held": 800,
                                      Stage.CAPE: 790, Stage.SALARIED: 600})
     actions.exit_journey(jade_journey, by=claire, reason=ExitReason.OWN_COMPANY,
                          note="Crée sa SARL de menuiserie. Bonne route !")
     theo = User.objects.create_user(
         "theo@coopdesk.test", DEMO_PASSWORD, first_name="Théo", last_name="Caron",
-        role=Role.MEMBER, advisor=claire, office=lyon, sector=Sector.DIGITAL)
+        role=Role.MEMBER, advisor=claire, office=claire.office, sector=Sector.DIGITAL)
     walker.walk(theo, Stage.CAPE, cape=(today - timedelta(days=12), add_months(today, 4)),
                 days={Stage.INFO_MEETING: 50, Stage.DIAGNOSIS: 40, "held": 20, Stage.CAPE: 12})
     for key, first, last, sector, where in [
-        ("emma", "Emma", "Laurent", Sector.CONSULTING, lyon_meeting),
-        ("leo", "Léo", "Blanc", Sector.ARTS, lyon_meeting),
-        ("manon", "Manon", "Girard", Sector.PERSONAL_SERVICES, video_meeting),
-        ("nathan", "Nathan", "Rey", Sector.TRADE, video_meeting),
-        ("zoe", "Zoé", "Marchand", Sector.DIGITAL, video_meeting),
+        ("emma", "Emma", "Laurent", Sector.CONSULTING, "lyon"),
+        ("leo", "Léo", "Blanc", Sector.ARTS, "lyon"),
+        ("manon", "Manon", "Girard", Sector.PERSONAL_SERVICES, "video"),
+        ("nathan", "Nathan", "Rey", Sector.TRADE, "video"),
+        ("zoe", "Zoé", "Marchand", Sector.DIGITAL, "video"),
     ]:
-        prospect = _prospect(key, first, last, sector, where.office or bordeaux)
+        meeting = meetings[where]
+        prospect = _prospect(key, first, last, sector, meeting.office)
         journey = actions.start_journey(member=prospect, by=prospect)
-        actions.register_for_meeting(where, journey=journey, by=prospect)
+        actions.register_for_meeting(meeting, journey=journey, by=prospect)
 
-    # Free diagnosis times next week, for Claire and Karim.
-    for advisor in (claire, karim):
+
+def load_free_slots(people: People) -> None:
+    """Free diagnosis times next week, for Claire and Karim."""
+    for advisor in (people.advisors["claire"], people.advisors["karim"]):
         for day in (3, 4, 8):
             for hour in (10, 14):
-                starts = timezone.make_aware(datetime.combine(today + timedelta(day), time(hour)))
-                actions.add_slot(advisor=advisor, by=advisor, starts_at=starts,
+                actions.add_slot(advisor=advisor, by=advisor, starts_at=_day_at(day, hour),
                                  duration_minutes=60, place="Bureau de Lyon ou en visio")

@@ -11,6 +11,7 @@ passed 900 lines: base (what they share), stages, tasks, mentors, meetings, slot
 from journeys.actions.meetings import (
     cancel_registration,
     create_meeting,
+    fill_freed_places,
     mark_attendance,
     register_for_meeting,
     sign_up_prospect,
@@ -46,6 +47,7 @@ from journeys.actions.tasks import complete_task, reopen_task
 __all__ = [
     "add_slot", "advance_journey", "assign_mentor", "book_slot", "bookable_slots",
     "cancel_booking", "cancel_registration", "complete_task", "create_meeting", "exit_journey",
+    "fill_freed_places",
     "grant_membership", "hold_diagnosis", "mark_attendance", "mentor_candidates",
     "reenter_journey", "register_for_meeting", "remove_slot", "renew_cape", "reopen_task",
     "request_adaptation", "send_cape_reminders", "send_meeting_reminders",

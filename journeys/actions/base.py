@@ -186,20 +186,27 @@ def _cancel_registration(registration: Registration, *, by: User | None) -> Regi
     _record(registration.journey, EventKind.UNREGISTERED, by=by,
             data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
     if had_place:
-        waiting = (
-            meeting.registrations.select_for_update(of=("self",))
-            .filter(status=Registration.Status.WAITING)
-            .select_related("journey__member__advisor")
-            .order_by("created_at", "pk")
-            .first()
-        )
-        if waiting is not None:
-            waiting.promote()
-            waiting.updated_at = timezone.now()
-            waiting.save()
-            _record(waiting.journey, EventKind.PROMOTED, by=None,
-                    data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
+        _promote_waiting(meeting, places=1)
     return registration
+
+
+def _promote_waiting(meeting: InfoMeeting, *, places: int) -> int:
+    """Give free places to the people waiting longest; each is told."""
+    waiting = (
+        meeting.registrations.select_for_update(of=("self",))
+        .filter(status=Registration.Status.WAITING)
+        .select_related("journey__member__advisor")
+        .order_by("created_at", "pk")[:max(places, 0)]
+    )
+    promoted = 0
+    for registration in waiting:
+        registration.promote()
+        registration.updated_at = timezone.now()
+        registration.save()
+        _record(registration.journey, EventKind.PROMOTED, by=None,
+                data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
+        promoted += 1
+    return promoted
 
 
 def _release_slot(slot: DiagnosisSlot, *, by: User | None) -> DiagnosisSlot:

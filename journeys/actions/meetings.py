@@ -18,6 +18,7 @@ from journeys.actions.base import (
     _check_member_or_manager,
     _lock,
     _lock_meeting,
+    _promote_waiting,
     _record,
     _touch,
     _when,
@@ -39,6 +40,18 @@ def create_meeting(*, by: User, **fields) -> InfoMeeting:
         raise PermissionDenied("meetings are organised by staff")
     fields.setdefault("host", by)
     return InfoMeeting.objects.create(**fields)
+
+
+@transaction.atomic
+def fill_freed_places(meeting: InfoMeeting, *, by: User) -> int:
+    """After the capacity was raised (in the settings), the waiting list moves up."""
+    if not is_journey_staff(by):
+        raise PermissionDenied("meetings are organised by staff")
+    meeting = _lock_meeting(meeting)
+    if meeting.starts_at <= timezone.now():
+        return 0
+    taken = meeting.registrations.filter(status=Registration.Status.REGISTERED).count()
+    return _promote_waiting(meeting, places=meeting.capacity - taken)
 
 
 @transaction.atomic

@@ -265,3 +265,38 @@ def test_attendance_with_a_forged_registration_is_a_form_error(advisor_client, a
     other = meeting_now(advisor)
     url = reverse("journeys:meeting-attendance", args=[other.pk])
     assert advisor_client.post(url, {"present": [999999]}).status_code == 400
+
+
+def test_raising_the_capacity_moves_the_waiting_list_up(meeting, advisor, prospect_factory):
+    journeys = [prospect_factory(name) for name in "ABCD"]
+    registrations = [actions.register_for_meeting(meeting, journey=j, by=j.member)
+                     for j in journeys]
+    InfoMeeting.objects.filter(pk=meeting.pk).update(capacity=3)
+    assert actions.fill_freed_places(meeting, by=advisor) == 1
+    statuses = [Registration.objects.get(pk=r.pk).status for r in registrations]
+    assert statuses == ["registered", "registered", "registered", "waiting"]
+    assert journeys[2].events.last().kind == EventKind.PROMOTED
+
+
+def test_the_settings_page_fills_freed_places(client, admin_user, meeting, prospect_factory):
+    journeys = [prospect_factory(name) for name in "ABC"]
+    for journey in journeys:
+        actions.register_for_meeting(meeting, journey=journey, by=journey.member)
+    client.force_login(admin_user)
+    url = reverse("admin:journeys_infomeeting_change", args=[meeting.pk])
+    data = {
+        "title": meeting.title, "starts_at_0": timezone.localtime(meeting.starts_at).strftime(
+            "%Y-%m-%d"), "starts_at_1": timezone.localtime(meeting.starts_at).strftime("%H:%M"),
+        "duration_minutes": 120, "place": meeting.place, "video_url": "", "capacity": 5,
+        "office": "", "host": meeting.host_id, "description": "",
+        "registrations-TOTAL_FORMS": 3, "registrations-INITIAL_FORMS": 3,
+        "registrations-MIN_NUM_FORMS": 0, "registrations-MAX_NUM_FORMS": 1000,
+    }
+    for index, registration in enumerate(meeting.registrations.order_by("pk")):
+        data[f"registrations-{index}-id"] = registration.pk
+        data[f"registrations-{index}-meeting"] = meeting.pk
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors, response.context["inline_admin_formsets"][0]
+        .formset.errors)
+    assert meeting.registrations.filter(status="registered").count() == 3
