@@ -1,6 +1,7 @@
 """Benchmark of the journey pages: 20,000 journeys, advisors with 400 members each.
 
     python -m bench.journeys                 # SQLite, bench/.data/journeys.sqlite3
+    BENCH_JOURNEYS=2000 python -m bench.journeys   # a quick run on fewer journeys
     BENCH_DB=postgres python -m bench.journeys
         # PostgreSQL: BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/coopdesk_bench_journeys
 
@@ -24,7 +25,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-JOURNEYS = 20_000
+# BENCH_JOURNEYS makes a quick, smaller run possible (a multiple of 400).
+JOURNEYS = int(os.environ.get("BENCH_JOURNEYS", "20000"))
 MEMBERS_PER_ADVISOR = 400
 WARMUPS, RUNS = 3, 20
 DATA_DIR = Path(__file__).resolve().parent / ".data"
