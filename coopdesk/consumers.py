@@ -70,3 +70,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def kb_event(self, event: dict) -> None:
         await self.send_json(event)
+
+    async def journey_event(self, event: dict) -> None:
+        await self.send_json(event)
+
+    async def journey_reminder(self, event: dict) -> None:
+        await self.send_json(event)

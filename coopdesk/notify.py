@@ -79,6 +79,81 @@ def ticket_event(event) -> None:
     transaction.on_commit(lambda: push(groups, payload), robust=True)
 
 
+# --- journeys (journeys/actions.py calls these) ---------------------------------------------
+
+
+def journey_recipients(event) -> set[int]:
+    """Who hears of a journey event: the member, their advisor (and the advisor covering an
+    absence), plus anyone the action names (a new mentor); never the person who did it."""
+    member = event.journey.member
+    people = {member.pk, *event.data.get("also_notify", [])}
+    if member.advisor_id:
+        people.add(member.advisor_id)
+        advisor = member.advisor
+        if advisor.backup_advisor_id and advisor.is_away():
+            people.add(advisor.backup_advisor_id)
+    people.discard(event.actor_id)
+    return people
+
+
+def journey_event(event) -> None:
+    """Fan out one journey timeline event."""
+    from coopdesk.accounts.models import User
+
+    journey = event.journey
+    recipient_ids = journey_recipients(event)
+    recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
+    if recipients:
+        notify_signal.send(
+            event.actor or journey.member,
+            recipient=recipients,
+            verb=event.kind,
+            action_object=event,
+            target=journey,
+            description=str(event.get_kind_display()),
+        )
+    payload = {
+        "type": "journey.event",
+        "journey": journey.pk,
+        "event": event.pk,
+        "kind": event.kind,
+        "state": journey.state,
+        "version": journey.version,
+    }
+    groups = [user_group(pk) for pk in recipient_ids]
+    transaction.on_commit(lambda: push(groups, payload), robust=True)
+
+
+def reminder(reminder) -> None:
+    """Send one journey reminder (task due, CAPE ending, meeting tomorrow) to its recipient.
+
+    The caller has recorded the Reminder row in the same transaction: it is what makes the
+    reminder go out once."""
+    target = reminder.task or reminder.journey or reminder.meeting
+    notify_signal.send(
+        reminder.recipient,
+        recipient=[reminder.recipient],
+        verb=reminder.kind,
+        action_object=reminder,
+        target=target,
+        description=reminder.message,
+    )
+    payload = {"type": "journey.reminder", "kind": reminder.kind, "reminder": reminder.pk}
+    groups = [user_group(reminder.recipient_id)]
+    transaction.on_commit(lambda: push(groups, payload), robust=True)
+
+
+def notice(recipient, *, verb: str, description: str, target=None) -> None:
+    """A message for one person that is not a timeline event (e.g. someone used their e-mail
+    address on the public sign-up form)."""
+    notify_signal.send(
+        recipient, recipient=[recipient], verb=verb, target=target, description=description
+    )
+    payload = {"type": "journey.reminder", "kind": verb}
+    groups = [user_group(recipient.pk)]
+    transaction.on_commit(lambda: push(groups, payload), robust=True)
+
+
 def push(groups: list[str], payload: dict) -> None:
     layer = get_channel_layer()
     if layer is None:

@@ -1,3 +1,39 @@
+from django.urls import path
+
+from journeys import views
+
 app_name = "journeys"
 
-urlpatterns: list = []
+urlpatterns = [
+    # The member
+    path("", views.journey_mine, name="journey-mine"),
+    path("adapter/", views.journey_adapt, name="journey-adapt"),
+    path("taches/<int:pk>/faite/", views.task_complete, name="task-complete"),
+    path("taches/<int:pk>/a-refaire/", views.task_reopen, name="task-reopen"),
+    path("taches/<int:pk>/document/", views.task_document, name="task-document"),
+    path("diagnostic/", views.slot_list, name="slot-list"),
+    path("diagnostic/<int:pk>/reserver/", views.slot_book, name="slot-book"),
+    path("diagnostic/<int:pk>/annuler/", views.slot_cancel, name="slot-cancel"),
+    path("parrainage/", views.mentor_volunteer, name="mentor-volunteer"),
+    # Information meetings (the list and the sign-up form are public)
+    path("reunions/", views.meeting_list, name="meeting-list"),
+    path("reunions/nouvelle/", views.meeting_create, name="meeting-create"),
+    path("reunions/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("reunions/<int:pk>/inscription/", views.meeting_signup, name="meeting-signup"),
+    path("reunions/<int:pk>/sinscrire/", views.meeting_register, name="meeting-register"),
+    path("reunions/<int:pk>/desinscrire/", views.meeting_unregister, name="meeting-unregister"),
+    path("reunions/<int:pk>/presences/", views.meeting_attendance, name="meeting-attendance"),
+    path("inscription/merci/", views.signup_done, name="signup-done"),
+    # Advisors
+    path("conseiller/", views.advisor_dashboard, name="advisor-dashboard"),
+    path("suivi/<int:pk>/", views.journey_detail, name="journey-detail"),
+    path("suivi/<int:pk>/etape/<slug:step>/", views.journey_step, name="journey-step"),
+    path("suivi/<int:pk>/nouveau-cycle/", views.journey_reenter, name="journey-reenter"),
+    path("suivi/<int:pk>/parrain/", views.journey_mentor, name="journey-mentor"),
+    path("creneaux/", views.slot_manage, name="slot-manage"),
+    path("creneaux/<int:pk>/supprimer/", views.slot_remove, name="slot-remove"),
+    path("creneaux/<int:pk>/tenu/", views.slot_hold, name="slot-hold"),
+    # Team leads, support teams
+    path("cooperative/", views.coop_overview, name="coop-overview"),
+    path("equipes/taches/", views.team_tasks, name="team-tasks"),
+]

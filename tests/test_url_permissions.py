@@ -307,13 +307,14 @@ def content_of(response) -> str:
 def delegated_routes() -> set[str]:
     """Routes walked per persona by an app's own table (its objects need their own world).
 
-    Each path of those tables is resolved, so a route counts as covered only if a row of
-    the table really requests it.
+    The kb table lists paths: each is resolved, so a route counts only if a row really
+    requests it. The journeys table is keyed by route name and checks its own completeness.
     """
+    from tests.journeys import test_permissions as journeys
     from tests.kb import test_permissions as kb
 
     paths = [path for path, _ in kb.PAGES + kb.POSTS] + [kb.DEFLECTION_URL]
-    names = set()
+    names = {f"journeys:{name}" for name in journeys.CASES}
     for path in paths:
         match = resolve(re.sub(r"\{\w+\}", "x", path).split("?")[0])
         names.add(f"{':'.join(match.namespaces)}:{match.url_name}")

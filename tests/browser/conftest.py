@@ -110,7 +110,9 @@ def fresh_server(django_db_setup, django_db_blocker, tmp_path_factory, transacti
 
 
 @pytest.fixture
-def server(server_process, transactional_db):
+def server(server_process, django_db_reset_sequences):
+    # Reset sequences: the flush between tests recreates the content types, and the server
+    # process caches their ids (notifications point at them); resetting keeps the ids equal.
     return server_process
 
 

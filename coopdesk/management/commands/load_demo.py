@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def load(self) -> None:
         from helpdesk import demo as helpdesk_demo
+        from journeys import demo as journeys_demo
         from kb import demo as kb_demo
 
         people = demo.load_people()
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         helpdesk_demo.load_tickets(people)
         helpdesk_demo.load_collections(people)
         kb_demo.load(people)
+        journeys_demo.load(people)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")

@@ -1,0 +1,26 @@
+"""The demo shows every stage of the path, the waiting list, and an advisor's cover."""
+
+import io
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from coopdesk.accounts.models import User
+from journeys.models import DiagnosisSlot, Journey, PathTemplate, Registration, Stage
+
+
+def test_demo_has_members_at_every_stage(db, client):
+    call_command("load_demo", stdout=io.StringIO())
+    states = set(Journey.objects.latest().values_list("state", flat=True))
+    assert states == set(Stage.values)
+    assert PathTemplate.objects.count() == 2
+    assert Registration.objects.filter(status="waiting").exists()
+    assert DiagnosisSlot.objects.filter(status="free").count() >= 6
+    assert Journey.objects.filter(cycle=2).exists()
+    karim = User.objects.get(email="karim@coopdesk.test")
+    client.force_login(karim)
+    body = client.get(reverse("journeys:advisor-dashboard")).content.decode()
+    assert "Inès Garcia" in body  # Sophie's member, covered while she is away
+    for email in ["camille@coopdesk.test", "lucas@coopdesk.test", "emma@exemple.fr"]:
+        client.force_login(User.objects.get(email=email))
+        assert client.get(reverse("journeys:journey-mine")).status_code == 200
