@@ -53,15 +53,16 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     return locked
 
 
-def _run(ticket: Ticket, transition, by: User | None, *args, **kwargs):
+def _run(ticket: Ticket, transition, actor: User | None, *args, **kwargs):
+    # `actor`, not `by`: some transitions take a `by=` keyword of their own (acknowledge).
     name = transition.__name__
     if not can_proceed(transition):
         raise Conflict(
             _("This step is not possible while the request is “%(state)s”.")
             % {"state": ticket.get_state_display()}
         )
-    if by is not None and not has_transition_perm(transition, by):
-        raise PermissionDenied(f"{by} may not {name} {ticket.reference}")
+    if actor is not None and not has_transition_perm(transition, actor):
+        raise PermissionDenied(f"{actor} may not {name} {ticket.reference}")
     return transition(*args, **kwargs)
 
 

@@ -93,7 +93,10 @@ def server_process(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
-def server(server_process, transactional_db):
+def server(server_process, transactional_db, django_db_serialized_rollback):
+    # Serialized rollback keeps content types (and their ids) across tests: a plain flush
+    # recreates them with new ids, which the long-lived server still holds in its
+    # ContentType cache (notifications point at content types).
     return server_process
 
 

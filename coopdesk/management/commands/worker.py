@@ -25,10 +25,14 @@ class Job:
 
 
 def jobs() -> list[Job]:
+    from coopdesk import outbox
     from helpdesk.actions import auto_close_resolved
 
     return [
         Job("auto-close resolved requests", 300, auto_close_resolved),
+        # Summaries before sending, so that `worker --once` also sends what it queued.
+        Job("queue daily summaries", 600, outbox.queue_digests),
+        Job("send e-mails", 2, outbox.send_pending),
     ]
 
 
