@@ -12,7 +12,6 @@ and browsers catch up from their last seen notification when they reconnect.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -22,6 +21,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from notifications.models import Notification
@@ -150,9 +150,19 @@ def ticket_recipients(event) -> list[User]:
 
     ticket = event.ticket
     people: set[int] = set()
+    # Watchers and followers may have lost sight of the request since (another advisor,
+    # another team): they are checked like the page checks them. They are few.
+    to_check: set[int] = set()
     if not event.is_internal:
         people.add(ticket.requester_id)
-        people.update(ticket.watchers.values_list("pk", flat=True))
+        to_check.update(ticket.watchers.values_list("pk", flat=True))
+        # The member's advisor today, and the backup advisor while they are away.
+        to_check.update(
+            User.objects.filter(
+                Q(advised_members=ticket.requester_id)
+                | Q(covered_advisors__advised_members=ticket.requester_id)
+            ).values_list("pk", flat=True)
+        )
     if ticket.assignee_id:
         people.add(ticket.assignee_id)
     else:
@@ -160,15 +170,15 @@ def ticket_recipients(event) -> list[User]:
     modes = dict(
         TicketSubscription.objects.filter(ticket=ticket).values_list("user_id", "mode")
     )
-    followers = {pk for pk, mode in modes.items() if mode == Subscription.FOLLOW} - people
-    people |= followers
+    to_check |= {pk for pk, mode in modes.items() if mode == Subscription.FOLLOW}
+    to_check -= people
+    people |= to_check
     people -= {pk for pk, mode in modes.items() if mode == Subscription.MUTE}
     people.discard(event.actor_id)
     users = list(User.objects.filter(pk__in=people, is_active=True))
-    # A follower hears only of what the page would show them (they may have left the team).
     users = [
         user for user in users
-        if user.pk not in followers
+        if user.pk not in to_check
         or Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
     ]
     if event.is_internal:
@@ -361,10 +371,7 @@ def push(messages: list[tuple[str, dict]]) -> None:
 
 
 async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
-    results = await asyncio.gather(
-        *(layer.group_send(group, message) for group, message in messages),
-        return_exceptions=True,
-    )
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
+    # One after the other: concurrent group_sends on channels-redis 4.3 delivered a
+    # 33-group event in ~660 ms median instead of ~7 ms (measured with 30 receivers).
+    for group, message in messages:
+        await layer.group_send(group, message)

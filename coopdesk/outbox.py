@@ -221,8 +221,11 @@ def _item(notification: Notification, user) -> dict:
     )
     if ticket is None or event is None:
         raise Undeliverable("The request or its event no longer exists.")
+    # Checked again when sending: access may have ended since (transfer, new advisor).
     if event.is_internal and not user.is_support_staff:
         raise Undeliverable("Internal notes are for the team only.")
+    if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
+        raise Undeliverable("The person may no longer see this request.")
     message = event.message if event.message_id else None
     return {
         "label": notify.label_key(notification),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.utils import timezone
 from notifications.models import Notification
 
 from coopdesk import notify
@@ -201,3 +203,25 @@ def test_words_follow_the_reader(ticket, member, advisor, agent):
     actions.assign_ticket(ticket, by=agent, to=agent)
     assigned = Notification.objects.get(recipient=member, verb="assigned")
     assert notify.describe(assigned).endswith(agent.first_name)
+
+
+def test_the_advisor_of_today_is_told_and_the_backup_while_they_are_away(
+    ticket, member, advisor, backup_advisor, agent
+):
+    member.advisor = backup_advisor
+    member.save()
+    actions.claim_ticket(ticket, by=agent)
+    assert told(ticket, "assigned") == {member.first_name, backup_advisor.first_name}
+
+    member.advisor = advisor
+    member.save()
+    advisor.backup_advisor = backup_advisor
+    advisor.away_from = timezone.localdate() - timedelta(days=1)
+    advisor.save()
+    actions.add_reply(ticket, by=agent, body="Question", then="wait")
+    assert told(ticket, "waiting") == {member.first_name, advisor.first_name,
+                                       backup_advisor.first_name}
+    advisor.away_until = timezone.localdate() - timedelta(days=1)  # back at work
+    advisor.save()
+    actions.resolve_ticket(ticket, by=agent)
+    assert told(ticket, "resolved") == {member.first_name, advisor.first_name}

@@ -220,3 +220,15 @@ def test_two_workers_never_send_the_same_email(ticket, member, agent, flaky_mail
     ids = [message.extra_headers["X-Coopdesk-Outbox"] for message in flaky_mail.sent]
     assert len(ids) == 40 and len(set(ids)) == 40
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_email_to_someone_who_lost_access_is_not_sent(ticket, agent, other_category,
+                                                      mailoutbox):
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=ticket.requester, body="Voici la facture")  # agent: e-mail
+    assert OutboxEmail.objects.filter(recipient=agent).exists()
+    actions.transfer_ticket(ticket, by=agent, to_team=other_category.team,
+                            to_category=other_category, reason="C'est un litige")
+    outbox.send_pending(now=later(seconds=1))
+    assert agent.email not in [address for mail in mailoutbox for address in mail.to]
+    assert OutboxEmail.objects.get(recipient=agent).status == OutboxStatus.FAILED
