@@ -66,9 +66,9 @@ def log(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point for `python -m bench`: isolates the run in a child process."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "live":  # called by `python -m bench live`
-        argv = argv[1:]
+    # Only our own options: `python -m bench helpdesk live` passes area names through.
+    argv = [arg for arg in (sys.argv[1:] if argv is None else argv) if arg.startswith("-")
+            or arg.isdigit() or arg in {"memory", "redis"}]
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.live_settings", DEBUG="false",
                LOG_LEVEL="WARNING")
     env.setdefault("SECRET_KEY", "bench-only-secret-key")

@@ -157,12 +157,23 @@
     if (summary) summary.title = text.unread.replace("{n}", unread);
   }
 
-  function describe(item) {
+  function labelOf(item) {
     var label = config.labels[item.label] || config.labels[item.kind] || "";
     Object.keys(item.detail || {}).forEach(function (key) {
       label = label.replace("{" + key + "}", item.detail[key]);
     });
-    return (item.actor || text.system) + " · " + label + " · " + item.reference + " " + item.subject;
+    return label;
+  }
+
+  function describe(item) {
+    return (item.actor || text.system) + " · " + labelOf(item) + " · " + item.reference + " " + item.subject;
+  }
+
+  function span(className, content) {
+    var element = document.createElement("span");
+    element.className = className;
+    element.textContent = content;
+    return element;
   }
 
   function renderMenu() {
@@ -183,12 +194,11 @@
       li.dataset.notification = item.id;
       var link = document.createElement("a");
       link.href = item.url;
-      link.textContent = describe(item);
-      var time = document.createElement("time");
-      time.dateTime = item.at;
-      time.textContent = new Date(item.at).toLocaleString([], {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
+      link.appendChild(span("what", labelOf(item)));
+      link.appendChild(span("which", item.reference + " " + item.subject));
+      var when = new Date(item.at).toLocaleString([], {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
+      link.appendChild(span("who", (item.actor || text.system) + " · " + when));
       li.appendChild(link);
-      li.appendChild(time);
       menuList.appendChild(li);
     });
   }
