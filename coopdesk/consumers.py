@@ -1,34 +1,64 @@
 """One authenticated websocket per browser tab. It relays; it never writes.
 
-The client sends {"watch": "ticket", "id": 42} or {"watch": "team", "id": 3} for the
-objects on screen; we join their group only after the same permission check as the page.
+The browser sends:
+- {"since": <last notification id seen, or null>} on every (re)connect: we answer with
+  what it missed (or the latest few) and the unread count (a read, never a write);
+- {"watch": "ticket", "id": 42} or {"watch": "team", "id": 3} for the objects on screen:
+  we join their group only after the same permission check as the page.
+
+Everything else arrives from notify.py through the channel layer, already encoded, and is
+relayed as it is.
 """
 
 from __future__ import annotations
+
+import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from coopdesk import notify
 
+MAX_WATCHED = 20
+MENU_SIZE = 10
+CATCH_UP_LIMIT = 50
+
 
 @database_sync_to_async
-def allowed_groups(user, kind: str, object_id: int) -> list[str]:
+def allowed_groups(user, kind: str, object_id: int) -> tuple[list[str], int | None]:
+    """The groups the page for this object would let the person see, and its version."""
     from helpdesk.models import Team, Ticket
 
     if kind == "ticket":
-        ticket = Ticket.objects.visible_to(user).filter(pk=object_id).first()
+        ticket = Ticket.objects.visible_to(user).filter(pk=object_id).only("version").first()
         if ticket is None:
-            return []
+            return [], None
         groups = [notify.ticket_group(ticket.pk)]
         if user.is_support_staff:
             groups.append(notify.ticket_group(ticket.pk, staff=True))
-        return groups
+        return groups, ticket.version
     if kind == "team" and user.is_support_staff:
         teams = Team.objects.all() if user.role == "admin" else user.teams.all()
         if teams.filter(pk=object_id).exists():
-            return [notify.team_group(object_id)]
-    return []
+            return [notify.team_group(object_id)], None
+    return [], None
+
+
+@database_sync_to_async
+def missed_notifications(user, since: int | None) -> dict:
+    from notifications.models import Notification
+
+    mine = Notification.objects.filter(recipient=user).order_by("-pk")
+    if since is None:
+        latest = list(mine[:MENU_SIZE])
+    else:
+        latest = list(mine.filter(pk__gt=since)[:CATCH_UP_LIMIT])
+    return {
+        "type": "notifications",
+        "catch_up": since is not None,
+        "items": [notify.serialize(n) for n in reversed(latest)],
+        "unread": notify.unread_count(user),
+    }
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -41,38 +71,56 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self._join(notify.user_group(user.pk))
         await self.accept()
 
+    async def dispatch(self, message: dict) -> None:
+        # Channels 4.3 hops to a thread (aclose_old_connections) before every handler, in
+        # case it uses the ORM. Relaying never does, and at a thousand sockets that hop
+        # made fan-out several times slower (DESIGN.md, bench/live.py): skip it here.
+        if message["type"] == "live.message":
+            await self.send(text_data=message["text"])
+            return
+        await super().dispatch(message)
+
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", ()):
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs) -> None:
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        try:
+            content = json.loads(text_data or "")
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "error": "bad request"})
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        if "since" in content:
+            since = content["since"]
+            if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
+                await self.send_json({"type": "error", "error": "bad request"})
+                return
+            await self.send_json(await missed_notifications(self.scope["user"], since))
+            return
         kind, object_id = content.get("watch"), content.get("id")
         if kind not in {"ticket", "team"} or not isinstance(object_id, int):
-            await self.send_json({"error": "bad request"})
+            await self.send_json({"type": "error", "error": "bad request"})
             return
-        groups = await allowed_groups(self.scope["user"], kind, object_id)
+        if len(self.groups_joined) >= MAX_WATCHED:
+            await self.send_json({"type": "error", "error": "too many"})
+            return
+        groups, version = await allowed_groups(self.scope["user"], kind, object_id)
         if not groups:
-            await self.send_json({"error": "not found", "watch": kind, "id": object_id})
+            await self.send_json(
+                {"type": "error", "error": "not found", "watch": kind, "id": object_id}
+            )
             return
         for group in groups:
             await self._join(group)
-        await self.send_json({"watching": kind, "id": object_id})
+        await self.send_json(
+            {"type": "watching", "watch": kind, "id": object_id, "version": version}
+        )
 
     async def _join(self, group: str) -> None:
         await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined.add(group)
-
-    async def ticket_event(self, event: dict) -> None:
-        await self.send_json(event)
-
-    async def collection_event(self, event: dict) -> None:
-        await self.send_json(event)
-
-    async def kb_event(self, event: dict) -> None:
-        await self.send_json(event)
-
-    async def journey_event(self, event: dict) -> None:
-        await self.send_json(event)
-
-    async def journey_reminder(self, event: dict) -> None:
-        await self.send_json(event)

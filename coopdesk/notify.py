@@ -1,21 +1,45 @@
 """The one place that fans out what happened.
 
-An action hands its timeline event here. Inside the caller's transaction we write the
-in-app notifications (django-notifications-community) for the people concerned; after
-the transaction commits, we push to the channel layer. If the push fails (Redis down),
-the state change and the notifications are already stored: only the push is skipped.
+An action hands its timeline event to `ticket_event`. Inside the caller's transaction we
+decide who hears of it (the member, the watchers, the assignee or, while nobody is
+assigned, the team's agents; followers in, muted people out; internal notes to staff
+only), write their in-app notifications (django-notifications-community) and, for those
+who chose e-mail at once, an outbox row the worker sends later. After the transaction
+commits we push to the channel layer. If the push fails (Redis down), the state change,
+the notifications and the e-mails are already stored: only the push is skipped, logged,
+and browsers catch up from their last seen notification when they reconnect.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import time
+from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from notifications.models import Notification
 from notifications.signals import notify as notify_signal
 
+from coopdesk.accounts.models import Role, User
+from coopdesk.models import (
+    Delivery,
+    NoticeKind,
+    NotificationPreference,
+    OutboxEmail,
+    Subscription,
+    TicketSubscription,
+)
+
 logger = logging.getLogger(__name__)
+
+# --- channel layer groups ----------------------------------------------------------------
 
 
 def user_group(user_id: int) -> str:
@@ -30,53 +54,212 @@ def team_group(team_id: int) -> str:
     return f"team.{team_id}"
 
 
-def ticket_recipients(event) -> set[int]:
-    """Who hears of a ticket event: the member, the watchers, the assignee or the team."""
+# --- who wants what --------------------------------------------------------------------------
+
+# Several timeline kinds share one choice on the preferences page.
+FOLDED_KINDS = {"answered": "replied", "withdrawn": "closed", "priority": "assigned"}
+
+ALL_DIGEST = {kind: Delivery.DIGEST for kind in NoticeKind.values}
+DEFAULTS: dict[str, dict[str, str]] = {
+    # Members act on two steps: a question for them, and a resolution to confirm.
+    Role.MEMBER: {NoticeKind.WAITING: Delivery.EMAIL, NoticeKind.RESOLVED: Delivery.EMAIL},
+    # Advisors watch their members' requests without relaying them: one summary a day.
+    Role.ADVISOR: ALL_DIGEST,
+    # Agents live in the queue; e-mail only for what lands on them personally.
+    Role.AGENT: {
+        NoticeKind.ASSIGNED: Delivery.EMAIL,
+        NoticeKind.REPLIED: Delivery.EMAIL,
+        NoticeKind.REOPENED: Delivery.EMAIL,
+    },
+}
+DEFAULTS[Role.LEAD] = DEFAULTS[Role.AGENT]
+DEFAULTS[Role.ADMIN] = DEFAULTS[Role.AGENT]
+
+STAFF_ONLY_KINDS = {NoticeKind.NOTE}
+
+
+def notice_kind(event_kind: str) -> str:
+    return FOLDED_KINDS.get(event_kind, event_kind)
+
+
+def default_delivery(user: User, kind: str) -> str:
+    return DEFAULTS.get(user.role, {}).get(kind, Delivery.APP)
+
+
+def kinds_for(user: User) -> list[tuple[str, str]]:
+    """The choices shown on a person's preferences page."""
+    return [
+        (kind, label) for kind, label in NoticeKind.choices
+        if user.is_support_staff or kind not in STAFF_ONLY_KINDS
+    ]
+
+
+def preferences_for(user: User) -> dict[str, str]:
+    chosen = dict(
+        NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
+    )
+    return {kind: chosen.get(kind) or default_delivery(user, kind) for kind, _ in kinds_for(user)}
+
+
+@transaction.atomic
+def save_preferences(user: User, choices: dict[str, str]) -> None:
+    """Store only what differs from the defaults, so better defaults reach everyone."""
+    for kind, delivery in choices.items():
+        if delivery == default_delivery(user, kind):
+            NotificationPreference.objects.filter(user=user, kind=kind).delete()
+        else:
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"delivery": delivery}
+            )
+
+
+def deliveries_for(users: list[User], kind: str) -> dict[int, str]:
+    chosen = dict(
+        NotificationPreference.objects.filter(user__in=users, kind=kind).values_list(
+            "user_id", "delivery"
+        )
+    )
+    return {user.pk: chosen.get(user.pk) or default_delivery(user, kind) for user in users}
+
+
+def set_subscription(*, user: User, ticket, mode: str) -> None:
+    """Follow or mute one request; any other mode goes back to the default."""
+    if mode in Subscription.values:
+        TicketSubscription.objects.update_or_create(
+            user=user, ticket=ticket, defaults={"mode": mode}
+        )
+    else:
+        TicketSubscription.objects.filter(user=user, ticket=ticket).delete()
+
+
+def is_concerned(user: User, ticket) -> bool:
+    """Whether a person hears of a request's steps without following it."""
+    if user.pk in (ticket.requester_id, ticket.assignee_id):
+        return True
+    if ticket.assignee_id is None and ticket.team.agents.filter(pk=user.pk).exists():
+        return True
+    return ticket.watchers.filter(pk=user.pk).exists()
+
+
+# --- the fan-out ---------------------------------------------------------------------------
+
+
+def ticket_recipients(event) -> list[User]:
+    """Who hears of a ticket event. Internal notes never reach members or advisors."""
+    from helpdesk.models import Ticket
+
     ticket = event.ticket
     people: set[int] = set()
+    # Watchers and followers may have lost sight of the request since (another advisor,
+    # another team): they are checked like the page checks them. They are few.
+    to_check: set[int] = set()
     if not event.is_internal:
         people.add(ticket.requester_id)
-        people.update(ticket.watchers.values_list("pk", flat=True))
+        to_check.update(ticket.watchers.values_list("pk", flat=True))
+        # The member's advisor today, and the backup advisor while they are away.
+        to_check.update(
+            User.objects.filter(
+                Q(advised_members=ticket.requester_id)
+                | Q(covered_advisors__advised_members=ticket.requester_id)
+            ).values_list("pk", flat=True)
+        )
     if ticket.assignee_id:
         people.add(ticket.assignee_id)
     else:
         people.update(ticket.team.agents.values_list("pk", flat=True))
+    modes = dict(
+        TicketSubscription.objects.filter(ticket=ticket).values_list("user_id", "mode")
+    )
+    to_check |= {pk for pk, mode in modes.items() if mode == Subscription.FOLLOW}
+    to_check -= people
+    people |= to_check
+    people -= {pk for pk, mode in modes.items() if mode == Subscription.MUTE}
     people.discard(event.actor_id)
-    return people
+    users = list(User.objects.filter(pk__in=people, is_active=True))
+    users = [
+        user for user in users
+        if user.pk not in to_check
+        or Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
+    ]
+    if event.is_internal:
+        users = [u for u in users if u.is_support_staff and u.pk != ticket.requester_id]
+    return users
 
 
-def ticket_event(event) -> None:
-    """Fan out one ticket timeline event."""
-    from coopdesk.accounts.models import User
-
+def ticket_event(event) -> list[Notification]:
+    """Fan out one ticket timeline event. Call it inside the action's transaction."""
     ticket = event.ticket
-    recipient_ids = ticket_recipients(event)
-    recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
-    if recipients:
-        notify_signal.send(
+    recipients = ticket_recipients(event)
+    kind = notice_kind(event.kind)
+    deliveries = deliveries_for(recipients, kind)
+    data = {
+        "ticket": ticket.pk,
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "requester": ticket.requester_id,
+        "actor": event.actor.first_name if event.actor else None,
+        "url": ticket.get_absolute_url(),
+        "detail": event_detail(event),
+    }
+    created: list[Notification] = []
+    for delivery in Delivery.values:
+        group = [user for user in recipients if deliveries[user.pk] == delivery]
+        if not group:
+            continue
+        responses = notify_signal.send(
             event.actor or ticket.requester,
-            recipient=recipients,
+            recipient=group,
             verb=event.kind,
             action_object=event,
             target=ticket,
-            description=event.get_kind_display(),
+            description=ticket.subject,
+            emailed=delivery == Delivery.APP,  # nothing left to e-mail
+            data={**data, "delivery": delivery},
         )
-    payload = {
+        created += [n for _receiver, made in responses if isinstance(made, list) for n in made]
+    OutboxEmail.objects.bulk_create(
+        OutboxEmail(recipient_id=n.recipient_id, notification=n)
+        for n in created if n.data["delivery"] == Delivery.EMAIL
+    )
+    messages = ticket_messages(event)
+    messages += [
+        (user_group(n.recipient_id), {"type": "notification", "notification": serialize(n)})
+        for n in created
+    ]
+    push_on_commit(messages)
+    return created
+
+
+def event_detail(event) -> dict:
+    if event.kind == "assigned":
+        return {"name": event.data.get("assignee") or ""}
+    if event.kind == "transferred":
+        return {"team": event.data.get("to_team", "")}
+    return {}
+
+
+def ticket_messages(event) -> list[tuple[str, dict]]:
+    """What the open request pages and team queues hear: ids and states, never content."""
+    ticket = event.ticket
+    body = {
         "type": "ticket.event",
         "ticket": ticket.pk,
+        "reference": ticket.reference,
         "event": event.pk,
         "kind": event.kind,
         "state": ticket.state,
         "version": ticket.version,
         "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
     }
     groups = [ticket_group(ticket.pk, staff=True), team_group(ticket.team_id)]
     if not event.is_internal:
         groups.append(ticket_group(ticket.pk))
-    if event.data.get("from_team_id"):
-        groups.append(team_group(event.data["from_team_id"]))
-    groups += [user_group(pk) for pk in recipient_ids]
-    transaction.on_commit(lambda: push(groups, payload), robust=True)
+    from_team = event.data.get("from_team_id")
+    if from_team:
+        groups.append(team_group(from_team))
+        body["from_team"] = from_team
+    return [(group, body) for group in groups]
 
 
 # --- journeys (journeys/actions.py calls these) ---------------------------------------------
@@ -121,7 +304,7 @@ def journey_event(event) -> None:
         "version": journey.version,
     }
     groups = [user_group(pk) for pk in recipient_ids]
-    transaction.on_commit(lambda: push(groups, payload), robust=True)
+    push_on_commit([(group, payload) for group in groups])
 
 
 def reminder(reminder) -> None:
@@ -140,7 +323,7 @@ def reminder(reminder) -> None:
     )
     payload = {"type": "journey.reminder", "kind": reminder.kind, "reminder": reminder.pk}
     groups = [user_group(reminder.recipient_id)]
-    transaction.on_commit(lambda: push(groups, payload), robust=True)
+    push_on_commit([(group, payload) for group in groups])
 
 
 def notice(recipient, *, verb: str, description: str, target=None) -> None:
@@ -151,18 +334,131 @@ def notice(recipient, *, verb: str, description: str, target=None) -> None:
     )
     payload = {"type": "journey.reminder", "kind": verb}
     groups = [user_group(recipient.pk)]
-    transaction.on_commit(lambda: push(groups, payload), robust=True)
+    push_on_commit([(group, payload) for group in groups])
 
 
-def push(groups: list[str], payload: dict) -> None:
+# --- reading notifications -----------------------------------------------------------------
+
+LABELS = {
+    "created": _("New request"),
+    "acknowledged": _("Request acknowledged"),
+    "assigned": _("Now handled by {name}"),
+    "unassigned": _("Back in the team's queue"),
+    "replied": _("New message"),
+    "note": _("Internal note"),
+    "waiting": _("Waiting for the member's answer"),
+    "waiting_you": _("A question for you: the team needs your answer"),
+    "answered": _("The member answered"),
+    "transferred": _("Moved to the {team} team"),
+    "resolved": _("Resolved"),
+    "reopened": _("Reopened"),
+    "closed": _("Closed"),
+    "withdrawn": _("Withdrawn by the member"),
+    "priority": _("Priority changed"),
+    # Journeys, collections and the knowledge base describe their own events.
+    "other": "{text}",
+}
+
+
+def label_key(notification: Notification) -> str:
+    data = notification.data or {}
+    kind = notification.verb
+    if kind == "waiting" and notification.recipient_id == data.get("requester"):
+        return "waiting_you"
+    if kind == "assigned" and not (data.get("detail") or {}).get("name"):
+        return "unassigned"
+    if "ticket" not in data:
+        return "other"
+    return kind if kind in LABELS else "replied"
+
+
+def serialize(notification: Notification) -> dict:
+    """The shape the browser gets, over the socket and on catch-up; it writes the words."""
+    data = notification.data or {}
+    label = label_key(notification)
+    detail = {"text": notification.description or ""} if label == "other" else {}
+    return {
+        "id": notification.pk,
+        "kind": notification.verb,
+        "label": label,
+        "detail": detail or data.get("detail") or {},
+        "actor": data.get("actor"),
+        "ticket": data.get("ticket"),
+        "reference": data.get("reference", ""),
+        "subject": data.get("subject", ""),
+        "url": reverse("coopdesk:notification-open", args=[notification.pk]),
+        "at": notification.timestamp.isoformat(),
+        "unread": notification.unread,
+    }
+
+
+def describe(notification: Notification) -> str:
+    """The same sentence as the browser's, in the active language, for server pages."""
+    item = serialize(notification)
+    text = str(LABELS[item["label"]])
+    for key, value in item["detail"].items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def labels() -> dict[str, str]:
+    return {key: str(label) for key, label in LABELS.items()}
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, unread=True).count()
+
+
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark some (or all) of a person's notifications read; their other tabs hear it."""
+    unread = Notification.objects.filter(recipient=user, unread=True)
+    if ids is not None:
+        ids = list(ids)
+        unread = unread.filter(pk__in=ids)
+    changed = unread.update(unread=False)
+    if changed:
+        body = {"type": "read", "ids": "all" if ids is None else ids,
+                "unread": unread_count(user)}
+        push_on_commit([(user_group(user.pk), body)])
+    return changed
+
+
+# --- pushing -------------------------------------------------------------------------------
+
+
+def push_on_commit(messages: list[tuple[str, dict]]) -> None:
+    transaction.on_commit(lambda: push(messages), robust=True)
+
+
+def push(messages: list[tuple[str, dict]]) -> None:
+    """Send to the channel layer; a failure is logged and forgotten, never raised.
+
+    Each message is encoded once here, and consumers relay the text as it is. `at` is the
+    time of the commit, which the benchmark measures from.
+    """
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
+    at = time.time()
+    encoded = [
+        (group, {"type": "live.message",
+                 "text": json.dumps({**body, "at": at}, cls=DjangoJSONEncoder)})
+        for group, body in messages
+    ]
     try:
-        for group in groups:
-            async_to_sync(layer.group_send)(group, payload)
-    except Exception:  # the layer is an optimisation: stored state is the truth
-        logger.exception("live push skipped for %s", payload.get("type"))
+        async_to_sync(_send_all)(layer, encoded)
+    except Exception as error:  # the layer is an optimisation: stored state is the truth
+        logger.warning("live push skipped for %d group(s): %r", len(encoded), error)
+
+
+async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    # One after the other: concurrent group_sends on channels-redis 4.3 delivered a
+    # 33-group event in ~660 ms median instead of ~7 ms (measured with 30 receivers).
+    for group, message in messages:
+        await layer.group_send(group, message)
+
+
+# --- collections and knowledge base --------------------------------------------------
 
 
 def collection_event(event) -> None:
@@ -187,7 +483,7 @@ def collection_event(event) -> None:
     payload = {"type": "collection.event", "case": case.pk, "kind": event.kind,
                "state": case.state, "version": case.version}
     groups = [user_group(pk) for pk in people]
-    transaction.on_commit(lambda: push(groups, payload), robust=True)
+    push_on_commit([(group, payload) for group in groups])
 
 
 def kb_event(event) -> None:
@@ -216,4 +512,4 @@ def kb_event(event) -> None:
     }
     groups = [user_group(pk) for pk in recipient_ids]
     if groups:
-        transaction.on_commit(lambda: push(groups, payload), robust=True)
+        push_on_commit([(group, payload) for group in groups])

@@ -136,7 +136,9 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 caps its pool at 100 connections and times sockets out
                 # after 5 s, racing channels-redis' 5 s blocking read (see DESIGN.md).
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 30}],
+                # A Redis that does not answer must not hold a request for minutes.
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 30,
+                           "socket_connect_timeout": 3}],
                 "capacity": 1500,
                 "expiry": 30,
             },
@@ -204,6 +206,12 @@ QUEUE_PAGE_SIZE = 25
 
 # django-notifications-community
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": False}
+# The library's model is swappable; naming it lets our outbox point a foreign key at it.
+NOTIFICATIONS_NOTIFICATION_MODEL = "notifications.Notification"
+
+# Notifications by e-mail: the daily summary goes out from this hour (local time), and
+# links in e-mails start with SITE_URL.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

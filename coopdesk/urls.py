@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("coopdesk.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("coopdesk.notification_urls")),
     path("", include("helpdesk.urls")),
     path("parcours/", include("journeys.urls")),
     path("aide/", include("kb.urls")),

@@ -1,6 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from notifications.models import Notification
+
+from coopdesk import notify
+from coopdesk.forms import PreferenceForm
+from coopdesk.models import TicketSubscription
+from helpdesk.models import Ticket
 
 
 @login_required
@@ -12,3 +25,100 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_advisor:
         return redirect("helpdesk:advisor-requests")
     return redirect("helpdesk:ticket-list")
+
+
+# --- notifications: the centre, preferences, follow or mute a request ------------------------
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = default
+    return redirect(target)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """Unread first, then newest first; each links to its request."""
+    mine = Notification.objects.filter(recipient=request.user)
+    page = Paginator(mine.order_by("-unread", "-timestamp", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    items = [{"n": n, "text": notify.describe(n), **notify.serialize(n)} for n in page]
+    unread = mine.filter(unread=True).count()
+    context = {"page": page, "items": items, "unread": unread}
+    return render(request, "coopdesk/notification_list.html", context)
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Following a notification's link marks it read, then shows its request."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notify.mark_read(request.user, [notification.pk])
+    target = (notification.data or {}).get("url", "")
+    if not target and hasattr(notification.target, "get_absolute_url"):
+        target = notification.target.get_absolute_url()
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        target = reverse("coopdesk:notification-list")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notify.mark_read(request.user, [notification.pk])
+    if _wants_json(request):
+        return JsonResponse({"unread": notify.unread_count(request.user)})
+    return _back(request, reverse("coopdesk:notification-list"))
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    notify.mark_read(request.user)
+    if _wants_json(request):
+        return JsonResponse({"unread": 0})
+    messages.success(request, _("All your notifications are marked as read."))
+    return _back(request, reverse("coopdesk:notification-list"))
+
+
+@login_required
+def preference_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PreferenceForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        notify.save_preferences(user, form.cleaned_data)
+        messages.success(request, _("Your notification choices are saved."))
+        return redirect("coopdesk:preference-edit")
+    subscriptions = TicketSubscription.objects.filter(
+        user=user, ticket__in=Ticket.objects.visible_to(user)
+    ).select_related("ticket")
+    context = {"form": form, "subscriptions": subscriptions}
+    return render(request, "coopdesk/preference_edit.html", context,
+                  status=400 if form.errors else 200)
+
+
+SUBSCRIPTION_DONE = {
+    "follow": gettext_lazy("You will be told of every step of this request."),
+    "mute": gettext_lazy("You will no longer be told of this request's steps."),
+    "default": gettext_lazy("Back to the usual notifications for this request."),
+}
+
+
+@login_required
+@require_POST
+def subscription_set(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
+    mode = request.POST.get("mode", "")
+    if mode not in SUBSCRIPTION_DONE:
+        return HttpResponse(_("Choose follow, mute or default."), status=400)
+    notify.set_subscription(user=request.user, ticket=ticket, mode=mode)
+    messages.success(request, SUBSCRIPTION_DONE[mode])
+    return _back(request, ticket.get_absolute_url())

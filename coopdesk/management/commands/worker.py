@@ -25,6 +25,7 @@ class Job:
 
 
 def jobs() -> list[Job]:
+    from coopdesk import outbox
     from helpdesk.actions import auto_close_resolved, take_announced_steps
     from journeys import actions as journeys
     from kb.actions import flag_stale_articles
@@ -36,6 +37,9 @@ def jobs() -> list[Job]:
         Job("journey task reminders", 600, journeys.send_task_reminders),
         Job("CAPE ending reminders", 600, journeys.send_cape_reminders),
         Job("information meeting reminders", 600, journeys.send_meeting_reminders),
+        # Summaries before sending, so that `worker --once` also sends what it queued.
+        Job("queue daily summaries", 600, outbox.queue_digests),
+        Job("send e-mails", 2, outbox.send_pending),
     ]
 
 

@@ -1,0 +1,144 @@
+"""What notify.py needs to remember: who wants to hear what, and e-mails still to send.
+
+The in-app notifications themselves are django-notifications-community's `Notification`
+rows. Their `emailed` flag means "no e-mail is pending for it": True at once for in-app
+only notifications, True once the outbox sent it or a digest took it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Delivery(models.TextChoices):
+    APP = "app", _("In the app only")
+    EMAIL = "email", _("In the app and by e-mail at once")
+    DIGEST = "digest", _("In the app and in a daily e-mail summary")
+
+
+class NoticeKind(models.TextChoices):
+    """What a person can choose how to hear about. Several timeline kinds share one."""
+
+    CREATED = "created", _("A new request arrives")
+    ACKNOWLEDGED = "acknowledged", _("The team acknowledges a request")
+    ASSIGNED = "assigned", _("Someone takes a request, or its priority changes")
+    REPLIED = "replied", _("A new message is written")
+    WAITING = "waiting", _("The team is waiting for an answer")
+    TRANSFERRED = "transferred", _("A request moves to another team")
+    RESOLVED = "resolved", _("A request is resolved")
+    REOPENED = "reopened", _("A request is reopened")
+    CLOSED = "closed", _("A request is closed or withdrawn")
+    NOTE = "note", _("A colleague writes an internal note")
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind, stored only when it differs from the default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")
+        ]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class Subscription(models.TextChoices):
+    FOLLOW = "follow", _("Follow")
+    MUTE = "mute", _("Mute")
+
+
+class TicketSubscription(models.Model):
+    """Per request: hear of every step although not concerned (follow), or of none (mute)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_subscriptions"
+    )
+    ticket = models.ForeignKey(
+        "helpdesk.Ticket", on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    mode = models.CharField(max_length=10, choices=Subscription.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="ticket_subscription_once")
+        ]
+        verbose_name = _("request subscription")
+        verbose_name_plural = _("request subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.mode} {self.ticket_id}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
+
+
+class OutboxKind(models.TextChoices):
+    EVENT = "event", _("One event")
+    DIGEST = "digest", _("Daily summary")
+
+
+class OutboxEmail(models.Model):
+    """An e-mail to send, written in the same transaction as what it tells.
+
+    The worker claims rows (pending -> sending) in a short transaction with
+    SELECT ... FOR UPDATE SKIP LOCKED, sends outside it, then marks them sent or due again.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox_emails"
+    )
+    kind = models.CharField(max_length=10, choices=OutboxKind.choices, default=OutboxKind.EVENT)
+    notification = models.ForeignKey(
+        "notifications.Notification", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    digest_date = models.DateField(null=True, blank=True)
+    notification_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        constraints = [
+            # One e-mail per notification, one summary per person and day, whatever
+            # the number of workers.
+            models.UniqueConstraint(
+                fields=["notification"], condition=Q(notification__isnull=False),
+                name="outbox_one_per_notification",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "digest_date"], condition=Q(digest_date__isnull=False),
+                name="outbox_one_digest_per_day",
+            ),
+        ]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id} ({self.status})"

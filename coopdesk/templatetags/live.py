@@ -1,0 +1,43 @@
+"""The live client's configuration, and the follow / mute card of a request page."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
+
+from coopdesk import notify
+from coopdesk.models import TicketSubscription
+
+register = template.Library()
+
+
+@register.simple_tag
+def live_config() -> str:
+    """Words for the browser, in the page's language. No query: counts come by socket."""
+    config = {
+        "path": "/ws/live/",
+        "labels": notify.labels(),
+        "text": {
+            "system": "Coopdesk",
+            "empty": _("No notification yet."),
+            "down": _("Connection lost, reconnecting…"),
+            "queueNew": _("New request {ref}"),
+            "queueChanged": _("{ref} updated"),
+            "unread": _("{n} unread"),
+        },
+    }
+    return json_script(config, "live-config")
+
+
+@register.inclusion_tag("coopdesk/partials/ticket_follow.html", takes_context=True)
+def ticket_follow(context, ticket) -> dict:
+    user = context["request"].user
+    subscription = TicketSubscription.objects.filter(user=user, ticket=ticket).first()
+    return {
+        "ticket": ticket,
+        "mode": subscription.mode if subscription else "",
+        "concerned": notify.is_concerned(user, ticket),
+        "csrf_token": context.get("csrf_token"),
+        "next": context["request"].get_full_path(),
+    }

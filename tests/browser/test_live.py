@@ -1,0 +1,109 @@
+"""Two people at once: what the team does appears on the member's open page, live, and
+what happens while the member's connection is down appears once it is back."""
+
+import re
+
+from playwright.sync_api import expect
+
+from helpdesk import actions
+from tests.browser.conftest import login
+
+LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
+
+
+def test_member_sees_status_reply_and_badge_live_then_catches_up_after_a_drop(
+    new_page, member, agent, category
+):
+    ticket = actions.create_ticket(  # before the pages open: no push needed
+        requester=member, category=category, subject="Facture F-88 impayée",
+        body="Mon client ne répond plus.",
+    )
+    page = new_page()
+    login(page, member.email)
+    page.goto(ticket.get_absolute_url())
+    page.wait_for_function(LIVE)
+    page.evaluate("window.notReloaded = true")
+    badge = page.locator("#live-badge")
+    expect(badge).to_be_hidden()
+
+    staff = new_page()
+    login(staff, agent.email)
+    staff.goto(ticket.get_absolute_url())
+    staff.locator("form[action$='/etape/claim/'] button").click()
+    staff.fill("textarea[name=body]", "Pouvez-vous m'envoyer la facture ?")
+    staff.select_option("select[name=then]", "wait")
+    staff.locator("form[action$='/repondre/'] button").click()
+    expect(staff.locator(".status-line .badge").first).to_have_class(re.compile("state-waiting"))
+
+    # Within 2 seconds, without reload: the new status, the reply, the unread count.
+    expect(page.locator(".status-line .badge").first).to_have_class(
+        re.compile("state-waiting"), timeout=2000
+    )
+    expect(page.locator(".timeline")).to_contain_text(
+        "Pouvez-vous m'envoyer la facture ?", timeout=2000
+    )
+    expect(page.locator(".status-line")).to_contain_text(agent.first_name, timeout=2000)
+    expect(badge).to_have_text("2", timeout=2000)
+    assert page.evaluate("window.notReloaded") is True
+
+    # The member's connection drops; the page says so; the team resolves meanwhile.
+    page.context.set_offline(True)
+    page.evaluate("window.coopdeskLive.drop()")
+    expect(page.locator("#live-notice")).to_be_visible()
+    expect(page.locator("#live-notice")).to_contain_text(re.compile(r"\w"))
+    staff.locator("form[action$='/etape/resolve/'] button").click()
+    expect(staff.locator(".status-line .badge").first).to_have_class(re.compile("state-resolved"))
+    page.wait_for_timeout(500)
+    expect(page.locator(".status-line .badge").first).to_have_class(re.compile("state-waiting"))
+
+    # Back online: the page catches up with what it missed, still without reload.
+    page.context.set_offline(False)
+    page.wait_for_function(LIVE, timeout=20_000)
+    expect(page.locator("#live-notice")).to_be_hidden()
+    expect(badge).to_have_text("3")
+    expect(page.locator(".status-line .badge").first).to_have_class(re.compile("state-resolved"))
+    expect(page.locator("form[action$='/etape/confirm/']")).to_be_visible()  # side panel too
+    page.locator("#live-bell").click()
+    expect(page.locator("#live-menu-list li")).to_have_count(3)
+    expect(page.locator("#live-menu-list li").first).to_contain_text(ticket.reference)
+    assert page.evaluate("window.notReloaded") is True
+
+    # Opening a notification marks it read; the other tab's badge follows.
+    other_tab = page.context.new_page()
+    other_tab.goto("/notifications/")
+    other_tab.wait_for_function(LIVE)
+    page.locator("#live-menu-list li a").first.click()
+    expect(page).to_have_url(re.compile(rf"/demandes/{ticket.pk}/$"))
+    expect(other_tab.locator("#live-badge")).to_have_text("2")
+
+
+def test_team_queue_shows_new_and_claimed_requests_live(new_page, member, agent, other_agent,
+                                                        category, team):
+    queue = new_page()
+    login(queue, agent.email)
+    queue.goto(team.get_absolute_url())
+    queue.wait_for_function(LIVE)
+    queue.evaluate("window.notReloaded = true")
+
+    page = new_page()
+    login(page, member.email)
+    page.goto("/demandes/nouvelle/")
+    page.get_by_label(category.label).check()
+    page.fill("input[name=subject]", "Échéancier pour un client")
+    page.fill("textarea[name=body]", "Il propose de payer en trois fois.")
+    page.locator("form#ticket-form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Échéancier pour un client")
+    ticket_url = page.url
+
+    row = queue.locator("tr[data-ticket]", has_text="Échéancier pour un client")
+    expect(row).to_be_visible(timeout=2000)
+    expect(row).to_have_class(re.compile("fresh"))
+    expect(queue.locator("#queue-live")).to_contain_text(re.compile(r"D-\d{4}-\d+"))
+
+    colleague = new_page()
+    login(colleague, other_agent.email)
+    colleague.goto(ticket_url)
+    colleague.locator("form[action$='/etape/claim/'] button").click()
+    expect(colleague.locator(".status-line")).to_contain_text(other_agent.first_name)
+    expect(row).to_contain_text(other_agent.first_name, timeout=2000)
+    assert queue.evaluate("window.notReloaded") is True

@@ -1,0 +1,182 @@
+"""The live socket: who may connect, which groups they may join, what they hear."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from notifications.models import Notification
+
+from helpdesk import actions
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(scenario):
+    async_to_sync(scenario)()
+
+
+def test_anonymous_socket_is_refused(socket_for, flush_layer):
+    communicator = socket_for(None)
+
+    async def scenario():
+        await flush_layer()
+        connected, _ = await communicator.connect()
+        assert not connected
+        await communicator.disconnect()  # as the server does after a refusal
+
+    run(scenario)
+
+
+def test_socket_from_another_site_is_refused(socket_for, flush_layer, member):
+    communicator = socket_for(member, origin=b"https://evil.example")
+
+    async def scenario():
+        await flush_layer()
+        connected, _ = await communicator.connect()
+        assert not connected
+        await communicator.disconnect()  # as the server does after a refusal
+
+    run(scenario)
+
+
+def test_member_sees_status_and_reply_on_own_request(socket_for, flush_layer, ticket, agent):
+    communicator = socket_for(ticket.requester)
+
+    async def scenario():
+        await flush_layer()
+        connected, _ = await communicator.connect()
+        assert connected
+        await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
+        answer = await communicator.receive_json_from()
+        assert answer == {"type": "watching", "watch": "ticket", "id": ticket.pk, "version": 1}
+
+        await database_sync_to_async(actions.claim_ticket)(ticket, by=agent)
+        heard = [await communicator.receive_json_from() for _ in range(2)]
+        by_type = {message["type"]: message for message in heard}
+        assert by_type["ticket.event"]["kind"] == "assigned"
+        assert by_type["ticket.event"]["state"] == "open"
+        assert by_type["notification"]["notification"]["label"] == "assigned"
+        assert by_type["notification"]["notification"]["detail"] == {"name": agent.first_name}
+
+        await database_sync_to_async(actions.add_reply)(ticket, by=agent, body="Bonjour")
+        heard = [await communicator.receive_json_from() for _ in range(2)]
+        assert {m["type"] for m in heard} == {"ticket.event", "notification"}
+        assert all("Bonjour" not in str(m) for m in heard)  # ids and states, not content
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_foreign_request_cannot_be_watched(socket_for, flush_layer, ticket, other_member, agent):
+    communicator = socket_for(other_member)
+
+    async def scenario():
+        await flush_layer()
+        await communicator.connect()
+        await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
+        answer = await communicator.receive_json_from()
+        assert answer["type"] == "error" and answer["error"] == "not found"
+
+        await database_sync_to_async(actions.claim_ticket)(ticket, by=agent)
+        assert await communicator.receive_nothing(timeout=0.3)
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_internal_note_reaches_team_page_but_not_member_page(
+    socket_for, flush_layer, ticket, agent, other_agent
+):
+    member_socket = socket_for(ticket.requester)
+    staff_socket = socket_for(other_agent)
+
+    async def scenario():
+        await flush_layer()
+        for communicator in (member_socket, staff_socket):
+            await communicator.connect()
+            await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
+            assert (await communicator.receive_json_from())["type"] == "watching"
+
+        await database_sync_to_async(actions.add_note)(ticket, by=agent, body="Client connu")
+        heard = [await staff_socket.receive_json_from() for _ in range(2)]
+        assert {m["type"] for m in heard} == {"ticket.event", "notification"}
+        assert await member_socket.receive_nothing(timeout=0.3)
+        for communicator in (member_socket, staff_socket):
+            await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_team_queue_only_for_its_agents(socket_for, flush_layer, team, agent, outside_agent,
+                                        member, category):
+    inside, outside, stranger = socket_for(agent), socket_for(outside_agent), socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        for communicator in (inside, outside, stranger):
+            await communicator.connect()
+            await communicator.send_json_to({"watch": "team", "id": team.pk})
+        assert (await inside.receive_json_from())["type"] == "watching"
+        assert (await outside.receive_json_from())["error"] == "not found"
+        assert (await stranger.receive_json_from())["error"] == "not found"
+
+        await database_sync_to_async(actions.create_ticket)(
+            requester=member, category=category, subject="Relance", body="Merci"
+        )
+        heard = [await inside.receive_json_from() for _ in range(2)]
+        assert {m["type"] for m in heard} == {"ticket.event", "notification"}
+        assert await outside.receive_nothing(timeout=0.3)
+        assert await stranger.receive_nothing(timeout=0.1)
+        for communicator in (inside, outside, stranger):
+            await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_reconnecting_client_catches_up_without_writing(socket_for, flush_layer, ticket, agent):
+    member = ticket.requester
+    actions.claim_ticket(ticket, by=agent)
+    seen = Notification.objects.filter(recipient=member).latest("pk").pk
+    # While the member is offline: two more steps.
+    actions.add_reply(ticket, by=agent, body="Une question", then="wait")
+    actions.resolve_ticket(ticket, by=agent)
+
+    communicator = socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        await communicator.connect()
+        await communicator.send_json_to({"since": seen})
+        answer = await communicator.receive_json_from()
+        assert answer["type"] == "notifications" and answer["catch_up"] is True
+        assert [item["label"] for item in answer["items"]] == ["waiting_you", "resolved"]
+        assert answer["unread"] == 3
+        await communicator.send_json_to({"since": None})
+        latest = await communicator.receive_json_from()
+        assert [item["kind"] for item in latest["items"]] == ["assigned", "waiting", "resolved"]
+        await communicator.disconnect()
+
+    with CaptureQueriesContext(connection) as queries:
+        run(scenario)
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    print(statements)
+    assert statements and set(statements) <= {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK"}
+
+
+def test_bad_messages_are_answered_not_fatal(socket_for, flush_layer, member):
+    communicator = socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        await communicator.connect()
+        for bad in ("not json", "[1]", '{"since": "x"}', '{"watch": "ticket", "id": "1"}'):
+            await communicator.send_to(text_data=bad)
+            assert (await communicator.receive_json_from())["type"] == "error"
+        await communicator.send_json_to({"since": None})
+        assert (await communicator.receive_json_from())["type"] == "notifications"
+        await communicator.disconnect()
+
+    run(scenario)

@@ -1,0 +1,234 @@
+"""E-mails through the outbox: sent once, in the reader's language, retried, never twice."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from notifications.models import Notification
+
+from coopdesk import notify, outbox
+from coopdesk.models import Delivery, OutboxEmail, OutboxKind, OutboxStatus
+from helpdesk import actions
+
+NEEDS_ROW_LOCKS = (
+    "SQLite has no row locks (select_for_update is a no-op there and its single writer lock "
+    "serialises claims): the two-connection proof runs on PostgreSQL (make test-pg)."
+)
+
+
+def later(**delta) -> timezone.datetime:
+    return timezone.now() + timedelta(**delta)
+
+
+def tomorrow_at(hour: int):
+    local = timezone.localtime(timezone.now() + timedelta(days=1))
+    return local.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def resolved(ticket, agent):
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=agent, body="Relance envoyée au client.", then="resolve")
+    return ticket
+
+
+def test_member_gets_the_resolution_once_in_french_with_a_link(resolved, member, mailoutbox,
+                                                               settings):
+    settings.SITE_URL = "https://coop.example"
+    assert outbox.send_pending(now=later(seconds=1)) == 1
+    assert outbox.send_pending(now=later(minutes=5)) == 0
+    [mail] = mailoutbox
+    assert mail.to == [member.email]
+    assert mail.subject == f"[{resolved.reference}] Demande résolue – {resolved.subject}"
+    assert f"https://coop.example/demandes/{resolved.pk}/" in mail.body
+    assert "Relance envoyée au client." in mail.body
+    assert "Confirmez-le" in mail.body
+    html, mimetype = mail.alternatives[0]
+    assert mimetype == "text/html" and 'lang="fr"' in html
+    row = OutboxEmail.objects.get()
+    assert row.status == OutboxStatus.SENT and row.attempts == 1
+    assert Notification.objects.get(pk=row.notification_id).emailed
+
+
+def test_english_reader_gets_english(ticket, member, agent, mailoutbox):
+    member.language = "en"
+    member.save()
+    actions.add_reply(ticket, by=agent, body="What is the amount?", then="wait")
+    outbox.send_pending(now=later(seconds=1))
+    [mail] = mailoutbox
+    assert "A question for you" in mail.subject
+    assert mail.body.startswith(f"Hello {member.first_name},")
+    assert "Answer on the request's page" in mail.body
+
+
+def test_failed_send_is_retried_with_backoff_then_sent_once(resolved, flaky_mail):
+    flaky_mail.failures = 2
+    start = timezone.now()
+    assert outbox.send_pending(now=start) == 0
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert row.next_attempt_at == start + timedelta(minutes=1)
+    assert "SMTP server unreachable" in row.last_error
+
+    assert outbox.send_pending(now=start + timedelta(seconds=30)) == 0  # not due yet
+    assert outbox.send_pending(now=start + timedelta(minutes=1)) == 0  # second failure
+    row.refresh_from_db()
+    assert row.attempts == 2
+    assert row.next_attempt_at == start + timedelta(minutes=3)
+
+    assert outbox.send_pending(now=start + timedelta(minutes=3)) == 1
+    assert outbox.send_pending(now=start + timedelta(hours=1)) == 0
+    assert len(flaky_mail.sent) == 1
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (OutboxStatus.SENT, "")
+
+
+def test_gives_up_after_the_last_attempt(resolved, flaky_mail):
+    flaky_mail.failures = 1000
+    now = timezone.now()
+    for _ in range(outbox.MAX_ATTEMPTS + 2):
+        outbox.send_pending(now=now)
+        now += timedelta(hours=3)
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, outbox.MAX_ATTEMPTS)
+    assert flaky_mail.sent == []
+
+
+def test_email_interrupted_while_sending_is_not_sent_again(resolved, mailoutbox):
+    OutboxEmail.objects.update(status=OutboxStatus.SENDING, claimed_at=later(minutes=-20),
+                               attempts=1)
+    assert outbox.send_pending() == 0
+    assert OutboxEmail.objects.get().status == OutboxStatus.FAILED
+    assert mailoutbox == []
+
+
+def test_undeliverable_email_is_given_up_at_once(resolved, member, mailoutbox):
+    member.is_active = False
+    member.save()
+    assert outbox.send_pending(now=later(seconds=1)) == 0
+    assert OutboxEmail.objects.get().status == OutboxStatus.FAILED
+    assert mailoutbox == []
+
+
+def test_daily_summary_once_a_day_with_what_was_not_read(ticket, advisor, agent, mailoutbox,
+                                                         settings):
+    settings.DIGEST_HOUR = 7
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=agent, body="Question", then="wait")
+    actions.resolve_ticket(ticket, by=agent)
+    mine = Notification.objects.filter(recipient=advisor).order_by("pk")
+    assert [n.verb for n in mine] == ["created", "assigned", "waiting", "resolved"]
+    assert {n.data["delivery"] for n in mine} == {Delivery.DIGEST}
+    notify.mark_read(advisor, [mine[0].pk])  # seen in the app: not in the e-mail
+
+    assert outbox.queue_digests(now=tomorrow_at(6)) == 0  # too early
+    assert outbox.queue_digests(now=tomorrow_at(8)) == 1
+    assert outbox.queue_digests(now=tomorrow_at(9)) == 0  # once a day
+    digest = OutboxEmail.objects.get(kind=OutboxKind.DIGEST)
+    assert digest.notification_ids == [mine[1].pk, mine[2].pk, mine[3].pk]
+    assert outbox.send_pending(now=tomorrow_at(9)) == 3  # with the member's two e-mails
+    [mail] = [mail for mail in mailoutbox if mail.to == [advisor.email]]
+    assert "3 nouvelles étapes" in mail.subject
+    assert mail.body.count(ticket.reference) == 1  # grouped by request
+    for phrase in ("Désormais suivie par", "En attente de la réponse", "Demande résolue"):
+        assert phrase in mail.body
+    assert "Nouvelle demande" not in mail.body
+
+    # The next day's summary has only what came after.
+    actions.add_reply(ticket, by=ticket.requester, body="Merci !")
+    assert outbox.queue_digests(now=tomorrow_at(9)) == 0
+    assert outbox.queue_digests(now=tomorrow_at(9) + timedelta(days=1)) == 1
+
+
+def test_worker_once_sends_what_is_due(resolved, mailoutbox, settings):
+    settings.DIGEST_HOUR = 24  # no summary due in this test
+    call_command("worker", "--once")
+    assert len(mailoutbox) == 1
+    call_command("worker", "--once")
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_skips_rows_another_worker_holds(ticket, agent):
+    if connection.vendor != "postgresql":
+        pytest.skip(NEEDS_ROW_LOCKS)
+    actions.add_reply(ticket, by=agent, body="Le montant ?", then="wait")
+    actions.resolve_ticket(ticket, by=agent)
+    first, second = OutboxEmail.objects.order_by("pk")
+    held, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        from django.db import connection as own_connection
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                list(OutboxEmail.objects.select_for_update().filter(pk=first.pk))
+                held.set()
+                release.wait(10)
+        finally:
+            own_connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert held.wait(10)
+    try:
+        claimed = outbox.claim(now=later(seconds=1), limit=10)  # this test's own connection
+    finally:
+        release.set()
+        thread.join()
+    assert claimed == [second.pk]  # did not wait for, nor take, the locked row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_send_the_same_email(ticket, member, agent, flaky_mail):
+    if connection.vendor != "postgresql":
+        pytest.skip(NEEDS_ROW_LOCKS)
+    notify.save_preferences(member, {"replied": Delivery.EMAIL})
+    for n in range(40):
+        actions.add_reply(ticket, by=agent, body=f"Message {n}")
+    assert OutboxEmail.objects.filter(status=OutboxStatus.PENDING).count() == 40
+    start = threading.Barrier(4)
+    errors = []
+
+    def worker() -> None:
+        from django.db import connection as own_connection
+
+        try:
+            start.wait()
+            idle = 0
+            while idle < 3:
+                idle = idle + 1 if outbox.send_pending(now=later(seconds=1), limit=3) == 0 else 0
+                time.sleep(0.001)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            own_connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    ids = [message.extra_headers["X-Coopdesk-Outbox"] for message in flaky_mail.sent]
+    assert len(ids) == 40 and len(set(ids)) == 40
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_email_to_someone_who_lost_access_is_not_sent(ticket, agent, other_category,
+                                                      mailoutbox):
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=ticket.requester, body="Voici la facture")  # agent: e-mail
+    assert OutboxEmail.objects.filter(recipient=agent).exists()
+    actions.transfer_ticket(ticket, by=agent, to_team=other_category.team,
+                            to_category=other_category, reason="C'est un litige")
+    outbox.send_pending(now=later(seconds=1))
+    assert agent.email not in [address for mail in mailoutbox for address in mail.to]
+    assert OutboxEmail.objects.get(recipient=agent).status == OutboxStatus.FAILED

@@ -1,0 +1,130 @@
+"""Notification centre, preferences, follow / mute: permissions and effects."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from notifications.models import Notification
+
+from coopdesk.models import Delivery, NotificationPreference, TicketSubscription
+from helpdesk import actions
+
+
+@pytest.fixture
+def steps(ticket, agent):
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=agent, body="Quel montant ?", then="wait")
+    actions.resolve_ticket(ticket, by=agent)
+    return Notification.objects.filter(recipient=ticket.requester).order_by("pk")
+
+
+def test_every_page_needs_login(client, ticket, steps):
+    pages = [
+        ("get", reverse("coopdesk:notification-list")),
+        ("get", reverse("coopdesk:notification-open", args=[steps[0].pk])),
+        ("post", reverse("coopdesk:notification-read", args=[steps[0].pk])),
+        ("post", reverse("coopdesk:notification-read-all")),
+        ("get", reverse("coopdesk:preference-edit")),
+        ("post", reverse("coopdesk:subscription-set", args=[ticket.pk])),
+    ]
+    for method, url in pages:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    assert Notification.objects.filter(unread=True).count() == Notification.objects.count()
+
+
+def test_centre_lists_unread_first_and_links_to_the_request(member_client, ticket, steps):
+    Notification.objects.filter(pk=steps[2].pk).update(unread=False)  # the newest is read
+    response = member_client.get(reverse("coopdesk:notification-list"))
+    assert response.status_code == 200
+    ids = [item["id"] for item in response.context["items"]]
+    assert ids == [steps[1].pk, steps[0].pk, steps[2].pk]
+    assert response.context["unread"] == 2
+    page = response.content.decode()
+    assert "A question for you" in page or "Une question" in page
+    assert reverse("coopdesk:notification-open", args=[steps[0].pk]) in page
+
+
+def test_opening_marks_read_and_shows_the_request(member_client, ticket, steps):
+    response = member_client.get(reverse("coopdesk:notification-open", args=[steps[0].pk]))
+    assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
+    still_unread = Notification.objects.filter(unread=True, pk__in=[n.pk for n in steps])
+    assert set(still_unread) == {steps[1], steps[2]}
+
+
+def test_mark_one_and_all_as_read(member_client, steps):
+    url = reverse("coopdesk:notification-read", args=[steps[1].pk])
+    response = member_client.post(url, HTTP_ACCEPT="application/json")
+    assert response.json() == {"unread": 2}
+    response = member_client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("coopdesk:notification-list")
+    response = member_client.post(reverse("coopdesk:notification-read-all"),
+                                  {"next": "/demandes/"})
+    assert response["Location"] == "/demandes/"
+    assert not Notification.objects.filter(pk__in=steps, unread=True).exists()
+
+
+def test_another_persons_notification_is_not_found(client, other_member, steps, advisor):
+    client.force_login(other_member)
+    theirs = steps[0].pk
+    assert client.get(reverse("coopdesk:notification-open", args=[theirs])).status_code == 404
+    assert client.post(reverse("coopdesk:notification-read", args=[theirs])).status_code == 404
+    client.post(reverse("coopdesk:notification-read-all"))
+    assert Notification.objects.get(pk=theirs).unread
+    page = client.get(reverse("coopdesk:notification-list")).content.decode()
+    assert steps[0].data["subject"] not in page
+
+
+def test_preferences_show_defaults_and_save_choices(member_client, member):
+    url = reverse("coopdesk:preference-edit")
+    response = member_client.get(url)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["waiting"].initial == Delivery.EMAIL and "note" not in form.fields
+    choices = {name: field.initial for name, field in form.fields.items()}
+    choices["replied"] = Delivery.DIGEST
+    assert member_client.post(url, choices).status_code == 302
+    assert list(NotificationPreference.objects.values_list("user", "kind", "delivery")) == [
+        (member.pk, "replied", Delivery.DIGEST)
+    ]
+
+
+def test_preferences_form_errors_keep_the_other_choices(member_client):
+    response = member_client.post(reverse("coopdesk:preference-edit"),
+                                  {"waiting": "app", "resolved": "carrier-pigeon"})
+    assert response.status_code == 400
+    assert response.context["form"]["waiting"].value() == "app"
+    assert not NotificationPreference.objects.exists()
+
+
+def test_follow_and_mute_a_request(client, lead, member, ticket):
+    url = reverse("coopdesk:subscription-set", args=[ticket.pk])
+    client.force_login(lead)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'value="mute"' in page  # unassigned: the whole team hears of it
+    assert client.post(url, {"mode": "follow"}).status_code == 302
+    assert TicketSubscription.objects.get(user=lead).mode == "follow"
+    assert client.post(url, {"mode": "shout"}).status_code == 400
+    client.force_login(member)
+    client.post(url, {"mode": "mute"})
+    assert TicketSubscription.objects.get(user=member).mode == "mute"
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'name="mode" value="default"' in page and 'value="mute"' not in page
+
+
+def test_foreign_request_cannot_be_followed(client, other_member, outside_agent, ticket):
+    url = reverse("coopdesk:subscription-set", args=[ticket.pk])
+    for person in (other_member, outside_agent):
+        client.force_login(person)
+        assert client.post(url, {"mode": "follow"}).status_code == 404
+    assert not TicketSubscription.objects.exists()
+
+
+def test_every_page_has_the_live_menu_without_reading_notifications(member_client):
+    # The badge and the menu come over the socket: pages pay no query for them.
+    with CaptureQueriesContext(connection) as queries:
+        page = member_client.get(reverse("helpdesk:ticket-list")).content.decode()
+    assert 'id="live-badge"' in page and "js/live.js" in page and 'id="live-config"' in page
+    assert not [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
