@@ -73,6 +73,7 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
         amount="1850.00", due_date="2026-10-01",
     )
     return {
+        "notification": member.notifications.latest("pk"),
         "ticket": Ticket.objects.get(pk=ticket.pk),
         "case": case,
         "file": ticket.attachments.get(message__isnull=True),
@@ -269,6 +270,34 @@ ROUTES: dict[str, list[Case]] = {
              ),
              TEAM_WRITE, may_change={"agent"})
         for step in views.COLLECTION_STEPS  # all team steps today: a member's one needs its own
+    ],
+    "coopdesk:notification-list": [
+        Case("my notifications", "get", get(lambda w: reverse("coopdesk:notification-list")),
+             everyone(200), hidden_from={"other_member", "other_advisor", "outside_agent"})
+    ],
+    "coopdesk:notification-open": [
+        Case("open Camille's notification", "get",
+             get(lambda w: reverse("coopdesk:notification-open", args=[w["notification"].pk])),
+             everyone(404) | {"member": 302})
+    ],
+    "coopdesk:notification-read": [
+        Case("mark Camille's notification read", "post",
+             lambda w: (reverse("coopdesk:notification-read", args=[w["notification"].pk]), {}),
+             everyone(404) | {"member": 302})
+    ],
+    "coopdesk:notification-read-all": [
+        Case("mark all my notifications read", "post",
+             lambda w: (reverse("coopdesk:notification-read-all"), {}), everyone(302))
+    ],
+    "coopdesk:preference-edit": [
+        Case("my notification preferences", "get",
+             get(lambda w: reverse("coopdesk:preference-edit")), everyone(200))
+    ],
+    "coopdesk:subscription-set": [
+        Case("mute Camille's request", "post",
+             lambda w: (reverse("coopdesk:subscription-set", args=[w["ticket"].pk]),
+                        {"mode": "mute"}),
+             {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()})
     ],
     "helpdesk:advisor-requests": [
         Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),

@@ -46,9 +46,15 @@ def last_event(ticket: Ticket) -> TicketEvent:
 
 @pytest.fixture
 def pushed(monkeypatch):
-    """What notify pushes to the channel layer after commit: (groups, payload) pairs."""
+    """What notify pushes to the channel layer after commit, one (groups, payload) per push:
+    every group reached, and the ticket event's own body (the one request pages read)."""
     calls = []
-    monkeypatch.setattr(notify, "push", lambda groups, payload: calls.append((groups, payload)))
+
+    def push(messages):
+        bodies = [body for _group, body in messages if body.get("type") == "ticket.event"]
+        calls.append(([group for group, _body in messages], bodies[0] if bodies else None))
+
+    monkeypatch.setattr(notify, "push", push)
     return calls
 
 

@@ -4,8 +4,7 @@ transaction, a push to the people's groups after commit, relayed by the live soc
 from datetime import timedelta
 from unittest import mock
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 from notifications.models import Notification
@@ -25,7 +24,8 @@ def test_event_is_pushed_to_member_and_advisor_after_commit(
         push.assert_not_called()  # nothing leaves before the commit
         for callback in callbacks:
             callback()
-    groups, payload = push.call_args.args
+    (messages,) = push.call_args.args
+    groups, payload = [group for group, _ in messages], messages[0][1]
     assert groups == [notify.user_group(advisor.pk)]  # the member did it: only the advisor
     assert payload["type"] == "journey.event" and payload["kind"] == EventKind.ADAPTATION_ASKED
 
@@ -44,13 +44,12 @@ def test_the_live_socket_relays_journey_events(member):
         communicator.scope["user"] = member
         connected, _ = await communicator.connect()
         assert connected
-        await get_channel_layer().group_send(
-            notify.user_group(member.pk), {"type": "journey.event", "journey": 1, "kind": "x"}
-        )
+        group = notify.user_group(member.pk)
+        await sync_to_async(notify.push)([(group, {"type": "journey.event", "journey": 1,
+                                                    "kind": "x"})])
         message = await communicator.receive_json_from(timeout=3)
-        await get_channel_layer().group_send(
-            notify.user_group(member.pk), {"type": "journey.reminder", "kind": "task_due"}
-        )
+        await sync_to_async(notify.push)([(group, {"type": "journey.reminder",
+                                                    "kind": "task_due"})])
         reminder = await communicator.receive_json_from(timeout=3)
         await communicator.disconnect()
         return message, reminder

@@ -102,7 +102,7 @@ def test_sign_cape_creates_the_tasks_it_triggers(diagnosis_journey, advisor, mem
     assert cape_tasks.count() == 5
     welcome = cape_tasks.get(key="journees-accueil")
     assert welcome.due_date == start + timedelta(days=14)
-    assert welcome.href == "/aide/journees-accueil/"
+    assert welcome.href == "/aide/fiches/journees-accueil/"
     assert journey.events.last().data["tasks"] == 5
 
 

@@ -24,7 +24,7 @@ def test_my_path_shows_the_stages_tasks_and_contacts(member_client, cape_journey
     assert 'class="path-step step-current" aria-current="step"' in body
     assert 'class="path-step step-next"' in body
     assert advisor.email in body
-    assert "/aide/journees-accueil/" in body  # the knowledge-base hook
+    assert "/aide/fiches/journees-accueil/" in body  # the knowledge-base hook
 
 
 def test_my_path_without_a_journey_offers_the_meetings(member_client, meeting):
