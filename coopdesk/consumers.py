@@ -65,5 +65,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def ticket_event(self, event: dict) -> None:
         await self.send_json(event)
 
+    async def collection_event(self, event: dict) -> None:
+        await self.send_json(event)
+
     async def kb_event(self, event: dict) -> None:
         await self.send_json(event)

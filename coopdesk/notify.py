@@ -90,6 +90,31 @@ def push(groups: list[str], payload: dict) -> None:
         logger.exception("live push skipped for %s", payload.get("type"))
 
 
+def collection_event(event) -> None:
+    """Fan out one step of an unpaid invoice's follow-up: the member always hears of it."""
+    from coopdesk.accounts.models import User
+
+    case = event.case
+    people = {case.member_id}
+    if case.member.advisor_id:
+        people.add(case.member.advisor_id)
+    people.discard(event.actor_id)
+    recipients = list(User.objects.filter(pk__in=people, is_active=True))
+    if recipients:
+        notify_signal.send(
+            event.actor or case.member,
+            recipient=recipients,
+            verb=f"collection.{event.kind}",
+            action_object=event,
+            target=case,
+            description=event.get_kind_display(),
+        )
+    payload = {"type": "collection.event", "case": case.pk, "kind": event.kind,
+               "state": case.state, "version": case.version}
+    groups = [user_group(pk) for pk in people]
+    transaction.on_commit(lambda: push(groups, payload), robust=True)
+
+
 def kb_event(event) -> None:
     """Fan out one knowledge-base event: review requested, changes requested, published,
     comment, feedback received, check due. The article decides who is concerned."""

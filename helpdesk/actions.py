@@ -25,8 +25,14 @@ from coopdesk import notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import (
+    LADDER,
     Attachment,
     Category,
+    CollectionCase,
+    CollectionEvent,
+    CollectionEventKind,
+    CollectionSettings,
+    Consent,
     Draft,
     EventKind,
     Message,
@@ -41,7 +47,11 @@ from helpdesk.models import (
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     """Re-read the request under a row lock and refuse a stale form."""
-    locked = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    # of=self: FOR UPDATE would otherwise also lock the joined team row, and every action
+    # on any of the team's requests would queue behind it.
+    locked = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=ticket.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _(
@@ -53,15 +63,26 @@ def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     return locked
 
 
-def _run(ticket: Ticket, transition, by: User | None, *args, **kwargs):
+def _may(transition, user: User) -> bool:
+    """Whether the transition is this person's to run, from whichever state."""
+    meta = transition._django_fsm
+    return any(t.has_perm(transition.__self__, user) for t in meta.transitions.values())
+
+
+def _run(obj, transition, by: User | None, /, *args, **kwargs):
+    """Run a model transition after checking it is allowed to `by` and possible now."""
+    # Positional-only: transitions such as acknowledge(by=...) take a `by` keyword too.
     name = transition.__name__
+    # "Not yours" (403) before "not now" (409), so the answer does not depend on the state.
+    if by is not None and not _may(transition, by):
+        raise PermissionDenied(f"{by} may not {name} {obj}")
     if not can_proceed(transition):
         raise Conflict(
-            _("This step is not possible while the request is “%(state)s”.")
-            % {"state": ticket.get_state_display()}
+            _("This step is not possible while the status is “%(state)s”.")
+            % {"state": obj.get_state_display()}
         )
     if by is not None and not has_transition_perm(transition, by):
-        raise PermissionDenied(f"{by} may not {name} {ticket.reference}")
+        raise PermissionDenied(f"{by} may not {name} {obj}")
     return transition(*args, **kwargs)
 
 
@@ -191,6 +212,8 @@ def acknowledge_ticket(ticket: Ticket, *, by: User, expected_version: int | None
 def claim_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
     """Take a request for oneself. Two agents at once: exactly one wins, the other is told who."""
     ticket = _lock(ticket, None)
+    if not _may(ticket.assign, by):  # outsiders learn nothing, not even who took it
+        raise PermissionDenied(f"{by} may not claim {ticket.reference}")
     if ticket.assignee_id == by.pk:
         return ticket
     if ticket.assignee_id is not None:
@@ -455,3 +478,164 @@ def save_draft(
                   "updated_at": timezone.now()},
     )
     return draft
+
+
+# --- collections ---------------------------------------------------------------------------------
+
+ANNOUNCE_DAYS = 2
+
+
+def _lock_case(case: CollectionCase, expected_version: int | None) -> CollectionCase:
+    locked = CollectionCase.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            _(
+                "This invoice's follow-up changed while you were on the page (it is now "
+                "“%(state)s”). Nothing was saved: reload the page and try again."
+            )
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+def _save_case(case: CollectionCase) -> None:
+    case.version += 1
+    case.updated_at = timezone.now()
+    case.save()
+
+
+def _record_case(
+    case: CollectionCase, kind: str, *, by: User | None, from_state: str = "", step: str = "",
+    note: str = "",
+) -> CollectionEvent:
+    event = CollectionEvent.objects.create(
+        case=case, kind=kind, actor=by, from_state=from_state, to_state=case.state, step=step,
+        note=note,
+    )
+    notify.collection_event(event)
+    return event
+
+
+def _take_step(case: CollectionCase, *, by: User | None) -> None:
+    before = case.state
+    if not can_proceed(case.take_step):
+        raise Conflict(_("There is no further step for this invoice."))
+    case.take_step()
+    _save_case(case)
+    _record_case(case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state)
+
+
+@transaction.atomic
+def open_collection_case(
+    *, by: User, member: User, team: Team, client_name: str, invoice_number: str, amount,
+    due_date, ticket: Ticket | None = None,
+) -> CollectionCase:
+    if not (by.role == "admin" or team.agents.filter(pk=by.pk).exists()):
+        raise PermissionDenied("only the team's agents open collection cases")
+    if not member.is_member:
+        raise Conflict(_("Collection cases are opened for members only."))
+    case = CollectionCase.objects.create(
+        member=member, team=team, ticket=ticket, client_name=client_name,
+        invoice_number=invoice_number, amount=amount, due_date=due_date,
+    )
+    _record_case(case, CollectionEventKind.OPENED, by=by)
+    return case
+
+
+@transaction.atomic
+def propose_next_step(
+    case: CollectionCase, *, by: User, expected_version: int | None = None
+) -> CollectionCase:
+    """The team wants to climb one step: taken, announced, or held for the member's OK."""
+    case = _lock_case(case, expected_version)
+    step = case.next_step
+    if step is None:
+        raise Conflict(_("There is no further step for this invoice."))
+    if not has_transition_perm(case.take_step, by):
+        raise PermissionDenied("not an agent of this case's team")
+    if case.pending_step:
+        raise Conflict(
+            _("“%(step)s” is already waiting for the member.")
+            % {"step": case.get_pending_step_display()}
+        )
+    defaults = CollectionSettings.for_member(case.member)
+    if case.consent_for(step, defaults) == Consent.HOLD:
+        case.pending_step, case.pending_since = step, timezone.now()
+        _save_case(case)
+        _record_case(case, CollectionEventKind.PROPOSED, by=by, step=step)
+    elif defaults.tell_me_before:
+        now = timezone.now()
+        case.pending_step, case.pending_since = step, now
+        case.scheduled_for = now + timedelta(days=ANNOUNCE_DAYS)
+        _save_case(case)
+        _record_case(case, CollectionEventKind.SCHEDULED, by=by, step=step)
+    else:
+        _take_step(case, by=by)
+    return case
+
+
+@transaction.atomic
+def set_collection_consent(
+    case: CollectionCase, *, by: User, step: str, consent: str,
+    expected_version: int | None = None,
+) -> CollectionCase:
+    """The member says OK or wait for one step of this invoice (Attente / OK)."""
+    case = _lock_case(case, expected_version)
+    if case.member_id != by.pk:
+        raise PermissionDenied("only the member decides")
+    if step not in LADDER or consent not in Consent.values:
+        raise Conflict(_("Unknown step or choice."))
+    if not case.is_open or LADDER.index(step) < LADDER.index(case.next_step or step):
+        raise Conflict(_("This step is already behind: it can no longer be changed."))
+    case.overrides = {**case.overrides, step: consent}
+    go_now = case.pending_step == step and consent == Consent.ALLOW
+    if case.pending_step == step and consent == Consent.HOLD:
+        case.scheduled_for = None
+    _save_case(case)
+    _record_case(case, CollectionEventKind.CONSENT, by=by, step=step, note=consent)
+    if go_now:
+        _take_step(case, by=by)
+    return case
+
+
+@transaction.atomic
+def mark_case_paid(
+    case: CollectionCase, *, by: User, expected_version: int | None = None
+) -> CollectionCase:
+    case = _lock_case(case, expected_version)
+    before = case.state
+    _run(case, case.mark_paid, by)
+    _save_case(case)
+    _record_case(case, CollectionEventKind.PAID, by=by, from_state=before)
+    return case
+
+
+@transaction.atomic
+def stop_case(
+    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
+) -> CollectionCase:
+    case = _lock_case(case, expected_version)
+    before = case.state
+    _run(case, case.stop, by)
+    _save_case(case)
+    _record_case(case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note)
+    return case
+
+
+def take_announced_steps(now=None) -> int:
+    """Worker job: take the steps announced two days ago that the member did not hold."""
+    now = now or timezone.now()
+    due = CollectionCase.objects.filter(scheduled_for__lte=now).values_list("pk", flat=True)
+    taken = 0
+    for pk in list(due):
+        with transaction.atomic():
+            case = CollectionCase.objects.select_for_update().get(pk=pk)
+            if not case.scheduled_for or case.scheduled_for > now or not case.pending_step:
+                continue
+            if case.consent_for(case.pending_step) == Consent.HOLD:
+                case.scheduled_for = None
+                _save_case(case)
+                continue
+            _take_step(case, by=None)
+            taken += 1
+    return taken

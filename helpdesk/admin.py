@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from helpdesk.models import Attachment, Category, Draft, Message, Team, Ticket, TicketEvent
+from helpdesk.models import (
+    Attachment,
+    Category,
+    CollectionCase,
+    CollectionSettings,
+    Draft,
+    Message,
+    Team,
+    Ticket,
+    TicketEvent,
+)
 
 
 class CategoryInline(admin.TabularInline):
@@ -61,3 +71,19 @@ class MessageAdmin(admin.ModelAdmin):
 
 admin.site.register(Attachment)
 admin.site.register(Draft)
+
+
+@admin.register(CollectionCase)
+class CollectionCaseAdmin(admin.ModelAdmin):
+    """Read-only steps: they change through the pages, with the member's consent."""
+
+    list_display = ["invoice_number", "client_name", "member", "amount", "due_date", "state"]
+    list_filter = ["state", "team"]
+    search_fields = ["invoice_number", "client_name", "member__email"]
+    list_select_related = ["member"]
+    readonly_fields = ["state", "pending_step", "pending_since", "scheduled_for", "version",
+                       "overrides", "created_at", "updated_at"]
+    raw_id_fields = ["member", "ticket"]
+
+
+admin.site.register(CollectionSettings)

@@ -251,3 +251,31 @@ def load_tickets(people: People) -> None:
         subject="Augmenter mon salaire en décembre",
         body="Bonjour, mon chiffre d'affaires a augmenté ce trimestre et je voudrais…",
     )
+
+
+def load_collections(people: People) -> None:
+    """Unpaid invoices at several steps, with the members' Attente / OK choices."""
+    from helpdesk.models import CollectionSettings, Consent
+
+    m, nadia = people.members, people.agents["nadia"]
+    team = Team.objects.get(slug="recouvrement")
+    today = timezone.localdate()
+    CollectionSettings.objects.create(member=m["camille"], tell_me_before=False)
+    CollectionSettings.objects.create(member=m["hugo"], formal_notice=Consent.ALLOW)
+
+    def open_case(member, client, number, amount, days_late):
+        return actions.open_collection_case(
+            by=nadia, member=m[member], team=team, client_name=client, invoice_number=number,
+            amount=amount, due_date=today - timedelta(days=days_late),
+        )
+
+    open_case("camille", "Agence Horizon", "F-2026-031", "1850.00", 12)
+    case = open_case("camille", "Studio Lumen", "F-2026-022", "640.00", 45)
+    actions.propose_next_step(case, by=nadia)  # first reminder: OK by default, taken
+    actions.propose_next_step(case, by=nadia)  # second reminder: taken
+    actions.propose_next_step(case, by=nadia)  # formal notice: held for Camille's OK
+    case = open_case("hugo", "Bâti Sud", "F-2026-014", "2400.00", 20)
+    actions.propose_next_step(case, by=nadia)  # announced two days ahead (tell me before)
+    case = open_case("sarah", "Les Fils d'Ariane", "F-2026-007", "320.00", 30)
+    actions.propose_next_step(case, by=nadia)
+    actions.mark_case_paid(case, by=nadia)

@@ -20,5 +20,12 @@ urlpatterns = [
     path("equipes/", views.queue_list, name="queue-list"),
     path("equipes/<slug:slug>/", views.queue, name="queue"),
     path("equipes/<slug:slug>/lot/", views.queue_bulk, name="queue-bulk"),
+    path("factures-impayees/", views.collection_list, name="collection-list"),
+    path("factures-impayees/nouveau/", views.collection_create, name="collection-create"),
+    path("factures-impayees/reglages/", views.collection_settings, name="collection-settings"),
+    path("factures-impayees/<int:pk>/", views.collection_detail, name="collection-detail"),
+    path("factures-impayees/<int:pk>/choix/", views.collection_consent, name="collection-consent"),
+    path("factures-impayees/<int:pk>/etape/<slug:step>/", views.collection_step,
+         name="collection-step"),
     path("conseiller/demandes/", views.advisor_requests, name="advisor-requests"),
 ]

@@ -26,5 +26,6 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "first_name", "role", "password1", "password2"]}),
+        (None, {"classes": ["wide"],
+                "fields": ["email", "first_name", "role", "password1", "password2"]}),
     ]

@@ -143,7 +143,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_away(self, on=None) -> bool:
         day = on or timezone.localdate()
         return bool(
-            self.away_from and self.away_from <= day and (not self.away_until or day <= self.away_until)
+            self.away_from
+            and self.away_from <= day
+            and (not self.away_until or day <= self.away_until)
         )
 
     def followed_members_q(self, prefix: str = "") -> Q:

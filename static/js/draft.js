@@ -23,7 +23,7 @@
 
   function save() {
     timer = null;
-    if (!dirty) return;
+    if (!dirty || submitting) return;  // a save landing after the send would revive the draft
     dirty = false;
     fetch(url, {method: "POST", body: payload(), credentials: "same-origin",
                 headers: {"Accept": "application/json"}})
@@ -52,7 +52,10 @@
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  form.addEventListener("submit", function () { submitting = true; });
+  form.addEventListener("submit", function () {
+    submitting = true;
+    if (timer) clearTimeout(timer);
+  });
   function flush() {
     if (submitting || !dirty) return;
     dirty = false;

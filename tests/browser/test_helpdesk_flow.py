@@ -17,7 +17,9 @@ def test_member_request_answered_and_confirmed(new_page, member, agent, category
     expect(page.locator("#draft-status")).to_contain_text(re.compile(r"\d"))
     page.reload()
     expect(page.locator("input[name=subject]")).to_have_value("Facture impayée F-77")
-    expect(page.locator("textarea[name=body]")).to_have_value("Mon client ne paie pas depuis un mois.")
+    expect(page.locator("textarea[name=body]")).to_have_value(
+        "Mon client ne paie pas depuis un mois."
+    )
     page.locator("form#ticket-form button[type=submit]").click()
     expect(page.locator("h1")).to_have_text("Facture impayée F-77")
     ticket_url = page.url

@@ -6,6 +6,7 @@ from kb import actions
 from kb.models import Audience, Kit, KitItem, audiences_for
 
 LOGIN = "login"
+DEFLECTION_URL = "/aide/suggestions/utile/"
 
 
 @pytest.fixture
@@ -97,6 +98,8 @@ POSTS = [
     ("/aide/fiches/{staff}/avis/", {"member": 404, "advisor": 302}),
     ("/aide/guides/{guide}/recommencer/", {"anonymous": 404, "member": 302}),
     ("/aide/guides/{guide}/retour/", {"member": 302}),
+    # A members' guide: hidden from visitors; a member's answer without a choice is refused.
+    ("/aide/guides/{guide}/repondre/", {"anonymous": 404, "member": 400}),
 ]
 POST_CASES = [(path, who, status) for path, table in POSTS for who, status in table.items()]
 
@@ -116,7 +119,7 @@ def test_post_permissions(client, request, objects, path, who, status, advisor, 
 ])
 def test_deflection_permissions(client, request, objects, who, article_key, status, advisor):
     response = as_person(client, request, who).post(
-        "/aide/suggestions/utile/", {"article": objects[article_key].pk, "query": "devis"}
+        DEFLECTION_URL, {"article": objects[article_key].pk, "query": "devis"}
     )
     check(response, status)
 
@@ -124,7 +127,7 @@ def test_deflection_permissions(client, request, objects, who, article_key, stat
 def test_get_is_refused_on_post_only_pages(client, member, objects):
     client.force_login(member)
     assert client.get(url("/aide/fiches/{article}/avis/", objects)).status_code == 405
-    assert client.get("/aide/suggestions/utile/").status_code == 405
+    assert client.get(DEFLECTION_URL).status_code == 405
 
 
 def test_search_and_suggestions_respect_the_audience(client, objects, member, advisor):

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         people = demo.load_people()
         helpdesk_demo.load_teams(people)
         helpdesk_demo.load_tickets(people)
+        helpdesk_demo.load_collections(people)
         kb_demo.load(people)
 
     def print_logins(self) -> None:

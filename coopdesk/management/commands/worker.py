@@ -25,11 +25,12 @@ class Job:
 
 
 def jobs() -> list[Job]:
-    from helpdesk.actions import auto_close_resolved
+    from helpdesk.actions import auto_close_resolved, take_announced_steps
     from kb.actions import flag_stale_articles
 
     return [
         Job("auto-close resolved requests", 300, auto_close_resolved),
+        Job("take announced collection steps", 300, take_announced_steps),
         Job("tell owners of articles due for a check", 3600, flag_stale_articles),
     ]
 

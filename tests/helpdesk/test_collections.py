@@ -1,0 +1,174 @@
+"""Unpaid invoices climb the collections ladder one step at a time, with the member's OK."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from coopdesk.conflicts import Conflict
+from helpdesk import actions
+from helpdesk.models import CollectionCase, CollectionSettings, Consent, Step
+
+
+@pytest.fixture
+def case(agent, member, team):
+    return actions.open_collection_case(
+        by=agent, member=member, team=team, client_name="Agence Horizon",
+        invoice_number="F-31", amount="1850.00", due_date=date(2026, 10, 1),
+    )
+
+
+def no_announce(member):
+    CollectionSettings.objects.create(member=member, tell_me_before=False)
+
+
+def test_allowed_step_is_taken_at_once_and_member_told(case, agent, member):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)
+    case.refresh_from_db()
+    assert case.state == Step.REMINDER_1
+    event = case.events.last()
+    assert (event.kind, event.from_state, event.to_state, event.actor) == (
+        "taken", "awaiting", "reminder_1", agent)
+    assert member.notifications.filter(verb="collection.taken").exists()
+
+
+def test_formal_notice_waits_for_member_ok_by_default(case, agent, member):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)
+    actions.propose_next_step(case, by=agent)
+    actions.propose_next_step(case, by=agent)
+    case.refresh_from_db()
+    assert case.state == Step.REMINDER_2
+    assert case.pending_step == Step.FORMAL_NOTICE
+    with pytest.raises(Conflict):
+        actions.propose_next_step(case, by=agent)
+
+    actions.set_collection_consent(case, by=member, step=Step.FORMAL_NOTICE, consent=Consent.ALLOW)
+    case.refresh_from_db()
+    assert case.state == Step.FORMAL_NOTICE
+    assert case.pending_step == ""
+
+
+def test_member_can_hold_a_step_for_one_invoice_only(case, agent, member, team):
+    no_announce(member)
+    actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.HOLD)
+    actions.propose_next_step(case, by=agent)
+    case.refresh_from_db()
+    assert case.state == Step.AWAITING and case.pending_step == Step.REMINDER_1
+
+    other = actions.open_collection_case(
+        by=agent, member=member, team=team, client_name="Studio", invoice_number="F-40",
+        amount="100", due_date=date(2026, 10, 1),
+    )
+    actions.propose_next_step(other, by=agent)
+    other.refresh_from_db()
+    assert other.state == Step.REMINDER_1
+
+
+def test_tell_me_before_announces_then_worker_takes_the_step(case, agent, member):
+    actions.propose_next_step(case, by=agent)
+    case.refresh_from_db()
+    assert case.state == Step.AWAITING and case.scheduled_for is not None
+    assert actions.take_announced_steps(now=timezone.now()) == 0
+    assert actions.take_announced_steps(now=timezone.now() + timedelta(days=3)) == 1
+    case.refresh_from_db()
+    assert case.state == Step.REMINDER_1
+    assert actions.take_announced_steps(now=timezone.now() + timedelta(days=3)) == 0
+
+
+def test_member_saying_wait_cancels_an_announced_step(case, agent, member):
+    actions.propose_next_step(case, by=agent)
+    actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.HOLD)
+    assert actions.take_announced_steps(now=timezone.now() + timedelta(days=3)) == 0
+    case.refresh_from_db()
+    assert case.state == Step.AWAITING and case.pending_step == Step.REMINDER_1
+
+
+def test_only_the_member_decides_and_only_agents_climb(case, agent, member, other_member,
+                                                        outside_agent):
+    with pytest.raises(PermissionDenied):
+        actions.set_collection_consent(case, by=agent, step=Step.REMINDER_1,
+                                       consent=Consent.HOLD)
+    with pytest.raises(PermissionDenied):
+        actions.propose_next_step(case, by=outside_agent)
+    with pytest.raises(PermissionDenied):
+        actions.propose_next_step(case, by=member)
+
+
+def test_paid_case_cannot_climb_and_past_steps_cannot_change(case, agent, member):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)
+    with pytest.raises(Conflict):
+        actions.set_collection_consent(case, by=member, step=Step.REMINDER_1,
+                                       consent=Consent.HOLD)
+    actions.mark_case_paid(case, by=agent)
+    with pytest.raises(Conflict):
+        actions.propose_next_step(case, by=agent)
+    with pytest.raises(Conflict):
+        actions.mark_case_paid(case, by=agent)
+
+
+def test_stale_form_is_refused(case, agent, member, client):
+    client.force_login(member)
+    url = reverse("helpdesk:collection-consent", args=[case.pk])
+    response = client.post(url, {"version": case.version + 5, "step": "reminder_1",
+                                 "consent": "hold"})
+    assert response.status_code == 409
+    case.refresh_from_db()
+    assert case.overrides == {}
+
+
+def test_member_pages_show_only_their_cases(case, member, other_member, client):
+    client.force_login(other_member)
+    assert client.get(reverse("helpdesk:collection-detail", args=[case.pk])).status_code == 404
+    assert "F-31" not in client.get(reverse("helpdesk:collection-list")).content.decode()
+    response = client.post(reverse("helpdesk:collection-consent", args=[case.pk]),
+                           {"version": case.version, "step": "reminder_1", "consent": "hold"})
+    assert response.status_code == 404
+    client.force_login(member)
+    page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]))
+    assert page.status_code == 200 and "Agence Horizon" in page.content.decode()
+
+
+def test_member_cannot_run_agent_steps(case, member, client):
+    client.force_login(member)
+    response = client.post(reverse("helpdesk:collection-step", args=[case.pk, "paid"]),
+                           {"version": case.version})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.state == Step.AWAITING
+
+
+def test_advisor_sees_member_cases(case, advisor, client):
+    client.force_login(advisor)
+    assert client.get(reverse("helpdesk:collection-detail", args=[case.pk])).status_code == 200
+
+
+def test_agent_opens_case_for_a_member_by_email(agent, member, team, client):
+    client.force_login(agent)
+    response = client.post(reverse("helpdesk:collection-create"), {
+        "member": member.email.upper(), "team": team.pk, "client_name": "Bâti Sud",
+        "invoice_number": "F-14", "amount": "2400", "due_date": "2026-10-20",
+    })
+    case = CollectionCase.objects.get()
+    assert response.status_code == 302 and case.member == member
+    bad = client.post(reverse("helpdesk:collection-create"), {
+        "member": "nobody@example.test", "team": team.pk, "client_name": "X",
+        "invoice_number": "F-15", "amount": "-3", "due_date": "2026-10-20",
+    })
+    assert bad.status_code == 400
+    assert "No member has this e-mail address." in bad.content.decode()
+
+
+def test_member_saves_default_preferences(member, client):
+    client.force_login(member)
+    response = client.post(reverse("helpdesk:collection-settings"), {
+        "reminder_1": "hold", "reminder_2": "allow", "formal_notice": "hold",
+        "litigation": "hold",
+    })
+    assert response.status_code == 302
+    saved = CollectionSettings.objects.get(member=member)
+    assert saved.reminder_1 == "hold" and saved.tell_me_before is False

@@ -1,0 +1,45 @@
+"""The request page's timeline: each file beside its message, none from internal notes."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from helpdesk import actions
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 x", content_type="application/pdf")
+
+
+def test_files_sit_with_their_message_and_internal_ones_stay_with_the_team(
+    member, advisor, agent, category
+):
+    ticket = actions.create_ticket(
+        requester=member, category=category, subject="Facture", body="Bonjour",
+        files=[pdf("devis-signe.pdf")],
+    )
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=agent, body="Voici la relance", files=[pdf("relance.pdf")])
+    actions.add_note(ticket, by=agent, body="Client connu", files=[pdf("note-interne.pdf")])
+    actions.add_reply(ticket, by=member, body="Merci", files=[pdf("facture-f12.pdf")])
+
+    pages = {}
+    for who in (member, advisor, agent):
+        client = Client()
+        client.force_login(who)
+        response = client.get(ticket.get_absolute_url())
+        assert response.status_code == 200
+        pages[who.pk] = response
+    for who in (member, advisor):
+        html = pages[who.pk].content.decode()
+        for name in ("devis-signe.pdf", "relance.pdf", "facture-f12.pdf"):
+            assert name in html
+        assert "note-interne.pdf" not in html
+        opening, = pages[who.pk].context["opening_files"]
+        assert opening.name == "devis-signe.pdf"
+    events = pages[agent.pk].context["events"]
+    by_text = {e.message.body_html: [f.name for f in e.files] for e in events if e.message_id}
+    assert by_text == {
+        "<p>Voici la relance</p>": ["relance.pdf"],
+        "<p>Client connu</p>": ["note-interne.pdf"],
+        "<p>Merci</p>": ["facture-f12.pdf"],
+    }

@@ -1,0 +1,427 @@
+"""Every URL of the project, requested by every kind of person, for an object that is not theirs.
+
+The walk reads the project's URL resolver. Each named route needs an entry in ROUTES saying
+how to build it for something owned by the member Camille, and what each persona must get.
+A route without an entry fails `test_route_has_a_permission_entry`: when you add a page, add
+its entry here.
+
+Personas: anonymous; `member` (Camille, the owner); `other_member`; `advisor` (Camille's);
+`other_advisor` (the advisor of someone else); `agent` (of the team handling the request);
+`outside_agent` (of another team). Django's admin site is covered as a whole: every admin
+route, named or not, must send anyone who is not staff to the admin login.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import translation
+
+from helpdesk import actions, views
+from helpdesk.models import Attachment, CollectionCase, Draft, Message, Ticket
+from tests.helpdesk.flows import pdf
+
+PERSONAS = ["anonymous", "member", "other_member", "advisor", "other_advisor", "agent",
+            "outside_agent"]
+LOGIN = "302 to login"
+ADMIN_LOGIN = "302 to admin login"
+NOTE_TEXT = "Note interne : client connu pour payer en retard"
+NOTE_FILE = "note-interne.pdf"
+SUBJECT = "Facture impayée F-12"
+INVOICE = "F-31-HORIZON"
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = ""):
+    """(qualified name or None, route) for every URL pattern of the project."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        else:
+            assert isinstance(pattern, URLPattern)
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield name, prefix + str(pattern.pattern)
+
+
+ALL_ROUTES = list(walk())
+ADMIN_ROUTES = [(n, r) for n, r in ALL_ROUTES if r.startswith("admin/")]
+PROJECT_ROUTES = sorted({n for n, r in ALL_ROUTES if not r.startswith("admin/")}, key=str)
+
+
+# --- the world: a request of Camille's with everything that can hang off it -------------------
+
+
+@pytest.fixture
+def world(member, other_member, advisor, agent, outside_agent, category, other_category, team):
+    ticket = actions.create_ticket(
+        requester=member, category=category, subject=SUBJECT, body="Mon client ne paie pas.",
+        files=[pdf("devis.pdf")],
+    )
+    ticket = actions.acknowledge_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=agent, body="Réponse publique de l'équipe")
+    note = actions.add_note(ticket, by=agent, body=NOTE_TEXT, files=[pdf(NOTE_FILE)])
+    draft = Draft.objects.create(owner=member, key="cle-du-membre", subject="Brouillon du membre")
+    case = actions.open_collection_case(
+        by=agent, member=member, team=team, client_name="Agence Horizon", invoice_number=INVOICE,
+        amount="1850.00", due_date="2026-10-01",
+    )
+    return {
+        "ticket": Ticket.objects.get(pk=ticket.pk),
+        "case": case,
+        "file": ticket.attachments.get(message__isnull=True),
+        "note_file": note.attachments.get(),
+        "draft": draft,
+        "team": team,
+        "other_category": other_category,
+        "agent": agent,
+        "member": member,
+        "people": {
+            "anonymous": None, "member": member, "other_member": other_member,
+            "advisor": advisor, "other_advisor": other_member.advisor, "agent": agent,
+            "outside_agent": outside_agent,
+        },
+    }
+
+
+def state_of(world) -> dict:
+    """Everything a refused request must leave untouched."""
+    ticket = Ticket.objects.get(pk=world["ticket"].pk)
+    case = CollectionCase.objects.get(pk=world["case"].pk)
+    return {
+        "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id),
+        "case": (case.state, case.version, case.overrides, case.pending_step),
+        "messages": list(Message.objects.values_list("pk", "body")),
+        "attachments": Attachment.objects.count(),
+        "member_drafts": list(
+            Draft.objects.filter(owner=world["member"]).values_list("pk", "key", "subject", "body")
+        ),
+    }
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """How to request a route for something of Camille's, and what each persona gets."""
+
+    label: str
+    method: str
+    build: Callable[[dict], tuple[str, dict]]
+    expect: dict[str, int | str]
+    may_change: set[str] = field(default_factory=set)
+    hidden_from: set[str] = field(default_factory=set)  # 200, but `secret` must not be listed
+    secret: str = SUBJECT
+
+
+def get(build):
+    return lambda w: (build(w), {})
+
+
+def everyone(status, anonymous=LOGIN) -> dict:
+    return {p: status for p in PERSONAS} | {"anonymous": anonymous}
+
+
+def ticket_url(name: str, *extra) -> Callable[[dict], str]:
+    return lambda w: reverse(f"helpdesk:{name}", args=[w["ticket"].pk, *extra])
+
+
+# Who may open a request of Camille's: herself, her advisor and the team; 404 for the others.
+PARTICIPANTS = {"anonymous": LOGIN, "member": 200, "other_member": 404, "advisor": 200,
+                "other_advisor": 404, "agent": 200, "outside_agent": 404}
+# Team-only writes on the request: those who can see it but are not the team get 403.
+TEAM_WRITE = {"anonymous": LOGIN, "member": 403, "other_member": 404, "advisor": 403,
+              "other_advisor": 404, "agent": 302, "outside_agent": 404}
+STAFF_PAGE = {"anonymous": LOGIN, "member": 404, "other_member": 404, "advisor": 404,
+              "other_advisor": 404, "agent": 200, "outside_agent": 404}
+NOT_THE_OWNER = {"other_member", "advisor", "other_advisor", "agent", "outside_agent"}
+
+
+ROUTES: dict[str, list[Case]] = {
+    "home": [Case("landing", "get", get(lambda w: reverse("home")), everyone(302))],
+    "accounts:login": [
+        Case("login page", "get", get(lambda w: reverse("accounts:login")), everyone(302, 200))
+    ],
+    "accounts:logout": [
+        Case("log out", "post", lambda w: (reverse("accounts:logout"), {}), everyone(302, 302))
+    ],
+    "set_language": [
+        Case("switch language", "post",
+             lambda w: (reverse("set_language"), {"language": "en", "next": "/"}),
+             everyone(302, 302))
+    ],
+    "helpdesk:ticket-list": [
+        Case("my requests", "get", get(lambda w: reverse("helpdesk:ticket-list")), everyone(200),
+             hidden_from=NOT_THE_OWNER)
+    ],
+    "helpdesk:ticket-create": [
+        Case("resume Camille's draft", "get",
+             get(lambda w: f"{reverse('helpdesk:ticket-create')}?draft={w['draft'].pk}"),
+             everyone(404) | {"member": 200})
+    ],
+    "helpdesk:draft-save": [
+        # Drafts are keyed per person: someone else's key makes their own draft, never
+        # touches Camille's.
+        Case("autosave with Camille's key", "post",
+             lambda w: (reverse("helpdesk:draft-save"), {"key": w["draft"].key, "subject": "X"}),
+             everyone(200), may_change={"member"})
+    ],
+    "helpdesk:draft-delete": [
+        Case("delete Camille's draft", "post",
+             lambda w: (reverse("helpdesk:draft-delete", args=[w["draft"].pk]), {}),
+             everyone(404) | {"member": 302}, may_change={"member"})
+    ],
+    "helpdesk:ticket-detail": [Case("request page", "get", get(ticket_url("ticket-detail")),
+                                    PARTICIPANTS)],
+    "helpdesk:ticket-live": [Case("live fragment", "get", get(ticket_url("ticket-live")),
+                                  PARTICIPANTS)],
+    "helpdesk:ticket-reply": [
+        Case("public reply", "post", lambda w: (ticket_url("ticket-reply")(w), {"body": "Coucou"}),
+             {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()},
+             may_change={"member", "advisor", "agent"})
+    ],
+    "helpdesk:ticket-note": [
+        Case("internal note", "post", lambda w: (ticket_url("ticket-note")(w), {"body": "Note"}),
+             everyone(404) | {"agent": 302}, may_change={"agent"})
+    ],
+    "helpdesk:ticket-assign": [
+        Case("assign", "post",
+             lambda w: (ticket_url("ticket-assign")(w),
+                        {"version": w["ticket"].version, "assignee": w["agent"].pk}),
+             TEAM_WRITE, may_change={"agent"})
+    ],
+    "helpdesk:ticket-transfer": [
+        Case("transfer", "post",
+             lambda w: (ticket_url("ticket-transfer")(w),
+                        {"version": w["ticket"].version, "category": w["other_category"].pk,
+                         "reason": "Litige"}),
+             TEAM_WRITE, may_change={"agent"})
+    ],
+    "helpdesk:ticket-step": [
+        Case(f"step {step}", "post",
+             lambda w, step=step: (ticket_url("ticket-step", step)(w),
+                                   {"version": w["ticket"].version}),
+             TEAM_WRITE, may_change={"agent"})
+        for step in ("resolve", "claim", "wait", "close")
+    ] + [
+        Case("step withdraw (the member's)", "post",
+             lambda w: (ticket_url("ticket-step", "withdraw")(w), {"version": w["ticket"].version}),
+             PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 403}, may_change={"member"})
+    ],
+    "helpdesk:attachment": [
+        Case("file sent with the request", "get",
+             get(lambda w: reverse("helpdesk:attachment", args=[w["file"].pk])), PARTICIPANTS),
+        Case("file of an internal note", "get",
+             get(lambda w: reverse("helpdesk:attachment", args=[w["note_file"].pk])),
+             everyone(404) | {"agent": 200}),
+    ],
+    "helpdesk:queue-list": [
+        Case("team queues", "get", get(lambda w: reverse("helpdesk:queue-list")),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:queue": [
+        Case("the team's queue", "get",
+             get(lambda w: reverse("helpdesk:queue", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    "helpdesk:queue-bulk": [
+        Case("bulk close", "post",
+             lambda w: (reverse("helpdesk:queue-bulk", args=[w["team"].slug]),
+                        {"tickets": [w["ticket"].pk], "action": "close"}),
+             everyone(404) | {"agent": 302}, may_change={"agent"})
+    ],
+    "helpdesk:collection-list": [
+        Case("unpaid invoices", "get", get(lambda w: reverse("helpdesk:collection-list")),
+             everyone(200), hidden_from={"other_member", "other_advisor", "outside_agent"},
+             secret=INVOICE)
+    ],
+    "helpdesk:collection-create": [
+        Case("open a case", "get", get(lambda w: reverse("helpdesk:collection-create")),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:collection-settings": [
+        Case("my collection preferences", "get",
+             get(lambda w: reverse("helpdesk:collection-settings")),
+             everyone(404) | {"member": 200, "other_member": 200})
+    ],
+    "helpdesk:collection-detail": [
+        Case("Camille's case", "get",
+             get(lambda w: reverse("helpdesk:collection-detail", args=[w["case"].pk])),
+             PARTICIPANTS)
+    ],
+    "helpdesk:collection-consent": [
+        Case("hold a step (the member's)", "post",
+             lambda w: (reverse("helpdesk:collection-consent", args=[w["case"].pk]),
+                        {"version": w["case"].version, "step": "reminder_1", "consent": "hold"}),
+             PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 403}, may_change={"member"})
+    ],
+    "helpdesk:collection-step": [
+        Case(f"case step {step}", "post",
+             lambda w, step=step: (
+                 reverse("helpdesk:collection-step", args=[w["case"].pk, step]),
+                 {"version": w["case"].version},
+             ),
+             TEAM_WRITE, may_change={"agent"})
+        for step in views.COLLECTION_STEPS  # all team steps today: a member's one needs its own
+    ],
+    "helpdesk:advisor-requests": [
+        Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),
+             everyone(404) | {"advisor": 200, "other_advisor": 200},
+             hidden_from={"other_advisor"})
+    ],
+}
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def check(response, expected) -> None:
+    where = response.get("Location", "")
+    if expected == LOGIN:
+        assert response.status_code == 302 and where.startswith(reverse("accounts:login")), where
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302 and where.startswith(reverse("admin:login")), where
+    else:
+        assert response.status_code == expected, (response.status_code, where)
+
+
+def content_of(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode()
+
+
+def delegated_routes() -> set[str]:
+    """Routes walked per persona by an app's own table (its objects need their own world).
+
+    Each path of those tables is resolved, so a route counts as covered only if a row of
+    the table really requests it.
+    """
+    from tests.kb import test_permissions as kb
+
+    paths = [path for path, _ in kb.PAGES + kb.POSTS] + [kb.DEFLECTION_URL]
+    names = set()
+    for path in paths:
+        match = resolve(re.sub(r"\{\w+\}", "x", path).split("?")[0])
+        names.add(f"{':'.join(match.namespaces)}:{match.url_name}")
+    return names
+
+
+DELEGATED = delegated_routes()
+
+
+@pytest.mark.parametrize("name", PROJECT_ROUTES)
+def test_route_has_a_permission_entry(name):
+    assert name is not None, "unnamed URL pattern: give it a name and a ROUTES entry"
+    assert ROUTES.get(name) or name in DELEGATED, (
+        f"{name} has no entry in ROUTES of tests/test_url_permissions.py, nor a row in an "
+        "app's own permission table"
+    )
+
+
+def test_no_entry_for_a_route_that_does_not_exist():
+    assert set(ROUTES) <= set(PROJECT_ROUTES)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(
+    "name, case",
+    [(name, case) for name, cases in ROUTES.items() for case in cases],
+    ids=lambda value: value.label if isinstance(value, Case) else value,
+)
+def test_route_answers_each_persona(world, name, case, persona):
+    assert set(case.expect) == set(PERSONAS), f"{name}: say what every persona gets"
+    url, data = case.build(world)
+    before = state_of(world)
+    with translation.override("en"):
+        response = getattr(client_for(world["people"][persona]), case.method)(url, data)
+    check(response, case.expect[persona])
+    if persona not in case.may_change:
+        assert state_of(world) == before, f"{persona} changed something through {name}"
+    text = content_of(response) if response.status_code == 200 else ""
+    if persona in case.hidden_from:
+        assert case.secret not in text
+    if persona not in {"agent", "outside_agent"}:
+        assert NOTE_TEXT not in text and NOTE_FILE not in text
+
+
+# --- the steps, each refused to whom it is not for --------------------------------------------
+
+TEAM_STEPS = {"acknowledge", "claim", "wait", "resolve", "close"}
+MEMBER_STEPS = {"confirm", "reopen", "withdraw"}
+
+
+def test_every_step_is_declared_team_or_member():
+    assert set(views.STEPS) == TEAM_STEPS | MEMBER_STEPS
+
+
+@pytest.mark.parametrize("step", sorted(TEAM_STEPS | MEMBER_STEPS))
+@pytest.mark.parametrize("persona", ["member", "other_member", "advisor", "other_advisor", "agent",
+                                     "outside_agent"])
+def test_steps_that_are_not_yours_are_403_or_404(world, step, persona):
+    mine = persona == "agent" if step in TEAM_STEPS else persona == "member"
+    if mine:
+        return
+    url = reverse("helpdesk:ticket-step", args=[world["ticket"].pk, step])
+    before = state_of(world)
+    response = client_for(world["people"][persona]).post(url, {"version": world["ticket"].version})
+    assert response.status_code == (404 if PARTICIPANTS[persona] == 404 else 403)
+    assert state_of(world) == before
+
+
+# --- internal notes, wherever a member or an advisor looks ------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["member", "advisor"])
+def test_internal_notes_never_reach_members_or_advisors(world, persona):
+    client = client_for(world["people"][persona])
+    for name in ("ticket-detail", "ticket-live"):
+        page = client.get(reverse(f"helpdesk:{name}", args=[world["ticket"].pk])).content.decode()
+        assert "Réponse publique de l'équipe" in page  # the public thread is there
+        assert NOTE_TEXT not in page and NOTE_FILE not in page
+        assert reverse("helpdesk:attachment", args=[world["note_file"].pk]) not in page
+    assert not world["people"][persona].notifications.filter(verb="note").exists()
+
+
+def test_the_team_sees_its_internal_notes(world):
+    page = client_for(world["agent"]).get(world["ticket"].get_absolute_url()).content.decode()
+    assert NOTE_TEXT in page and NOTE_FILE in page
+
+
+# --- the admin site ---------------------------------------------------------------------------
+
+ADMIN_SAMPLES = {"object_id": "1", "id": "1", "content_type_id": "1", "app_label": "helpdesk",
+                 "url": "nowhere/"}
+
+
+def admin_url(route: str) -> str:
+    route = re.sub(r"\^?\(\?P<(\w+)>[^)]*\)\)?", lambda m: ADMIN_SAMPLES[m[1]], route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ADMIN_SAMPLES[m[1]], route)
+    return "/" + route.replace("^", "").replace("$", "")
+
+
+@pytest.mark.parametrize("name, route", ADMIN_ROUTES, ids=[r for _, r in ADMIN_ROUTES])
+def test_admin_is_closed_to_everyone_but_staff(world, name, route):
+    url = admin_url(route)
+    for persona in ("anonymous", "member", "agent"):
+        client = client_for(world["people"][persona])
+        if name == "admin:logout":
+            response = client.post(url)
+            assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+        elif name == "admin:login":
+            assert client.get(url).status_code == 200
+        else:
+            check(client.get(url), ADMIN_LOGIN)
