@@ -2,28 +2,28 @@
 
     python -m bench.kb                      # SQLite (FTS5)
     BENCH_DB=postgres python -m bench.kb    # PostgreSQL (GIN, kb_french)
+    python -m bench kb                      # the same, through the shared harness
 
-Seeds its own bench database (kept between runs: seeding happens once), then prints one
-JSON line per page: the median of 20 requests through Django's test client after 3
-warm-ups, and the number of queries one request makes. `bench/__main__.py` calls `main()`.
+Runs with the harness's production-like settings (bench/harness.py) but seeds a database of
+its own (bench/.data/kb.sqlite3, or `<bench database>_kb` on PostgreSQL), kept between runs,
+so that reseeding another area never costs the 10,000 articles again, and the other way
+round. Prints one JSON line per page: the median of 20 requests through Django's test client
+after 3 warm-ups, and the number of queries one request makes.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
 import random
-import statistics
 import sys
 import time
-from pathlib import Path
+
+from bench import harness
 
 ARTICLES = int(os.environ.get("BENCH_KB_ARTICLES", "10000"))
 WARMUPS, RUNS = 3, 20
-BASE_DIR = Path(__file__).resolve().parent.parent
-PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/coopdesk"
 SEARCHES = [(1, "facture"), (3, "relance facture client")]
 SUGGEST_TEXT = (
     "Bonjour, mon client ne paie pas ma facture depuis deux mois, faut-il envoyer une "
@@ -47,18 +47,6 @@ agence Lyon Amiens Bordeaux planning calendrier agenda annuaire compétences par
 collectif mutualisation outil tutoriel guide lexique kit accueil bienvenue étape parcours""".split()
 VERBS = ["envoyer", "préparer", "déclarer", "suivre", "comprendre", "modifier", "annuler",
          "relancer", "signer", "rembourser", "calculer", "demander", "choisir", "vérifier"]
-
-
-def configure() -> None:
-    """Point Django at the bench database's server (it creates its own database there)."""
-    if os.environ.get("BENCH_DB", "").lower() in {"postgres", "postgresql", "pg"}:
-        os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopdesk.settings")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
 
 
 STOP = "le la les de des du un une et en à pour avec sur dans par que qui est sont vous".split()
@@ -159,31 +147,7 @@ def seed(count: int) -> None:
                 title=a.title, summary=a.summary, body=a.body_text, url=a.get_absolute_url(),
             ) for a in articles)
             search.engine().sync(docs)
-    with connection_cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def connection_cursor():
-    from django.db import connection
-
-    return connection.cursor()
-
-
-def measure(client, url: str) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARMUPS):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(timings), len(queries)
+    harness.analyze()  # PostgreSQL only, as its autovacuum would; SQLite never gets any
 
 
 def run() -> list[dict]:
@@ -197,21 +161,24 @@ def run() -> list[dict]:
     from helpdesk.models import Category
     from kb.models import Article, Audience
 
-    db = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    db = connection.vendor
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     saved_test_name = test_settings.get("NAME")
-    test_settings["NAME"] = (
-        "coopdesk_bench_kb" if db == "postgresql"
-        else str(BASE_DIR / "bench" / "results" / "kb.sqlite3")
-    )
-    if db == "sqlite":
-        (BASE_DIR / "bench" / "results").mkdir(parents=True, exist_ok=True)
+    if db == "postgresql":
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_kb"
+    else:
+        harness.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        test_settings["NAME"] = str(harness.DATA_DIR / "kb.sqlite3")
     old_name = connection.settings_dict["NAME"]
+    harness.progress(f"kb: database {test_settings['NAME']}")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
-    saved = settings.DEBUG, settings.ALLOWED_HOSTS
-    settings.DEBUG, settings.ALLOWED_HOSTS = False, [*settings.ALLOWED_HOSTS, "testserver"]
+    saved_hosts = settings.ALLOWED_HOSTS
+    settings.ALLOWED_HOSTS = [*saved_hosts, "testserver"]
     try:
+        started = time.perf_counter()
         seed(ARTICLES)
+        elapsed = time.perf_counter() - started
+        harness.progress(f"kb: {ARTICLES:,} articles ready in {elapsed:.1f} s")
         count = Article.objects.count()
         client = Client()
         client.force_login(User.objects.get(email="bench-member@coopdesk.test"))
@@ -227,12 +194,12 @@ def run() -> list[dict]:
         ]
         lines = []
         for page, url, extra in pages:
-            median, queries = measure(client, url)
+            median, queries = harness.measure(client, url, warmups=WARMUPS, runs=RUNS)
             lines.append({"page": page, "db": db, "articles": count, **extra,
-                          "median_ms": round(median, 2), "queries": queries})
+                          "median_ms": median, "queries": queries})
         return lines
     finally:
-        settings.DEBUG, settings.ALLOWED_HOSTS = saved
+        settings.ALLOWED_HOSTS = saved_hosts
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=True)
         if saved_test_name is None:
             test_settings.pop("NAME", None)
@@ -241,9 +208,9 @@ def run() -> list[dict]:
 
 
 def main() -> None:
-    configure()
+    harness.setup()
     for line in run():
-        print(json.dumps(line), flush=True)
+        harness.emit(**line)
 
 
 if __name__ == "__main__":

@@ -311,11 +311,17 @@ class PostgresEngine(Engine):
         "MaxFragments=1, FragmentDelimiter=\" … \""
     )
 
+    HEADINGS = (
+        f"setweight(to_tsvector('{CONFIG}', coalesce(title, '')), 'A') || "
+        f"setweight(to_tsvector('{CONFIG}', coalesce(summary, '')), 'B')"
+    )
+
     def sync(self, docs: Iterable[SearchDocument]) -> None:
         ids = [d.pk for d in docs]
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE kb_searchdocument SET search_vector = {self.VECTOR} WHERE id = ANY(%s)",
+                f"UPDATE kb_searchdocument SET search_vector = {self.VECTOR},"
+                f" heading_vector = {self.HEADINGS} WHERE id = ANY(%s)",
                 [ids],
             )
 
@@ -324,8 +330,8 @@ class PostgresEngine(Engine):
 
     @staticmethod
     def tsquery(query: Query) -> str:
-        """websearch_to_tsquery for the search page; for suggestions, any word found in a
-        title or summary (weights A and B), which websearch syntax cannot say."""
+        """websearch_to_tsquery for the search page; for suggestions, any word (an OR,
+        which websearch syntax can say, but not without parsing the member's text)."""
         if query.headings_only:
             return f"to_tsquery('{CONFIG}', %s)"
         return f"websearch_to_tsquery('{CONFIG}', %s)"
@@ -333,8 +339,7 @@ class PostgresEngine(Engine):
     @staticmethod
     def query_text(query: Query) -> str:
         if query.headings_only:  # words are \w+ only: no tsquery operator can slip in
-            words = [w for group in query.groups for phrase in group for w in phrase]
-            return " | ".join(f"{w}:AB" for w in words)
+            return " | ".join(w for group in query.groups for phrase in group for w in phrase)
         return PostgresEngine.websearch_text(query)
 
     @staticmethod
@@ -356,13 +361,14 @@ class PostgresEngine(Engine):
         # The inner query ranks every match but carries only ids; the outer one reads the
         # page's rows, and ts_headline, the costly part, runs on those rows only.
         text = "coalesce(nullif(d.body, ''), d.summary)"
+        vector = "heading_vector" if query.headings_only else "search_vector"
         sql = (
             "SELECT d.kind, d.object_id, d.title, d.summary, d.url, d.audience, d.language,"
             f" ts_headline('{CONFIG}', left({text}, 6000), page.q, %s),"
             f" left({text}, 40), right({text}, 40), page.total FROM ("
-            f"  SELECT d.id, q, ts_rank(d.search_vector, q) AS rank, {total} AS total"
+            f"  SELECT d.id, q, ts_rank(d.{vector}, q) AS rank, {total} AS total"
             f"  FROM kb_searchdocument d, {self.tsquery(query)} q"
-            f"  WHERE d.search_vector @@ q{where}"
+            f"  WHERE d.{vector} @@ q{where}"
             "  ORDER BY rank DESC, d.id LIMIT %s OFFSET %s"
             ") page JOIN kb_searchdocument d ON d.id = page.id ORDER BY page.rank DESC, d.id"
         )

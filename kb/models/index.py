@@ -36,6 +36,8 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary only: suggestions while typing look there, through a small index.
+    heading_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

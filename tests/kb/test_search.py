@@ -162,7 +162,7 @@ def test_suggestion_query_keeps_distinct_meaningful_words():
     assert SqliteEngine.match_expression(query) == '{title summary} : (("factur") OR ("dev"))'
     from kb.search import PostgresEngine
 
-    assert PostgresEngine.query_text(query) == "facture:AB | devis:AB"
+    assert PostgresEngine.query_text(query) == "facture | devis"
 
 
 def test_highlight_escapes_everything_it_does_not_mark():
@@ -182,7 +182,10 @@ def test_postgres_uses_unaccent_french_config_and_a_gin_index(library):
         assert cursor.fetchone()[0] == "'rembourse':2 'societair':1"
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_search_vector_gin'")
         assert "gin (search_vector)" in cursor.fetchone()[0]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_heading_vector_gin'")
+        assert "gin (heading_vector)" in cursor.fetchone()[0]
     assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
+    assert not SearchDocument.objects.filter(heading_vector__isnull=True).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
