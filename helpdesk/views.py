@@ -400,7 +400,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         "team": team,
         "filters": filters,
         "page": page,
-        "bulk_form": BulkForm(team=team),
+        "bulk_actions": BulkForm.ACTIONS,  # the form itself is only needed to validate
         "agents": team.agents.all(),
         "querystring": _querystring_without_page(request),
     }

@@ -27,6 +27,12 @@ def state_badge(ticket) -> str:
     )
 
 
+@register.filter
+def state_label(ticket) -> str:
+    """As ticket.get_state_display, which rebuilds a dict of the field's choices each call."""
+    return STATE_LABELS.get(ticket.state, ticket.state)
+
+
 @register.simple_tag
 def priority_badge(ticket) -> str:
     priority = ticket.priority

@@ -12,6 +12,7 @@ from helpdesk.templatetags.helpdesk_tags import (
     priority_badge,
     short_datetime,
     state_badge,
+    state_label,
     strftime_pattern,
 )
 
@@ -48,3 +49,9 @@ def test_badges_show_the_translated_labels():
     with translation.override("en"):
         assert state_badge(ticket) == '<span class="badge state-waiting">Waiting for you</span>'
         assert priority_badge(ticket) == '<span class="badge priority-4">Urgent</span>'
+
+
+def test_state_label_is_the_display_of_the_state():
+    ticket = Ticket(state=State.RESOLVED)
+    with translation.override("en"):
+        assert state_label(ticket) == ticket.get_state_display() == "Resolved"
