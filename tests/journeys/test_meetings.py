@@ -156,7 +156,7 @@ def test_signup_with_a_known_address_changes_nothing(client, meeting, member):
     assert not Registration.objects.exists()
     assert "_auth_user_id" not in client.session
     notice = Notification.objects.get(recipient=member, verb="signup_existing_account")
-    assert "nothing was changed" in notice.description
+    assert "rien n'a été modifié" in notice.description  # French, the default
 
 
 def test_signup_answer_is_the_same_for_known_and_new_addresses(client, meeting, member):

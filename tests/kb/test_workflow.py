@@ -63,7 +63,7 @@ def test_review_round_trip_credits_the_author(client, proposal, member, agent):
 
     client.force_login(member)
     page = client.get(proposal.get_absolute_url()).content.decode()
-    assert f"Written by {member.get_full_name()}, member of the cooperative" in page
+    assert f"Écrite par {member.get_full_name()}, entrepreneur·e de la coopérative" in page
 
 
 def test_requesting_changes_needs_a_note(proposal, member, agent):
