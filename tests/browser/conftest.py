@@ -110,10 +110,9 @@ def fresh_server(django_db_setup, django_db_blocker, tmp_path_factory, transacti
 
 
 @pytest.fixture
-def server(server_process, transactional_db, django_db_serialized_rollback):
-    # Serialized rollback keeps content types (and their ids) across tests: a plain flush
-    # recreates them with new ids, which the long-lived server still holds in its
-    # ContentType cache (notifications point at content types).
+def server(server_process, django_db_reset_sequences):
+    # Reset sequences: the flush between tests recreates the content types, and the server
+    # process caches their ids (notifications point at them); resetting keeps the ids equal.
     return server_process
 
 

@@ -3,12 +3,19 @@ what happens while the member's connection is down appears once it is back."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from helpdesk import actions
 from tests.browser.conftest import login
 
 LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
+
+
+@pytest.fixture
+def server(fresh_server):
+    """These pages write notifications: a daphne of their own (see `fresh_server`)."""
+    return fresh_server
 
 
 def test_member_sees_status_reply_and_badge_live_then_catches_up_after_a_drop(

@@ -19,7 +19,8 @@ def test_feedback_reaches_the_owner_with_the_comment(client, member, article, ag
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.helpful_yes, article.helpful_no) == (0, 1)
-    assert "Vous nous avez dit qu'elle ne vous a pas aidé" in client.get(article.get_absolute_url()).content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Vous nous avez dit qu'elle ne vous a pas aidé" in page
     notification = Notification.objects.get(recipient=agent, verb="kb.feedback")
     assert notification.action_object.note == "Il manque un exemple."
     client.force_login(agent)
@@ -58,7 +59,8 @@ def test_this_answered_my_question_is_recorded(client, member, article, category
     response = client.post("/aide/suggestions/utile/", {
         "article": article.pk, "query": "comment faire un devis", "category": category.pk,
     }, headers={"X-Requested-With": "fetch"})
-    assert response.status_code == 200 and "Tant mieux si cela vous a été utile" in response.content.decode()
+    assert response.status_code == 200
+    assert "Tant mieux si cela vous a été utile" in response.content.decode()
     deflection = Deflection.objects.get()
     assert (deflection.user, deflection.article, deflection.category) == (member, article,
                                                                           category)
