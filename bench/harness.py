@@ -151,17 +151,21 @@ def mark_seeded(area: str, signature: str) -> None:
 
 
 def analyze() -> None:
-    """Refresh the planner statistics, as PostgreSQL's autovacuum does after a bulk load.
+    """Do what PostgreSQL's autovacuum does after a bulk load: VACUUM and ANALYZE.
 
-    SQLite gets none: a deployment never runs ANALYZE by itself, so the pages must be fast
+    ANALYZE gives the planner its statistics; VACUUM sets the visibility map, without which
+    counting a team's open requests reads thousands of heap pages instead of the index alone
+    (measured: 13 ms -> 1 ms for the queue's count). Since PostgreSQL 13, autovacuum runs
+    both on insert-only tables too, so a deployment is in this state minutes after a load.
+    SQLite gets nothing: a deployment never runs ANALYZE by itself, so the pages must be fast
     without statistics.
     """
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        progress("ANALYZE")
+        progress("VACUUM ANALYZE")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 def measure(client, url: str, *, warmups: int = WARMUPS, runs: int = RUNS) -> tuple[float, int]:
