@@ -30,11 +30,14 @@ def allowed_groups(user, kind: str, object_id: int) -> tuple[list[str], int | No
     from helpdesk.models import Team, Ticket
 
     if kind == "ticket":
-        ticket = Ticket.objects.visible_to(user).filter(pk=object_id).only("version").first()
+        ticket = (
+            Ticket.objects.visible_to(user).with_team_view(user)
+            .filter(pk=object_id).only("version").first()
+        )
         if ticket is None:
             return [], None
         groups = [notify.ticket_group(ticket.pk)]
-        if user.is_support_staff:
+        if ticket.team_view:  # internal notes' events: the team handling it only
             groups.append(notify.ticket_group(ticket.pk, staff=True))
         return groups, ticket.version
     if kind == "team" and user.is_support_staff:

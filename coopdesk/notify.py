@@ -181,8 +181,12 @@ def ticket_recipients(event) -> list[User]:
         if user.pk not in to_check
         or Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
     ]
-    if event.is_internal:
-        users = [u for u in users if u.is_support_staff and u.pk != ticket.requester_id]
+    if event.is_internal:  # the team handling it: not its member, even an agent elsewhere
+        handlers = set(ticket.team.agents.values_list("pk", flat=True))
+        users = [
+            u for u in users
+            if (u.role == Role.ADMIN or u.pk in handlers) and u.pk != ticket.requester_id
+        ]
     return users
 
 

@@ -210,7 +210,7 @@ def build_message(email: OutboxEmail) -> EmailMultiAlternatives:
 def _item(notification: Notification, user) -> dict:
     """One event told in an e-mail: what happened, by whom, on which request."""
     from coopdesk import notify
-    from helpdesk.models import Ticket, TicketEvent
+    from helpdesk.models import Ticket, TicketEvent, is_team_agent
 
     data = notification.data or {}
     ticket = Ticket.objects.filter(pk=data.get("ticket")).select_related("team").first()
@@ -222,7 +222,7 @@ def _item(notification: Notification, user) -> dict:
     if ticket is None or event is None:
         raise Undeliverable("The request or its event no longer exists.")
     # Checked again when sending: access may have ended since (transfer, new advisor).
-    if event.is_internal and not user.is_support_staff:
+    if event.is_internal and not is_team_agent(ticket, user):
         raise Undeliverable("Internal notes are for the team only.")
     if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
         raise Undeliverable("The person may no longer see this request.")

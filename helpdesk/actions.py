@@ -40,6 +40,7 @@ from helpdesk.models import (
     Team,
     Ticket,
     TicketEvent,
+    is_team_agent,
 )
 
 # --- helpers ---------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def _attach(ticket: Ticket, message: Message | None, files: Iterable[UploadedFil
 
 
 def _check_can_reply(ticket: Ticket, by: User) -> None:
-    if by.is_support_staff and Ticket.objects.visible_to(by).filter(pk=ticket.pk).exists():
+    if is_team_agent(ticket, by):
         return
     if ticket.requester_id == by.pk or by.follows_member(ticket.requester):
         return
@@ -365,7 +366,7 @@ def add_reply(
         elif ticket.state == State.RESOLVED:
             _run(ticket, ticket.reopen, by)
             kind = EventKind.REOPENED
-    elif by.is_support_staff:
+    elif is_team_agent(ticket, by):
         if ticket.state == State.NEW:
             _run(ticket, ticket.acknowledge, by, by=by)
         ticket.first_response_at = ticket.first_response_at or timezone.now()
@@ -384,9 +385,10 @@ def add_reply(
 def add_note(
     ticket: Ticket, *, by: User, body: str, files: Iterable[UploadedFile] = ()
 ) -> Message:
-    """An internal note: staff only, never shown to the member or the advisor."""
+    """An internal note: for the team handling the request, never shown to the member or
+    the advisor (nor to an agent of another team who filed the request)."""
     ticket = _lock(ticket, None)
-    if not by.is_support_staff or not Ticket.objects.visible_to(by).filter(pk=ticket.pk).exists():
+    if not is_team_agent(ticket, by):
         raise PermissionDenied("internal notes are for the team")
     message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
     _attach(ticket, message, files, by)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,10 +104,23 @@ def is_requester(ticket: Ticket, user: User) -> bool:
     return ticket.requester_id == user.pk
 
 
-def is_team_agent(ticket: Ticket, user: User) -> bool:
-    return user.is_support_staff and (
-        user.role == Role.ADMIN or ticket.team.agents.filter(pk=user.pk).exists()
+def works_for_team(user: User, team_id: int) -> bool:
+    """Agents of the team, and admins: the people who handle its requests."""
+    if not (user.is_authenticated and user.is_active and user.is_support_staff):
+        return False
+    return (
+        user.role == Role.ADMIN
+        or Team.agents.through.objects.filter(team_id=team_id, user_id=user.pk).exists()
     )
+
+
+def is_team_agent(ticket: Ticket, user: User) -> bool:
+    """Handles this request for its team: runs its steps, reads and writes its internal notes.
+
+    Being staff is not enough: an agent who files a request with another team is that
+    team's member there, and never sees its notes.
+    """
+    return works_for_team(user, ticket.team_id)
 
 
 LIST_FIELDS = (
@@ -133,6 +146,17 @@ class TicketQuerySet(models.QuerySet):
         if user.is_advisor:
             return self.filter(user.followed_members_q("requester__") | Q(requester=user))
         return self.filter(requester=user)
+
+    def with_team_view(self, user: User) -> TicketQuerySet:
+        """Marks each request with `team_view`: True where this person handles it for its
+        team (the same rule as `is_team_agent`), False where they only take part in it (its
+        member, their advisor, an agent who filed it with another team)."""
+        if not user.is_authenticated or not user.is_support_staff:
+            return self.annotate(team_view=Value(False))
+        if user.role == Role.ADMIN:
+            return self.annotate(team_view=Value(True))
+        agents = Team.agents.through.objects.filter(team_id=OuterRef("team_id"), user=user)
+        return self.annotate(team_view=Exists(agents))
 
     def active(self) -> TicketQuerySet:
         return self.filter(state__in=ACTIVE_STATES)
@@ -333,8 +357,9 @@ class EventKind(models.TextChoices):
 
 
 class TicketEventQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> TicketEventQuerySet:
-        return self if user.is_support_staff else self.filter(is_internal=False)
+    def public(self) -> TicketEventQuerySet:
+        """What the member and their advisor see: everything but the internal notes."""
+        return self.filter(is_internal=False)
 
 
 class TicketEvent(models.Model):
@@ -368,8 +393,8 @@ class TicketEvent(models.Model):
 
 
 class MessageQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> MessageQuerySet:
-        return self if user.is_support_staff else self.filter(is_internal=False)
+    def public(self) -> MessageQuerySet:
+        return self.filter(is_internal=False)
 
 
 class Message(models.Model):
@@ -432,7 +457,11 @@ class Attachment(models.Model):
         return reverse("helpdesk:attachment", args=[self.pk])
 
     def is_visible_to(self, user: User) -> bool:
-        return not (self.message_id and self.message.is_internal and not user.is_support_staff)
+        """A file sent with an internal note is for the team handling the request only (the
+        request itself is checked by the caller)."""
+        if self.message_id and self.message.is_internal:
+            return works_for_team(user, self.ticket.team_id)
+        return True
 
 
 class Draft(models.Model):

@@ -53,7 +53,7 @@ def get_visible_ticket(user: User, pk: int) -> Ticket:
     related = ["team__lead", "assignee", "requester"]
     if user.is_support_staff:  # the member's context beside the request
         related += ["requester__advisor", "requester__office"]
-    queryset = Ticket.objects.visible_to(user).select_related(*related)
+    queryset = Ticket.objects.visible_to(user).with_team_view(user).select_related(*related)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -153,21 +153,22 @@ EVENT_FIELDS = (
 )
 
 
-def timeline(ticket: Ticket, user: User) -> tuple[list[TicketEvent], list[Attachment]]:
-    """The events this person may see, each with the files of its message (event.files), and
-    the files sent with the request: two queries, however long the conversation.
+def timeline(ticket: Ticket) -> tuple[list[TicketEvent], list[Attachment]]:
+    """The events the viewer may see (internal notes only for the team handling the request,
+    `ticket.team_view`), each with the files of its message (event.files), and the files sent
+    with the request: two queries, however long the conversation.
 
     The files come in one query for the whole request, where prefetching them per message
     took one more; the texts' Markdown source and their authors are never shown here.
     """
-    events = list(
-        TicketEvent.objects.filter(ticket=ticket)
-        .visible_to(user)
-        .select_related("actor", "message")
-        .only(*EVENT_FIELDS)
-    )
+    events = TicketEvent.objects.filter(ticket=ticket)
+    attachments = ticket.attachments.all()
+    if not ticket.team_view:
+        events = events.public()
+        attachments = attachments.exclude(message__is_internal=True)
+    events = list(events.select_related("actor", "message").only(*EVENT_FIELDS))
     files: dict[int | None, list[Attachment]] = {}
-    for file in ticket.attachments.all():
+    for file in attachments:
         files.setdefault(file.message_id, []).append(file)
     for event in events:
         event.files = files.get(event.message_id, []) if event.message_id else []
@@ -185,7 +186,7 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
     steps = set()
     if ticket.requester_id == user.pk:
         steps |= {step for name, step in MEMBER_STEPS.items() if name in names}
-    if user.is_support_staff:
+    if ticket.team_view:
         steps |= {step for name, step in TEAM_STEPS.items() if name in names}
         if ticket.is_active and ticket.assignee_id is None:  # a colleague's: use "Assign"
             steps.add("claim")
@@ -194,17 +195,17 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
 
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
-    events, opening_files = timeline(ticket, user)
+    events, opening_files = timeline(ticket)
     context = {
         "ticket": ticket,
         "events": events,
         "opening_files": opening_files,
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "is_requester": ticket.requester_id == user.pk,
-        "is_staff_view": user.is_support_staff,
+        "is_staff_view": ticket.team_view,
         "steps": available_steps(ticket, user),
     }
-    if user.is_support_staff:
+    if ticket.team_view:
         member = ticket.requester
         context.update(
             note_form=forms.get("note_form") or NoteForm(),
@@ -244,7 +245,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = ticket_context(request, ticket, reply_form=form)
         return render(request, "helpdesk/ticket_detail.html", context, status=400)
-    then = form.cleaned_data["then"] if request.user.is_support_staff else "keep"
+    then = form.cleaned_data["then"] if ticket.team_view else "keep"
     actions.add_reply(
         ticket, by=request.user, body=form.cleaned_data["body"],
         files=form.cleaned_data["files"], then=then or "keep",
@@ -256,9 +257,9 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_support_staff:
-        raise Http404
     ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:  # the member does not learn that notes exist
+        raise Http404
     form = NoteForm(request.POST, request.FILES)
     if not form.is_valid():
         context = ticket_context(request, ticket, note_form=form)
@@ -315,7 +316,7 @@ def ticket_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_POST
 def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_visible_ticket(request.user, pk)
-    if not request.user.is_support_staff:
+    if not ticket.team_view:
         raise PermissionDenied
     form = AssignForm(request.POST, team=ticket.team)
     if not form.is_valid():
@@ -331,7 +332,7 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_visible_ticket(request.user, pk)
-    if not request.user.is_support_staff:
+    if not ticket.team_view:
         raise PermissionDenied
     form = TransferForm(request.POST, ticket=ticket)
     if not form.is_valid():
@@ -351,7 +352,9 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("message", "ticket"), pk=pk
+    )
     visible = Ticket.objects.visible_to(request.user).filter(pk=attachment.ticket_id).exists()
     if not visible or not attachment.is_visible_to(request.user):
         raise Http404

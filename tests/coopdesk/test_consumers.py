@@ -110,6 +110,32 @@ def test_internal_note_reaches_team_page_but_not_member_page(
     run(scenario)
 
 
+def test_agent_who_filed_with_another_team_hears_no_internal_note(
+    socket_for, flush_layer, category, agent, outside_agent
+):
+    """On a request he filed with another team, an agent is that team's member: its notes
+    stay with the team, live as on the page."""
+    ticket = actions.create_ticket(requester=outside_agent, category=category,
+                                   subject="Relire mon contrat", body="Merci")
+    filer, handler = socket_for(outside_agent), socket_for(agent)
+
+    async def scenario():
+        await flush_layer()
+        for communicator in (filer, handler):
+            await communicator.connect()
+            await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
+            assert (await communicator.receive_json_from())["type"] == "watching"
+
+        await database_sync_to_async(actions.add_note)(ticket, by=agent, body="Client connu")
+        heard = await handler.receive_json_from()
+        assert heard["type"] == "ticket.event" and heard["kind"] == "note"
+        assert await filer.receive_nothing(timeout=0.3)
+        for communicator in (filer, handler):
+            await communicator.disconnect()
+
+    run(scenario)
+
+
 def test_team_queue_only_for_its_agents(socket_for, flush_layer, team, agent, outside_agent,
                                         member, category):
     inside, outside, stranger = socket_for(agent), socket_for(outside_agent), socket_for(member)
