@@ -79,9 +79,28 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # case it uses the ORM. Relaying never does, and at a thousand sockets that hop
         # made fan-out several times slower (DESIGN.md, bench/live.py): skip it here.
         if message["type"] == "live.message":
-            await self.send(text_data=message["text"])
+            ticket_id = message.get("recheck")
+            if ticket_id is None or await self._may_still_watch(ticket_id):
+                await self.send(text_data=message["text"])
             return
         await super().dispatch(message)
+
+    async def _may_still_watch(self, ticket_id: int) -> bool:
+        """Asked after a transfer: leave the request's groups this person may no longer join,
+        and tell the page when none is left. The same event comes once per group joined."""
+        joined = {
+            notify.ticket_group(ticket_id), notify.ticket_group(ticket_id, staff=True)
+        } & self.groups_joined
+        if not joined:
+            return False
+        allowed, _version = await allowed_groups(self.scope["user"], "ticket", ticket_id)
+        for group in joined - set(allowed):
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.discard(group)
+        if not allowed:
+            await self.send_json({"type": "gone", "watch": "ticket", "id": ticket_id})
+            return False
+        return True
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", ()):

@@ -256,14 +256,18 @@ def ticket_messages(event) -> list[tuple[str, dict]]:
         "team": ticket.team_id,
         "assignee": ticket.assignee_id,
     }
-    groups = [ticket_group(ticket.pk, staff=True), team_group(ticket.team_id)]
+    ticket_groups = [ticket_group(ticket.pk, staff=True)]
     if not event.is_internal:
-        groups.append(ticket_group(ticket.pk))
+        ticket_groups.append(ticket_group(ticket.pk))
+    team_groups = [team_group(ticket.team_id)]
     from_team = event.data.get("from_team_id")
     if from_team:
-        groups.append(team_group(from_team))
+        team_groups.append(team_group(from_team))
         body["from_team"] = from_team
-    return [(group, body) for group in groups]
+    # After a transfer, pages open in the old team may no longer see the request: their
+    # sockets ask again before relaying (`recheck`, see coopdesk/consumers.py).
+    watched = {**body, "recheck": True} if event.kind == "transferred" else body
+    return [(group, watched) for group in ticket_groups] + [(group, body) for group in team_groups]
 
 
 # --- journeys (journeys/actions.py calls these) ---------------------------------------------
@@ -444,11 +448,14 @@ def push(messages: list[tuple[str, dict]]) -> None:
     if layer is None or not messages:
         return
     at = time.time()
-    encoded = [
-        (group, {"type": "live.message",
-                 "text": json.dumps({**body, "at": at}, cls=DjangoJSONEncoder)})
-        for group, body in messages
-    ]
+    encoded = []
+    for group, body in messages:
+        message = {"type": "live.message"}
+        if body.get("recheck"):  # for the consumer, not for the browser
+            body = {key: value for key, value in body.items() if key != "recheck"}
+            message["recheck"] = body["ticket"]
+        message["text"] = json.dumps({**body, "at": at}, cls=DjangoJSONEncoder)
+        encoded.append((group, message))
     try:
         async_to_sync(_send_all)(layer, encoded)
     except Exception as error:  # the layer is an optimisation: stored state is the truth

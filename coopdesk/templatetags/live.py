@@ -25,6 +25,8 @@ def live_config() -> str:
             "queueNew": _("New request {ref}"),
             "queueChanged": _("{ref} updated"),
             "unread": _("{n} unread"),
+            "gone": _("This request has been transferred to a team you are not part of: "
+                      "you can no longer follow it here."),
         },
     }
     return json_script(config, "live-config")

@@ -133,6 +133,9 @@
           if (message.team === team || message.from_team === team) refreshQueue(message);
         }
         break;
+      case "gone":  // transferred to a team this person is not part of: the page is stale
+        if (ticketEl && message.id === Number(ticketEl.dataset.ticket)) showGone();
+        break;
       case "watching":  // something may have changed between the page and the socket
         if (message.watch === "ticket" && ticketEl && String(message.version) !== ticketEl.dataset.version) refreshTicket();
         break;
@@ -260,6 +263,16 @@
         ticketBusy = false;
         if (ticketAgain) { ticketAgain = false; loadTicket(); }
       });
+  }
+
+  function showGone() {
+    var side = document.querySelector(".ticket-side");
+    if (side) side.remove();  // its buttons and forms would only be refused now
+    var alert = document.createElement("p");
+    alert.className = "live-gone";
+    alert.setAttribute("role", "alert");
+    alert.textContent = text.gone;
+    ticketEl.parentNode.insertBefore(alert, ticketEl);
   }
 
   // The side panel's buttons depend on the status; refresh it unless the person is using it.

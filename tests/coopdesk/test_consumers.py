@@ -136,6 +136,40 @@ def test_agent_who_filed_with_another_team_hears_no_internal_note(
     run(scenario)
 
 
+def test_transfer_closes_the_old_teams_open_pages(
+    socket_for, flush_layer, ticket, agent, other_agent, outside_agent, other_category
+):
+    """An agent of the old team who has the request open is told it is gone, and hears
+    nothing of it afterwards; the member goes on following it."""
+    member_socket, colleague = socket_for(ticket.requester), socket_for(other_agent)
+
+    async def scenario():
+        await flush_layer()
+        for communicator in (member_socket, colleague):
+            await communicator.connect()
+            await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
+            assert (await communicator.receive_json_from())["type"] == "watching"
+
+        await database_sync_to_async(actions.transfer_ticket)(
+            ticket, by=agent, to_team=other_category.team, to_category=other_category,
+            reason="C'est un litige",
+        )
+        assert await colleague.receive_json_from() == {
+            "type": "gone", "watch": "ticket", "id": ticket.pk
+        }
+        heard = [await member_socket.receive_json_from() for _ in range(2)]
+        event = next(m for m in heard if m["type"] == "ticket.event")
+        assert event["kind"] == "transferred" and "recheck" not in event
+
+        await database_sync_to_async(actions.add_note)(ticket, by=outside_agent, body="Vu")
+        await database_sync_to_async(actions.add_reply)(ticket, by=outside_agent, body="Bonjour")
+        assert await colleague.receive_nothing(timeout=0.3)
+        for communicator in (member_socket, colleague):
+            await communicator.disconnect()
+
+    run(scenario)
+
+
 def test_team_queue_only_for_its_agents(socket_for, flush_layer, team, agent, outside_agent,
                                         member, category):
     inside, outside, stranger = socket_for(agent), socket_for(outside_agent), socket_for(member)
