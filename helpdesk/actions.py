@@ -19,9 +19,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import has_transition_perm
 
-from coopdesk import notify
+from coopdesk import notify, transitions
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import (
@@ -48,49 +48,17 @@ from helpdesk.models import (
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
     """Re-read the request under a row lock and refuse a stale form."""
-    # of=self: FOR UPDATE would otherwise also lock the joined team row, and every action
-    # on any of the team's requests would queue behind it.
-    locked = (
-        Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=ticket.pk)
+    return transitions.lock(
+        ticket, expected_version, related=("team",),
+        stale=_(
+            "This request was changed by someone else while you were on the page "
+            "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
+        ),
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _(
-                "This request was changed by someone else while you were on the page "
-                "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
-            )
-            % {"state": locked.get_state_display()}
-        )
-    return locked
 
 
-def _may(transition, user: User) -> bool:
-    """Whether the transition is this person's to run, from whichever state."""
-    meta = transition._django_fsm
-    return any(t.has_perm(transition.__self__, user) for t in meta.transitions.values())
-
-
-def _run(obj, transition, by: User | None, /, *args, **kwargs):
-    """Run a model transition after checking it is allowed to `by` and possible now."""
-    # Positional-only: transitions such as acknowledge(by=...) take a `by` keyword too.
-    name = transition.__name__
-    # "Not yours" (403) before "not now" (409), so the answer does not depend on the state.
-    if by is not None and not _may(transition, by):
-        raise PermissionDenied(f"{by} may not {name} {obj}")
-    if not can_proceed(transition):
-        raise Conflict(
-            _("This step is not possible while the status is “%(state)s”.")
-            % {"state": obj.get_state_display()}
-        )
-    if by is not None and not has_transition_perm(transition, by):
-        raise PermissionDenied(f"{by} may not {name} {obj}")
-    return transition(*args, **kwargs)
-
-
-def _save(ticket: Ticket, at=None) -> None:
-    ticket.version += 1
-    ticket.updated_at = at or timezone.now()
-    ticket.save()
+_run = transitions.run
+_save = transitions.save_next_version
 
 
 def _record(
@@ -213,7 +181,7 @@ def acknowledge_ticket(ticket: Ticket, *, by: User, expected_version: int | None
 def claim_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
     """Take a request for oneself. Two agents at once: exactly one wins, the other is told who."""
     ticket = _lock(ticket, None)
-    if not _may(ticket.assign, by):  # outsiders learn nothing, not even who took it
+    if not transitions.may(ticket.assign, by):  # outsiders learn nothing, not even who took it
         raise PermissionDenied(f"{by} may not claim {ticket.reference}")
     if ticket.assignee_id == by.pk:
         return ticket
@@ -488,22 +456,13 @@ ANNOUNCE_DAYS = 2
 
 
 def _lock_case(case: CollectionCase, expected_version: int | None) -> CollectionCase:
-    locked = CollectionCase.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _(
-                "This invoice's follow-up changed while you were on the page (it is now "
-                "“%(state)s”). Nothing was saved: reload the page and try again."
-            )
-            % {"state": locked.get_state_display()}
-        )
-    return locked
-
-
-def _save_case(case: CollectionCase) -> None:
-    case.version += 1
-    case.updated_at = timezone.now()
-    case.save()
+    return transitions.lock(
+        case, expected_version,
+        stale=_(
+            "This invoice's follow-up changed while you were on the page (it is now "
+            "“%(state)s”). Nothing was saved: reload the page and try again."
+        ),
+    )
 
 
 def _record_case(
@@ -520,10 +479,8 @@ def _record_case(
 
 def _take_step(case: CollectionCase, *, by: User | None) -> None:
     before = case.state
-    if not can_proceed(case.take_step):
-        raise Conflict(_("There is no further step for this invoice."))
-    case.take_step()
-    _save_case(case)
+    _run(case, case.take_step, None, refused=_("There is no further step for this invoice."))
+    _save(case)
     _record_case(case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state)
 
 
@@ -563,13 +520,13 @@ def propose_next_step(
     defaults = CollectionSettings.for_member(case.member)
     if case.consent_for(step, defaults) == Consent.HOLD:
         case.pending_step, case.pending_since = step, timezone.now()
-        _save_case(case)
+        _save(case)
         _record_case(case, CollectionEventKind.PROPOSED, by=by, step=step)
     elif defaults.tell_me_before:
         now = timezone.now()
         case.pending_step, case.pending_since = step, now
         case.scheduled_for = now + timedelta(days=ANNOUNCE_DAYS)
-        _save_case(case)
+        _save(case)
         _record_case(case, CollectionEventKind.SCHEDULED, by=by, step=step)
     else:
         _take_step(case, by=by)
@@ -593,7 +550,7 @@ def set_collection_consent(
     go_now = case.pending_step == step and consent == Consent.ALLOW
     if case.pending_step == step and consent == Consent.HOLD:
         case.scheduled_for = None
-    _save_case(case)
+    _save(case)
     _record_case(case, CollectionEventKind.CONSENT, by=by, step=step, note=consent)
     if go_now:
         _take_step(case, by=by)
@@ -607,7 +564,7 @@ def mark_case_paid(
     case = _lock_case(case, expected_version)
     before = case.state
     _run(case, case.mark_paid, by)
-    _save_case(case)
+    _save(case)
     _record_case(case, CollectionEventKind.PAID, by=by, from_state=before)
     return case
 
@@ -619,7 +576,7 @@ def stop_case(
     case = _lock_case(case, expected_version)
     before = case.state
     _run(case, case.stop, by)
-    _save_case(case)
+    _save(case)
     _record_case(case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note)
     return case
 
@@ -636,7 +593,7 @@ def take_announced_steps(now=None) -> int:
                 continue
             if case.consent_for(case.pending_step) == Consent.HOLD:
                 case.scheduled_for = None
-                _save_case(case)
+                _save(case)
                 continue
             _take_step(case, by=None)
             taken += 1
