@@ -16,9 +16,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
-from coopdesk import notify
+from coopdesk import notify, transitions
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import Category
@@ -51,33 +50,23 @@ from kb.rendering import Glossary, render_article
 
 def _lock(article: Article, expected_version: int | None) -> Article:
     """Re-read the article under a row lock and refuse a stale form."""
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _(
-                "This article was changed by someone else while you were on the page "
-                "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
-            )
-            % {"state": locked.get_state_display()}
-        )
-    return locked
+    return transitions.lock(
+        article, expected_version,
+        stale=_(
+            "This article was changed by someone else while you were on the page "
+            "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
+        ),
+    )
 
 
-def _run(article: Article, transition, actor: User, *args, **kwargs) -> None:
-    if not can_proceed(transition):
-        raise Conflict(
-            _("This step is not possible while the article is “%(state)s”.")
-            % {"state": article.get_state_display()}
-        )
-    if not has_transition_perm(transition, actor):
-        raise PermissionDenied(f"{actor} may not {transition.__name__} article {article.pk}")
-    transition(*args, **kwargs)
+def _run(article: Article, transition, by: User, /, *args, **kwargs) -> None:
+    transitions.run(
+        article, transition, by, *args,
+        refused=_("This step is not possible while the article is “%(state)s”."), **kwargs,
+    )
 
 
-def _save(article: Article) -> None:
-    article.version += 1
-    article.updated_at = timezone.now()
-    article.save()
+_save = transitions.save_next_version
 
 
 def _record(

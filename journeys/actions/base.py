@@ -10,11 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
-from coopdesk import notify
+from coopdesk import notify, transitions
 from coopdesk.accounts.models import User
-from coopdesk.conflicts import Conflict
 from journeys.models import (
     FOLLOWUP_EVERY_DAYS,
     Assignee,
@@ -41,44 +39,29 @@ REFUSALS = {
 
 def _lock(journey: Journey, expected_version: int | None = None) -> Journey:
     """Re-read the journey under a row lock and refuse a stale form."""
-    locked = (
-        Journey.objects.select_for_update(of=("self",))
-        .select_related("path", "member__advisor")
-        .get(pk=journey.pk)
+    return transitions.lock(
+        journey, expected_version, related=("path", "member__advisor"),
+        stale=_(
+            "This path was changed by someone else while you were on the page (it is now "
+            "at “%(state)s”). Nothing was saved: reload the page and try again."
+        ),
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _(
-                "This path was changed by someone else while you were on the page (it is now "
-                "at “%(stage)s”). Nothing was saved: reload the page and try again."
-            )
-            % {"stage": locked.get_state_display()}
-        )
-    return locked
 
 
 def _run(obj, transition, actor: User | None, /, **kwargs):
-    """Run a model transition; a state that does not allow it is a 409, a person who may not
-    do it is a 403."""
-    if not can_proceed(transition):
-        special = REFUSALS.get(transition.__name__, lambda _obj: None)(obj)
-        if special:
-            raise Conflict(special)
-        if isinstance(obj, Journey):
-            raise Conflict(
-                _("This step is not possible while the path is at “%(stage)s”.")
-                % {"stage": obj.get_state_display()}
-            )
-        raise Conflict(_("This is not possible any more: reload the page to see what changed."))
-    if actor is not None and not has_transition_perm(transition, actor):
-        raise PermissionDenied(f"{actor} may not {transition.__name__}")
-    return transition(**kwargs)
+    """Run a model transition: 403 for a person who may not, 409 for a state that does not
+    allow it, with the plainest reason we have."""
+    special = REFUSALS.get(transition.__name__, lambda _obj: None)(obj)
+    if special:
+        refused = special.replace("%", "%%")  # a sentence, not a template
+    elif isinstance(obj, Journey):
+        refused = _("This step is not possible while the path is at “%(state)s”.")
+    else:
+        refused = _("This is not possible any more: reload the page to see what changed.")
+    return transitions.run(obj, transition, actor, refused=refused, **kwargs)
 
 
-def _save(journey: Journey, at: datetime | None = None) -> None:
-    journey.version += 1
-    journey.updated_at = at or timezone.now()
-    journey.save()
+_save = transitions.save_next_version
 
 
 def _touch(journey: Journey) -> None:
