@@ -131,6 +131,48 @@ def test_queue_search_by_subject_and_member_name(agent_client, make, team, membe
     assert shown(agent_client.get(queue_url(team), {"q": other_member.email})) == ["Contrat"]
 
 
+def test_queue_search_needs_every_word(agent_client, make, team, member, other_member):
+    member.first_name, member.last_name = "Camille", "Roux"
+    member.save()
+    make("Facture Horizon impayée", requester=member)
+    make("Facture Atelier", requester=other_member)
+    make("Contrat Horizon", requester=other_member)
+    found = shown(agent_client.get(queue_url(team), {"q": "facture horizon"}))
+    assert found == ["Facture Horizon impayée"]
+    assert shown(agent_client.get(queue_url(team), {"q": "Camille Roux"})) == [
+        "Facture Horizon impayée"
+    ]
+    assert sorted(shown(agent_client.get(queue_url(team), {"q": "roux  FACTURE"}))) == [
+        "Facture Horizon impayée"
+    ]
+
+
+def test_queue_search_with_many_matching_people(agent_client, make, team, member, other_member,
+                                                monkeypatch):
+    """Beyond the listed number of people, the search still finds theirs (a subquery)."""
+    monkeypatch.setattr("helpdesk.models.PEOPLE_LISTED", 1)
+    member.last_name = "Roux"
+    member.save()
+    make("Contrat", requester=member)
+    make("Devis", requester=other_member)
+    for _ in range(3):
+        UserFactory(last_name=f"{member.last_name}-Bis")
+    assert shown(agent_client.get(queue_url(team), {"q": member.last_name})) == ["Contrat"]
+
+
+@pytest.mark.django_db
+def test_search_indexes_exist_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"ticket_subject_trgm", "user_first_name_trgm", "user_last_name_trgm",
+                     "user_email_trgm"}
+
+
 @pytest.mark.parametrize(
     "text", ["²", "D-2026-99999999999999999999999", "99999999999999999999999", "%", "'; --", "\x00"]
 )
