@@ -114,3 +114,28 @@ def test_team_queue_shows_new_and_claimed_requests_live(new_page, member, agent,
     expect(colleague.locator(".status-line")).to_contain_text(other_agent.first_name)
     expect(row).to_contain_text(other_agent.first_name, timeout=2000)
     assert queue.evaluate("window.notReloaded") is True
+
+
+def test_transfer_tells_the_old_teams_open_page_it_is_gone(new_page, member, agent, other_agent,
+                                                           category, other_category):
+    ticket = actions.create_ticket(
+        requester=member, category=category, subject="Contrat à relire",
+        body="Mon client a ajouté une clause.",
+    )
+    colleague = new_page()
+    login(colleague, other_agent.email)
+    colleague.goto(ticket.get_absolute_url())
+    colleague.wait_for_function(LIVE)
+    expect(colleague.locator(".ticket-side")).to_be_visible()
+
+    staff = new_page()
+    login(staff, agent.email)
+    staff.goto(ticket.get_absolute_url())
+    staff.locator("details", has_text="Transférer").locator("summary").click()
+    staff.select_option("select[name=category]", str(other_category.pk))
+    staff.fill("textarea[name=reason]", "C'est un litige avec le client")
+    staff.locator("form[action$='/transferer/'] button").click()
+
+    alert = colleague.get_by_role("alert")
+    expect(alert).to_contain_text("transférée à une équipe", timeout=2000)
+    expect(colleague.locator(".ticket-side")).to_have_count(0)
