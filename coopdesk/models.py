@@ -33,6 +33,15 @@ class NoticeKind(models.TextChoices):
     REOPENED = "reopened", _("A request is reopened")
     CLOSED = "closed", _("A request is closed or withdrawn")
     NOTE = "note", _("A colleague writes an internal note")
+    # Beyond requests: one choice per thing a person follows, each with its reminders.
+    JOURNEY = "journey", _("A path moves on: a stage, a meeting, a contract, a mentor")
+    REMINDER = "reminder", _(
+        "A reminder before a date: a task due, a CAPE contract ending, a meeting tomorrow"
+    )
+    COLLECTION = "collection", _(
+        "An unpaid invoice's follow-up: a step proposed, announced or taken, payment"
+    )
+    KB = "kb", _("Tutorials: a review asked or done, a publication, readers' feedback")
 
 
 class NotificationPreference(models.Model):

@@ -1,13 +1,16 @@
 """The one place that fans out what happened.
 
-An action hands its timeline event to `ticket_event`. Inside the caller's transaction we
-decide who hears of it (the member, the watchers, the assignee or, while nobody is
-assigned, the team's agents; followers in, muted people out; internal notes to staff
-only), write their in-app notifications (django-notifications-community) and, for those
-who chose e-mail at once, an outbox row the worker sends later. After the transaction
-commits we push to the channel layer. If the push fails (Redis down), the state change,
-the notifications and the e-mails are already stored: only the push is skipped, logged,
-and browsers catch up from their last seen notification when they reconnect.
+An action hands its timeline event to `ticket_event` (requests), `journey_event`,
+`collection_event` or `kb_event`; the worker's reminders go through `reminder`. Inside the
+caller's transaction we decide who hears of it (for a request: the member, the watchers,
+the assignee or, while nobody is assigned, the team's agents; followers in, muted people
+out; internal notes to the team handling it only), and `deliver` writes their in-app
+notifications (django-notifications-community), each marked with how that person chose
+to hear of this kind of step (NoticeKind), and an outbox row for those who chose e-mail at
+once; the daily summary takes the others who chose it. After the transaction commits we push to the
+channel layer. If the push fails (Redis down), the state change, the notifications and the
+e-mails are already stored: only the push is skipped, logged, and browsers catch up from
+their last seen notification when they reconnect.
 """
 
 from __future__ import annotations
@@ -61,21 +64,41 @@ FOLDED_KINDS = {"answered": "replied", "withdrawn": "closed", "priority": "assig
 
 ALL_DIGEST = {kind: Delivery.DIGEST for kind in NoticeKind.values}
 DEFAULTS: dict[str, dict[str, str]] = {
-    # Members act on two steps: a question for them, and a resolution to confirm.
-    Role.MEMBER: {NoticeKind.WAITING: Delivery.EMAIL, NoticeKind.RESOLVED: Delivery.EMAIL},
-    # Advisors watch their members' requests without relaying them: one summary a day.
+    # Members act on two steps of a request: a question for them, and a resolution to
+    # confirm. Their path, its reminders (a CAPE contract ending) and their unpaid invoices
+    # (a formal notice about to reach their client, which they may still hold) cannot wait
+    # for them to open Coopdesk: e-mail at once. Tutorials have no deadline: a summary.
+    Role.MEMBER: {
+        NoticeKind.WAITING: Delivery.EMAIL,
+        NoticeKind.RESOLVED: Delivery.EMAIL,
+        NoticeKind.JOURNEY: Delivery.EMAIL,
+        NoticeKind.REMINDER: Delivery.EMAIL,
+        NoticeKind.COLLECTION: Delivery.EMAIL,
+        NoticeKind.KB: Delivery.DIGEST,
+    },
+    # Advisors watch their members' requests, paths and invoices without relaying them:
+    # one summary a day.
     Role.ADVISOR: ALL_DIGEST,
-    # Agents live in the queue; e-mail only for what lands on them personally.
+    # Agents live in the queue; e-mail only for what lands on them personally. A team's
+    # tasks due soon and the tutorials they review wait for the morning summary.
     Role.AGENT: {
         NoticeKind.ASSIGNED: Delivery.EMAIL,
         NoticeKind.REPLIED: Delivery.EMAIL,
         NoticeKind.REOPENED: Delivery.EMAIL,
+        NoticeKind.REMINDER: Delivery.DIGEST,
+        NoticeKind.KB: Delivery.DIGEST,
     },
 }
 DEFAULTS[Role.LEAD] = DEFAULTS[Role.AGENT]
 DEFAULTS[Role.ADMIN] = DEFAULTS[Role.AGENT]
 
-STAFF_ONLY_KINDS = {NoticeKind.NOTE}
+# Kinds only some roles ever receive: the others do not see them on their preferences page.
+STAFF = {Role.AGENT, Role.LEAD, Role.ADMIN}
+CONCERNED = {
+    NoticeKind.NOTE: STAFF,  # internal notes
+    NoticeKind.JOURNEY: {Role.MEMBER, Role.ADVISOR},  # the member, their advisor, a mentor
+    NoticeKind.COLLECTION: {Role.MEMBER, Role.ADVISOR},  # the member and their advisor
+}
 
 
 def notice_kind(event_kind: str) -> str:
@@ -90,7 +113,7 @@ def kinds_for(user: User) -> list[tuple[str, str]]:
     """The choices shown on a person's preferences page."""
     return [
         (kind, label) for kind, label in NoticeKind.choices
-        if user.is_support_staff or kind not in STAFF_ONLY_KINDS
+        if kind not in CONCERNED or user.role in CONCERNED[kind]
     ]
 
 
@@ -190,12 +213,44 @@ def ticket_recipients(event) -> list[User]:
     return users
 
 
+def deliver(
+    actor, recipients: list[User], *, kind: str, verb: str, target, description: str,
+    action_object=None, data: dict | None = None,
+) -> list[Notification]:
+    """Write each recipient's in-app notification, marked with how they chose to hear of
+    this kind of step, and queue an e-mail for those who want one at once. The daily summary
+    (coopdesk/outbox.py) takes the notifications marked "digest"."""
+    deliveries = deliveries_for(recipients, kind)
+    created: list[Notification] = []
+    for delivery in Delivery.values:
+        group = [user for user in recipients if deliveries[user.pk] == delivery]
+        if not group:
+            continue
+        responses = notify_signal.send(
+            actor,
+            recipient=group,
+            verb=verb,
+            action_object=action_object,
+            target=target,
+            description=description,
+            emailed=delivery == Delivery.APP,  # nothing left to e-mail
+            data={**(data or {}), "notice": kind, "delivery": delivery},
+        )
+        created += [n for _receiver, made in responses if isinstance(made, list) for n in made]
+    OutboxEmail.objects.bulk_create(
+        OutboxEmail(recipient_id=n.recipient_id, notification=n)
+        for n in created if n.data["delivery"] == Delivery.EMAIL
+    )
+    return created
+
+
+def active_users(ids: Iterable[int]) -> list[User]:
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
 def ticket_event(event) -> list[Notification]:
     """Fan out one ticket timeline event. Call it inside the action's transaction."""
     ticket = event.ticket
-    recipients = ticket_recipients(event)
-    kind = notice_kind(event.kind)
-    deliveries = deliveries_for(recipients, kind)
     data = {
         "ticket": ticket.pk,
         "reference": ticket.reference,
@@ -205,25 +260,10 @@ def ticket_event(event) -> list[Notification]:
         "url": ticket.get_absolute_url(),
         "detail": event_detail(event),
     }
-    created: list[Notification] = []
-    for delivery in Delivery.values:
-        group = [user for user in recipients if deliveries[user.pk] == delivery]
-        if not group:
-            continue
-        responses = notify_signal.send(
-            event.actor or ticket.requester,
-            recipient=group,
-            verb=event.kind,
-            action_object=event,
-            target=ticket,
-            description=ticket.subject,
-            emailed=delivery == Delivery.APP,  # nothing left to e-mail
-            data={**data, "delivery": delivery},
-        )
-        created += [n for _receiver, made in responses if isinstance(made, list) for n in made]
-    OutboxEmail.objects.bulk_create(
-        OutboxEmail(recipient_id=n.recipient_id, notification=n)
-        for n in created if n.data["delivery"] == Delivery.EMAIL
+    created = deliver(
+        event.actor or ticket.requester, ticket_recipients(event), kind=notice_kind(event.kind),
+        verb=event.kind, action_object=event, target=ticket, description=ticket.subject,
+        data=data,
     )
     messages = ticket_messages(event)
     messages += [
@@ -289,20 +329,13 @@ def journey_recipients(event) -> set[int]:
 
 def journey_event(event) -> None:
     """Fan out one journey timeline event."""
-    from coopdesk.accounts.models import User
-
     journey = event.journey
     recipient_ids = journey_recipients(event)
-    recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
-    if recipients:
-        notify_signal.send(
-            event.actor or journey.member,
-            recipient=recipients,
-            verb=event.kind,
-            action_object=event,
-            target=journey,
-            description=str(event.get_kind_display()),
-        )
+    deliver(
+        event.actor or journey.member, active_users(recipient_ids), kind=NoticeKind.JOURNEY,
+        verb=event.kind, action_object=event, target=journey,
+        description=str(event.get_kind_display()),
+    )
     payload = {
         "type": "journey.event",
         "journey": journey.pk,
@@ -321,24 +354,24 @@ def reminder(reminder) -> None:
     The caller has recorded the Reminder row in the same transaction: it is what makes the
     reminder go out once."""
     target = reminder.task or reminder.journey or reminder.meeting
-    notify_signal.send(
-        reminder.recipient,
-        recipient=[reminder.recipient],
-        verb=reminder.kind,
-        action_object=reminder,
-        target=target,
-        description=reminder.message,
+    deliver(
+        reminder.recipient, [reminder.recipient], kind=NoticeKind.REMINDER, verb=reminder.kind,
+        action_object=reminder, target=target, description=reminder.message,
     )
     payload = {"type": "journey.reminder", "kind": reminder.kind, "reminder": reminder.pk}
     groups = [user_group(reminder.recipient_id)]
     push_on_commit([(group, payload) for group in groups])
 
 
-def notice(recipient, *, verb: str, description: str, target=None) -> None:
+def notice(
+    recipient, *, kind: str, verb: str, title: str, description: str, target=None
+) -> None:
     """A message for one person that is not a timeline event (e.g. someone used their e-mail
-    address on the public sign-up form)."""
-    notify_signal.send(
-        recipient, recipient=[recipient], verb=verb, target=target, description=description
+    address on the public sign-up form), heard of as they chose for that kind (NoticeKind).
+    The title (an e-mail's subject) and the description are in the recipient's language."""
+    deliver(
+        recipient, [recipient], kind=kind, verb=verb, target=target, description=description,
+        data={"title": title},
     )
     payload = {"type": "journey.reminder", "kind": verb}
     groups = [user_group(recipient.pk)]
@@ -474,23 +507,16 @@ async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
 
 def collection_event(event) -> None:
     """Fan out one step of an unpaid invoice's follow-up: the member always hears of it."""
-    from coopdesk.accounts.models import User
-
     case = event.case
     people = {case.member_id}
     if case.member.advisor_id:
         people.add(case.member.advisor_id)
     people.discard(event.actor_id)
-    recipients = list(User.objects.filter(pk__in=people, is_active=True))
-    if recipients:
-        notify_signal.send(
-            event.actor or case.member,
-            recipient=recipients,
-            verb=f"collection.{event.kind}",
-            action_object=event,
-            target=case,
-            description=event.get_kind_display(),
-        )
+    deliver(
+        event.actor or case.member, active_users(people), kind=NoticeKind.COLLECTION,
+        verb=f"collection.{event.kind}", action_object=event, target=case,
+        description=event.get_kind_display(),
+    )
     payload = {"type": "collection.event", "case": case.pk, "kind": event.kind,
                "state": case.state, "version": case.version}
     groups = [user_group(pk) for pk in people]
@@ -500,20 +526,13 @@ def collection_event(event) -> None:
 def kb_event(event) -> None:
     """Fan out one knowledge-base event: review requested, changes requested, published,
     comment, feedback received, check due. The article decides who is concerned."""
-    from coopdesk.accounts.models import User
-
     article = event.article
     recipient_ids = event.recipient_ids()
-    recipients = list(User.objects.filter(pk__in=recipient_ids, is_active=True))
-    if recipients:
-        notify_signal.send(
-            event.actor or article.author,
-            recipient=recipients,
-            verb=f"kb.{event.kind}",
-            action_object=event,
-            target=article,
-            description=event.get_kind_display(),
-        )
+    deliver(
+        event.actor or article.author, active_users(recipient_ids), kind=NoticeKind.KB,
+        verb=f"kb.{event.kind}", action_object=event, target=article,
+        description=event.get_kind_display(),
+    )
     payload = {
         "type": "kb.event",
         "article": article.pk,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from coopdesk import notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.models import NoticeKind
 from journeys.actions.base import (
     _cancel_registration,
     _check_member_or_manager,
@@ -177,4 +178,6 @@ def _tell_existing_account(user: User, meeting: InfoMeeting) -> None:
             "%(when)s. If it was you, log in and register from “My path”; otherwise you can "
             "ignore this message: nothing was changed."
         ) % {"when": _when(meeting.starts_at)}
-    notify.notice(user, verb="signup_existing_account", description=message, target=meeting)
+        title = _("Sign-up with your e-mail address")
+    notify.notice(user, kind=NoticeKind.JOURNEY, verb="signup_existing_account", title=title,
+                  description=message, target=meeting)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -232,3 +232,65 @@ def test_email_to_someone_who_lost_access_is_not_sent(ticket, agent, other_categ
     outbox.send_pending(now=later(seconds=1))
     assert agent.email not in [address for mail in mailoutbox for address in mail.to]
     assert OutboxEmail.objects.get(recipient=agent).status == OutboxStatus.FAILED
+
+
+# --- beyond requests: paths, unpaid invoices, tutorials --------------------------------------
+
+
+@pytest.fixture
+def case(agent, member, team):
+    return actions.open_collection_case(
+        by=agent, member=member, team=team, client_name="Agence Horizon",
+        invoice_number="F-31", amount="1850.00", due_date=date(2026, 10, 1),
+    )
+
+
+def test_daily_summary_tells_of_requests_and_invoices_alike(ticket, case, advisor, agent,
+                                                            mailoutbox, settings):
+    settings.DIGEST_HOUR, settings.SITE_URL = 7, "https://coop.example"
+    actions.claim_ticket(ticket, by=agent)
+    actions.propose_next_step(case, by=agent)
+    assert not OutboxEmail.objects.filter(recipient=advisor, kind=OutboxKind.EVENT).exists()
+    assert outbox.queue_digests(now=tomorrow_at(8)) == 1
+    outbox.send_pending(now=tomorrow_at(9))
+    [mail] = [mail for mail in mailoutbox if mail.to == [advisor.email]]
+    assert "4 nouvelles étapes" in mail.subject
+    assert mail.body.count(ticket.reference) == 1 and mail.body.count("Facture F-31") == 1
+    assert "Facture F-31 – Agence Horizon, 1850,00 €" in mail.body
+    assert f"Étape annoncée : Première relance ({agent.first_name})" in mail.body
+    assert f"https://coop.example{case.get_absolute_url()}" in mail.body
+
+
+def test_english_reader_gets_an_invoice_step_in_english(case, member, agent, mailoutbox):
+    member.language = "en"
+    member.save()
+    OutboxEmail.objects.all().delete()
+    actions.propose_next_step(case, by=agent)
+    outbox.send_pending(now=later(seconds=1))
+    [mail] = mailoutbox
+    assert mail.subject == "Step announced: First reminder – Invoice F-31 – Agence Horizon"
+    assert mail.body.startswith(f"Hello {member.first_name},")
+    assert "Unless you answer, the team will take the step “First reminder”" in mail.body
+
+
+def test_email_about_an_invoice_the_reader_no_longer_follows_is_not_sent(
+    case, member, advisor, other_member, agent, mailoutbox
+):
+    notify.save_preferences(advisor, {"collection": Delivery.EMAIL})
+    actions.propose_next_step(case, by=agent)
+    assert OutboxEmail.objects.filter(recipient=advisor).count() == 1
+    member.advisor = other_member.advisor  # another advisor follows the member now
+    member.save()
+    outbox.send_pending(now=later(seconds=1))
+    assert advisor.email not in [address for mail in mailoutbox for address in mail.to]
+    assert len(mailoutbox) == 2  # the member's own: case opened, step announced
+    row = OutboxEmail.objects.get(recipient=advisor)
+    assert row.status == OutboxStatus.FAILED and "no longer see" in row.last_error
+
+
+def test_email_about_something_deleted_since_is_not_sent(case, member, agent, mailoutbox):
+    actions.propose_next_step(case, by=agent)
+    case.delete()
+    outbox.send_pending(now=later(seconds=1))
+    assert mailoutbox == []
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.FAILED}

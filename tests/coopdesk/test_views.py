@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from notifications.models import Notification
 
+from coopdesk import notify
 from coopdesk.models import Delivery, NotificationPreference, TicketSubscription
 from helpdesk import actions
 
@@ -128,3 +129,23 @@ def test_every_page_has_the_live_menu_without_reading_notifications(member_clien
         page = member_client.get(reverse("helpdesk:ticket-list")).content.decode()
     assert 'id="live-badge"' in page and "js/live.js" in page and 'id="live-config"' in page
     assert not [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+
+
+def test_preferences_offer_paths_invoices_and_tutorials_to_those_they_concern(client, member,
+                                                                             agent):
+    url = reverse("coopdesk:preference-edit")
+    client.force_login(member)
+    response = client.get(url)
+    form = response.context["form"]
+    assert {"journey", "reminder", "collection", "kb"} <= set(form.fields)
+    assert form["reminder"].initial == form["collection"].initial == Delivery.EMAIL
+    assert form["kb"].initial == Delivery.DIGEST
+    assert "Le suivi d&#x27;une facture impayée" in response.content.decode()
+    choices = {name: field.initial for name, field in form.fields.items()}
+    assert client.post(url, {**choices, "collection": Delivery.APP}).status_code == 302
+    assert notify.preferences_for(member)["collection"] == Delivery.APP
+
+    client.force_login(agent)  # no path nor unpaid invoice of their own to hear of
+    form = client.get(url).context["form"]
+    assert {"reminder", "kb", "note"} <= set(form.fields)
+    assert not {"journey", "collection"} & set(form.fields)

@@ -6,8 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from notifications.models import Notification
 
+from coopdesk import outbox
 from coopdesk.conflicts import Conflict
+from coopdesk.models import Delivery
 from helpdesk import actions
 from helpdesk.models import CollectionCase, CollectionSettings, Consent, Step
 
@@ -172,3 +175,42 @@ def test_member_saves_default_preferences(member, client):
     assert response.status_code == 302
     saved = CollectionSettings.objects.get(member=member)
     assert saved.reminder_1 == "hold" and saved.tell_me_before is False
+
+
+# --- by e-mail: the member hears of each step at once, and may still say wait ---------------
+
+
+def test_announced_step_emails_the_member_who_can_still_say_wait(case, agent, member, advisor,
+                                                                client, mailoutbox, settings):
+    settings.SITE_URL = "https://coop.example"
+    outbox.send_pending()  # "case opened"
+    mailoutbox.clear()
+    actions.propose_next_step(case, by=agent)
+    assert outbox.send_pending() == 1  # the advisor reads it in the next daily summary
+    [mail] = mailoutbox
+    assert mail.to == [member.email]
+    assert mail.subject == "Étape annoncée : Première relance – Facture F-31 – Agence Horizon"
+    assert "Sans réponse de votre part, l'équipe passera à l'étape « Première relance » le" in (
+        mail.body)
+    url = f"https://coop.example{case.get_absolute_url()}"
+    assert url in mail.body and "Répondre à l'équipe" in mail.alternatives[0][0]
+    client.force_login(member)
+    page = client.get(url.removeprefix(settings.SITE_URL))
+    consent = reverse("helpdesk:collection-consent", args=[case.pk])
+    assert page.status_code == 200 and consent in page.content.decode()  # where to say wait
+    assert outbox.send_pending(now=timezone.now() + timedelta(hours=1)) == 0  # once
+    assert Notification.objects.get(recipient=advisor, verb="collection.scheduled").data[
+        "delivery"] == Delivery.DIGEST
+
+
+def test_a_step_held_for_the_member_asks_for_their_ok_by_email(case, agent, member,
+                                                               mailoutbox):
+    no_announce(member)
+    for _ in range(3):
+        actions.propose_next_step(case, by=agent)
+    outbox.send_pending()
+    [asked] = [mail for mail in mailoutbox if "Mise en demeure" in mail.subject]
+    assert asked.subject.startswith("Étape proposée, en attente de l'accord")
+    assert "L'équipe attend votre accord avant l'étape « Mise en demeure »" in asked.body
+    taken = [mail.subject for mail in mailoutbox if mail.subject.startswith("Étape engagée")]
+    assert len(taken) == 2  # the two reminders the member had allowed

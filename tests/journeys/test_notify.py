@@ -6,13 +6,17 @@ from unittest import mock
 
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
-from coopdesk import notify
+from coopdesk import notify, outbox
+from coopdesk.accounts.models import Role
 from coopdesk.consumers import LiveConsumer
+from coopdesk.models import Delivery, OutboxEmail, OutboxStatus
 from journeys import actions
 from journeys.models import EventKind
+from tests.factories import UserFactory
 
 
 def test_event_is_pushed_to_member_and_advisor_after_commit(
@@ -56,3 +60,52 @@ def test_the_live_socket_relays_journey_events(member):
 
     message, reminder = async_to_sync(scenario)()
     assert message["type"] == "journey.event" and reminder["kind"] == "task_due"
+
+
+# --- by e-mail ---------------------------------------------------------------------------------
+
+
+def test_member_hears_of_their_path_by_email_and_a_new_mentor_gets_their_own_link(
+    diagnosis_journey, member, advisor, mailoutbox, settings
+):
+    settings.SITE_URL = "https://coop.example"
+    OutboxEmail.objects.all().delete()
+    mentor = UserFactory(first_name="Hugo", role=Role.MEMBER)
+    actions.volunteer_as_mentor(member=mentor, is_active=True)
+    actions.assign_mentor(diagnosis_journey, by=advisor, mentor=mentor)
+    assert outbox.send_pending() == 2
+    told = {mail.to[0]: mail for mail in mailoutbox}
+    assert "https://coop.example" + reverse("journeys:journey-mine") in told[member.email].body
+    for_mentor = told[mentor.email]
+    assert for_mentor.subject.startswith("Parrain ou marraine attribué·e – Parcours de Camille")
+    assert "https://coop.example" + reverse("journeys:mentor-volunteer") in for_mentor.body
+
+
+def test_email_about_a_path_the_advisor_no_longer_follows_is_not_sent(
+    journey, member, advisor, other_member, mailoutbox
+):
+    notify.save_preferences(advisor, {"journey": Delivery.EMAIL})
+    actions.request_adaptation(journey, by=member, message="Nouvelle activité")
+    member.advisor = other_member.advisor
+    member.save()
+    outbox.send_pending()
+    assert mailoutbox == []
+    row = OutboxEmail.objects.get(recipient=advisor)
+    assert row.status == OutboxStatus.FAILED and "no longer see" in row.last_error
+
+
+def test_a_signup_with_a_known_address_is_told_to_its_owner_by_email(meeting, member, client,
+                                                                     mailoutbox, settings):
+    settings.SITE_URL = "https://coop.example"
+    actions.sign_up_prospect(meeting=meeting, first_name="Pirate", last_name="X",
+                             email=member.email, password="un-Mot-de-passe-42")
+    outbox.send_pending()
+    [mail] = mailoutbox
+    assert mail.to == [member.email]
+    assert mail.subject.startswith("Inscription avec votre adresse e-mail – Réunion d")
+    assert "Quelqu'un s'est inscrit avec votre adresse e-mail" in mail.body
+    assert "rien n'a été modifié" in mail.body
+    url = "https://coop.example" + reverse("journeys:journey-mine")
+    assert url in mail.body
+    client.force_login(member)
+    assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200

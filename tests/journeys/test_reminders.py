@@ -6,10 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
+from coopdesk import notify, outbox
 from coopdesk.accounts.models import Role
+from coopdesk.models import Delivery, OutboxEmail, OutboxKind
 from journeys import actions
 from journeys.actions.reminders import _send_once
 from journeys.models import JourneyTask, Reminder, TaskState
@@ -172,3 +175,88 @@ def test_two_workers_at_once_send_once(path):
     assert Reminder.objects.count() == 3
     assert Notification.objects.filter(verb="task_due").count() == 3
     assert JourneyTask.objects.filter(state=TaskState.OPEN).count() == 3
+
+
+# --- by e-mail: as each person chose (coopdesk/notify.py DEFAULTS), once -------------------
+
+
+def local_path(url: str, site: str) -> str:
+    assert url.startswith(site)
+    return url.removeprefix(site)
+
+
+def link_in(body: str, site: str) -> str:
+    return next(line.strip() for line in body.splitlines() if line.strip().startswith(site))
+
+
+def test_cape_ending_emails_the_member_at_once_and_the_advisor_next_morning(
+    cape_journey, member, advisor, client, mailoutbox, settings
+):
+    settings.SITE_URL, settings.DIGEST_HOUR = "https://coop.example", 7
+    outbox.send_pending()  # the path's own steps, told to the member as they happened
+    mailoutbox.clear()
+    end = timezone.localdate() + timedelta(days=25)
+    type(cape_journey).objects.filter(pk=cape_journey.pk).update(cape_end=end)
+
+    assert actions.send_cape_reminders() == 2
+    assert actions.send_cape_reminders() == 0
+    assert outbox.send_pending() == 1
+    assert outbox.send_pending(now=timezone.now() + timedelta(minutes=5)) == 0
+    [mail] = mailoutbox
+    assert mail.to == [member.email]
+    assert mail.subject == "Le contrat CAPE se termine bientôt – Votre parcours"
+    assert "se termine le" in mail.body and "dans 25 jours" in mail.body  # in French
+    url = link_in(mail.body, "https://coop.example/")
+    assert url == "https://coop.example" + reverse("journeys:journey-mine")
+    client.force_login(member)
+    assert client.get(local_path(url, settings.SITE_URL)).status_code == 200
+
+    # The advisor chose nothing: the summary of the next morning, once.
+    assert not OutboxEmail.objects.filter(recipient=advisor, kind=OutboxKind.EVENT).exists()
+    morning = timezone.localtime().replace(hour=8) + timedelta(days=1)
+    assert outbox.queue_digests(now=morning) == 1
+    assert outbox.queue_digests(now=morning) == 0
+    outbox.send_pending(now=morning)
+    [digest] = [mail for mail in mailoutbox if mail.to == [advisor.email]]
+    assert f"Parcours de {member.get_full_name()}" in digest.body
+    assert "Le contrat CAPE de" in digest.body
+    url = "https://coop.example" + cape_journey.get_absolute_url()
+    assert url in digest.body
+    client.force_login(advisor)
+    assert client.get(local_path(url, settings.SITE_URL)).status_code == 200
+
+
+def test_a_reminder_chosen_in_the_app_only_sends_no_email(cape_journey, member, mailoutbox):
+    notify.save_preferences(member, {"reminder": Delivery.APP})
+    OutboxEmail.objects.all().delete()
+    type(cape_journey).objects.filter(pk=cape_journey.pk).update(
+        cape_end=timezone.localdate() + timedelta(days=5))
+    assert actions.send_cape_reminders() == 2
+    note = notes("cape_ending", member).get()
+    assert note.emailed and note.data["delivery"] == Delivery.APP
+    assert not OutboxEmail.objects.filter(recipient=member).exists()
+    outbox.send_pending()
+    assert member.email not in [address for mail in mailoutbox for address in mail.to]
+
+
+def test_task_reminders_go_to_the_member_at_once_and_to_the_team_next_morning(
+    cape_journey, member, legal_agent
+):
+    OutboxEmail.objects.all().delete()
+    set_due(cape_journey.tasks.get(key="journees-accueil"), 1)
+    set_due(cape_journey.tasks.get(key="rc-pro"), 1)
+    assert actions.send_task_reminders() == 2
+    assert OutboxEmail.objects.get().recipient == member
+    assert notes("task_due", legal_agent).get().data["delivery"] == Delivery.DIGEST
+
+
+def test_team_task_reminder_links_the_agent_to_the_team_tasks(cape_journey, legal_agent,
+                                                              mailoutbox, settings):
+    settings.SITE_URL = "https://coop.example"
+    notify.save_preferences(legal_agent, {"reminder": Delivery.EMAIL})
+    set_due(cape_journey.tasks.get(key="rc-pro"), 1)
+    actions.send_task_reminders()
+    outbox.send_pending()
+    [mail] = [mail for mail in mailoutbox if mail.to == [legal_agent.email]]
+    assert "Assurance RC Pro" in mail.body
+    assert "https://coop.example" + reverse("journeys:team-tasks") in mail.body

@@ -1,11 +1,15 @@
 """Members propose tutorials; staff or expert members review; every step is recorded."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from notifications.models import Notification
 
-from coopdesk import notify
+from coopdesk import notify, outbox
 from coopdesk.conflicts import Conflict
+from coopdesk.models import OutboxEmail
 from kb import actions, search
 from kb.models import ArticleEventKind, ArticleState, Audience
 
@@ -216,3 +220,22 @@ def test_invalid_proposal_form_is_redisplayed_with_what_was_typed(client, member
                                                "language": "fr", "audience": "members"})
     assert response.status_code == 400
     assert "Mon texte" in response.content.decode()
+
+
+def test_review_steps_reach_reviewers_and_author_in_the_morning_summary(
+    proposal, member, agent, expert, client, mailoutbox, settings
+):
+    settings.DIGEST_HOUR, settings.SITE_URL = 7, "https://coop.example"
+    actions.submit_article(proposal, by=member)
+    actions.request_changes(proposal, by=agent, note="Ajoutez l'acompte, s'il vous plaît.")
+    assert not OutboxEmail.objects.exists()  # nothing urgent: no e-mail at once
+    morning = timezone.localtime().replace(hour=8) + timedelta(days=1)
+    assert outbox.queue_digests(now=morning) == 3  # the editor, the expert, the author
+    outbox.send_pending(now=morning)
+    told = {mail.to[0]: mail.body for mail in mailoutbox}
+    url = f"https://coop.example{proposal.get_absolute_url()}"
+    assert "Fiche « Faire signer un devis en ligne »" in told[expert.email]
+    assert "Envoyée en relecture" in told[expert.email] and url in told[expert.email]
+    assert "Modifications demandées (" in told[member.email] and url in told[member.email]
+    client.force_login(member)
+    assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200
