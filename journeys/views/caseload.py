@@ -94,7 +94,7 @@ def followed_rows(advisor_ids: list[int]) -> list[Followed]:
     }
     if not members:
         return []
-    journeys = Journey.objects.latest().filter(member_id__in=list(members)).order_by()
+    journeys = Journey.objects.latest().filter(member_id__among=list(members)).order_by()
     return [
         Followed(pk, state, start, end, renewals, asked, note, *members[member_id])
         for pk, member_id, state, start, end, renewals, asked, note in journeys.values_list(
@@ -148,7 +148,7 @@ class Caseload:
             return []
         tasks = (
             JourneyTask.objects.open()
-            .filter(journey_id__in=list(journeys), due_date__lte=self.soon)
+            .filter(journey_id__among=list(journeys), due_date__lte=self.soon)
             .order_by("due_date", "pk")
             .values_list("pk", "journey_id", "due_date", "is_followup")
         )
