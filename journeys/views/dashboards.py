@@ -35,6 +35,7 @@ from journeys.views.staff import require_advisor
 PAGE_SIZE = 25
 LISTED = 5  # rows per dashboard card; the card says how many there are and links to them all
 MEETINGS_LISTED = 5
+STAGE_LISTED = 10  # members of the chosen stage on the dashboard; all of them a click away
 
 
 @dataclass
@@ -59,16 +60,16 @@ def advisor_dashboard(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage") or Stage.CAPE
     if stage not in Stage.values:
         stage = Stage.CAPE
-    context = dashboard_context(Caseload(ids), stage, request.GET.get("page"))
-    context.update(covered=covered, stage=stage, querystring=f"stage={stage}")
+    context = dashboard_context(Caseload(ids), stage)
+    context.update(covered=covered, stage=stage)
     return render(request, "journeys/advisor_dashboard.html", context)
 
 
-def dashboard_context(caseload: Caseload, stage: str, page_number: str | None) -> dict:
-    """Counts per stage, the first rows of each list, and one page of the members at `stage`,
-    in a fixed number of queries (see journeys/views/caseload.py)."""
+def dashboard_context(caseload: Caseload, stage: str) -> dict:
+    """Counts per stage, the first rows of each list and of the members at `stage`, in a fixed
+    number of queries (see journeys/views/caseload.py)."""
     counts = caseload.count_by_stage()
-    page = Paginator(caseload.at_stage(stage), PAGE_SIZE).get_page(page_number)
+    at_stage = caseload.at_stage(stage)
     overdue = card("taches-en-retard", caseload.overdue())
     followups = card("suivis-annuels", caseload.followups())
     with_task_details(list({task.pk: task for task in overdue.rows + followups.rows}.values()))
@@ -81,10 +82,26 @@ def dashboard_context(caseload: Caseload, stage: str, page_number: str | None) -
         "followups": followups,
         "appointments": card("rendez-vous", list(caseload.appointments())),
         "meetings": card("reunions", list(caseload.meetings()), MEETINGS_LISTED),
-        "page": page,
-        "members": with_stage_details(page.object_list, stage),
+        "members": with_stage_details(at_stage[:STAGE_LISTED], stage),
+        "members_total": len(at_stage),
         "today": caseload.today,
     }
+
+
+@login_required
+def advisor_stage(request: HttpRequest, stage: str) -> HttpResponse:
+    """The members at one stage, a page at a time."""
+    user = request.user
+    require_advisor(user)
+    if stage not in Stage.values:
+        raise Http404
+    caseload = Caseload(covering_advisor_ids(user))
+    page = Paginator(caseload.at_stage(stage), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "stage": stage, "stage_label": Stage(stage).label, "page": page,
+        "members": with_stage_details(page.object_list, stage), "today": caseload.today,
+    }
+    return render(request, "journeys/advisor_stage.html", context)
 
 
 @login_required

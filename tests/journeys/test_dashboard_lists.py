@@ -1,5 +1,5 @@
-"""The advisor's dashboard shows the first rows of each list and how many there are, and links
-to every list in full, a page at a time."""
+"""The advisor's dashboard shows the first rows of each list (and of the members at a stage)
+and how many there are, and links to every list in full, a page at a time."""
 
 from datetime import timedelta
 
@@ -135,3 +135,49 @@ def test_list_queries_do_not_grow_with_members(advisor_client, advisor, path, ki
     small = count(advisor_client, list_url(kind))
     cape_members(advisor, 3, prefix="Autre", offset=10)
     assert count(advisor_client, list_url(kind)) == small
+
+
+def stage_url(stage: str) -> str:
+    return reverse("journeys:advisor-stage", args=[stage])
+
+
+def test_the_dashboard_shows_the_first_members_of_a_stage_and_links_to_all(
+        advisor_client, advisor, path, monkeypatch):
+    monkeypatch.setattr(dashboards, "STAGE_LISTED", 2)
+    cape_members(advisor, 3)
+    response = advisor_client.get(reverse("journeys:advisor-dashboard") + "?stage=cape")
+    assert [row.first_name for row in response.context["members"]] == ["Membre0", "Membre1"]
+    body = response.content.decode()
+    assert "3 members at this stage" in body
+    assert f'<a href="{stage_url("cape")}">See all 3</a>' in body
+
+
+def test_the_members_of_a_stage_page_by_page(advisor_client, advisor, path, monkeypatch):
+    monkeypatch.setattr(dashboards, "PAGE_SIZE", 2)
+    cape_members(advisor, 3)
+    first = advisor_client.get(stage_url("cape")).content.decode()
+    assert "3 members at this stage" in first
+    assert "Membre0 Test" in first and "Membre1 Test" in first
+    assert "Membre2 Test" not in first and "page=2" in first
+    second = advisor_client.get(stage_url("cape") + "?page=2").content.decode()
+    assert "Membre2 Test" in second and "Membre0 Test" not in second
+    assert "Nobody at this stage." in advisor_client.get(stage_url("associate")).content.decode()
+
+
+def test_the_stage_page_shows_covered_members_and_an_unknown_stage_is_not_found(
+        client, advisor, backup_advisor, path):
+    cape_members(advisor, 1)
+    advisor.backup_advisor = backup_advisor
+    advisor.away_from = timezone.localdate()
+    advisor.save()
+    client.force_login(backup_advisor)
+    body = client.get(stage_url("cape")).content.decode()
+    assert "Membre0 Test" in body and "(covered)" in body
+    assert client.get(stage_url("nulle-part")).status_code == 404
+
+
+def test_stage_page_queries_do_not_grow_with_members(advisor_client, advisor, path):
+    cape_members(advisor, 1)
+    small = count(advisor_client, stage_url("cape"))
+    cape_members(advisor, 3, prefix="Autre", offset=10)
+    assert count(advisor_client, stage_url("cape")) == small
