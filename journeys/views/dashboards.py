@@ -4,69 +4,51 @@ journeys, in a fixed number of queries whatever the number of members."""
 from __future__ import annotations
 
 import statistics
-from collections import Counter
-from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from coopdesk.accounts.models import Role, User
+from coopdesk.accounts.models import Role
 from journeys.models import (
     PROGRESSION,
-    DiagnosisSlot,
     ExitReason,
     InfoMeeting,
     Journey,
-    JourneyTask,
     Stage,
     covered_advisors,
+    covering_advisor_ids,
     entered_field,
+)
+from journeys.views.caseload import (
+    LISTS,
+    TASK_LISTS,
+    Caseload,
+    with_stage_details,
+    with_task_details,
 )
 from journeys.views.staff import require_advisor
 
 PAGE_SIZE = 25
-LISTED = 8  # rows per dashboard card; the card says how many there are in all
-
-# What the dashboard's lists show: reading only these keeps the rows cheap.
-LISTED_FIELDS = ("state", "cape_end", "cape_renewals", "adaptation_requested_at",
-                 "adaptation_note", *(entered_field(kind) for kind in Stage),
-                 "member__first_name", "member__last_name", "member__advisor_id")
-TASK_FIELDS = ("title", "due_date", "is_followup", "state", "journey__state",
-               "journey__member__first_name", "journey__member__last_name", "team__name")
+LISTED = 5  # rows per dashboard card; the card says how many there are and links to them all
+MEETINGS_LISTED = 5
+STAGE_LISTED = 10  # members of the chosen stage on the dashboard; all of them a click away
 
 
-class Followed(NamedTuple):
-    pk: int
-    state: str
-    cape_start: date | None
-    cape_end: date | None
-    adaptation_requested_at: datetime | None
-    first_name: str
-    last_name: str
-    mentor_id: int | None
+@dataclass
+class Card:
+    """The first rows of one of the caseload's lists, how many it has, and where it is."""
+
+    kind: str  # its slug in LISTS
+    rows: list
+    total: int
 
 
-def followed_journeys(advisor_ids: list[int]) -> list[Followed]:
-    """The latest journey of every member these advisors follow, as small rows.
-
-    Two indexed reads (members by advisor, then journeys by member) rather than one join:
-    PostgreSQL answers the join by scanning every journey, the ids by index."""
-    members = {
-        pk: (first, last, mentor)
-        for pk, first, last, mentor in User.objects.filter(advisor_id__in=advisor_ids)
-        .order_by().values_list("pk", "first_name", "last_name", "mentor_id")
-    }
-    journeys = Journey.objects.filter(is_latest=True, member_id__in=list(members)).order_by()
-    return [
-        Followed(pk, state, cape_start, cape_end, asked, *members[member_id])
-        for pk, member_id, state, cape_start, cape_end, asked in journeys.values_list(
-            "pk", "member_id", "state", "cape_start", "cape_end", "adaptation_requested_at")
-    ] if members else []
+def card(kind: str, items: list, listed: int | None = None) -> Card:
+    return Card(kind, items[:listed or LISTED], len(items))
 
 
 @login_required
@@ -78,83 +60,64 @@ def advisor_dashboard(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage") or Stage.CAPE
     if stage not in Stage.values:
         stage = Stage.CAPE
-    context = dashboard_context(ids, stage, request.GET.get("page"))
-    context.update(covered=covered, stage=stage, querystring=f"stage={stage}")
+    context = dashboard_context(Caseload(ids), stage)
+    context.update(covered=covered, stage=stage)
     return render(request, "journeys/advisor_dashboard.html", context)
 
 
-def dashboard_context(ids: list[int], stage: str, page_number: str | None) -> dict:
-    """The lists are picked in Python from the followed rows; only the rows shown are then
-    read in full, in one query per kind of object."""
-    today = timezone.localdate()
-    soon = today + timedelta(days=30)
-    rows = followed_journeys(ids)
-    cape_ending = sorted((r for r in rows if r.state == Stage.CAPE and r.cape_end
-                          and r.cape_end <= soon), key=lambda r: r.cape_end)
-    no_mentor = sorted((r for r in rows if r.state in (Stage.CAPE, Stage.SALARIED)
-                        and r.mentor_id is None), key=lambda r: (r.cape_start or today, r.pk))
-    adaptations = sorted((r for r in rows if r.adaptation_requested_at),
-                         key=lambda r: r.adaptation_requested_at)
-    at_stage = sorted((r for r in rows if r.state == stage),
-                      key=lambda r: (r.first_name.lower(), r.last_name, r.pk))
-    page = Paginator(at_stage, PAGE_SIZE).get_page(page_number)
-    shown = {r.pk for r in [*cape_ending[:LISTED], *no_mentor[:LISTED], *adaptations[:LISTED],
-                            *page]}
-    journeys = Journey.objects.select_related("member").only(*LISTED_FIELDS).in_bulk(shown)
-    counts = Counter(row.state for row in rows)
+def dashboard_context(caseload: Caseload, stage: str) -> dict:
+    """Counts per stage, the first rows of each list and of the members at `stage`, in a fixed
+    number of queries (see journeys/views/caseload.py)."""
+    counts = caseload.count_by_stage()
+    at_stage = caseload.at_stage(stage)
+    overdue = card("taches-en-retard", caseload.overdue())
+    followups = card("suivis-annuels", caseload.followups())
+    with_task_details(list({task.pk: task for task in overdue.rows + followups.rows}.values()))
     return {
         "stages": [(kind, kind.label, counts.get(kind.value, 0)) for kind in Stage],
-        "total": len(rows),
-        **task_lists([r.pk for r in rows], today, soon),
-        "cape_ending": [journeys[r.pk] for r in cape_ending[:LISTED]],
-        "cape_ending_count": len(cape_ending),
-        "no_mentor": [journeys[r.pk] for r in no_mentor[:LISTED]],
-        "no_mentor_count": len(no_mentor),
-        "adaptations": [journeys[r.pk] for r in adaptations[:LISTED]],
-        "adaptations_count": len(adaptations),
-        "appointments": DiagnosisSlot.objects.filter(
-            advisor_id__in=ids, status=DiagnosisSlot.Status.BOOKED
-        ).select_related("journey__member", "advisor").only(
-            "starts_at", "status", "advisor_id", "advisor__first_name", "journey__state",
-            "journey__member__first_name", "journey__member__last_name",
-        ).order_by("starts_at")[:LISTED],
-        "meetings": InfoMeeting.objects.upcoming().filter(host_id__in=ids).with_counts()[:5],
-        "page": page,
-        "members": with_task_stats([journeys[r.pk] for r in page], stage),
-        "today": today,
+        "overdue": overdue,
+        "cape_ending": card("fins-de-cape", caseload.cape_ending()),
+        "no_mentor": card("sans-parrain", caseload.without_mentor()),
+        "adaptations": card("adaptations", caseload.adaptations()),
+        "followups": followups,
+        "appointments": card("rendez-vous", list(caseload.appointments())),
+        "meetings": card("reunions", list(caseload.meetings()), MEETINGS_LISTED),
+        "members": with_stage_details(at_stage[:STAGE_LISTED], stage),
+        "members_total": len(at_stage),
+        "today": caseload.today,
     }
 
 
-def task_lists(journey_ids: list[int], today: date, soon: date) -> dict:
-    """Overdue tasks and the coming yearly follow-ups: one narrow read of the open tasks due
-    within 30 days, then the few shown, with their member and team."""
-    due = list(
-        JourneyTask.objects.open().filter(journey_id__in=journey_ids, due_date__lte=soon)
-        .order_by("due_date", "pk").values_list("pk", "due_date", "is_followup")
-    ) if journey_ids else []
-    overdue = [pk for pk, due_date, _followup in due if due_date < today]
-    followups = [pk for pk, _due_date, followup in due if followup]
-    tasks = JourneyTask.objects.select_related("journey__member", "team").only(
-        *TASK_FIELDS).in_bulk([*overdue[:LISTED], *followups[:LISTED]])
-    return {
-        "overdue": [tasks[pk] for pk in overdue[:LISTED]],
-        "overdue_count": len(overdue),
-        "followups": [tasks[pk] for pk in followups[:LISTED]],
+@login_required
+def advisor_stage(request: HttpRequest, stage: str) -> HttpResponse:
+    """The members at one stage, a page at a time."""
+    user = request.user
+    require_advisor(user)
+    if stage not in Stage.values:
+        raise Http404
+    caseload = Caseload(covering_advisor_ids(user))
+    page = Paginator(caseload.at_stage(stage), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "stage": stage, "stage_label": Stage(stage).label, "page": page,
+        "members": with_stage_details(page.object_list, stage), "today": caseload.today,
     }
+    return render(request, "journeys/advisor_stage.html", context)
 
 
-def with_task_stats(journeys: list[Journey], stage: str) -> list[Journey]:
-    """Open tasks and the next due date of the members listed on this page."""
-    stats = {
-        row["journey_id"]: row for row in JourneyTask.objects.open()
-        .filter(journey_id__in=[journey.pk for journey in journeys]).order_by()
-        .values("journey_id").annotate(n=Count("pk"), due=Min("due_date"))
-    }
-    for journey in journeys:
-        journey.since = journey.entered_at(stage)
-        journey.open_tasks = stats.get(journey.pk, {}).get("n", 0)
-        journey.next_due = stats.get(journey.pk, {}).get("due")
-    return journeys
+@login_required
+def advisor_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of the dashboard's lists in full, a page at a time."""
+    user = request.user
+    require_advisor(user)
+    if kind not in LISTS:
+        raise Http404
+    caseload = Caseload(covering_advisor_ids(user))
+    items = getattr(caseload, LISTS[kind])()
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    if kind in TASK_LISTS:
+        with_task_details(page.object_list)
+    context = {"kind": kind, "page": page, "today": caseload.today}
+    return render(request, "journeys/advisor_list.html", context)
 
 
 # --- the cooperative view (team leads, admins) -------------------------------------------------

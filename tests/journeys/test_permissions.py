@@ -108,6 +108,12 @@ CASES = {
     "advisor-dashboard": ("get", lambda w: [], None, {
         "anonymous": LOGIN, "member": 404, "agent": 404, "lead": 404, "advisor": 200,
         "backup": 200}),
+    "advisor-list": ("get", lambda w: ["taches-en-retard"], None, {
+        "anonymous": LOGIN, "member": 404, "agent": 404, "lead": 404, "admin": 404,
+        "advisor": 200, "other_advisor": 200, "backup": 200}),
+    "advisor-stage": ("get", lambda w: ["diagnosis"], None, {
+        "anonymous": LOGIN, "member": 404, "agent": 404, "lead": 404, "admin": 404,
+        "advisor": 200, "other_advisor": 200, "backup": 200}),
     "journey-detail": ("get", lambda w: [w.journey.pk], None, {
         "anonymous": LOGIN, "member": 302, "other_member": 404, "advisor": 200,
         "other_advisor": 404, "backup": 404, "agent": 404, "lead": 404, "admin": 200}),
