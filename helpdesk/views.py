@@ -219,7 +219,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
             .active()
             .exclude(pk=ticket.pk)
             .select_related("team")
-            .only("subject", "state", "created_at", "team__name")[:10],
+            .only("subject", "state", "created_at", "requester", "team__name")[:10],
         )
     return context
 

@@ -9,28 +9,41 @@ from functools import lru_cache
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 
 from helpdesk.models import Priority, State
 
 register = template.Library()
 
 STATE_LABELS = dict(State.choices)
+WAITING_FOR_MEMBER = gettext_lazy("Waiting for the member")
 PRIORITY_LABELS = dict(Priority.choices)
 
 
-@register.simple_tag
-def state_badge(ticket) -> str:
-    """The coloured status of a request (CSS: .badge.state-<state>)."""
+def _state_label(context, ticket) -> str:
+    """The request's status in the words of whoever reads it: "waiting for you" is for its
+    member only; the team and the advisor read "waiting for the member"."""
     state = ticket.state
+    if state == State.WAITING:
+        request = context.get("request")
+        if request is None or request.user.pk != ticket.requester_id:
+            return WAITING_FOR_MEMBER
+    return STATE_LABELS.get(state, state)
+
+
+@register.simple_tag(takes_context=True)
+def state_badge(context, ticket) -> str:
+    """The coloured status of a request (CSS: .badge.state-<state>)."""
     return format_html(
-        '<span class="badge state-{}">{}</span>', state, STATE_LABELS.get(state, state)
+        '<span class="badge state-{}">{}</span>', ticket.state, _state_label(context, ticket)
     )
 
 
-@register.filter
-def state_label(ticket) -> str:
-    """As ticket.get_state_display, which rebuilds a dict of the field's choices each call."""
-    return STATE_LABELS.get(ticket.state, ticket.state)
+@register.simple_tag(takes_context=True)
+def state_label(context, ticket) -> str:
+    """As ticket.get_state_display (which rebuilds a dict of the field's choices each call),
+    from the reader's side."""
+    return _state_label(context, ticket)
 
 
 @register.simple_tag

@@ -44,14 +44,31 @@ def test_local_time_gives_the_instant_and_the_local_short_date():
     assert local_time(None) == ""
 
 
+class Reader:
+    def __init__(self, pk):
+        self.user = type("User", (), {"pk": pk})()
+
+
 def test_badges_show_the_translated_labels():
-    ticket = Ticket(state=State.WAITING, priority=Priority.URGENT)
+    ticket = Ticket(state=State.WAITING, priority=Priority.URGENT, requester_id=7)
     with translation.override("en"):
-        assert state_badge(ticket) == '<span class="badge state-waiting">Waiting for you</span>'
+        assert state_badge({"request": Reader(7)}, ticket) == (
+            '<span class="badge state-waiting">Waiting for you</span>'
+        )
         assert priority_badge(ticket) == '<span class="badge priority-4">Urgent</span>'
 
 
+def test_waiting_for_you_only_to_the_member():
+    """The team and the advisor read that the member is the one expected."""
+    ticket = Ticket(state=State.WAITING, requester_id=7)
+    with translation.override("fr"):
+        assert state_label({"request": Reader(7)}, ticket) == "En attente de votre réponse"
+        assert state_label({"request": Reader(8)}, ticket) == "En attente de l'entrepreneur·e"
+        assert "En attente de l&#x27;entrepreneur·e" in state_badge({}, ticket)  # escaped
+
+
 def test_state_label_is_the_display_of_the_state():
-    ticket = Ticket(state=State.RESOLVED)
+    ticket = Ticket(state=State.RESOLVED, requester_id=7)
     with translation.override("en"):
-        assert state_label(ticket) == ticket.get_state_display() == "Resolved"
+        assert state_label({"request": Reader(8)}, ticket) == ticket.get_state_display()
+        assert ticket.get_state_display() == "Resolved"
