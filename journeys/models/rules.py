@@ -9,9 +9,7 @@ import functools
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import Q
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -97,12 +95,8 @@ def article_url(slug: str) -> str:
 
 
 def covered_advisors(user: User, on: date | None = None):
-    """The away advisors this advisor covers today (the rule of User.followed_members_q)."""
-    day = on or timezone.localdate()
-    return User.objects.filter(
-        Q(away_until__isnull=True) | Q(away_until__gte=day),
-        backup_advisor=user, away_from__lte=day,
-    )
+    """The away advisors this advisor covers today (see User.away_advisors_covered)."""
+    return user.away_advisors_covered(on)
 
 
 def covering_advisor_ids(user: User, on: date | None = None) -> list[int]:
@@ -110,7 +104,7 @@ def covering_advisor_ids(user: User, on: date | None = None) -> list[int]:
 
     A list of ids, so that journey queries filter on the indexed member.advisor_id instead of
     joining the advisors table."""
-    return [user.pk, *covered_advisors(user, on).values_list("pk", flat=True)]
+    return user.covering_advisor_ids(on)
 
 
 def is_journey_staff(user: User) -> bool:
