@@ -196,3 +196,14 @@ def test_sqlite_keeps_fts5_rows_in_step_with_documents(library):
         cursor.execute("SELECT title FROM kb_search_fts WHERE rowid = %s",
                        [SearchDocument.objects.get(title="Devenir sociétaire").pk])
         assert cursor.fetchone()[0] == "deven societair"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgres_keeps_the_vectors_inside_the_rows(db):
+    # Ranking reads every match's vector: moved out to TOAST, each read is an index lookup.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'kb_searchdocument'::regclass AND attname IN ('search_vector', 'heading_vector')"
+        )
+        assert dict(cursor.fetchall()) == {"search_vector": "m", "heading_vector": "m"}
