@@ -1,8 +1,9 @@
 """Full-text search over the knowledge base, on PostgreSQL and on SQLite.
 
-PostgreSQL: a `tsvector` column with a GIN index, the `kb_french` text search configuration
-(unaccent then the French Snowball stemmer, made by migration 0002), `websearch_to_tsquery`,
-`ts_rank_cd`, and `ts_headline` computed for the shown rows only.
+PostgreSQL: a `tsvector` column kept inside the rows, with a GIN index, the `kb_french` text
+search configuration (unaccent then the French Snowball stemmer, made by migration 0002),
+`websearch_to_tsquery`, `ts_rank`, and `ts_headline` computed for the shown rows only;
+suggestions look at titles and summaries, in a narrow table of their own (SearchHeading).
 
 SQLite: an FTS5 table (`unicode61 remove_diacritics 2`) holding text that Python has
 already folded (lower case, no accents) and stemmed with the same Snowball French stemmer,
@@ -316,16 +317,25 @@ class PostgresEngine(Engine):
     )
 
     def sync(self, docs: Iterable[SearchDocument]) -> None:
+        """The document's vector, and its heading (a row of SearchHeading, with the audience
+        and kind copied: a document whose audience changes is filtered anew at once)."""
         ids = [d.pk for d in docs]
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE kb_searchdocument SET search_vector = {self.VECTOR},"
-                f" heading_vector = {self.HEADINGS} WHERE id = ANY(%s)",
+                f"UPDATE kb_searchdocument SET search_vector = {self.VECTOR} WHERE id = ANY(%s)",
+                [ids],
+            )
+            cursor.execute(
+                "INSERT INTO kb_searchheading (document_id, kind, audience, heading_vector)"
+                f" SELECT id, kind, audience, {self.HEADINGS} FROM kb_searchdocument"
+                " WHERE id = ANY(%s) ON CONFLICT (document_id) DO UPDATE SET"
+                " kind = excluded.kind, audience = excluded.audience,"
+                " heading_vector = excluded.heading_vector",
                 [ids],
             )
 
     def remove(self, ids: Iterable[int]) -> None:
-        """The row's own delete removes its vector."""
+        """The row's own delete removes its vector, and Django's its SearchHeading."""
 
     @staticmethod
     def tsquery(query: Query) -> str:
@@ -364,15 +374,19 @@ class PostgresEngine(Engine):
         # and ts_headline, the costly part, runs on those rows only. No planner setting is
         # needed since the vectors live in the rows (migration 0005): a sequential scan, which
         # the planner picks for a common word, then costs about what the GIN index does.
+        # Suggestions rank headings from their narrow table (see SearchHeading).
         text = "coalesce(nullif(d.body, ''), d.summary)"
-        vector = "heading_vector" if query.headings_only else "search_vector"
+        if query.headings_only:
+            source, id_column, vector = "kb_searchheading", "document_id", "heading_vector"
+        else:
+            source, id_column, vector = "kb_searchdocument", "id", "search_vector"
         sql = (
             "SELECT d.kind, d.object_id, d.title, d.summary, d.url, d.audience, d.language,"
             f" ts_headline('{CONFIG}', left({text}, 6000), page.q, %s),"
             f" left({text}, 40), right({text}, 40), page.total FROM ("
             f"  SELECT id, q, rank, {total} AS total FROM ("
-            f"    SELECT d.id, q, ts_rank(d.{vector}, q) AS rank"
-            f"    FROM kb_searchdocument d, {self.tsquery(query)} q"
+            f"    SELECT d.{id_column} AS id, q, ts_rank(d.{vector}, q) AS rank"
+            f"    FROM {source} d, {self.tsquery(query)} q"
             f"    WHERE d.{vector} @@ q{where} OFFSET 0"
             "  ) matches ORDER BY rank DESC, id LIMIT %s OFFSET %s"
             ") page JOIN kb_searchdocument d ON d.id = page.id ORDER BY page.rank DESC, d.id"
