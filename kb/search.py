@@ -205,16 +205,6 @@ class Engine:
     def __init__(self, connection: BaseDatabaseWrapper):
         self.connection = connection
 
-    def _filters(self, audiences: Sequence[str], kinds: Sequence[str] | None) -> tuple[str, list]:
-        placeholders = ", ".join(["%s"] * len(audiences))
-        sql = f" AND d.audience IN ({placeholders})"
-        params = list(audiences)
-        if kinds:
-            placeholders = ", ".join(["%s"] * len(kinds))
-            sql += f" AND d.kind IN ({placeholders})"
-            params += list(kinds)
-        return sql, params
-
     def sync(self, docs: Iterable[SearchDocument]) -> None:
         raise NotImplementedError
 
@@ -365,36 +355,28 @@ class PostgresEngine(Engine):
     def search(self, query, *, audiences, kinds=None, limit=10, offset=0, count=True):
         if query.is_empty:
             return Results(0, [])
-        where, params = self._filters(audiences, kinds)
         total = "count(*) OVER ()" if count else "0"
-        # The innermost query ranks every match; OFFSET 0 keeps it a query of its own, or the
-        # planner would compute ts_rank above the window aggregate, which then buffers every
-        # match's whole vector ("facture": 4,000 rows, 6.5 MB, spilled to disk). The middle one
-        # counts and cuts the page on ids and ranks only; the outer one reads the page's rows,
-        # and ts_headline, the costly part, runs on those rows only. No planner setting is
-        # needed since the vectors live in the rows (migration 0005): a sequential scan, which
-        # the planner picks for a common word, then costs about what the GIN index does.
-        # Suggestions rank headings from their narrow table (see SearchHeading).
+        # kb_search_matches and kb_heading_matches (migration 0007) rank every match, read
+        # through the GIN index even for common words; suggestions look at headings only,
+        # in their narrow table (see SearchHeading). The middle query counts and cuts the
+        # page on ids and ranks only; the outer one reads the page's rows, and ts_headline,
+        # the costly part, runs on those rows only.
+        matches = "kb_heading_matches" if query.headings_only else "kb_search_matches"
         text = "coalesce(nullif(d.body, ''), d.summary)"
-        if query.headings_only:
-            source, id_column, vector = "kb_searchheading", "document_id", "heading_vector"
-        else:
-            source, id_column, vector = "kb_searchdocument", "id", "search_vector"
         sql = (
             "SELECT d.kind, d.object_id, d.title, d.summary, d.url, d.audience, d.language,"
             f" ts_headline('{CONFIG}', left({text}, 6000), page.q, %s),"
             f" left({text}, 40), right({text}, 40), page.total FROM ("
-            f"  SELECT id, q, rank, {total} AS total FROM ("
-            f"    SELECT d.{id_column} AS id, q, ts_rank(d.{vector}, q) AS rank"
-            f"    FROM {source} d, {self.tsquery(query)} q"
-            f"    WHERE d.{vector} @@ q{where} OFFSET 0"
-            "  ) matches ORDER BY rank DESC, id LIMIT %s OFFSET %s"
+            f"  SELECT m.id, q, m.rank, {total} AS total"
+            f"  FROM {self.tsquery(query)} q, {matches}(q, %s, %s) m"
+            "  ORDER BY m.rank DESC, m.id LIMIT %s OFFSET %s"
             ") page JOIN kb_searchdocument d ON d.id = page.id ORDER BY page.rank DESC, d.id"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                sql, [self.HEADLINE_OPTIONS, self.query_text(query), *params, limit, offset]
-            )
+            cursor.execute(sql, [
+                self.HEADLINE_OPTIONS, self.query_text(query), list(audiences),
+                list(kinds) if kinds else None, limit, offset,
+            ])
             rows = cursor.fetchall()
         hits = [
             Hit(kind, object_id, title, summary, url, audience, language,

@@ -200,7 +200,7 @@ def test_sqlite_keeps_fts5_rows_in_step_with_documents(library):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-def test_postgres_keeps_the_vectors_inside_the_rows(db):
+def test_postgres_keeps_vectors_in_rows_and_reads_matches_through_the_index(db):
     # Ranking reads every match's vector: moved out to TOAST, each read is an index lookup.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -208,3 +208,10 @@ def test_postgres_keeps_the_vectors_inside_the_rows(db):
             "'kb_searchdocument'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone()[0] == "m"
+        # A common word matches thousands of rows: the planner would read the whole table.
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc "
+            "WHERE proname IN ('kb_search_matches', 'kb_heading_matches')"
+        )
+        assert dict(cursor.fetchall()) == {"kb_search_matches": ["enable_seqscan=off"],
+                                           "kb_heading_matches": ["enable_seqscan=off"]}
