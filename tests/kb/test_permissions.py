@@ -157,3 +157,31 @@ def test_kit_shows_only_what_the_reader_may_open(client, objects, member, staff_
 def test_inactive_person_reads_like_anonymous(member):
     member.is_active = False
     assert audiences_for(member) == [Audience.PUBLIC]
+
+
+def test_members_never_see_staff_articles_among_many_matches(client, make_article, member):
+    """A common word matches more articles than a page holds: the count and every page
+    leave the staff's out, on the search page and in suggestions."""
+    for n in range(18):
+        make_article(f"Facture et client {n}", summary="Relancer le client.",
+                     audience=Audience.STAFF if n % 3 == 0 else Audience.MEMBERS)
+    client.force_login(member)
+    seen = []
+    for number in (1, 2):
+        page = client.get("/aide/recherche/", {"q": "facture", "page": number})
+        assert page.context["results"].total == 12
+        seen += [hit.title for hit in page.context["results"].hits]
+    assert len(set(seen)) == 12 and all(int(title.rsplit(" ", 1)[1]) % 3 for title in seen)
+    page = client.get("/aide/suggestions/", {"q": "facture client relance"})
+    assert all(int(hit.title.rsplit(" ", 1)[1]) % 3 for hit in page.context["hits"])
+
+
+def test_an_article_moved_to_staff_leaves_members_suggestions_at_once(
+    client, make_article, member, agent
+):
+    article = make_article("Mise en demeure", summary="Dernière relance avant le tribunal.")
+    client.force_login(member)
+    assert "Mise en demeure" in client.get("/aide/suggestions/", {"q": "demeure"}).content.decode()
+    actions.update_article(article, by=agent, audience=Audience.STAFF)
+    for url in ("/aide/suggestions/", "/aide/recherche/"):
+        assert "Mise en demeure" not in client.get(url, {"q": "demeure"}).content.decode()

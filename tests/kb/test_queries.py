@@ -54,11 +54,24 @@ def test_article_page_queries(client, member, article, django_assert_max_num_que
         client.get(article.get_absolute_url())  # categories
 
 
+def test_article_page_asks_for_each_list_only_when_there_is_one(
+    client, member, make_article, category, django_assert_num_queries
+):
+    client.force_login(member)
+    bare = make_article("Sans rien autour")
+    with django_assert_num_queries(3):  # session, user, the article and whether lists exist
+        response = client.get(bare.get_absolute_url())
+    assert response.status_code == 200
+    linked = make_article("Avec tout autour", categories=[category], tags=["devis"])
+    english = make_article("With everything", language="en", translation_of=linked)
+    with django_assert_num_queries(6):  # ... and tags, translations, categories
+        page = client.get(linked.get_absolute_url()).content.decode()
+    assert category.label in page and ">devis<" in page and english.get_absolute_url() in page
+
+
 def test_search_is_one_query_plus_the_session(client, member, grow,
                                               django_assert_max_num_queries):
     grow(5)
     client.force_login(member)
-    # PostgreSQL adds SET LOCAL enable_seqscan (and, inside the test's transaction, the
-    # savepoint and RESET around it): see PostgresEngine.search.
-    with django_assert_max_num_queries(3 if connection.vendor == "sqlite" else 7):
+    with django_assert_max_num_queries(3):  # session, user, search: on both databases
         client.get("/aide/recherche/", {"q": "devis facture"})

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from kb import actions
-from kb.models import Audience, DocKind, SearchDocument, Term
+from kb.models import Audience, DocKind, SearchDocument, SearchHeading, Term
 from kb.search import SqliteEngine, any_words, fold, highlight, parse, search, terms
 
 MEMBERS = [Audience.PUBLIC, Audience.MEMBERS]
@@ -185,7 +185,8 @@ def test_postgres_uses_unaccent_french_config_and_a_gin_index(library):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_heading_vector_gin'")
         assert "gin (heading_vector)" in cursor.fetchone()[0]
     assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
-    assert not SearchDocument.objects.filter(heading_vector__isnull=True).exists()
+    headings = SearchHeading.objects.values_list("document_id", "audience", "kind")
+    assert set(headings) == set(SearchDocument.objects.values_list("id", "audience", "kind"))
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
@@ -196,3 +197,21 @@ def test_sqlite_keeps_fts5_rows_in_step_with_documents(library):
         cursor.execute("SELECT title FROM kb_search_fts WHERE rowid = %s",
                        [SearchDocument.objects.get(title="Devenir sociétaire").pk])
         assert cursor.fetchone()[0] == "deven societair"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgres_keeps_vectors_in_rows_and_reads_matches_through_the_index(db):
+    # Ranking reads every match's vector: moved out to TOAST, each read is an index lookup.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = "
+            "'kb_searchdocument'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
+        # A common word matches thousands of rows: the planner would read the whole table.
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc "
+            "WHERE proname IN ('kb_search_matches', 'kb_heading_matches')"
+        )
+        assert dict(cursor.fetchall()) == {"kb_search_matches": ["enable_seqscan=off"],
+                                           "kb_heading_matches": ["enable_seqscan=off"]}
