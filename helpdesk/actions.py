@@ -41,6 +41,7 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
     is_team_agent,
+    works_for_team,
 )
 
 # --- helpers ---------------------------------------------------------------------------
@@ -489,7 +490,7 @@ def open_collection_case(
     *, by: User, member: User, team: Team, client_name: str, invoice_number: str, amount,
     due_date, ticket: Ticket | None = None,
 ) -> CollectionCase:
-    if not (by.role == "admin" or team.agents.filter(pk=by.pk).exists()):
+    if not works_for_team(by, team.pk):
         raise PermissionDenied("only the team's agents open collection cases")
     if not member.is_member:
         raise Conflict(_("Collection cases are opened for members only."))

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
+from helpdesk.models import works_for_team
 from journeys.models.paths import Assignee, PathTemplate, TaskTemplate
 from journeys.models.rules import (
     OPEN_STAGES,
     Stage,
     article_url,
-    covering_advisor_ids,
     entered_field,
     journey_url,
 )
@@ -44,7 +44,7 @@ def can_manage_journey(journey: Journey, user: User) -> bool:
     """The member's advisor, the advisor covering them, or an admin."""
     if user.role == Role.ADMIN:
         return True
-    return user.is_advisor and journey.member.advisor_id in covering_advisor_ids(user)
+    return user.is_advisor and journey.member.advisor_id in user.covering_advisor_ids()
 
 
 class JourneyQuerySet(models.QuerySet):
@@ -55,7 +55,7 @@ class JourneyQuerySet(models.QuerySet):
         if user.role == Role.ADMIN:
             return self
         if user.is_advisor:
-            return self.filter(member__advisor_id__in=covering_advisor_ids(user))
+            return self.filter(member__advisor_id__in=user.covering_advisor_ids())
         return self.filter(member=user)
 
     def latest(self) -> JourneyQuerySet:
@@ -217,7 +217,7 @@ def can_do_task(task: JourneyTask, user: User) -> bool:
     if task.assignee == Assignee.MEMBER and task.journey.member_id == user.pk:
         return True
     if task.assignee == Assignee.TEAM and user.is_support_staff:
-        return user.role == Role.ADMIN or user.teams.filter(pk=task.team_id).exists()
+        return works_for_team(user, task.team_id)
     return can_manage_journey(task.journey, user)
 
 

@@ -94,19 +94,6 @@ def article_url(slug: str) -> str:
     return reverse(route, kwargs={"slug": slug}) if route else f"/aide/{slug}/"
 
 
-def covered_advisors(user: User, on: date | None = None):
-    """The away advisors this advisor covers today (see User.away_advisors_covered)."""
-    return user.away_advisors_covered(on)
-
-
-def covering_advisor_ids(user: User, on: date | None = None) -> list[int]:
-    """The advisors whose members this advisor follows today: themself and those they cover.
-
-    A list of ids, so that journey queries filter on the indexed member.advisor_id instead of
-    joining the advisors table."""
-    return user.covering_advisor_ids(on)
-
-
 def is_journey_staff(user: User) -> bool:
     """Advisors, team leads and admins run meetings and see the cooperative's figures."""
     return user.is_authenticated and user.role in {Role.ADVISOR, Role.LEAD, Role.ADMIN}

@@ -19,8 +19,6 @@ from journeys.models import (
     InfoMeeting,
     Journey,
     Stage,
-    covered_advisors,
-    covering_advisor_ids,
     entered_field,
 )
 from journeys.views.caseload import (
@@ -55,7 +53,7 @@ def card(kind: str, items: list, listed: int | None = None) -> Card:
 def advisor_dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_advisor(user)
-    covered = list(covered_advisors(user).only("first_name", "last_name", "away_until"))
+    covered = list(user.away_advisors_covered().only("first_name", "last_name", "away_until"))
     ids = [user.pk, *(advisor.pk for advisor in covered)]
     stage = request.GET.get("stage") or Stage.CAPE
     if stage not in Stage.values:
@@ -95,7 +93,7 @@ def advisor_stage(request: HttpRequest, stage: str) -> HttpResponse:
     require_advisor(user)
     if stage not in Stage.values:
         raise Http404
-    caseload = Caseload(covering_advisor_ids(user))
+    caseload = Caseload(user.covering_advisor_ids())
     page = Paginator(caseload.at_stage(stage), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "stage": stage, "stage_label": Stage(stage).label, "page": page,
@@ -111,7 +109,7 @@ def advisor_list(request: HttpRequest, kind: str) -> HttpResponse:
     require_advisor(user)
     if kind not in LISTS:
         raise Http404
-    caseload = Caseload(covering_advisor_ids(user))
+    caseload = Caseload(user.covering_advisor_ids())
     items = getattr(caseload, LISTS[kind])()
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     if kind in TASK_LISTS:
