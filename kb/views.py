@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -173,36 +173,21 @@ class NeedsLogin(Exception):
     """A members' article asked for without logging in: send them to the login page."""
 
 
-def get_visible_article(request: HttpRequest, slug: str, **annotations) -> Article:
+def get_visible_article(request: HttpRequest, slug: str) -> Article:
     """Readers get published articles of their audience; authors and reviewers also see
     texts in progress. Anyone else: 404, or the login page for members' articles."""
     related = ("topic", "author")  # each joined model's columns cost compile time, too
     user = request.user
-    readable = Article.objects.readable_by(user).select_related(*related).annotate(**annotations)
-    if user.is_authenticated:  # the reader's own opinion, in the same query
-        mine = Feedback.objects.filter(article=OuterRef("pk"), user=user).values("helpful")
-        readable = readable.annotate(my_helpful=Subquery(mine[:1]))
-    found = list(readable.filter(slug=slug).order_by()[:1])
+    readable = Article.objects.readable_by(user).select_related(*related)
+    found = list(readable.with_page_flags(user).filter(slug=slug).order_by()[:1])
     if found:
         return found[0]
     if not user.is_authenticated:
         if Article.objects.published().filter(slug=slug, audience=Audience.MEMBERS).exists():
             raise NeedsLogin
         raise Http404
-    visible = Article.objects.visible_to(user).select_related(*related).annotate(**annotations)
-    return get_object_or_404(visible, slug=slug)
-
-
-def linked_flags() -> dict:
-    """Whether an article has tags, request categories or translations, asked in the
-    article's own query: most articles lack one list or another, and each list shown costs
-    a query of its own (on PostgreSQL a round trip, ~1 ms on a busy server)."""
-    return {
-        "has_tags": Exists(Article.tags.through.objects.filter(article=OuterRef("pk"))),
-        "has_categories": Exists(Article.helpdesk_categories.through.objects.filter(
-            article=OuterRef("pk"), category__is_active=True)),
-        "has_translations": Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
-    }
+    visible = Article.objects.visible_to(user).select_related(*related)
+    return get_object_or_404(visible.with_page_flags(user), slug=slug)
 
 
 def article_workflow(request: HttpRequest, article: Article) -> dict:
@@ -226,7 +211,7 @@ def article_workflow(request: HttpRequest, article: Article) -> dict:
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        article = get_visible_article(request, slug, **linked_flags())
+        article = get_visible_article(request, slug)
     except NeedsLogin:
         return redirect_to_login(request.get_full_path())
     user = request.user

@@ -67,6 +67,11 @@ def test_article_page_asks_for_each_list_only_when_there_is_one(
     with django_assert_num_queries(6):  # ... and tags, translations, categories
         page = client.get(linked.get_absolute_url()).content.decode()
     assert category.label in page and ">devis<" in page and english.get_absolute_url() in page
+    category.is_active = False
+    category.save()
+    retired = make_article("Seulement une catégorie retirée", categories=[category])
+    with django_assert_num_queries(3):  # a category no longer offered is no list to ask for
+        client.get(retired.get_absolute_url())
 
 
 def test_search_is_one_query_plus_the_session(client, member, grow,

@@ -133,6 +133,16 @@ def test_translations_are_linked_both_ways(client, member, make_article, public_
     assert public_article.get_absolute_url() in page and 'lang="en"' in page
 
 
+def test_article_page_shows_my_own_opinion_not_someone_elses(client, member, article, agent):
+    actions.give_feedback(article, by=agent, helpful=True)
+    client.force_login(member)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Vous l'avez trouvée utile" not in page and "Vous pouvez changer" not in page
+    actions.give_feedback(article, by=member, helpful=True)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Vous l'avez trouvée utile" in page
+
+
 def test_journey_stages_are_stored_as_keys(make_article):
     article = make_article("Le CAPE", stages=["cape", "diagnosis"])
     assert set(Article.objects.for_stage("cape")) == {article}
