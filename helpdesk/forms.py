@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
+from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickRadioSelect, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
-from helpdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -278,5 +278,5 @@ class CollectionSettingsForm(forms.ModelForm):
     class Meta:
         model = CollectionSettings
         fields = ["reminder_1", "reminder_2", "formal_notice", "litigation", "tell_me_before"]
-        widgets = {name: forms.RadioSelect for name in
+        widgets = {name: QuickRadioSelect for name in
                    ["reminder_1", "reminder_2", "formal_notice", "litigation"]}

@@ -1,9 +1,10 @@
 """Choice widgets that write their HTML in Python.
 
-Django renders a <select> or a list of checkboxes with one template per option and one more
-per set of attributes: about 0.1–0.2 ms an option on our server, so the transfer list (every
-category of every team) and the queue filters cost more than the rest of their pages. These
-produce the same markup as Django's templates (django/forms/widgets/*.html), with
+Django renders a <select> or a list of checkboxes or radio buttons with one template per
+option and one more per set of attributes: about 0.1–0.2 ms an option on our server, so the
+transfer list (every category of every team) and the queue filters cost more than the rest of
+their pages, and the two radio buttons of "was this helpful?" a tenth of an article page.
+These produce the same markup as Django's templates (django/forms/widgets/*.html), with
 format_html, which escapes every value the same way.
 """
 
@@ -45,7 +46,9 @@ class QuickSelect(forms.Select):
         )
 
 
-class QuickCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+class QuickChoiceInputs:
+    """As django/forms/widgets/multiple_input.html: each option's input in its label."""
+
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
@@ -69,3 +72,11 @@ class QuickCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
             format_html(' class="{}"', own["class"]) if own.get("class") else "",
             mark_safe("".join(groups)),
         )
+
+
+class QuickCheckboxSelectMultiple(QuickChoiceInputs, forms.CheckboxSelectMultiple):
+    pass
+
+
+class QuickRadioSelect(QuickChoiceInputs, forms.RadioSelect):
+    pass
