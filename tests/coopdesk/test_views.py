@@ -149,3 +149,24 @@ def test_preferences_offer_paths_invoices_and_tutorials_to_those_they_concern(cl
     form = client.get(url).context["form"]
     assert {"reminder", "kb", "note"} <= set(form.fields)
     assert not {"journey", "collection"} & set(form.fields)
+
+
+def test_each_role_gets_its_own_menu_in_its_language(client, member, agent, advisor):
+    """The menu is cached per role and language: one person's menu never reaches another."""
+    queues = f'href="{reverse("helpdesk:queue-list")}"'
+    my_path = f'href="{reverse("journeys:journey-mine")}"'
+    client.force_login(member)
+    page = client.get(reverse("kb:home")).content.decode()
+    assert my_path in page and queues not in page and "Mon parcours" in page
+    client.force_login(agent)
+    page = client.get(reverse("kb:home")).content.decode()
+    assert queues in page and my_path not in page
+    agent.is_staff = True
+    agent.save()
+    assert f'href="{reverse("admin:index")}"' in client.get(reverse("kb:home")).content.decode()
+    client.force_login(member)
+    page = client.get(reverse("kb:home"), headers={"accept-language": "en"}).content.decode()
+    assert "My path" in page and queues not in page
+    client.force_login(advisor)
+    page = client.get(reverse("kb:home")).content.decode()
+    assert f'href="{reverse("journeys:advisor-dashboard")}"' in page and my_path not in page
