@@ -199,6 +199,9 @@ ROUTES: dict[str, list[Case]] = {
              TEAM_WRITE, may_change={"agent"})
     ],
     "helpdesk:ticket-transfer": [
+        Case("transfer page", "get", get(ticket_url("ticket-transfer")),
+             {p: 200 if st == 302 else st for p, st in TEAM_WRITE.items() if p != "anonymous"}
+             | {"anonymous": LOGIN}),
         Case("transfer", "post",
              lambda w: (ticket_url("ticket-transfer")(w),
                         {"version": w["ticket"].version, "category": w["other_category"].pk,

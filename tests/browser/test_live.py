@@ -131,7 +131,7 @@ def test_transfer_tells_the_old_teams_open_page_it_is_gone(new_page, member, age
     staff = new_page()
     login(staff, agent.email)
     staff.goto(ticket.get_absolute_url())
-    staff.locator("details", has_text="Transférer").locator("summary").click()
+    staff.get_by_role("link", name="Transférer à un autre service").click()
     staff.select_option("select[name=category]", str(other_category.pk))
     staff.fill("textarea[name=reason]", "C'est un litige avec le client")
     staff.locator("form[action$='/transferer/'] button").click()

@@ -375,6 +375,33 @@ def test_agent_transfers_and_lands_back_on_their_queue(agent_client, ticket, oth
     assert ticket.events.last().kind == EventKind.TRANSFERRED
 
 
+def test_transfer_has_its_own_page_linked_from_the_request(agent_client, ticket, category,
+                                                         other_category):
+    page = body(agent_client.get(ticket.get_absolute_url()))
+    url = reverse("helpdesk:ticket-transfer", args=[ticket.pk])
+    assert f'href="{url}"' in page
+    assert f'value="{other_category.pk}"' not in page  # the list is on the transfer page only
+    response = agent_client.get(url)
+    assert response.status_code == 200
+    page = body(response)
+    assert ticket.subject in page and 'name="reason"' in page
+    assert f'<option value="{other_category.pk}">' in page
+    assert f'<option value="{category.pk}">' not in page  # its own team's: no transfer
+    assert f'name="version" value="{ticket.version}"' in page
+
+
+def test_a_finished_request_cannot_be_transferred(agent_client, ticket, other_category):
+    Ticket.objects.filter(pk=ticket.pk).update(state="closed")
+    url = reverse("helpdesk:ticket-transfer", args=[ticket.pk])
+    assert url not in body(agent_client.get(ticket.get_absolute_url()))
+    response = agent_client.get(url)
+    assert response.status_code == 409 and "can no longer be transferred" in body(response)
+    response = agent_client.post(url, {"version": 1, "category": other_category.pk,
+                                       "reason": "Litige"})
+    assert response.status_code == 409
+    assert Ticket.objects.get(pk=ticket.pk).team != other_category.team
+
+
 def test_transfer_without_reason_rerenders_with_400(agent_client, ticket, other_category):
     response = agent_client.post(
         reverse("helpdesk:ticket-transfer", args=[ticket.pk]),
