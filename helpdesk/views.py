@@ -7,6 +7,7 @@ call one function of helpdesk/actions.py. They never set a state themselves.
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.db import custom_plans
 from helpdesk import actions
 from helpdesk.forms import (
     AssignForm,
@@ -401,18 +403,20 @@ def get_staff_team(user: User, slug: str) -> Team:
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_staff_team(request.user, slug)
-    tickets = Ticket.objects.filter(team=team).for_list()
-    filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
-    page = CountLaterPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "team": team,
-        "filters": filters,
-        "page": page,
-        "bulk_actions": BulkForm.ACTIONS,  # the form itself is only needed to validate
-        "agents": team.agents.all(),
-        "querystring": _querystring_without_page(request),
-    }
-    return render(request, "helpdesk/queue.html", context)
+    # A text search is planned for its words (see custom_plans); the plain queue is not.
+    with custom_plans() if request.GET.get("q", "").strip() else nullcontext():
+        tickets = Ticket.objects.filter(team=team).for_list()
+        filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
+        page = CountLaterPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "team": team,
+            "filters": filters,
+            "page": page,
+            "bulk_actions": BulkForm.ACTIONS,  # the form itself is only needed to validate
+            "agents": team.agents.all(),
+            "querystring": _querystring_without_page(request),
+        }
+        return render(request, "helpdesk/queue.html", context)
 
 
 def _querystring_without_page(request: HttpRequest) -> str:

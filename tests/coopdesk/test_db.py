@@ -1,0 +1,36 @@
+"""PostgreSQL plans prepared queries once, except where a search asks for its own plan."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coopdesk.db import custom_plans
+
+
+def plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_custom_plans_last_for_the_block_only(transactional_db):  # no test transaction around
+    with custom_plans():
+        assert plan_cache_mode() == "force_custom_plan"
+    assert plan_cache_mode() == "auto"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_queries_are_prepared_with_server_side_parameters(db):
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 5
+
+
+def test_only_a_searched_queue_asks_for_its_own_plans(agent_client, team):
+    with CaptureQueriesContext(connection) as plain:
+        agent_client.get(team.get_absolute_url())
+    with CaptureQueriesContext(connection) as searched:
+        agent_client.get(team.get_absolute_url(), {"q": "contrat"})
+    asked = [q["sql"] for q in searched.captured_queries if "plan_cache_mode" in q["sql"]]
+    assert len(asked) == (connection.vendor == "postgresql")
+    assert not [q for q in plain.captured_queries if "plan_cache_mode" in q["sql"]]
