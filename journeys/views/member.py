@@ -19,6 +19,7 @@ from journeys.models import (
     Journey,
     JourneyTask,
     MentorOffer,
+    PathTemplate,
     Stage,
 )
 from journeys.views.common import journey_context, safe_next, visible_task
@@ -29,6 +30,27 @@ def my_journey(user) -> Journey | None:
         Journey.objects.filter(member=user, is_latest=True)
         .select_related("path", "member__advisor__backup_advisor", "member__mentor",
                         "member__office")
+        .first()
+    )
+
+
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
+
+
+def my_journey_page(user) -> Journey | None:
+    """As my_journey, for "My path": of the member and the people to contact, only what the
+    page shows. Four whole rows of people made its query 116 columns wide, to compile and
+    to read on every view."""
+    contacts = [f"member__{who}__{name}" for who in ("advisor", "advisor__backup_advisor",
+                                                     "mentor") for name in CONTACT_FIELDS]
+    return (
+        Journey.objects.filter(member=user, is_latest=True)
+        .select_related("path", "member__advisor__backup_advisor", "member__mentor")
+        .only(*(field.name for field in Journey._meta.concrete_fields),
+              *(f"path__{field.name}" for field in PathTemplate._meta.concrete_fields),
+              "member__first_name", "member__last_name", "member__advisor", "member__mentor",
+              *contacts, "member__advisor__away_from", "member__advisor__away_until",
+              "member__advisor__backup_advisor")
         .first()
     )
 
@@ -46,7 +68,7 @@ def journey_mine(request: HttpRequest, adaptation_form: AdaptationForm | None = 
                  status: int = 200) -> HttpResponse:
     if not request.user.is_member:
         return redirect(staff_home(request.user))
-    journey = my_journey(request.user)
+    journey = my_journey_page(request.user)
     if journey is None:
         meetings = InfoMeeting.objects.upcoming().with_counts()[:5]
         return render(request, "journeys/journey_start.html", {"meetings": meetings})
