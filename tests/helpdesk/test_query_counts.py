@@ -39,12 +39,14 @@ def _small_pages(monkeypatch):
 
 
 def queries(client: Client, url: str) -> int:
-    """Queries one GET makes (once the session and caches are warm)."""
+    """Queries one GET makes (once the session and caches are warm). Savepoints are left
+    out: they stand for the BEGIN and COMMIT that a transaction inside the page makes
+    outside the test's own transaction, which Django does not count as queries."""
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured.captured_queries)
+    return len([q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]])
 
 
 def pdf(name: str) -> SimpleUploadedFile:
