@@ -137,6 +137,8 @@ class TransferForm(forms.Form):
     category = CategoryChoiceField(
         label=_("New team and category"),
         queryset=Category.objects.filter(is_active=True).select_related("team"),
+        empty_label=_("Choose the team and category"),
+        error_messages={"required": _("Choose the team that should handle this request.")},
     )
     reason = forms.CharField(
         label=_("Why (the member reads this)"), widget=forms.Textarea(attrs={"rows": 2}),

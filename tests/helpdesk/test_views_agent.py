@@ -425,6 +425,14 @@ def test_transfer_with_bad_input_is_a_400(agent_client, ticket, category, other_
     assert "Motif" in body(response)
 
 
+def test_transfer_without_a_team_says_to_choose_one(agent_client, ticket):
+    response = agent_client.post(reverse("helpdesk:ticket-transfer", args=[ticket.pk]),
+                                 {"version": 1, "category": "", "reason": "Litige"})
+    assert response.status_code == 400
+    assert "Choose the team that should handle this request." in body(response)
+    assert "Litige" in body(response)
+
+
 def test_agent_writes_an_internal_note(agent_client, agent, ticket):
     response = agent_client.post(reverse("helpdesk:ticket-note", args=[ticket.pk]), {"body": "Vu"})
     assert response.status_code == 302
