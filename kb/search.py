@@ -53,6 +53,13 @@ STOPWORDS = frozenset(
     aies ait ayons ayez aient eusse eusses eut eussions eussiez eussent ceci cela cet cette ici
     ils les leurs quel quels quelle quelles sans soi""".split()
 )
+# Words of a request's greeting and politeness: suggestions look for what it is about. They
+# also cost: ranking time grows with the number of words asked for.
+REQUEST_FILLER = frozenset(
+    """bonjour bonsoir salut hello merci remercie remerciant cordialement cordiales
+    salutations madame monsieur svp stp plait voudrais souhaiterais pourriez pouvez faut
+    depuis""".split()
+)
 WORD_RE = re.compile(r"\w+")
 _stemmer = snowballstemmer.stemmer("french")
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
@@ -144,7 +151,7 @@ def any_words(text: str) -> Query:
     """For suggestions while typing: any meaningful word may match, the best ranked first."""
     seen: dict[str, str] = {}
     for word in words(text[:2000]):
-        if len(word) > 2 and not word.isdigit():
+        if len(word) > 2 and not word.isdigit() and word not in REQUEST_FILLER:
             seen.setdefault(stem(word), word)
     picked = list(seen.values())[:SUGGEST_TERMS]
     return Query(groups=tuple(((w,),) for w in picked), excluded=(), headings_only=True)

@@ -165,6 +165,11 @@ def test_suggestion_query_keeps_distinct_meaningful_words():
     assert PostgresEngine.query_text(query) == "facture | devis"
 
 
+def test_suggestions_look_past_the_greeting_and_politeness():
+    query = any_words("Bonjour Madame, depuis lundi mon client ne paie pas. Merci, cordialement")
+    assert query.groups == ((("lundi",),), (("client",),), (("paie",),))
+
+
 def test_highlight_escapes_everything_it_does_not_mark():
     html = highlight('a <script>x</script> facture "b"', {"factur"})
     assert "<script>" not in html and "<mark>facture</mark>" in html
