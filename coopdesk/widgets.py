@@ -3,7 +3,7 @@
 Django renders a <select> or a list of checkboxes or radio buttons with one template per
 option and one more per set of attributes: about 0.1–0.2 ms an option on our server, so the
 transfer list (every category of every team) and the queue filters cost more than the rest of
-their pages, and the two radio buttons of "was this helpful?" a tenth of an article page.
+their pages, and the two radio buttons of "was this helpful?" a twentieth of an article page.
 These produce the same markup as Django's templates (django/forms/widgets/*.html), with
 format_html, which escapes every value the same way.
 """
