@@ -173,13 +173,18 @@ class NeedsLogin(Exception):
     """A members' article asked for without logging in: send them to the login page."""
 
 
-def get_visible_article(request: HttpRequest, slug: str) -> Article:
+def get_visible_article(request: HttpRequest, slug: str, *, for_page: bool = False) -> Article:
     """Readers get published articles of their audience; authors and reviewers also see
-    texts in progress. Anyone else: 404, or the login page for members' articles."""
+    texts in progress. Anyone else: 404, or the login page for members' articles.
+    `for_page`: with what the article page asks of it (ArticleQuerySet.with_page_flags)."""
     related = ("topic", "author")  # each joined model's columns cost compile time, too
     user = request.user
+
+    def flagged(articles):
+        return articles.with_page_flags(user) if for_page else articles
+
     readable = Article.objects.readable_by(user).select_related(*related)
-    found = list(readable.with_page_flags(user).filter(slug=slug).order_by()[:1])
+    found = list(flagged(readable).filter(slug=slug).order_by()[:1])
     if found:
         return found[0]
     if not user.is_authenticated:
@@ -187,7 +192,7 @@ def get_visible_article(request: HttpRequest, slug: str) -> Article:
             raise NeedsLogin
         raise Http404
     visible = Article.objects.visible_to(user).select_related(*related)
-    return get_object_or_404(visible.with_page_flags(user), slug=slug)
+    return get_object_or_404(flagged(visible), slug=slug)
 
 
 def article_workflow(request: HttpRequest, article: Article) -> dict:
@@ -211,7 +216,7 @@ def article_workflow(request: HttpRequest, article: Article) -> dict:
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        article = get_visible_article(request, slug)
+        article = get_visible_article(request, slug, for_page=True)
     except NeedsLogin:
         return redirect_to_login(request.get_full_path())
     user = request.user

@@ -59,6 +59,6 @@ __all__ = [
     "JourneyTaskQuerySet", "LinkMixin", "MentorOffer", "PathTemplate", "PathTemplateQuerySet",
     "Registration", "Reminder", "Stage", "StageLink", "StageTemplate", "TaskState",
     "TaskTemplate", "add_months", "article_url", "can_do_task", "can_manage_journey",
-    "cape_end_bounds", "cape_period_error", 
-    "entered_field", "is_journey_staff", "journey_url", "task_document_path",
+    "cape_end_bounds", "cape_period_error", "entered_field", "is_journey_staff", "journey_url",
+    "task_document_path",
 ]
