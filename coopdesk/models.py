@@ -92,6 +92,30 @@ class TicketSubscription(models.Model):
         return f"{self.user_id} {self.mode} {self.ticket_id}"
 
 
+class TimelineEvent(models.Model):
+    """One line of a timeline: who did what, when, from which state to which.
+
+    Requests, collection cases, journeys and articles each keep their own table (with a
+    foreign key to their subject, related_name="events", and their own kinds and states as
+    choices); coopdesk.lifecycle.record() writes them all the same way.
+    """
+
+    kind = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")
