@@ -95,9 +95,9 @@ class TicketSubscription(models.Model):
 class TimelineEvent(models.Model):
     """One line of a timeline: who did what, when, from which state to which.
 
-    Requests, collection cases, journeys and articles each keep their own table (with a
-    foreign key to their subject, related_name="events", and their own kinds and states as
-    choices); coopdesk.lifecycle.record() writes them all the same way.
+    Requests, collection cases, journeys and articles each keep their own table, with a
+    foreign key to their subject (related_name="events") and their own kinds and states as
+    choices; coopdesk.lifecycle.record() writes them all the same way.
     """
 
     kind = models.CharField(max_length=30)
@@ -114,6 +114,13 @@ class TimelineEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        subject = next(
+            field for field in self._meta.fields
+            if field.many_to_one and field.remote_field.related_name == "events"
+        )
+        return f"{subject.value_from_object(self)} {self.kind}"
 
 
 class OutboxStatus(models.TextChoices):

@@ -416,9 +416,6 @@ class TicketEvent(TimelineEvent):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
 
-    def __str__(self) -> str:
-        return f"{self.ticket_id} {self.kind}"
-
 
 class MessageQuerySet(models.QuerySet):
     def public(self) -> MessageQuerySet:
@@ -518,7 +515,6 @@ class Draft(models.Model):
     @property
     def is_empty(self) -> bool:
         return not (self.subject.strip() or self.body.strip())
-
 
 
 # --- collections: the ladder an unpaid invoice climbs, step by step, with the member's OK ---
@@ -651,7 +647,6 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     )
     refused_message = _("This step is not possible while the status is “%(state)s”.")
 
-
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("collection case")
@@ -746,5 +741,3 @@ class CollectionEvent(TimelineEvent):
         verbose_name = _("collection event")
         verbose_name_plural = _("collection events")
 
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"

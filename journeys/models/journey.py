@@ -118,7 +118,6 @@ class Journey(ConcurrentTransitionMixin, models.Model):
     )
     refused_message = _("This step is not possible while the path is at “%(state)s”.")
 
-
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("journey")
@@ -383,8 +382,6 @@ class JourneyEvent(TimelineEvent):
         verbose_name_plural = _("timeline events")
         indexes = [models.Index(fields=["journey", "-created_at"], name="journey_event_recent")]
 
-    def __str__(self) -> str:
-        return f"{self.journey_id} {self.kind}"
 
     # The data keeps ISO dates and codes; these give them back for display, in the reader's
     # language and time zone rather than the actor's.

@@ -480,8 +480,6 @@ class ArticleEvent(TimelineEvent):
         verbose_name = _("article event")
         verbose_name_plural = _("article events")
 
-    def __str__(self) -> str:
-        return f"{self.article_id} {self.kind}"
 
     def recipient_ids(self) -> set[int]:
         """Who hears of it: reviewers of a proposal, the author of a review, the owner of
