@@ -81,8 +81,9 @@ def refusal(obj: models.Model, transition) -> str:
     message = getattr(obj, "refused_message", None) or _(
         "This step is not possible while the status is “%(state)s”."
     )
-    field = transition._django_fsm.field.name
-    return message % {"state": getattr(obj, f"get_{field}_display")()}
+    field = transition._django_fsm.field
+    name = field if isinstance(field, str) else field.name
+    return message % {"state": getattr(obj, f"get_{name}_display")()}
 
 
 def run(obj, transition, by, /, *args, **kwargs):
