@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from coopdesk import notify
 from coopdesk.accounts.models import User
@@ -19,3 +20,14 @@ class PreferenceForm(forms.Form):
                 label=label, choices=Delivery.choices, widget=QuickRadioSelect,
                 initial=current[kind],
             )
+
+
+class StepForm(forms.Form):
+    """The form behind a step's button: the version the page showed (a stale page gets a 409)
+    and an optional note for the timeline."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -92,6 +92,37 @@ class TicketSubscription(models.Model):
         return f"{self.user_id} {self.mode} {self.ticket_id}"
 
 
+class TimelineEvent(models.Model):
+    """One line of a timeline: who did what, when, from which state to which.
+
+    Requests, collection cases, journeys and articles each keep their own table, with a
+    foreign key to their subject (related_name="events") and their own kinds and states as
+    choices; coopdesk.lifecycle.record() writes them all the same way.
+    """
+
+    kind = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        subject = next(
+            field for field in self._meta.fields
+            if field.many_to_one and field.remote_field.related_name == "events"
+        )
+        return f"{subject.value_from_object(self)} {self.kind}"
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")

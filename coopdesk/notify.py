@@ -543,3 +543,14 @@ def kb_event(event) -> None:
     groups = [user_group(pk) for pk in recipient_ids]
     if groups:
         push_on_commit([(group, payload) for group in groups])
+
+
+def event(event) -> None:
+    """Tell whoever is concerned of one timeline event, whichever app wrote it."""
+    fan_out = {
+        "ticketevent": ticket_event,
+        "journeyevent": journey_event,
+        "collectionevent": collection_event,
+        "articleevent": kb_event,
+    }
+    fan_out[event._meta.model_name](event)

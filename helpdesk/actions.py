@@ -1,9 +1,9 @@
 """Every change to a request goes through one of these functions.
 
-Each one locks the row, checks the caller may do it and that nobody changed the request
-since the caller's form was shown (`expected_version`), runs the model transition, saves,
-writes the timeline event and hands the event to coopdesk.notify. Views, admin actions and
-commands call these; nothing else writes a ticket's state.
+Each one reads as the same steps of coopdesk.lifecycle: lock the row (refusing a form that
+showed an older version), run the model transition (403 or a plain 409), save the changed
+columns, record the timeline event, and hand the event to coopdesk.notify. Views, admin
+actions and commands call these; nothing else writes a ticket's state.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from coopdesk import notify, transitions
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import (
@@ -29,7 +29,6 @@ from helpdesk.models import (
     Attachment,
     Category,
     CollectionCase,
-    CollectionEvent,
     CollectionEventKind,
     CollectionSettings,
     Consent,
@@ -39,53 +38,11 @@ from helpdesk.models import (
     State,
     Team,
     Ticket,
-    TicketEvent,
     is_team_agent,
     works_for_team,
 )
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
-    """Re-read the request under a row lock and refuse a stale form."""
-    return transitions.lock(
-        ticket, expected_version, related=("team",),
-        stale=_(
-            "This request was changed by someone else while you were on the page "
-            "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
-        ),
-    )
-
-
-_run = transitions.run
-_save = transitions.save_next_version
-
-
-def _record(
-    ticket: Ticket,
-    kind: str,
-    *,
-    by: User | None,
-    from_state: str = "",
-    note: str = "",
-    is_internal: bool = False,
-    message: Message | None = None,
-    data: dict | None = None,
-) -> TicketEvent:
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=by,
-        from_state=from_state,
-        to_state=ticket.state,
-        note=note,
-        is_internal=is_internal,
-        message=message,
-        data=data or {},
-    )
-    notify.ticket_event(event)
-    return event
 
 
 def validate_upload(upload: UploadedFile) -> None:
@@ -161,7 +118,8 @@ def create_ticket(
     _attach(ticket, None, files, requester)
     if draft_key:
         Draft.objects.filter(owner=requester, key=draft_key).delete()
-    _record(ticket, EventKind.CREATED, by=requester, data={"team": team.name})
+    event = lifecycle.record(ticket, EventKind.CREATED, by=requester, data={"team": team.name})
+    notify.event(event)
     return ticket
 
 
@@ -169,20 +127,25 @@ def create_ticket(
 
 
 @transaction.atomic
-def acknowledge_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+def acknowledge_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
-    _run(ticket, ticket.acknowledge, by, by=by)
-    _save(ticket)
-    _record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before)
+    lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before, note=note)
+    notify.event(event)
     return ticket
 
 
 @transaction.atomic
-def claim_ticket(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
+def claim_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
     """Take a request for oneself. Two agents at once: exactly one wins, the other is told who."""
-    ticket = _lock(ticket, None)
-    if not transitions.may(ticket.assign, by):  # outsiders learn nothing, not even who took it
+    ticket = lifecycle.lock(ticket)
+    if not lifecycle.may(ticket.assign, by):  # outsiders learn nothing, not even who took it
         raise PermissionDenied(f"{by} may not claim {ticket.reference}")
     if ticket.assignee_id == by.pk:
         return ticket
@@ -191,15 +154,15 @@ def claim_ticket(ticket: Ticket, *, by: User, expected_version: int | None = Non
             _("%(name)s has already taken this request.") % {"name": ticket.assignee.first_name}
         )
     if expected_version is not None and ticket.version != expected_version:
-        ticket = _lock(ticket, expected_version)  # raises the stale-form message
-    return _assign(ticket, by=by, to=by)
+        ticket = lifecycle.lock(ticket, expected_version)  # raises the stale-form message
+    return _assign(ticket, by=by, to=by, note=note)
 
 
 @transaction.atomic
 def assign_ticket(
     ticket: Ticket, *, by: User, to: User | None, expected_version: int | None = None
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     if to is not None and not ticket.team.agents.filter(pk=to.pk).exists():
         raise Conflict(
             _("%(name)s is not a member of the %(team)s team.")
@@ -210,12 +173,15 @@ def assign_ticket(
     return _assign(ticket, by=by, to=to)
 
 
-def _assign(ticket: Ticket, *, by: User, to: User | None) -> Ticket:
+def _assign(ticket: Ticket, *, by: User, to: User | None, note: str = "") -> Ticket:
     before = ticket.state
-    _run(ticket, ticket.assign, by, to=to)
-    _save(ticket)
+    lifecycle.run(ticket, ticket.assign, by, to=to)
+    lifecycle.save(ticket)
     data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None}
-    _record(ticket, EventKind.ASSIGNED, by=by, from_state=before, data=data)
+    event = lifecycle.record(
+        ticket, EventKind.ASSIGNED, by=by, from_state=before, note=note, data=data
+    )
+    notify.event(event)
     return ticket
 
 
@@ -223,11 +189,12 @@ def _assign(ticket: Ticket, *, by: User, to: User | None) -> Ticket:
 def resolve_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
-    _run(ticket, ticket.resolve, by)
-    _save(ticket)
-    _record(ticket, EventKind.RESOLVED, by=by, from_state=before, note=note)
+    lifecycle.run(ticket, ticket.resolve, by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, from_state=before, note=note)
+    notify.event(event)
     return ticket
 
 
@@ -235,13 +202,14 @@ def resolve_ticket(
 def wait_for_member(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
     if before == State.NEW:
-        _run(ticket, ticket.acknowledge, by, by=by)
-    _run(ticket, ticket.wait_for_member, by)
-    _save(ticket)
-    _record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
+        lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+    lifecycle.run(ticket, ticket.wait_for_member, by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
+    notify.event(event)
     return ticket
 
 
@@ -249,11 +217,12 @@ def wait_for_member(
 def close_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
-    _run(ticket, ticket.close, by)
-    _save(ticket)
-    _record(ticket, EventKind.CLOSED, by=by, from_state=before, note=note)
+    lifecycle.run(ticket, ticket.close, by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.CLOSED, by=by, from_state=before, note=note)
+    notify.event(event)
     return ticket
 
 
@@ -267,7 +236,7 @@ def transfer_ticket(
     to_category: Category | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     if to_team.pk == ticket.team_id:
         raise Conflict(_("This request is already with the %(team)s team.") % {"team": to_team})
     if to_category is not None and to_category.team_id != to_team.pk:
@@ -275,13 +244,13 @@ def transfer_ticket(
     if not reason.strip():
         raise Conflict(_("Say why the request is transferred: the member will read it."))
     before, from_team = ticket.state, ticket.team
-    _run(ticket, ticket.transfer, by, to_team=to_team)
+    lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
     ticket.first_response_due = Ticket.first_response_due_for(to_team)
     ticket.first_response_at = None
-    _save(ticket)
-    _record(
+    lifecycle.save(ticket)
+    event = lifecycle.record(
         ticket,
         EventKind.TRANSFERRED,
         by=by,
@@ -289,6 +258,7 @@ def transfer_ticket(
         note=reason,
         data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk},
     )
+    notify.event(event)
     return ticket
 
 
@@ -318,7 +288,7 @@ def add_reply(
     expected_version: int | None = None,
 ) -> Message:
     """A public message. From the member it answers a question; from the team it is a response."""
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     _check_can_reply(ticket, by)
     if ticket.state in (State.CLOSED, State.WITHDRAWN):
         raise Conflict(
@@ -330,23 +300,24 @@ def add_reply(
     kind = EventKind.REPLIED
     if ticket.requester_id == by.pk:
         if ticket.state == State.WAITING:
-            _run(ticket, ticket.member_answered, by)
+            lifecycle.run(ticket, ticket.member_answered, by)
             kind = EventKind.ANSWERED
         elif ticket.state == State.RESOLVED:
-            _run(ticket, ticket.reopen, by)
+            lifecycle.run(ticket, ticket.reopen, by)
             kind = EventKind.REOPENED
     elif is_team_agent(ticket, by):
         if ticket.state == State.NEW:
-            _run(ticket, ticket.acknowledge, by, by=by)
+            lifecycle.run(ticket, ticket.acknowledge, by, by=by)
         ticket.first_response_at = ticket.first_response_at or timezone.now()
         if then == "wait" and ticket.state != State.WAITING:
-            _run(ticket, ticket.wait_for_member, by)
+            lifecycle.run(ticket, ticket.wait_for_member, by)
             kind = EventKind.WAITING
         elif then == "resolve":
-            _run(ticket, ticket.resolve, by)
+            lifecycle.run(ticket, ticket.resolve, by)
             kind = EventKind.RESOLVED
-    _save(ticket)
-    _record(ticket, kind, by=by, from_state=before, message=message)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, kind, by=by, from_state=before, message=message)
+    notify.event(event)
     return message
 
 
@@ -356,12 +327,13 @@ def add_note(
 ) -> Message:
     """An internal note: for the team handling the request, never shown to the member or
     the advisor (nor to an agent of another team who filed the request)."""
-    ticket = _lock(ticket, None)
+    ticket = lifecycle.lock(ticket)
     if not is_team_agent(ticket, by):
         raise PermissionDenied("internal notes are for the team")
     message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
     _attach(ticket, message, files, by)
-    _record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
+    event = lifecycle.record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
+    notify.event(event)
     return message
 
 
@@ -369,36 +341,43 @@ def add_note(
 
 
 @transaction.atomic
-def confirm_resolution(ticket: Ticket, *, by: User, expected_version: int | None = None) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+def confirm_resolution(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
-    _run(ticket, ticket.confirm, by)
-    _save(ticket)
-    _record(ticket, EventKind.CLOSED, by=by, from_state=before, data={"confirmed": True})
+    lifecycle.run(ticket, ticket.confirm, by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.CLOSED, by=by, from_state=before, note=note, data={"confirmed": True}
+    )
+    notify.event(event)
     return ticket
 
 
 @transaction.atomic
 def reopen_ticket(
-    ticket: Ticket, *, by: User, reason: str = "", expected_version: int | None = None
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
-    _run(ticket, ticket.reopen, by)
-    _save(ticket)
-    _record(ticket, EventKind.REOPENED, by=by, from_state=before, note=reason)
+    lifecycle.run(ticket, ticket.reopen, by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, from_state=before, note=note)
+    notify.event(event)
     return ticket
 
 
 @transaction.atomic
 def withdraw_ticket(
-    ticket: Ticket, *, by: User, reason: str = "", expected_version: int | None = None
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
-    ticket = _lock(ticket, expected_version)
+    ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
-    _run(ticket, ticket.withdraw, by)
-    _save(ticket)
-    _record(ticket, EventKind.WITHDRAWN, by=by, from_state=before, note=reason)
+    lifecycle.run(ticket, ticket.withdraw, by)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.WITHDRAWN, by=by, from_state=before, note=note)
+    notify.event(event)
     return ticket
 
 
@@ -410,20 +389,19 @@ def auto_close_resolved(now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
     closed = 0
-    due = Ticket.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).values_list(
-        "pk", flat=True
-    )
-    for pk in list(due):
+    due = Ticket.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff).only("pk")
+    for ticket in list(due):
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            ticket = lifecycle.lock(ticket)
             if ticket.state != State.RESOLVED:
                 continue
-            ticket.auto_close()
-            _save(ticket, at=now)
-            _record(
+            lifecycle.run(ticket, ticket.auto_close, None)
+            lifecycle.save(ticket, at=now)
+            event = lifecycle.record(
                 ticket, EventKind.CLOSED, by=None, from_state=State.RESOLVED,
                 data={"automatic": True, "days": settings.TICKET_AUTO_CLOSE_DAYS},
             )
+            notify.event(event)
             closed += 1
     return closed
 
@@ -456,33 +434,14 @@ def save_draft(
 ANNOUNCE_DAYS = 2
 
 
-def _lock_case(case: CollectionCase, expected_version: int | None) -> CollectionCase:
-    return transitions.lock(
-        case, expected_version,
-        stale=_(
-            "This invoice's follow-up changed while you were on the page (it is now "
-            "“%(state)s”). Nothing was saved: reload the page and try again."
-        ),
-    )
-
-
-def _record_case(
-    case: CollectionCase, kind: str, *, by: User | None, from_state: str = "", step: str = "",
-    note: str = "",
-) -> CollectionEvent:
-    event = CollectionEvent.objects.create(
-        case=case, kind=kind, actor=by, from_state=from_state, to_state=case.state, step=step,
-        note=note,
-    )
-    notify.collection_event(event)
-    return event
-
-
-def _take_step(case: CollectionCase, *, by: User | None) -> None:
+def _take_step(case: CollectionCase, *, by: User | None, note: str = "") -> None:
     before = case.state
-    _run(case, case.take_step, None, refused=_("There is no further step for this invoice."))
-    _save(case)
-    _record_case(case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state)
+    lifecycle.run(case, case.take_step, None)
+    lifecycle.save(case)
+    event = lifecycle.record(
+        case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state, note=note
+    )
+    notify.event(event)
 
 
 @transaction.atomic
@@ -498,16 +457,17 @@ def open_collection_case(
         member=member, team=team, ticket=ticket, client_name=client_name,
         invoice_number=invoice_number, amount=amount, due_date=due_date,
     )
-    _record_case(case, CollectionEventKind.OPENED, by=by)
+    event = lifecycle.record(case, CollectionEventKind.OPENED, by=by)
+    notify.event(event)
     return case
 
 
 @transaction.atomic
 def propose_next_step(
-    case: CollectionCase, *, by: User, expected_version: int | None = None
+    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
 ) -> CollectionCase:
     """The team wants to climb one step: taken, announced, or held for the member's OK."""
-    case = _lock_case(case, expected_version)
+    case = lifecycle.lock(case, expected_version)
     step = case.next_step
     if step is None:
         raise Conflict(_("There is no further step for this invoice."))
@@ -521,16 +481,20 @@ def propose_next_step(
     defaults = CollectionSettings.for_member(case.member)
     if case.consent_for(step, defaults) == Consent.HOLD:
         case.pending_step, case.pending_since = step, timezone.now()
-        _save(case)
-        _record_case(case, CollectionEventKind.PROPOSED, by=by, step=step)
+        lifecycle.save(case)
+        event = lifecycle.record(case, CollectionEventKind.PROPOSED, by=by, step=step, note=note)
+        notify.event(event)
     elif defaults.tell_me_before:
         now = timezone.now()
         case.pending_step, case.pending_since = step, now
         case.scheduled_for = now + timedelta(days=ANNOUNCE_DAYS)
-        _save(case)
-        _record_case(case, CollectionEventKind.SCHEDULED, by=by, step=step)
+        lifecycle.save(case)
+        event = lifecycle.record(
+            case, CollectionEventKind.SCHEDULED, by=by, step=step, note=note
+        )
+        notify.event(event)
     else:
-        _take_step(case, by=by)
+        _take_step(case, by=by, note=note)
     return case
 
 
@@ -540,7 +504,7 @@ def set_collection_consent(
     expected_version: int | None = None,
 ) -> CollectionCase:
     """The member says OK or wait for one step of this invoice (Attente / OK)."""
-    case = _lock_case(case, expected_version)
+    case = lifecycle.lock(case, expected_version)
     if case.member_id != by.pk:
         raise PermissionDenied("only the member decides")
     if step not in LADDER or consent not in Consent.values:
@@ -551,8 +515,9 @@ def set_collection_consent(
     go_now = case.pending_step == step and consent == Consent.ALLOW
     if case.pending_step == step and consent == Consent.HOLD:
         case.scheduled_for = None
-    _save(case)
-    _record_case(case, CollectionEventKind.CONSENT, by=by, step=step, note=consent)
+    lifecycle.save(case)
+    event = lifecycle.record(case, CollectionEventKind.CONSENT, by=by, step=step, note=consent)
+    notify.event(event)
     if go_now:
         _take_step(case, by=by)
     return case
@@ -560,13 +525,14 @@ def set_collection_consent(
 
 @transaction.atomic
 def mark_case_paid(
-    case: CollectionCase, *, by: User, expected_version: int | None = None
+    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
 ) -> CollectionCase:
-    case = _lock_case(case, expected_version)
+    case = lifecycle.lock(case, expected_version)
     before = case.state
-    _run(case, case.mark_paid, by)
-    _save(case)
-    _record_case(case, CollectionEventKind.PAID, by=by, from_state=before)
+    lifecycle.run(case, case.mark_paid, by)
+    lifecycle.save(case)
+    event = lifecycle.record(case, CollectionEventKind.PAID, by=by, from_state=before, note=note)
+    notify.event(event)
     return case
 
 
@@ -574,27 +540,30 @@ def mark_case_paid(
 def stop_case(
     case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
 ) -> CollectionCase:
-    case = _lock_case(case, expected_version)
+    case = lifecycle.lock(case, expected_version)
     before = case.state
-    _run(case, case.stop, by)
-    _save(case)
-    _record_case(case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note)
+    lifecycle.run(case, case.stop, by)
+    lifecycle.save(case)
+    event = lifecycle.record(
+        case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note
+    )
+    notify.event(event)
     return case
 
 
 def take_announced_steps(now=None) -> int:
     """Worker job: take the steps announced two days ago that the member did not hold."""
     now = now or timezone.now()
-    due = CollectionCase.objects.filter(scheduled_for__lte=now).values_list("pk", flat=True)
+    due = CollectionCase.objects.filter(scheduled_for__lte=now).only("pk")
     taken = 0
-    for pk in list(due):
+    for case in list(due):
         with transaction.atomic():
-            case = CollectionCase.objects.select_for_update().get(pk=pk)
+            case = lifecycle.lock(case)
             if not case.scheduled_for or case.scheduled_for > now or not case.pending_step:
                 continue
             if case.consent_for(case.pending_step) == Consent.HOLD:
                 case.scheduled_for = None
-                _save(case)
+                lifecycle.save(case)
                 continue
             _take_step(case, by=None)
             taken += 1

@@ -207,7 +207,7 @@ def load_tickets(people: People) -> None:
     # Withdrawn by the member.
     t = new("lucas", "Logo, cartes de visite", "Nouveau logo",
             "Pouvez-vous m'aider à choisir un logo ?", days=9)
-    actions.withdraw_ticket(t, by=m["lucas"], reason="Un ami graphiste s'en occupe finalement.")
+    actions.withdraw_ticket(t, by=m["lucas"], note="Un ami graphiste s'en occupe finalement.")
 
     # Transferred from client relations to legal.
     t = new("lucas", "Un différend avec un client", "Mon client refuse de payer le site livré",
@@ -234,7 +234,7 @@ def load_tickets(people: People) -> None:
     t = new("hugo", "Un achat à enregistrer", "Achat d'une perceuse", "Facture jointe.", days=7)
     actions.claim_ticket(t, by=a["emilie"])
     actions.resolve_ticket(t, by=a["emilie"], note="Achat enregistré en immobilisation.")
-    actions.reopen_ticket(t, by=m["hugo"], reason="Il manque la deuxième facture (les forets).")
+    actions.reopen_ticket(t, by=m["hugo"], note="Il manque la deuxième facture (les forets).")
 
     # An advisor adds a message; a member covered by the backup advisor.
     t = new("ines", "Faire un devis ou une facture", "Devis obligatoire pour le ménage ?",

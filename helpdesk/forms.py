@@ -113,13 +113,6 @@ class NoteForm(forms.Form):
     files = MultipleFileField(label=_("Attachments"))
 
 
-class StepForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     assignee = forms.ModelChoiceField(

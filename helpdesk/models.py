@@ -24,6 +24,7 @@ from django_fsm import (
 )
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.models import TimelineEvent
 from coopdesk.rendering import render_markdown
 
 
@@ -245,6 +246,14 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     objects = TicketQuerySet.as_manager()
 
+    # coopdesk.lifecycle: what a step reads with the row, and how it refuses.
+    lock_related = ("team",)
+    stale_message = _(
+        "This request was changed by someone else while you were on the page "
+        "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
+    )
+    refused_message = _("This step is not possible while the status is “%(state)s”.")
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("request")
@@ -267,9 +276,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        # A step saves only the columns it changed: the body is rendered when it is saved.
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body)
+            if update_fields is not None:
+                update_fields = {*update_fields, "body_html"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("helpdesk:ticket-detail", args=[self.pk])
@@ -384,34 +397,24 @@ class TicketEventQuerySet(models.QuerySet):
         return self.filter(is_internal=False)
 
 
-class TicketEvent(models.Model):
+class TicketEvent(TimelineEvent):
     """One line of a request's timeline: who did what, when, from which state to which."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
-    note = models.TextField(blank=True)
     is_internal = models.BooleanField(default=False)
     message = models.ForeignKey(
         "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = TicketEventQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-
-    def __str__(self) -> str:
-        return f"{self.ticket_id} {self.kind}"
 
 
 class MessageQuerySet(models.QuerySet):
@@ -512,7 +515,6 @@ class Draft(models.Model):
     @property
     def is_empty(self) -> bool:
         return not (self.subject.strip() or self.body.strip())
-
 
 
 # --- collections: the ladder an unpaid invoice climbs, step by step, with the member's OK ---
@@ -638,6 +640,13 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
 
     objects = CollectionCaseQuerySet.as_manager()
 
+    # coopdesk.lifecycle: how a step refuses.
+    stale_message = _(
+        "This invoice's follow-up changed while you were on the page (it is now "
+        "“%(state)s”). Nothing was saved: reload the page and try again."
+    )
+    refused_message = _("This step is not possible while the status is “%(state)s”.")
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("collection case")
@@ -684,6 +693,11 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
             })
         return rows
 
+    def refusal(self, name: str) -> str | None:
+        if name == "take_step":
+            return _("There is no further step for this invoice.")
+        return None
+
     # --- transitions: pure ---
 
     @transition(
@@ -716,23 +730,14 @@ class CollectionEventKind(models.TextChoices):
     STOPPED = "stopped", _("Stopped")
 
 
-class CollectionEvent(models.Model):
+class CollectionEvent(TimelineEvent):
     case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=CollectionEventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_state = models.CharField(max_length=20, choices=Step.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=Step.choices, blank=True)
     step = models.CharField(max_length=20, choices=Step.choices, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("collection event")
         verbose_name_plural = _("collection events")
 
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"

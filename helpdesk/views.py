@@ -16,11 +16,14 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
+from coopdesk.forms import StepForm
+from coopdesk.steps import Step, step_view
 from helpdesk import actions
 from helpdesk.forms import (
     AssignForm,
@@ -31,7 +34,6 @@ from helpdesk.forms import (
     NoteForm,
     QueueFilter,
     ReplyForm,
-    StepForm,
     TicketForm,
     TransferForm,
 )
@@ -285,45 +287,16 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 STEPS = {
-    "acknowledge": lambda t, by, note, v: actions.acknowledge_ticket(t, by=by, expected_version=v),
-    "claim": lambda t, by, note, v: actions.claim_ticket(t, by=by, expected_version=v),
-    "wait": lambda t, by, note, v: actions.wait_for_member(t, by=by, note=note, expected_version=v),
-    "resolve": lambda t, by, note, v: actions.resolve_ticket(
-        t, by=by, note=note, expected_version=v
-    ),
-    "close": lambda t, by, note, v: actions.close_ticket(t, by=by, note=note, expected_version=v),
-    "confirm": lambda t, by, note, v: actions.confirm_resolution(t, by=by, expected_version=v),
-    "reopen": lambda t, by, note, v: actions.reopen_ticket(
-        t, by=by, reason=note, expected_version=v
-    ),
-    "withdraw": lambda t, by, note, v: actions.withdraw_ticket(
-        t, by=by, reason=note, expected_version=v
-    ),
+    "acknowledge": Step(actions.acknowledge_ticket, gettext_lazy("Request acknowledged.")),
+    "claim": Step(actions.claim_ticket, gettext_lazy("You now handle this request.")),
+    "wait": Step(actions.wait_for_member, gettext_lazy("The member has been asked.")),
+    "resolve": Step(actions.resolve_ticket, gettext_lazy("Request marked as resolved.")),
+    "close": Step(actions.close_ticket, gettext_lazy("Request closed.")),
+    "confirm": Step(actions.confirm_resolution, gettext_lazy("Thank you! The request is closed.")),
+    "reopen": Step(actions.reopen_ticket, gettext_lazy("The request is open again.")),
+    "withdraw": Step(actions.withdraw_ticket, gettext_lazy("Your request has been withdrawn.")),
 }
-STEP_DONE = {
-    "acknowledge": _("Request acknowledged."),
-    "claim": _("You now handle this request."),
-    "wait": _("The member has been asked."),
-    "resolve": _("Request marked as resolved."),
-    "close": _("Request closed."),
-    "confirm": _("Thank you! The request is closed."),
-    "reopen": _("The request is open again."),
-    "withdraw": _("Your request has been withdrawn."),
-}
-
-
-@login_required
-@require_POST
-def ticket_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in STEPS:
-        raise Http404
-    ticket = get_visible_ticket(request.user, pk)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
-    STEPS[step](ticket, request.user, form.cleaned_data["note"], form.cleaned_data["version"])
-    messages.success(request, STEP_DONE[step])
-    return redirect(ticket)
+ticket_step = step_view(STEPS, get_visible_ticket)
 
 
 @login_required
@@ -538,25 +511,11 @@ def collection_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 COLLECTION_STEPS = {
-    "next": lambda case, by, note, v: actions.propose_next_step(case, by=by, expected_version=v),
-    "paid": lambda case, by, note, v: actions.mark_case_paid(case, by=by, expected_version=v),
-    "stop": lambda case, by, note, v: actions.stop_case(case, by=by, note=note, expected_version=v),
+    "next": Step(actions.propose_next_step, gettext_lazy("Saved.")),
+    "paid": Step(actions.mark_case_paid, gettext_lazy("Saved.")),
+    "stop": Step(actions.stop_case, gettext_lazy("Saved.")),
 }
-
-
-@login_required
-@require_POST
-def collection_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in COLLECTION_STEPS:
-        raise Http404
-    case = get_visible_case(request.user, pk)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
-    COLLECTION_STEPS[step](case, request.user, form.cleaned_data["note"],
-                           form.cleaned_data["version"])
-    messages.success(request, _("Saved."))
-    return redirect(case)
+collection_step = step_view(COLLECTION_STEPS, get_visible_case)
 
 
 @login_required

@@ -1,8 +1,9 @@
 """Every change to the knowledge base goes through one of these functions.
 
-Views, the admin and the worker call them; they lock the row, check permission, run the
-transition, save, write the event row (the article's timeline), keep the search index in
-sync and hand the event to coopdesk/notify.py. Nothing else writes an article's state.
+Views, the admin and the worker call them. Each reads as the steps of coopdesk.lifecycle
+(lock the row, run the transition, save the changed columns, record the timeline event),
+keeps the search index in sync and hands the event to coopdesk.notify. Nothing else writes
+an article's state.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from coopdesk import notify, transitions
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import Category
@@ -46,39 +47,6 @@ from kb.models import (
 from kb.rendering import Glossary, render_article
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _lock(article: Article, expected_version: int | None) -> Article:
-    """Re-read the article under a row lock and refuse a stale form."""
-    return transitions.lock(
-        article, expected_version,
-        stale=_(
-            "This article was changed by someone else while you were on the page "
-            "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
-        ),
-    )
-
-
-def _run(article: Article, transition, by: User, /, *args, **kwargs) -> None:
-    transitions.run(
-        article, transition, by, *args,
-        refused=_("This step is not possible while the article is “%(state)s”."), **kwargs,
-    )
-
-
-_save = transitions.save_next_version
-
-
-def _record(
-    article: Article, kind: str, *, by: User | None, from_state: str = "", note: str = "",
-    data: dict | None = None,
-) -> ArticleEvent:
-    event = ArticleEvent.objects.create(
-        article=article, kind=kind, actor=by, from_state=from_state, to_state=article.state,
-        note=note, data=data or {},
-    )
-    notify.kb_event(event)
-    return event
 
 
 def _revision(article: Article, *, by: User, note: str) -> ArticleRevision:
@@ -211,7 +179,8 @@ def create_article(
     _set_tags(article, tags)
     article.helpdesk_categories.set(categories)
     _set_stages(article, stages)
-    _record(article, ArticleEventKind.CREATED, by=by)
+    event = lifecycle.record(article, ArticleEventKind.CREATED, by=by)
+    notify.event(event)
     return article
 
 
@@ -227,7 +196,7 @@ def update_article(
 ) -> Article:
     """Change the text or settings. A change to a published article is a new publication:
     it keeps a revision, so readers can see what changed."""
-    article = _lock(article, expected_version)
+    article = lifecycle.lock(article, expected_version)
     if not article.can_be_edited_by(by):
         raise PermissionDenied("may not edit this article")
     if not by.is_support_staff and STAFF_FIELDS & {k for k, v in changes.items() if v}:
@@ -245,7 +214,7 @@ def update_article(
         setattr(article, name, changes[name])
     if article.is_published:
         article.published_at = timezone.now()
-    _save(article)
+    lifecycle.save(article)
     if "tags" in changes:
         _set_tags(article, changes["tags"])
     if "categories" in changes:
@@ -256,7 +225,8 @@ def update_article(
     if article.is_published and text_changed:
         data["revision"] = _revision(article, by=by, note=note).number
     index_article(article)
-    _record(article, ArticleEventKind.EDITED, by=by, note=note, data=data)
+    event = lifecycle.record(article, ArticleEventKind.EDITED, by=by, note=note, data=data)
+    notify.event(event)
     return article
 
 
@@ -271,14 +241,16 @@ def after_admin_save(article: Article, *, by: User, created: bool, changed: list
         version=article.version, updated_at=article.updated_at
     )
     if created:
-        _record(article, ArticleEventKind.CREATED, by=by)
+        event = lifecycle.record(article, ArticleEventKind.CREATED, by=by)
+        notify.event(event)
         return
     data = {}
     if article.is_published and {"title", "summary", "body"} & set(changed):
         note = _("Changed in the settings screens")
         data["revision"] = _revision(article, by=by, note=note).number
     index_article(article)
-    _record(article, ArticleEventKind.EDITED, by=by, data=data)
+    event = lifecycle.record(article, ArticleEventKind.EDITED, by=by, data=data)
+    notify.event(event)
 
 
 # --- the review workflow -----------------------------------------------------------------------
@@ -289,11 +261,14 @@ def submit_article(
     article: Article, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Article:
     """The author sends the draft to the reviewers."""
-    article = _lock(article, expected_version)
+    article = lifecycle.lock(article, expected_version)
     before = article.state
-    _run(article, article.submit, by)
-    _save(article)
-    _record(article, ArticleEventKind.SUBMITTED, by=by, from_state=before, note=note)
+    lifecycle.run(article, article.submit, by)
+    lifecycle.save(article)
+    event = lifecycle.record(
+        article, ArticleEventKind.SUBMITTED, by=by, from_state=before, note=note
+    )
+    notify.event(event)
     return article
 
 
@@ -304,11 +279,14 @@ def request_changes(
     """A reviewer sends the text back to its author, saying what to change."""
     if not note.strip():
         raise Conflict(_("Say what should change: the author reads it."))
-    article = _lock(article, expected_version)
+    article = lifecycle.lock(article, expected_version)
     before = article.state
-    _run(article, article.request_changes, by)
-    _save(article)
-    _record(article, ArticleEventKind.CHANGES, by=by, from_state=before, note=note)
+    lifecycle.run(article, article.request_changes, by)
+    lifecycle.save(article)
+    event = lifecycle.record(
+        article, ArticleEventKind.CHANGES, by=by, from_state=before, note=note
+    )
+    notify.event(event)
     return article
 
 
@@ -317,16 +295,17 @@ def publish_article(
     article: Article, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Article:
     """Publish: readers see it, search finds it, and the text is kept as a revision."""
-    article = _lock(article, expected_version)
+    article = lifecycle.lock(article, expected_version)
     before = article.state
-    _run(article, article.publish, by, by=by)
-    _save(article)
+    lifecycle.run(article, article.publish, by, by=by)
+    lifecycle.save(article)
     revision = _revision(article, by=by, note=note or _("First publication"))
     index_article(article)
-    _record(
+    event = lifecycle.record(
         article, ArticleEventKind.PUBLISHED, by=by, from_state=before, note=note,
         data={"revision": revision.number},
     )
+    notify.event(event)
     return article
 
 
@@ -334,12 +313,15 @@ def publish_article(
 def archive_article(
     article: Article, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Article:
-    article = _lock(article, expected_version)
+    article = lifecycle.lock(article, expected_version)
     before = article.state
-    _run(article, article.archive, by)
-    _save(article)
+    lifecycle.run(article, article.archive, by)
+    lifecycle.save(article)
     index_article(article)
-    _record(article, ArticleEventKind.ARCHIVED, by=by, from_state=before, note=note)
+    event = lifecycle.record(
+        article, ArticleEventKind.ARCHIVED, by=by, from_state=before, note=note
+    )
+    notify.event(event)
     return article
 
 
@@ -350,14 +332,16 @@ def _is_participant(article: Article, user: User) -> bool:
 @transaction.atomic
 def comment_on_article(article: Article, *, by: User, body: str) -> ArticleEvent:
     """A review comment, between the author and the reviewers."""
-    article = _lock(article, None)
+    article = lifecycle.lock(article)
     if not _is_participant(article, by):
         raise PermissionDenied("not a participant in this review")
     if article.state == ArticleState.DRAFT and by.pk != article.author_id:
         raise PermissionDenied("the draft has not been sent for review")
     if not body.strip():
         raise Conflict(_("Write the comment before sending."))
-    return _record(article, ArticleEventKind.COMMENTED, by=by, note=body)
+    event = lifecycle.record(article, ArticleEventKind.COMMENTED, by=by, note=body)
+    notify.event(event)
+    return event
 
 
 @transaction.atomic
@@ -365,18 +349,19 @@ def confirm_article_current(
     article: Article, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Article:
     """The owner checked the article: still accurate, next check in a year."""
-    article = _lock(article, expected_version)
+    article = lifecycle.lock(article, expected_version)
     if not (by.is_support_staff or article.owner_id == by.pk):
         raise PermissionDenied("only the owner or staff confirm an article")
     if not article.is_published:
         raise Conflict(_("Only a published article can be confirmed."))
     article.review_by = timezone.localdate() + REVIEW_EVERY
     article.stale_notified_at = None
-    _save(article)
-    _record(
+    lifecycle.save(article)
+    event = lifecycle.record(
         article, ArticleEventKind.REVIEWED, by=by, note=note,
         data={"review_by": article.review_by.isoformat()},
     )
+    notify.event(event)
     return article
 
 
@@ -398,10 +383,11 @@ def flag_stale_articles(now=None) -> int:
             if not claimed:
                 continue
             article = Article.objects.select_related("topic").get(pk=pk)
-            _record(
+            event = lifecycle.record(
                 article, ArticleEventKind.STALE, by=None,
                 data={"review_by": article.review_by.isoformat()},
             )
+            notify.event(event)
             flagged += 1
     return flagged
 
@@ -432,10 +418,11 @@ def give_feedback(article: Article, *, by: User, helpful: bool, comment: str = "
         feedback = previous
     counter = "helpful_yes" if helpful else "helpful_no"
     Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
-    _record(
+    event = lifecycle.record(
         article, ArticleEventKind.FEEDBACK, by=by, note=comment,
         data={"helpful": helpful, "feedback": feedback.pk},
     )
+    notify.event(event)
     return feedback
 
 

@@ -95,13 +95,6 @@ class ArticleForm(forms.Form):
         return data
 
 
-class StepForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),

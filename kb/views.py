@@ -20,10 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from coopdesk.accounts.models import Role
+from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.forms import StepForm
+from coopdesk.steps import Step, step_view
 from helpdesk.models import Category, Team
 from kb import actions, search
 from kb.forms import (
@@ -32,7 +35,6 @@ from kb.forms import (
     DeflectionForm,
     FeedbackForm,
     GuideAnswerForm,
-    StepForm,
 )
 from kb.models import (
     Article,
@@ -290,38 +292,22 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 STEPS = {
-    "submit": lambda a, by, note, v: actions.submit_article(a, by=by, note=note,
-                                                            expected_version=v),
-    "request_changes": lambda a, by, note, v: actions.request_changes(
-        a, by=by, note=note, expected_version=v),
-    "publish": lambda a, by, note, v: actions.publish_article(a, by=by, note=note,
-                                                              expected_version=v),
-    "archive": lambda a, by, note, v: actions.archive_article(a, by=by, note=note,
-                                                              expected_version=v),
-    "confirm": lambda a, by, note, v: actions.confirm_article_current(
-        a, by=by, note=note, expected_version=v),
-}
-STEP_DONE = {
-    "submit": _("Sent for review. You will be told when a reviewer answers."),
-    "request_changes": _("The author has been asked for changes."),
-    "publish": _("Published."),
-    "archive": _("Archived: readers no longer see it."),
-    "confirm": _("Thank you: checked, next check in a year."),
+    "submit": Step(actions.submit_article, gettext_lazy(
+        "Sent for review. You will be told when a reviewer answers.")),
+    "request_changes": Step(actions.request_changes, gettext_lazy(
+        "The author has been asked for changes.")),
+    "publish": Step(actions.publish_article, gettext_lazy("Published.")),
+    "archive": Step(actions.archive_article, gettext_lazy("Archived: readers no longer see it.")),
+    "confirm": Step(actions.confirm_article_current, gettext_lazy(
+        "Thank you: checked, next check in a year.")),
 }
 
 
-@login_required
-@require_POST
-def article_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
-    if step not in STEPS:
-        raise Http404
-    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
-    form = StepForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
-    STEPS[step](article, request.user, form.cleaned_data["note"], form.cleaned_data["version"])
-    messages.success(request, STEP_DONE[step])
-    return redirect(article)
+def get_article_for_step(user: User, slug: str) -> Article:
+    return get_object_or_404(Article.objects.visible_to(user), slug=slug)
+
+
+article_step = step_view(STEPS, get_article_for_step)
 
 
 @login_required

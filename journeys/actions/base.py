@@ -1,5 +1,5 @@
-"""What every journey action shares: locking, running a transition (409 or 403 when it
-cannot be done), saving, writing the timeline event and handing it to coopdesk.notify.
+"""What journey actions share beyond coopdesk.lifecycle: who may act on a journey, the
+tasks a stage brings, and freeing a meeting place or a diagnosis slot.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from coopdesk import notify, transitions
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from journeys.models import (
     FOLLOWUP_EVERY_DAYS,
@@ -20,7 +19,6 @@ from journeys.models import (
     EventKind,
     InfoMeeting,
     Journey,
-    JourneyEvent,
     JourneyTask,
     Registration,
     Stage,
@@ -30,66 +28,11 @@ from journeys.models import (
 
 FOLLOWUP_TITLE = "Yearly follow-up meeting"  # a msgid: JourneyTask.label translates it
 
-REFUSALS = {
-    "sign_cape": lambda j: _("The diagnosis has not been held yet: record it before the CAPE.")
-    if j.state == Stage.DIAGNOSIS
-    else None,
-}
-
-
-def _lock(journey: Journey, expected_version: int | None = None) -> Journey:
-    """Re-read the journey under a row lock and refuse a stale form."""
-    return transitions.lock(
-        journey, expected_version, related=("path", "member__advisor"),
-        stale=_(
-            "This path was changed by someone else while you were on the page (it is now "
-            "at “%(state)s”). Nothing was saved: reload the page and try again."
-        ),
-    )
-
-
-def _run(obj, transition, actor: User | None, /, **kwargs):
-    """Run a model transition: 403 for a person who may not, 409 for a state that does not
-    allow it, with the plainest reason we have."""
-    special = REFUSALS.get(transition.__name__, lambda _obj: None)(obj)
-    if special:
-        refused = special.replace("%", "%%")  # a sentence, not a template
-    elif isinstance(obj, Journey):
-        refused = _("This step is not possible while the path is at “%(state)s”.")
-    else:
-        refused = _("This is not possible any more: reload the page to see what changed.")
-    return transitions.run(obj, transition, actor, refused=refused, **kwargs)
-
-
-_save = transitions.save_next_version
-
 
 def _touch(journey: Journey) -> None:
     """Something happened on the journey without changing its stage."""
     journey.updated_at = timezone.now()
     Journey.objects.filter(pk=journey.pk).update(updated_at=journey.updated_at)
-
-
-def _record(
-    journey: Journey,
-    kind: str,
-    *,
-    by: User | None,
-    from_state: str = "",
-    note: str = "",
-    data: dict | None = None,
-) -> JourneyEvent:
-    event = JourneyEvent.objects.create(
-        journey=journey,
-        kind=kind,
-        actor=by,
-        from_state=from_state,
-        to_state=journey.state,
-        note=note,
-        data=data or {},
-    )
-    notify.journey_event(event)
-    return event
 
 
 def _check_manager(journey: Journey, by: User) -> None:
@@ -162,12 +105,14 @@ def _lock_meeting(meeting: InfoMeeting) -> InfoMeeting:
 def _cancel_registration(registration: Registration, *, by: User | None) -> Registration:
     """Cancel, and give the freed place to the first person waiting."""
     had_place = registration.status == Registration.Status.REGISTERED
-    _run(registration, registration.cancel, None)
-    registration.updated_at = timezone.now()
-    registration.save()
+    lifecycle.run(registration, registration.cancel, None)
+    lifecycle.save(registration)
     meeting = registration.meeting
-    _record(registration.journey, EventKind.UNREGISTERED, by=by,
-            data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
+    event = lifecycle.record(
+        registration.journey, EventKind.UNREGISTERED, by=by,
+        data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()},
+    )
+    notify.event(event)
     if had_place:
         _promote_waiting(meeting, places=1)
     return registration
@@ -183,19 +128,24 @@ def _promote_waiting(meeting: InfoMeeting, *, places: int) -> int:
     )
     promoted = 0
     for registration in waiting:
-        registration.promote()
-        registration.updated_at = timezone.now()
-        registration.save()
-        _record(registration.journey, EventKind.PROMOTED, by=None,
-                data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
+        lifecycle.run(registration, registration.promote, None)
+        lifecycle.save(registration)
+        event = lifecycle.record(
+            registration.journey, EventKind.PROMOTED, by=None,
+            data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()},
+        )
+        notify.event(event)
         promoted += 1
     return promoted
 
 
 def _release_slot(slot: DiagnosisSlot, *, by: User | None) -> DiagnosisSlot:
     journey = slot.journey
-    _run(slot, slot.release, None)
-    slot.save()
-    _record(journey, EventKind.DIAGNOSIS_CANCELLED, by=by,
-            data={"at": slot.starts_at.isoformat(), "also_notify": [slot.advisor_id]})
+    lifecycle.run(slot, slot.release, None)
+    lifecycle.save(slot, "journey", "booked_at")
+    event = lifecycle.record(
+        journey, EventKind.DIAGNOSIS_CANCELLED, by=by,
+        data={"at": slot.starts_at.isoformat(), "also_notify": [slot.advisor_id]},
+    )
+    notify.event(event)
     return slot

@@ -10,17 +10,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coopdesk import notify
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.models import NoticeKind
 from journeys.actions.base import (
     _cancel_registration,
     _check_member_or_manager,
-    _lock,
     _lock_meeting,
     _promote_waiting,
-    _record,
     _touch,
     _when,
 )
@@ -64,7 +62,7 @@ def register_for_meeting(meeting: InfoMeeting, *, journey: Journey, by: User) ->
     now = timezone.now()
     if meeting.starts_at <= now:
         raise Conflict(_("This meeting has already started: choose a later one."))
-    journey = _lock(journey)
+    journey = lifecycle.lock(journey)
     if not journey.is_open:
         raise Conflict(_("This path has ended: the advisor can start a new cycle."))
     current = (
@@ -88,7 +86,10 @@ def register_for_meeting(meeting: InfoMeeting, *, journey: Journey, by: User) ->
         EventKind.WAITLISTED
     )
     _touch(journey)
-    _record(journey, kind, by=by, data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()})
+    event = lifecycle.record(
+        journey, kind, by=by, data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()}
+    )
+    notify.event(event)
     return registration
 
 
@@ -121,19 +122,19 @@ def mark_attendance(meeting: InfoMeeting, *, by: User, present: Iterable[int]) -
     for registration in registrations:
         status = registration.status
         if registration.pk in present and status != Registration.Status.ATTENDED:
-            registration.attend()
+            lifecycle.run(registration, registration.attend, None)
             kind = EventKind.ATTENDED
         elif registration.pk not in present and status == Registration.Status.WAITING:
             continue
         elif registration.pk not in present and status != Registration.Status.ABSENT:
-            registration.miss()
+            lifecycle.run(registration, registration.miss, None)
             kind = EventKind.ABSENT
         else:
             continue
-        registration.updated_at = timezone.now()
-        registration.save()
-        journey = _lock(registration.journey)
-        _record(journey, kind, by=by, data={"meeting": meeting.pk})
+        lifecycle.save(registration)
+        journey = lifecycle.lock(registration.journey)
+        event = lifecycle.record(journey, kind, by=by, data={"meeting": meeting.pk})
+        notify.event(event)
         counts["attended" if kind == EventKind.ATTENDED else "absent"] += 1
         if kind == EventKind.ATTENDED and journey.state == Stage.INFO_MEETING:
             _advance(journey, by=by, check_permission=False)

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
-from journeys.actions.base import _check_manager, _lock, _record, _touch
+from journeys.actions.base import _check_manager, _touch
 from journeys.models import (
     EventKind,
     Journey,
@@ -53,7 +54,7 @@ def mentor_candidates(member: User):
 @transaction.atomic
 def assign_mentor(journey: Journey, *, by: User, mentor: User) -> Journey:
     """The advisor pairs the member with a volunteer; both are told."""
-    journey = _lock(journey)
+    journey = lifecycle.lock(journey)
     _check_manager(journey, by)
     if not journey.is_open:
         raise Conflict(_("This path has ended."))
@@ -76,9 +77,10 @@ def assign_mentor(journey: Journey, *, by: User, mentor: User) -> Journey:
     member.save(update_fields=["mentor"])
     journey.member = member
     _touch(journey)
-    _record(
+    event = lifecycle.record(
         journey, EventKind.MENTOR_ASSIGNED, by=by,
         data={"mentor": mentor.get_full_name(), "mentor_id": mentor.pk,
               "also_notify": [mentor.pk]},
     )
+    notify.event(event)
     return journey

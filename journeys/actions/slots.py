@@ -11,16 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from journeys.actions.base import (
     _check_manager,
     _check_member_or_manager,
-    _lock,
-    _record,
     _release_slot,
-    _run,
-    _save,
     _touch,
     _when,
 )
@@ -90,7 +87,7 @@ def book_slot(slot: DiagnosisSlot, *, journey: Journey, by: User) -> DiagnosisSl
     """Book a diagnosis. The journey row, then the slot row, are locked: one booking per
     journey and one journey per slot, whatever arrives at the same time."""
     _check_member_or_manager(journey, by)
-    journey = _lock(journey)
+    journey = lifecycle.lock(journey)
     if journey.state != Stage.DIAGNOSIS:
         raise Conflict(_("The diagnosis is booked after the information meeting."))
     if journey.diagnosis_held():
@@ -108,19 +105,20 @@ def book_slot(slot: DiagnosisSlot, *, journey: Journey, by: User) -> DiagnosisSl
         raise Conflict(_("Someone has just booked this time. Please choose another one."))
     if not bookable_slots(journey).filter(pk=slot.pk).exists():
         raise Conflict(_("This time is no longer offered to you. Please choose another one."))
-    slot.book(journey=journey)
-    slot.save()
+    lifecycle.run(slot, slot.book, None, journey=journey)
+    lifecycle.save(slot, "journey", "booked_at")
     member = journey.member
     if member.advisor_id is None:
         # The advisor who holds the diagnosis follows the newcomer from now on.
         User.objects.filter(pk=member.pk).update(advisor=slot.advisor)
         member.advisor = slot.advisor
     _touch(journey)
-    _record(
+    event = lifecycle.record(
         journey, EventKind.DIAGNOSIS_BOOKED, by=by,
         data={"slot": slot.pk, "at": slot.starts_at.isoformat(),
               "advisor": slot.advisor.get_full_name(), "also_notify": [slot.advisor_id]},
     )
+    notify.event(event)
     return slot
 
 
@@ -144,12 +142,15 @@ def hold_diagnosis(slot: DiagnosisSlot, *, by: User, summary: str) -> DiagnosisS
     slot = DiagnosisSlot.objects.select_for_update(of=("self",)).get(pk=slot.pk)
     if slot.journey_id is None:
         raise Conflict(_("Nobody booked this time."))
-    journey = _lock(slot.journey)
+    journey = lifecycle.lock(slot.journey)
     if by.pk != slot.advisor_id:
         _check_manager(journey, by)
-    _run(slot, slot.hold, None, summary=summary)
-    slot.save()
-    _run(journey, journey.record_diagnosis, None)
-    _save(journey)
-    _record(journey, EventKind.DIAGNOSIS_HELD, by=by, from_state=Stage.DIAGNOSIS, note=summary)
+    lifecycle.run(slot, slot.hold, None, summary=summary)
+    lifecycle.save(slot, "held_at", "summary")
+    lifecycle.run(journey, journey.record_diagnosis, None)
+    lifecycle.save(journey)
+    event = lifecycle.record(
+        journey, EventKind.DIAGNOSIS_HELD, by=by, from_state=Stage.DIAGNOSIS, note=summary
+    )
+    notify.event(event)
     return slot

@@ -12,17 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from journeys.actions.base import (
     _cancel_registration,
     _check_manager,
     _create_stage_tasks,
-    _lock,
-    _record,
     _release_slot,
-    _run,
-    _save,
     _schedule_followup,
     stage_start,
 )
@@ -60,7 +57,8 @@ def start_journey(
         member=member, path=path, info_meeting_at=now, created_at=now, updated_at=now
     )
     _create_stage_tasks(journey, Stage.INFO_MEETING, timezone.localdate(now))
-    _record(journey, EventKind.STARTED, by=by or member, data={"path": path.name})
+    event = lifecycle.record(journey, EventKind.STARTED, by=by or member, data={"path": path.name})
+    notify.event(event)
     return journey
 
 
@@ -69,7 +67,7 @@ def reenter_journey(
     journey: Journey, *, by: User, stage: str = Stage.DIAGNOSIS, path: PathTemplate | None = None
 ) -> Journey:
     """A member who left comes back: a new cycle starts, the earlier one is kept as it was."""
-    old = _lock(journey)
+    old = lifecycle.lock(journey)
     _check_manager(old, by)
     if old.state != Stage.EXITED:
         raise Conflict(_("This path is still going on: there is nothing to start again."))
@@ -85,10 +83,11 @@ def reenter_journey(
         created_at=now, updated_at=now, **{entered_field(stage): now},
     )
     _create_stage_tasks(new, stage, timezone.localdate(now))
-    _record(
+    event = lifecycle.record(
         new, EventKind.REENTERED, by=by,
         data={"previous_cycle": old.cycle, "previous": old.pk, "path": path.name},
     )
+    notify.event(event)
     return new
 
 
@@ -97,17 +96,18 @@ def advance_journey(
     journey: Journey, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Journey:
     """From the information meeting to the diagnosis."""
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     _advance(journey, by=by, check_permission=True, note=note)
     return journey
 
 
 def _advance(journey: Journey, *, by: User | None, check_permission: bool, note: str = "") -> None:
     before = journey.state
-    _run(journey, journey.advance, by if check_permission else None)
-    _save(journey)
+    lifecycle.run(journey, journey.advance, by if check_permission else None)
+    lifecycle.save(journey)
     _create_stage_tasks(journey, journey.state, timezone.localdate())
-    _record(journey, EventKind.ADVANCED, by=by, from_state=before, note=note)
+    event = lifecycle.record(journey, EventKind.ADVANCED, by=by, from_state=before, note=note)
+    notify.event(event)
 
 
 @transaction.atomic
@@ -118,15 +118,16 @@ def sign_cape(
     error = cape_period_error(start, end)
     if error:
         raise ValidationError(error)
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     before = journey.state
-    _run(journey, journey.sign_cape, by, start=start, end=end)
-    _save(journey)
+    lifecycle.run(journey, journey.sign_cape, by, start=start, end=end)
+    lifecycle.save(journey)
     tasks = _create_stage_tasks(journey, Stage.CAPE, start)
-    _record(
+    event = lifecycle.record(
         journey, EventKind.CAPE_SIGNED, by=by, from_state=before,
         data={"start": start.isoformat(), "end": end.isoformat(), "tasks": len(tasks)},
     )
+    notify.event(event)
     return journey
 
 
@@ -135,19 +136,20 @@ def renew_cape(
     journey: Journey, *, by: User, end: date, expected_version: int | None = None
 ) -> Journey:
     """A renewal adds one to six months after the current end."""
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     if not can_proceed(journey.renew_cape):
-        _run(journey, journey.renew_cape, by, end=end)  # raises the plain 409
+        lifecycle.run(journey, journey.renew_cape, by, end=end)  # raises the plain 409
     previous_end = journey.cape_end
     error = cape_period_error(previous_end + timedelta(days=1), end)
     if error:
         raise ValidationError(error)
-    _run(journey, journey.renew_cape, by, end=end)
-    _save(journey)
-    _record(
+    lifecycle.run(journey, journey.renew_cape, by, end=end)
+    lifecycle.save(journey)
+    event = lifecycle.record(
         journey, EventKind.CAPE_RENEWED, by=by, from_state=Stage.CAPE,
         data={"previous_end": previous_end.isoformat(), "end": end.isoformat()},
     )
+    notify.event(event)
     return journey
 
 
@@ -155,14 +157,16 @@ def renew_cape(
 def sign_salaried_contract(
     journey: Journey, *, by: User, start: date, expected_version: int | None = None
 ) -> Journey:
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     before = journey.state
-    _run(journey, journey.sign_salaried_contract, by, start=start)
-    _save(journey)
+    lifecycle.run(journey, journey.sign_salaried_contract, by, start=start)
+    lifecycle.save(journey)
     _create_stage_tasks(journey, Stage.SALARIED, start)
     _schedule_followup(journey, start)
-    _record(journey, EventKind.SALARIED, by=by, from_state=before,
-            data={"start": start.isoformat()})
+    event = lifecycle.record(
+        journey, EventKind.SALARIED, by=by, from_state=before, data={"start": start.isoformat()}
+    )
+    notify.event(event)
     return journey
 
 
@@ -170,13 +174,16 @@ def sign_salaried_contract(
 def grant_membership(
     journey: Journey, *, by: User, on: date, expected_version: int | None = None
 ) -> Journey:
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     before = journey.state
-    _run(journey, journey.grant_membership, by, on=on)
-    _save(journey)
+    lifecycle.run(journey, journey.grant_membership, by, on=on)
+    lifecycle.save(journey)
     _create_stage_tasks(journey, Stage.ASSOCIATE, on)
     _schedule_followup(journey, on)
-    _record(journey, EventKind.MEMBERSHIP, by=by, from_state=before, data={"on": on.isoformat()})
+    event = lifecycle.record(
+        journey, EventKind.MEMBERSHIP, by=by, from_state=before, data={"on": on.isoformat()}
+    )
+    notify.event(event)
     return journey
 
 
@@ -186,13 +193,13 @@ def exit_journey(
     expected_version: int | None = None,
 ) -> Journey:
     """Leaving, from any stage: open tasks are dropped, bookings freed, exit tasks created."""
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     before = journey.state
-    _run(journey, journey.leave, by, reason=reason, note=note)
-    _save(journey)
+    lifecycle.run(journey, journey.leave, by, reason=reason, note=note)
+    lifecycle.save(journey)
     for task in journey.tasks.select_for_update().filter(state=TaskState.OPEN):
-        task.drop()
-        task.save()
+        lifecycle.run(task, task.drop, None)
+        lifecycle.save(task)
     now = timezone.now()
     for registration in journey.registrations.filter(
         status__in=Registration.ACTIVE, meeting__starts_at__gt=now
@@ -201,10 +208,11 @@ def exit_journey(
     for slot in journey.diagnosis_slots.filter(status=DiagnosisSlot.Status.BOOKED):
         _release_slot(slot, by=by)
     _create_stage_tasks(journey, Stage.EXITED, timezone.localdate(now))
-    _record(
+    event = lifecycle.record(
         journey, EventKind.EXITED, by=by, from_state=before, note=note,
         data={"reason": reason},
     )
+    notify.event(event)
     return journey
 
 
@@ -214,7 +222,7 @@ def switch_path(
     expected_version: int | None = None,
 ) -> Journey:
     """Re-personalise: follow another path from the same stage, keeping what is done."""
-    journey = _lock(journey, expected_version)
+    journey = lifecycle.lock(journey, expected_version)
     if path.pk == journey.path_id:
         raise Conflict(_("The member already follows this path."))
     if not path.is_active:
@@ -226,29 +234,30 @@ def switch_path(
             % {"path": path.name, "stage": journey.get_state_display()}
         )
     before = journey.path
-    _run(journey, journey.switch_path, by, path=path)
+    lifecycle.run(journey, journey.switch_path, by, path=path)
     wanted = set(stage.tasks.filter(is_active=True).values_list("key", flat=True))
     dropped = 0
     for task in journey.tasks.select_for_update().filter(
         state=TaskState.OPEN, stage=journey.state, is_followup=False
     ):
         if task.key not in wanted:
-            task.drop()
-            task.save()
+            lifecycle.run(task, task.drop, None)
+            lifecycle.save(task)
             dropped += 1
-    _save(journey)
+    lifecycle.save(journey)
     added = _create_stage_tasks(journey, journey.state, stage_start(journey, journey.state))
-    _record(
+    event = lifecycle.record(
         journey, EventKind.PATH_SWITCHED, by=by, from_state=journey.state, note=note,
         data={"from": before.name, "to": path.name, "added": len(added), "dropped": dropped},
     )
+    notify.event(event)
     return journey
 
 
 @transaction.atomic
 def request_adaptation(journey: Journey, *, by: User, message: str) -> Journey:
     """The member asks for their path to be adapted (their activity changed)."""
-    journey = _lock(journey)
+    journey = lifecycle.lock(journey)
     if journey.member_id != by.pk:
         raise PermissionDenied("only the member asks for their path to be adapted")
     if not journey.is_open:
@@ -258,5 +267,6 @@ def request_adaptation(journey: Journey, *, by: User, message: str) -> Journey:
     journey.adaptation_requested_at, journey.adaptation_note = timezone.now(), message
     journey.updated_at = journey.adaptation_requested_at
     journey.save(update_fields=["adaptation_requested_at", "adaptation_note", "updated_at"])
-    _record(journey, EventKind.ADAPTATION_ASKED, by=by, note=message)
+    event = lifecycle.record(journey, EventKind.ADAPTATION_ASKED, by=by, note=message)
+    notify.event(event)
     return journey

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.actions import validate_upload
-from journeys.actions.base import _record, _run, _schedule_followup, _touch
+from journeys.actions.base import _schedule_followup, _touch
 from journeys.models import (
     EventKind,
     JourneyTask,
@@ -27,45 +28,39 @@ def _task_data(task: JourneyTask) -> dict:
     return {"task": task.title, "task_id": task.pk, "followup": task.is_followup}
 
 
-def _lock_task(task: JourneyTask) -> JourneyTask:
-    return (
-        JourneyTask.objects.select_for_update(of=("self",))
-        .select_related("journey__member__advisor", "team")
-        .get(pk=task.pk)
-    )
-
-
 @transaction.atomic
 def complete_task(
     task: JourneyTask, *, by: User, document: UploadedFile | None = None
 ) -> JourneyTask:
-    task = _lock_task(task)
+    task = lifecycle.lock(task)
     if not can_proceed(task.complete):
         raise Conflict(_("This task is already done or no longer needed."))
     if task.required_document and not (document or task.document):
         raise ValidationError(
             _("Send “%(document)s” to complete this task.") % {"document": task.required_document}
         )
-    _run(task, task.complete, by, by=by)
+    lifecycle.run(task, task.complete, by, by=by)
     if document is not None:
         validate_upload(document)
         task.document_token = secrets.token_hex(16)
         task.document_name = Path(document.name).name[:200]
         task.document.save(document.name, document, save=False)
-    task.save()
+    lifecycle.save(task, "document")
     journey = task.journey
     if task.is_followup:
         _schedule_followup(journey, timezone.localdate())
     _touch(journey)
-    _record(journey, EventKind.TASK_DONE, by=by, data=_task_data(task))
+    event = lifecycle.record(journey, EventKind.TASK_DONE, by=by, data=_task_data(task))
+    notify.event(event)
     return task
 
 
 @transaction.atomic
 def reopen_task(task: JourneyTask, *, by: User) -> JourneyTask:
-    task = _lock_task(task)
-    _run(task, task.reopen, by)
-    task.save()
+    task = lifecycle.lock(task)
+    lifecycle.run(task, task.reopen, by)
+    lifecycle.save(task)
     _touch(task.journey)
-    _record(task.journey, EventKind.TASK_REOPENED, by=by, data=_task_data(task))
+    event = lifecycle.record(task.journey, EventKind.TASK_REOPENED, by=by, data=_task_data(task))
+    notify.event(event)
     return task

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.models import TimelineEvent
 from helpdesk.models import works_for_team
 from journeys.models.paths import Assignee, PathTemplate, TaskTemplate
 from journeys.models.rules import (
@@ -109,6 +110,14 @@ class Journey(ConcurrentTransitionMixin, models.Model):
 
     objects = JourneyQuerySet.as_manager()
 
+    # coopdesk.lifecycle: what a step reads with the row, and how it refuses.
+    lock_related = ("path", "member__advisor")
+    stale_message = _(
+        "This path was changed by someone else while you were on the page (it is now "
+        "at “%(state)s”). Nothing was saved: reload the page and try again."
+    )
+    refused_message = _("This step is not possible while the path is at “%(state)s”.")
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("journey")
@@ -144,6 +153,11 @@ class Journey(ConcurrentTransitionMixin, models.Model):
         if self.state != Stage.CAPE or not self.cape_end:
             return None
         return (self.cape_end - (today or timezone.localdate())).days
+
+    def refusal(self, name: str) -> str | None:
+        if name == "sign_cape" and self.state == Stage.DIAGNOSIS:
+            return _("The diagnosis has not been held yet: record it before the CAPE.")
+        return None
 
     # --- transitions: pure; they check, set fields, and return. journeys.actions saves. ---
 
@@ -237,6 +251,10 @@ class JourneyTaskQuerySet(models.QuerySet):
         return self.filter(state=TaskState.OPEN)
 
 
+# coopdesk.lifecycle's refusal for a task, a place or a slot: what changed is on the page.
+REFUSED_AS_CHANGED = _("This is not possible any more: reload the page to see what changed.")
+
+
 class JourneyTask(ConcurrentTransitionMixin, models.Model):
     """A task of a journey, copied from its template so that later edits of the template do
     not rewrite what the member was asked."""
@@ -275,6 +293,9 @@ class JourneyTask(ConcurrentTransitionMixin, models.Model):
     )
 
     objects = JourneyTaskQuerySet.as_manager()
+
+    lock_related = ("journey__member__advisor", "team")  # coopdesk.lifecycle.lock
+    refused_message = REFUSED_AS_CHANGED
 
     class Meta:
         ordering = ["due_date", "position", "pk"]
@@ -348,29 +369,19 @@ class EventKind(models.TextChoices):
     TASK_REOPENED = "task_reopened", _("Task reopened")
 
 
-class JourneyEvent(models.Model):
+class JourneyEvent(TimelineEvent):
     """One line of a journey's timeline: who did what, when, from which stage to which."""
 
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_state = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=Stage.choices, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
         indexes = [models.Index(fields=["journey", "-created_at"], name="journey_event_recent")]
 
-    def __str__(self) -> str:
-        return f"{self.journey_id} {self.kind}"
 
     # The data keeps ISO dates and codes; these give them back for display, in the reader's
     # language and time zone rather than the actor's.

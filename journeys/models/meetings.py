@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role
-from journeys.models.journey import Journey
+from journeys.models.journey import REFUSED_AS_CHANGED, Journey
 from journeys.models.rules import ATTENDANCE_OPENS_BEFORE
 
 # --- information meetings ------------------------------------------------------------------------
@@ -105,6 +105,8 @@ class Registration(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    refused_message = REFUSED_AS_CHANGED
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")
@@ -161,6 +163,8 @@ class DiagnosisSlot(ConcurrentTransitionMixin, models.Model):
     booked_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
     summary = models.TextField(_("action plan agreed"), blank=True)
+
+    refused_message = REFUSED_AS_CHANGED
 
     class Meta:
         ordering = ["starts_at"]

@@ -7,16 +7,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.steps import Step, take_step
 from journeys import actions
 from journeys.forms import (
     AdvanceForm,
@@ -45,29 +46,22 @@ from journeys.views.common import get_visible_journey, journey_context
 PAGE_SIZE = 25
 LISTED = 8  # rows per dashboard card: the card says how many more there are
 
-# step slug -> (transition name, form class, action, success message)
+SAVED = gettext_lazy("Saved. The member can see it on their path.")
+# The form's fields are the action's keyword arguments (coopdesk.steps).
 STEPS = {
-    "advance": ("advance", AdvanceForm, lambda j, by, d: actions.advance_journey(
-        j, by=by, note=d["note"], expected_version=d["version"])),
-    "sign-cape": ("sign_cape", CapeForm, lambda j, by, d: actions.sign_cape(
-        j, by=by, start=d["start"], end=d["end"], expected_version=d["version"])),
-    "renew-cape": ("renew_cape", RenewCapeForm, lambda j, by, d: actions.renew_cape(
-        j, by=by, end=d["end"], expected_version=d["version"])),
-    "salaried": ("sign_salaried_contract", SalariedForm, lambda j, by, d:
-                 actions.sign_salaried_contract(j, by=by, start=d["start"],
-                                                expected_version=d["version"])),
-    "membership": ("grant_membership", MembershipForm, lambda j, by, d: actions.grant_membership(
-        j, by=by, on=d["on"], expected_version=d["version"])),
-    "exit": ("leave", ExitForm, lambda j, by, d: actions.exit_journey(
-        j, by=by, reason=d["reason"], note=d["note"], expected_version=d["version"])),
-    "switch-path": ("switch_path", SwitchPathForm, lambda j, by, d: actions.switch_path(
-        j, by=by, path=d["path"], note=d["note"], expected_version=d["version"])),
+    "advance": Step(actions.advance_journey, SAVED, AdvanceForm, "advance"),
+    "sign-cape": Step(actions.sign_cape, SAVED, CapeForm, "sign_cape"),
+    "renew-cape": Step(actions.renew_cape, SAVED, RenewCapeForm, "renew_cape"),
+    "salaried": Step(actions.sign_salaried_contract, SAVED, SalariedForm, "sign_salaried_contract"),
+    "membership": Step(actions.grant_membership, SAVED, MembershipForm, "grant_membership"),
+    "exit": Step(actions.exit_journey, SAVED, ExitForm, "leave"),
+    "switch-path": Step(actions.switch_path, SAVED, SwitchPathForm, "switch_path"),
 }
 NEEDS_JOURNEY = {RenewCapeForm, SwitchPathForm}
 
 
 def step_form(step: str, journey: Journey, data=None):
-    form_class = STEPS[step][1]
+    form_class = STEPS[step].form
     kwargs = {"journey": journey} if form_class in NEEDS_JOURNEY else {}
     if data is not None:
         return form_class(data, **kwargs)
@@ -89,7 +83,7 @@ def detail_context(request: HttpRequest, journey: Journey, **bound) -> dict:
         available = {t.name for t in journey.get_available_state_transitions()}
         context["step_forms"] = {
             step.replace("-", "_"): bound.get(step) or step_form(step, journey)
-            for step, (name, _form, _action) in STEPS.items() if name in available
+            for step, taken in STEPS.items() if taken.transition in available
         }
         context["needs_diagnosis"] = journey.state == Stage.DIAGNOSIS and not (
             journey.diagnosis_held())
@@ -120,15 +114,9 @@ def journey_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     journey = get_visible_journey(request.user, pk)
     form = step_form(step, journey, request.POST)
-    if form.is_valid():
-        try:
-            STEPS[step][2](journey, request.user, form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-    if form.errors:
+    if not take_step(request, journey, STEPS[step], form):
         context = detail_context(request, journey, **{step: form})
         return render(request, "journeys/journey_detail.html", context, status=400)
-    messages.success(request, _("Saved. The member can see it on their path."))
     return redirect(journey)
 
 

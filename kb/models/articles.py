@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.models import TimelineEvent
 
 REVIEW_EVERY = timedelta(days=365)
 
@@ -293,6 +294,13 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # coopdesk.lifecycle: how a step refuses.
+    stale_message = _(
+        "This article was changed by someone else while you were on the page "
+        "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
+    )
+    refused_message = _("This step is not possible while the article is “%(state)s”.")
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("article")
@@ -311,14 +319,19 @@ class Article(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, update_fields=None, **kwargs) -> None:
         from kb.rendering import render_article
 
         if not self.slug:
             self.slug = unique_slug(Article, self.title)
-        rendered = render_article(self.body)
-        self.body_html, self.body_text = rendered.html, rendered.text
-        super().save(*args, **kwargs)
+        # A step saves only the columns it changed: the body (with the whole glossary) is
+        # rendered when it is saved.
+        if update_fields is None or "body" in update_fields:
+            rendered = render_article(self.body)
+            self.body_html, self.body_text = rendered.html, rendered.text
+            if update_fields is not None:
+                update_fields = {*update_fields, "body_html", "body_text"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("kb:article-detail", args=[self.slug])
@@ -454,28 +467,19 @@ class ArticleEventKind(models.TextChoices):
 
 
 # Events readers never see: the review conversation and the owner's reminders.
-class ArticleEvent(models.Model):
+class ArticleEvent(TimelineEvent):
     """One line of an article's timeline: who did what, when, from which state to which."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=ArticleEventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_state = models.CharField(max_length=20, choices=ArticleState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=ArticleState.choices, blank=True)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("article event")
         verbose_name_plural = _("article events")
 
-    def __str__(self) -> str:
-        return f"{self.article_id} {self.kind}"
 
     def recipient_ids(self) -> set[int]:
         """Who hears of it: reviewers of a proposal, the author of a review, the owner of

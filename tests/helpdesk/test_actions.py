@@ -352,7 +352,7 @@ def test_member_confirms_the_resolution(ticket, agent, member):
 
 def test_member_reopens_a_resolved_request_saying_why(ticket, agent, member):
     ticket = move_to(ticket, State.RESOLVED, agent=agent)
-    ticket = actions.reopen_ticket(ticket, by=member, reason="Le client n'a toujours pas payé.")
+    ticket = actions.reopen_ticket(ticket, by=member, note="Le client n'a toujours pas payé.")
     assert ticket.state == State.OPEN
     assert ticket.resolved_at is None
     event = last_event(ticket)
@@ -372,7 +372,7 @@ def test_member_reply_on_a_resolved_request_reopens_it(ticket, agent, member):
 @pytest.mark.parametrize("start", [State.NEW, State.OPEN, State.WAITING])
 def test_member_withdraws_an_unfinished_request(ticket, agent, member, start):
     ticket = move_to(ticket, start, agent=agent)
-    ticket = actions.withdraw_ticket(ticket, by=member, reason="Réglé avec le client.")
+    ticket = actions.withdraw_ticket(ticket, by=member, note="Réglé avec le client.")
     assert ticket.state == State.WITHDRAWN
     event = last_event(ticket)
     assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,3 +269,23 @@ def test_volunteering_with_a_silly_number_is_a_form_error(member_client):
     response = member_client.post(reverse("journeys:mentor-volunteer"),
                                   {"is_active": "on", "note": "x", "max_mentees": 50})
     assert response.status_code == 400
+
+
+def test_a_staff_step_says_done_in_the_language_of_each_request(advisor, journey):
+    """The form's fields are the action's keyword arguments; the message is translated per
+    request, not once for the whole process."""
+    said = []
+    for language, step, data in (("fr", "advance", {"note": "Vu à la réunion"}),
+                                 ("en", "exit", {"reason": ExitReason.OTHER, "note": ""})):
+        client = Client()
+        client.force_login(advisor)
+        client.cookies["django_language"] = language
+        journey.refresh_from_db()
+        response = client.post(step_url(journey, step), {"version": journey.version, **data},
+                               follow=True)
+        said += [str(m) for m in response.context["messages"]]
+    assert said == ["Enregistré. L'entrepreneur·e le voit dans son parcours.",
+                    "Saved. The member can see it on their path."]
+    journey.refresh_from_db()
+    assert journey.state == Stage.EXITED
+    assert journey.events.filter(kind="advanced", note="Vu à la réunion").exists()

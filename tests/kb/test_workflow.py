@@ -1,9 +1,11 @@
 """Members propose tutorials; staff or expert members review; every step is recorded."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -11,7 +13,8 @@ from coopdesk import notify, outbox
 from coopdesk.conflicts import Conflict
 from coopdesk.models import OutboxEmail
 from kb import actions, search
-from kb.models import ArticleEventKind, ArticleState, Audience
+from kb.models import Article, ArticleEventKind, ArticleState, Audience
+from kb.rendering import render_article
 
 
 def kinds(article):
@@ -239,3 +242,32 @@ def test_review_steps_reach_reviewers_and_author_in_the_morning_summary(
     assert "Modifications demandées (" in told[member.email] and url in told[member.email]
     client.force_login(member)
     assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_a_review_step_does_not_render_the_body_again(agent, draft, member):
+    """Rendering links every glossary term: only a change of the text pays for it."""
+    with mock.patch("kb.rendering.render_article") as render:
+        actions.submit_article(draft, by=member)
+        actions.publish_article(draft, by=agent)
+        actions.archive_article(draft, by=agent)
+    render.assert_not_called()
+    with mock.patch("kb.rendering.render_article", wraps=render_article) as render:
+        article = actions.update_article(draft, by=agent, body="**Nouveau** texte")
+    render.assert_called_once()
+    assert "<strong>Nouveau</strong>" in Article.objects.get(pk=article.pk).body_html
+
+
+def test_the_step_message_follows_each_requests_language(agent, draft, member):
+    actions.submit_article(draft, by=member)
+    said = []
+    for language in ("en", "fr"):
+        client = Client()
+        client.force_login(agent)
+        client.cookies["django_language"] = language
+        draft.refresh_from_db()
+        step = "publish" if language == "en" else "archive"
+        url = f"/aide/fiches/{draft.slug}/etape/{step}/"
+        response = client.post(url, {"version": draft.version}, follow=True)
+        said += [str(m) for m in response.context["messages"]]
+    archived = "Archivée\u00a0: elle n'est plus visible par les lecteurs et lectrices."
+    assert said == ["Published.", archived]
