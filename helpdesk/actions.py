@@ -84,7 +84,7 @@ def _record(
         message=message,
         data=data or {},
     )
-    notify.ticket_event(event)
+    notify.event(event)
     return event
 
 
@@ -474,7 +474,7 @@ def _record_case(
         case=case, kind=kind, actor=by, from_state=from_state, to_state=case.state, step=step,
         note=note,
     )
-    notify.collection_event(event)
+    notify.event(event)
     return event
 
 

@@ -77,7 +77,7 @@ def _record(
         article=article, kind=kind, actor=by, from_state=from_state, to_state=article.state,
         note=note, data=data or {},
     )
-    notify.kb_event(event)
+    notify.event(event)
     return event
 
 

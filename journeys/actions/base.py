@@ -88,7 +88,7 @@ def _record(
         note=note,
         data=data or {},
     )
-    notify.journey_event(event)
+    notify.event(event)
     return event
 
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
-from helpdesk.models import works_for_team
 from journeys.models.paths import Assignee, PathTemplate, TaskTemplate
 from journeys.models.rules import (
     OPEN_STAGES,
@@ -217,7 +216,7 @@ def can_do_task(task: JourneyTask, user: User) -> bool:
     if task.assignee == Assignee.MEMBER and task.journey.member_id == user.pk:
         return True
     if task.assignee == Assignee.TEAM and user.is_support_staff:
-        return works_for_team(user, task.team_id)
+        return user.works_for_team(task.team_id)
     return can_manage_journey(task.journey, user)
 
 
@@ -230,7 +229,7 @@ class JourneyTaskQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> JourneyTaskQuerySet:
         journeys = Journey.objects.visible_to(user).values("pk")
         if user.is_authenticated and user.is_support_staff and user.role != Role.ADMIN:
-            return self.filter(Q(journey__in=journeys) | Q(team__agents=user)).distinct()
+            return self.filter(Q(journey__in=journeys) | Q(team__in=user.team_ids()))
         return self.filter(journey__in=journeys)
 
     def open(self) -> JourneyTaskQuerySet:

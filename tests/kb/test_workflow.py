@@ -175,7 +175,7 @@ def test_review_events_are_pushed_to_the_people_concerned_after_commit(
     proposal, member, agent, monkeypatch, django_capture_on_commit_callbacks
 ):
     pushed = []
-    monkeypatch.setattr(notify, "push", pushed.append)
+    monkeypatch.setattr(notify.push, "push", pushed.append)
     with django_capture_on_commit_callbacks(execute=True):
         actions.submit_article(proposal, by=member)
     assert pushed == [[(f"user.{agent.pk}", {
