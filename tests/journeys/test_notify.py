@@ -7,7 +7,7 @@ from unittest import mock
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from notifications.models import Notification
 
 from coopdesk import notify, outbox
@@ -117,3 +117,34 @@ def test_a_signup_with_a_known_address_is_told_to_its_owner_by_email(meeting, me
     assert url in mail.body
     client.force_login(member)
     assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+# --- the same path as every domain: named, worded when read, pushed --------------------------
+
+
+def test_a_path_step_is_worded_in_the_readers_language_when_read(journey, member, advisor):
+    actions.advance_journey(journey, by=advisor)
+    told = Notification.objects.get(recipient=member, verb=EventKind.ADVANCED)
+    assert told.data["stage"] == "diagnosis" and told.description == ""
+    with translation.override("en"):
+        assert (notify.label(told), notify.about(told)) == (
+            "Moved on to the next stage", "Your path · Diagnosis"
+        )
+    with translation.override("fr"):
+        assert notify.about(told) == "Votre parcours · Diagnostic"
+
+
+def test_a_reminder_is_pushed_to_the_header_with_its_object_named(
+    cape_journey, member, django_capture_on_commit_callbacks
+):
+    end = timezone.localdate() + timedelta(days=25)
+    type(cape_journey).objects.filter(pk=cape_journey.pk).update(cape_end=end)
+    with mock.patch.object(notify.push, "push") as push:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert actions.send_cape_reminders() >= 1
+    bodies = [body for call in push.call_args_list for group, body in call.args[0]
+              if group == notify.user_group(member.pk)]
+    assert bodies and {body["type"] for body in bodies} == {"notification"}
+    words = bodies[0]["notification"]["i18n"]["en"]
+    assert words["text"] == "The CAPE contract ends soon"
+    assert words["about"] == "Your path · CAPE contract"
