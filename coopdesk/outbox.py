@@ -1,4 +1,4 @@
-"""Sending the e-mails notify.py queued: at once, or as a daily summary.
+"""Sending the e-mails coopdesk/notify queued: at once, or as a daily summary.
 
 Two jobs of `manage.py worker`, both safe with several workers running:
 

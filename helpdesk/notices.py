@@ -5,7 +5,7 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coopdesk import notify, outbox
 from coopdesk.accounts.models import Role, User
@@ -24,6 +24,8 @@ STAFF = {Role.AGENT, Role.LEAD, Role.ADMIN}
 
 # --- requests ----------------------------------------------------------------------------------
 
+# The one wording of a request's events: the timeline, the notification centre, the header
+# menu and the e-mails all say these (the timeline after the actor's name).
 TICKET_LABELS = {
     "created": gettext_lazy("New request"),
     "acknowledged": gettext_lazy("Request acknowledged"),
@@ -38,24 +40,51 @@ TICKET_LABELS = {
     "resolved": gettext_lazy("Request resolved"),
     "reopened": gettext_lazy("Request reopened"),
     "closed": gettext_lazy("Request closed"),
+    "confirmed": gettext_lazy("Resolution confirmed"),
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
     "priority": gettext_lazy("Priority changed"),
 }
 
 
-def ticket_label_key(data: dict, verb: str, recipient_id: int) -> str:
-    if verb == "waiting" and recipient_id == data.get("requester"):
+def ticket_detail(kind: str, data: dict) -> dict:
+    """What an event's words need from its data (names and numbers, no sentence)."""
+    if kind == "assigned":
+        return {"name": data.get("assignee") or ""}
+    if kind == "transferred":
+        return {"team": data.get("to_team", "")}
+    if kind == "closed":
+        return {key: data[key] for key in ("automatic", "days", "confirmed") if key in data}
+    return {}
+
+
+def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
+    if verb == "waiting" and for_requester:
         return "waiting_you"
-    if verb == "assigned" and not (data.get("detail") or {}).get("name"):
+    if verb == "assigned" and not detail.get("name"):
         return "unassigned"
+    if verb == "closed" and detail.get("confirmed"):
+        return "confirmed"
     return verb if verb in TICKET_LABELS else "replied"
 
 
-def ticket_label(data: dict, verb: str, recipient_id: int) -> str:
-    text = str(TICKET_LABELS[ticket_label_key(data, verb, recipient_id)])
-    for key, value in (data.get("detail") or {}).items():
+def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
+    """A request event's words, in the active language."""
+    if verb == "closed" and detail.get("automatic"):
+        days = detail.get("days") or 0
+        return ngettext(
+            "Closed automatically %(days)d day after resolution",
+            "Closed automatically %(days)d days after resolution", days,
+        ) % {"days": days}
+    text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
+    for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text
+
+
+def ticket_label(data: dict, verb: str, recipient_id: int) -> str:
+    return ticket_words(
+        verb, data.get("detail") or {}, for_requester=recipient_id == data.get("requester")
+    )
 
 
 def ticket_about(data: dict, recipient_id: int) -> str:
@@ -100,11 +129,6 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
 
 def ticket_data(event: TicketEvent) -> dict:
     ticket = event.ticket
-    detail = {}
-    if event.kind == "assigned":
-        detail = {"name": event.data.get("assignee") or ""}
-    elif event.kind == "transferred":
-        detail = {"team": event.data.get("to_team", "")}
     return {
         "domain": "ticket",
         "ticket": ticket.pk,
@@ -113,7 +137,7 @@ def ticket_data(event: TicketEvent) -> dict:
         "requester": ticket.requester_id,
         "actor": event.actor.first_name if event.actor else None,
         "url": ticket.get_absolute_url(),
-        "detail": detail,
+        "detail": ticket_detail(event.kind, event.data),
     }
 
 
@@ -154,10 +178,10 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
     if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
         raise outbox.Undeliverable("The person may no longer see this request.")
     message = event.message if event.message_id else None
-    verb = event.kind
-    data = {"requester": ticket.requester_id, "detail": {"name": event.data.get("assignee")}}
+    detail = ticket_detail(event.kind, event.data)
+    for_requester = user.pk == ticket.requester_id
     return {
-        "label": ticket_label_key(data, verb, user.pk),
+        "label": ticket_label_key(detail, event.kind, for_requester=for_requester),
         "ticket": ticket,
         "message": message.body if message else "",
         "message_html": message.body_html if message else "",  # sanitised when saved

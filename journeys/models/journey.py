@@ -43,7 +43,7 @@ def can_manage_journey(journey: Journey, user: User) -> bool:
     """The member's advisor, the advisor covering them, or an admin."""
     if user.role == Role.ADMIN:
         return True
-    return user.is_advisor and journey.member.advisor_id in user.covering_advisor_ids()
+    return user.follows_member(journey.member)
 
 
 class JourneyQuerySet(models.QuerySet):
@@ -54,7 +54,7 @@ class JourneyQuerySet(models.QuerySet):
         if user.role == Role.ADMIN:
             return self
         if user.is_advisor:
-            return self.filter(member__advisor_id__in=user.covering_advisor_ids())
+            return self.filter(user.followed_members_q("member__"))
         return self.filter(member=user)
 
     def latest(self) -> JourneyQuerySet:
