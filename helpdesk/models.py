@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import ExpressionWrapper, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -167,8 +167,9 @@ class TicketQuerySet(models.QuerySet):
             return self.annotate(team_view=Value(False))
         if user.role == Role.ADMIN:
             return self.annotate(team_view=Value(True))
-        agents = Team.agents.through.objects.filter(team_id=OuterRef("team_id"), user=user)
-        return self.annotate(team_view=Exists(agents))
+        return self.annotate(team_view=ExpressionWrapper(
+            Q(team__in=user.team_ids()), output_field=models.BooleanField()
+        ))
 
     def active(self) -> TicketQuerySet:
         return self.filter(state__in=ACTIVE_STATES)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk import notify
-from coopdesk.accounts.models import Role, User
+from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from helpdesk import actions
@@ -77,7 +77,7 @@ def get_visible_ticket(user: User, pk: int, *, for_page: bool = False) -> Ticket
 
 
 def staff_teams(user: User):
-    return Team.objects.all() if user.role == Role.ADMIN else user.teams.all()
+    return Team.objects.filter(pk__in=user.team_ids())
 
 
 # --- member: my requests, new request, drafts ----------------------------------------------
