@@ -30,7 +30,7 @@ CATCH_UP_LIMIT = 50
 def allowed_groups(user, kind: str, object_id: int) -> tuple[list[str], int | None]:
     """The groups the page for this object would let the person see, and its version: the
     app that owns the kind answers (registered in coopdesk/notify/registry.py)."""
-    return registry.watches[kind].groups(user, object_id)
+    return registry.watches[kind](user, object_id)
 
 
 @database_sync_to_async

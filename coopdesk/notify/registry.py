@@ -53,19 +53,14 @@ class Wording:
     about: Callable[[dict, int], str]
 
 
-@dataclass(frozen=True)
-class Watch:
-    """A websocket "watch" kind: groups(user, id) -> (groups the page may join, version)."""
-
-    groups: Callable[[object, int], tuple[list[str], int | None]]
-
-
 @dataclass
 class Registry:
     sources: dict[str, Source] = field(default_factory=dict)
     wordings: dict[str, Wording] = field(default_factory=dict)
     places: dict[str, Callable] = field(default_factory=dict)
-    watches: dict[str, Watch] = field(default_factory=dict)
+    # A websocket "watch" kind: groups(user, id) -> (groups its page may join, version),
+    # after the same permission check as the page.
+    watches: dict[str, Callable] = field(default_factory=dict)
     demo_loaders: list[tuple[int, Callable]] = field(default_factory=list)
     # Per role, per notice kind: how a person hears of it until they choose otherwise.
     defaults: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -92,7 +87,7 @@ def register_place(model: type[models.Model], place: Callable) -> None:
 
 
 def register_watch(kind: str, groups: Callable) -> None:
-    registry.watches[kind] = Watch(groups=groups)
+    registry.watches[kind] = groups
 
 
 def register_demo(load: Callable, *, order: int) -> None:
