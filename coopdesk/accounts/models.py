@@ -190,6 +190,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         advisor = member.advisor
         return advisor.backup_advisor_id == self.pk and advisor.is_away()
 
+    def following_advisors(self) -> list[User]:
+        """For a member: the advisors who follow them today (see `following_advisor_ids`)."""
+        if self.advisor_id is None:
+            return []
+        advisor = self.advisor
+        if advisor.backup_advisor_id and advisor.is_away():
+            return [advisor, advisor.backup_advisor]
+        return [advisor]
+
     def following_advisor_ids(self) -> set[int]:
         """For a member: the advisors who follow them today, their own and the backup
         covering them while their advisor is away (the reverse of `follows_member`)."""
