@@ -9,6 +9,8 @@ The ground floor (coopdesk/) imports no app. Each app registers here, once:
 - per model a notification points at: where its e-mail links, after checking the person may
   still see it (`places`);
 - its websocket "watch" kinds with their permission check (`watches`);
+- per role, how its notice kinds are heard of until a person chooses (`defaults`), and which
+  roles see a kind on their preferences page at all (`concerned`);
 - its demo loader (`demo_loaders`).
 """
 
@@ -92,8 +94,9 @@ def register_watch(kind: str, groups: Callable) -> None:
 
 def register_demo(load: Callable, *, order: int) -> None:
     """load(people) after coopdesk.demo.load_people(); lower orders load first."""
-    registry.demo_loaders.append((order, load))
-    registry.demo_loaders.sort(key=lambda pair: pair[0])
+    if (order, load) not in registry.demo_loaders:  # ready() may run again in tests
+        registry.demo_loaders.append((order, load))
+        registry.demo_loaders.sort(key=lambda pair: pair[0])
 
 
 def register_defaults(role: str, deliveries: dict[str, str]) -> None:
