@@ -6,8 +6,9 @@ The browser sends:
 - {"watch": "ticket", "id": 42} or {"watch": "team", "id": 3} for the objects on screen:
   we join their group only after the same permission check as the page.
 
-Everything else arrives from notify.py through the channel layer, already encoded, and is
-relayed as it is.
+The watch kinds, and who may watch what, come from the apps (coopdesk/notify/registry.py).
+Everything else arrives from coopdesk/notify through the channel layer, already encoded, and
+is relayed as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from coopdesk import notify
+from coopdesk.notify.registry import registry
 
 MAX_WATCHED = 20
 MENU_SIZE = 10
@@ -26,25 +28,9 @@ CATCH_UP_LIMIT = 50
 
 @database_sync_to_async
 def allowed_groups(user, kind: str, object_id: int) -> tuple[list[str], int | None]:
-    """The groups the page for this object would let the person see, and its version."""
-    from helpdesk.models import Team, Ticket
-
-    if kind == "ticket":
-        ticket = (
-            Ticket.objects.visible_to(user).with_team_view(user)
-            .filter(pk=object_id).only("version").first()
-        )
-        if ticket is None:
-            return [], None
-        groups = [notify.ticket_group(ticket.pk)]
-        if ticket.team_view:  # internal notes' events: the team handling it only
-            groups.append(notify.ticket_group(ticket.pk, staff=True))
-        return groups, ticket.version
-    if kind == "team" and user.is_support_staff:
-        teams = Team.objects.all() if user.role == "admin" else user.teams.all()
-        if teams.filter(pk=object_id).exists():
-            return [notify.team_group(object_id)], None
-    return [], None
+    """The groups the page for this object would let the person see, and its version: the
+    app that owns the kind answers (registered in coopdesk/notify/registry.py)."""
+    return registry.watches[kind](user, object_id)
 
 
 @database_sync_to_async
@@ -125,7 +111,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(await missed_notifications(self.scope["user"], since))
             return
         kind, object_id = content.get("watch"), content.get("id")
-        if kind not in {"ticket", "team"} or not isinstance(object_id, int):
+        if kind not in registry.watches or not isinstance(object_id, int):
             await self.send_json({"type": "error", "error": "bad request"})
             return
         if len(self.groups_joined) >= MAX_WATCHED:

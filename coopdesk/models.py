@@ -1,4 +1,4 @@
-"""What notify.py needs to remember: who wants to hear what, and e-mails still to send.
+"""What coopdesk/notify needs to remember: who wants to hear what, and e-mails still to send.
 
 The in-app notifications themselves are django-notifications-community's `Notification`
 rows. Their `emailed` flag means "no e-mail is pending for it": True at once for in-app

@@ -10,5 +10,4 @@ urlpatterns = [
     path("<int:pk>/lue/", views.notification_read, name="notification-read"),
     path("tout-lu/", views.notification_read_all, name="notification-read-all"),
     path("preferences/", views.preference_edit, name="preference-edit"),
-    path("demandes/<int:pk>/suivi/", views.subscription_set, name="subscription-set"),
 ]

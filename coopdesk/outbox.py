@@ -1,4 +1,4 @@
-"""Sending the e-mails notify.py queued: at once, or as a daily summary.
+"""Sending the e-mails coopdesk/notify queued: at once, or as a daily summary.
 
 Two jobs of `manage.py worker`, both safe with several workers running:
 
@@ -11,11 +11,12 @@ Two jobs of `manage.py worker`, both safe with several workers running:
   races between workers) with the notifications they chose to get that way and have not
   read in the app yet.
 
-E-mails are written in the recipient's language (User.language) from
-templates/emails/<language>/, with absolute links built on settings.SITE_URL. Whatever the
-step is about (a request, a path, an unpaid invoice, a tutorial), it is checked again when
-the e-mail is written: gone, or no longer visible to the person by the app's own rules,
-and the e-mail is not sent (given up, like any undeliverable one).
+E-mails are written in the recipient's language (User.language) from one template tree,
+templates/emails/, translated through the .po catalogue, with notify's wording and absolute
+links built on settings.SITE_URL. Whatever the step is about (a request, a path, an unpaid
+invoice, a tutorial), it is checked again when the e-mail is written, by the rules the app
+registered (`registry.places`): gone, or no longer visible to the person, and the e-mail is
+not sent (given up, like any undeliverable one).
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import Truncator
 from notifications.models import Notification
 
+from coopdesk import notify
 from coopdesk.models import Delivery, OutboxEmail, OutboxKind, OutboxStatus
+from coopdesk.notify.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -192,15 +194,14 @@ def build_message(email: OutboxEmail) -> EmailMultiAlternatives:
             name, context = "event", event_context(email)
         context.update(
             lang=language,
+            person=user,
             preferences_url=absolute(reverse("coopdesk:preference-edit")),
             notifications_url=absolute(reverse("coopdesk:notification-list")),
         )
-        folder = f"emails/{language}"
-        context["person"] = user
-        subject = " ".join(render_to_string(f"{folder}/{name}_subject.txt", context).split())
+        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
         context["title"] = subject
-        text = render_to_string(f"{folder}/{name}.txt", context)
-        html = render_to_string(f"{folder}/{name}.html", context)
+        text = render_to_string(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -212,151 +213,31 @@ def build_message(email: OutboxEmail) -> EmailMultiAlternatives:
 
 
 def _item(notification: Notification, user) -> dict:
-    """One step told in an e-mail: what happened, by whom, on what, and the link to it."""
-    if "ticket" in (notification.data or {}):
-        return _ticket_item(notification, user)
-    return _notice_item(notification, user)
+    """One step told in an e-mail: what happened (notify's wording, in the reader's
+    language), by whom, on what, and the link to it.
 
-
-def _ticket_item(notification: Notification, user) -> dict:
-    """A request's timeline event."""
-    from coopdesk import notify
-    from helpdesk.models import Ticket, TicketEvent, is_team_agent
-
-    data = notification.data or {}
-    ticket = Ticket.objects.filter(pk=data.get("ticket")).select_related("team").first()
-    event = (
-        TicketEvent.objects.filter(pk=notification.action_object_object_id)
-        .select_related("message")
-        .first()
-    )
-    if ticket is None or event is None:
-        raise Undeliverable("The request or its event no longer exists.")
-    # Checked again when sending: access may have ended since (transfer, new advisor).
-    if event.is_internal and not is_team_agent(ticket, user):
-        raise Undeliverable("Internal notes are for the team only.")
-    if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
-        raise Undeliverable("The person may no longer see this request.")
-    message = event.message if event.message_id else None
-    return {
-        "label": notify.label_key(notification),
-        "detail": data.get("detail") or {},
-        "actor": data.get("actor"),
-        "ticket": ticket,
-        "event": event,
-        "message": message.body if message else "",
-        "message_html": message.body_html if message else "",  # sanitised when saved
-        "note": event.note,
-        "at": notification.timestamp,
-        "url": absolute(ticket.get_absolute_url()),
-        "link": "ticket",
-        "group": ("ticket", ticket.pk),
-    }
-
-
-def _notice_item(notification: Notification, user) -> dict:
-    """A step of a path, an unpaid invoice or a tutorial, a reminder, or a notice."""
+    What it is about is checked again now, by the rules of the app that registered it
+    (`places`): gone, or no longer visible to the person, and it is Undeliverable.
+    """
     target = notification.target  # None once the object is deleted
     if target is None:
         raise Undeliverable("What this notification is about no longer exists.")
-    where = PLACES.get(target._meta.label)
-    if where is None:
+    place = registry.places.get(target._meta.label)
+    if place is None:
         raise Undeliverable(f"No e-mail tells of a {target._meta.label}.")
-    place = where(target, user)
     event = notification.action_object  # its timeline event or reminder, if still there
-    label = str(event.get_kind_display()) if event is not None else ""
-    # A reminder or a notice is a sentence written for its reader; an event has a label.
-    is_event = bool(label) and hasattr(event, "from_state")
-    text = "" if is_event else notification.description or ""
-    actor = getattr(event, "actor", None)
-    choice = event.note if is_event and event.kind == "consent" else ""
-    # A step of an unpaid invoice still waiting for the member's OK or wait: they may react.
-    case = place.get("case")
-    react = bool(
-        case and case.member_id == user.pk and case.pending_step
-        and getattr(event, "step", None) == case.pending_step
-    )
+    item = place(target, user, event)
     return {
-        **place,
-        "label": "other",
-        "title": label or (notification.data or {}).get("title") or Truncator(text).chars(90),
-        "step": event.get_step_display() if getattr(event, "step", "") else "",
-        "consent": choice,
-        "text": text,
-        # Notes are shown on the page to those who see it; a mentor does not see the path.
-        "note": event.note if is_event and not choice and place["link"] != "mentees" else "",
-        "event": event if is_event else None,
-        "react": react,
-        "actor": actor.first_name if actor else None,
+        "label": "",
+        "note": "",
+        **item,
+        "phrase": notify.label(notification),
+        # A reminder or a notice is a sentence written for its one reader.
+        "text": notification.description or "",
+        "actor": (notification.data or {}).get("actor"),
         "at": notification.timestamp,
-        "url": absolute(place["url"]),
+        "url": absolute(item["url"]),
     }
-
-
-# Where an e-mail about each kind of object sends its reader, by the app's own visibility
-# rules: a dict with the page (`link` names it for the templates, `url`), the digest group,
-# and the objects the templates name. Undeliverable when the person may no longer see it.
-
-
-def _journey_place(journey, user) -> dict:
-    from journeys.models import Journey
-
-    place = {"journey": journey, "group": ("journey", journey.pk)}
-    if Journey.objects.visible_to(user).filter(pk=journey.pk).exists():
-        if journey.member_id == user.pk and journey.is_latest:
-            return {**place, "link": "my_path", "url": reverse("journeys:journey-mine")}
-        return {**place, "link": "journey", "url": journey.get_absolute_url()}
-    if journey.member.mentor_id == user.pk:  # told of a newcomer, not shown their path
-        return {**place, "link": "mentees", "url": reverse("journeys:mentor-volunteer")}
-    raise Undeliverable("The person may no longer see this path.")
-
-
-def _task_place(task, user) -> dict:
-    from journeys.models import JourneyTask
-
-    if not JourneyTask.objects.visible_to(user).filter(pk=task.pk).exists():
-        raise Undeliverable("The person may no longer see this task.")
-    if user.is_support_staff and task.team_id:  # a team's task: the team's list
-        return {"task": task, "journey": task.journey, "group": ("journey", task.journey_id),
-                "link": "team_tasks", "url": reverse("journeys:team-tasks")}
-    return {**_journey_place(task.journey, user), "task": task}
-
-
-def _meeting_place(meeting, user) -> dict:
-    from journeys.models import is_journey_staff
-
-    place = {"meeting": meeting, "group": ("meeting", meeting.pk)}
-    if is_journey_staff(user):
-        return {**place, "link": "meeting", "url": meeting.get_absolute_url()}
-    # Members register, and see their registration, on their path's page.
-    return {**place, "link": "my_path", "url": reverse("journeys:journey-mine")}
-
-
-def _case_place(case, user) -> dict:
-    from helpdesk.models import CollectionCase
-
-    if not CollectionCase.objects.visible_to(user).filter(pk=case.pk).exists():
-        raise Undeliverable("The person may no longer see this unpaid invoice.")
-    return {"case": case, "group": ("case", case.pk), "link": "case",
-            "url": case.get_absolute_url()}
-
-
-def _article_place(article, user) -> dict:
-    from kb.models import Article
-
-    if not Article.objects.visible_to(user).filter(pk=article.pk).exists():
-        raise Undeliverable("The person may no longer see this article.")
-    return {"article": article, "group": ("article", article.pk), "link": "article",
-            "url": article.get_absolute_url()}
-
-
-PLACES = {
-    "journeys.Journey": _journey_place,
-    "journeys.JourneyTask": _task_place,
-    "journeys.InfoMeeting": _meeting_place,
-    "helpdesk.CollectionCase": _case_place,
-    "kb.Article": _article_place,
-}
 
 
 def event_context(email: OutboxEmail) -> dict:

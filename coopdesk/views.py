@@ -6,14 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
 from coopdesk import notify
 from coopdesk.forms import PreferenceForm
 from coopdesk.models import TicketSubscription
-from helpdesk.models import Ticket
 
 
 @login_required
@@ -45,12 +43,12 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """Unread first, then newest first; each links to its request."""
+    """Unread first, then newest first; each names its object and links to it."""
     mine = Notification.objects.filter(recipient=request.user)
     page = Paginator(mine.order_by("-unread", "-timestamp", "-pk"), 25).get_page(
         request.GET.get("page")
     )
-    items = [{"n": n, "text": notify.describe(n), **notify.serialize(n)} for n in page]
+    items = [{"n": n, **notify.serialize(n)} for n in page]
     unread = mine.filter(unread=True).count()
     context = {"page": page, "items": items, "unread": unread}
     return render(request, "coopdesk/notification_list.html", context)
@@ -58,7 +56,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Following a notification's link marks it read, then shows its request."""
+    """Following a notification's link marks it read, then shows what it is about."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notify.mark_read(request.user, [notification.pk])
     target = (notification.data or {}).get("url", "")
@@ -97,28 +95,11 @@ def preference_edit(request: HttpRequest) -> HttpResponse:
         notify.save_preferences(user, form.cleaned_data)
         messages.success(request, _("Your notification choices are saved."))
         return redirect("coopdesk:preference-edit")
+    # The requests' app owns the rule of who sees a request: ask its model, not import it.
+    tickets = TicketSubscription._meta.get_field("ticket").related_model.objects
     subscriptions = TicketSubscription.objects.filter(
-        user=user, ticket__in=Ticket.objects.visible_to(user)
+        user=user, ticket__in=tickets.visible_to(user)
     ).select_related("ticket")
     context = {"form": form, "subscriptions": subscriptions}
     return render(request, "coopdesk/preference_edit.html", context,
                   status=400 if form.errors else 200)
-
-
-SUBSCRIPTION_DONE = {
-    "follow": gettext_lazy("You will be told of every step of this request."),
-    "mute": gettext_lazy("You will no longer be told of this request's steps."),
-    "default": gettext_lazy("Back to the usual notifications for this request."),
-}
-
-
-@login_required
-@require_POST
-def subscription_set(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
-    mode = request.POST.get("mode", "")
-    if mode not in SUBSCRIPTION_DONE:
-        return HttpResponse(_("Choose follow, mute or default."), status=400)
-    notify.set_subscription(user=request.user, ticket=ticket, mode=mode)
-    messages.success(request, SUBSCRIPTION_DONE[mode])
-    return _back(request, ticket.get_absolute_url())

@@ -10,6 +10,8 @@ urlpatterns = [
     path("demandes/brouillons/", views.draft_save, name="draft-save"),
     path("demandes/brouillons/<int:pk>/supprimer/", views.draft_delete, name="draft-delete"),
     path("demandes/<int:pk>/", views.ticket_detail, name="ticket-detail"),
+    path("notifications/demandes/<int:pk>/suivi/", views.subscription_set,
+         name="subscription-set"),
     path("demandes/<int:pk>/direct/", views.ticket_timeline, name="ticket-live"),
     path("demandes/<int:pk>/repondre/", views.ticket_reply, name="ticket-reply"),
     path("demandes/<int:pk>/note/", views.ticket_note, name="ticket-note"),

@@ -15,11 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from coopdesk.accounts.models import Role, User
+from coopdesk import notify
+from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
@@ -76,7 +78,7 @@ def get_visible_ticket(user: User, pk: int, *, for_page: bool = False) -> Ticket
 
 
 def staff_teams(user: User):
-    return Team.objects.all() if user.role == Role.ADMIN else user.teams.all()
+    return Team.objects.filter(pk__in=user.team_ids())
 
 
 # --- member: my requests, new request, drafts ----------------------------------------------
@@ -530,3 +532,29 @@ def collection_settings(request: HttpRequest) -> HttpResponse:
         return redirect("helpdesk:collection-list")
     status = 400 if request.method == "POST" else 200
     return render(request, "helpdesk/collection_settings.html", {"form": form}, status=status)
+
+
+# --- follow or mute a request's notifications ------------------------------------------------
+
+SUBSCRIPTION_DONE = {
+    "follow": gettext_lazy("You will be told of every step of this request."),
+    "mute": gettext_lazy("You will no longer be told of this request's steps."),
+    "default": gettext_lazy("Back to the usual notifications for this request."),
+}
+
+
+@login_required
+@require_POST
+def subscription_set(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
+    mode = request.POST.get("mode", "")
+    if mode not in SUBSCRIPTION_DONE:
+        return HttpResponse(_("Choose follow, mute or default."), status=400)
+    notify.set_subscription(user=request.user, ticket=ticket, mode=mode)
+    messages.success(request, SUBSCRIPTION_DONE[mode])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ticket.get_absolute_url()
+    return redirect(target)

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class KbConfig(AppConfig):
     name = "kb"
     verbose_name = _("Knowledge base")
+
+    def ready(self) -> None:
+        register_notices()
+        register_demo()
+
+
+def register_notices() -> None:
+    """Tell the ground floor how this app's events are heard of (coopdesk/notify)."""
+    from kb import notices
+
+    notices.register()
+
+
+def register_demo() -> None:
+    from kb import notices
+
+    notices.register_demo()

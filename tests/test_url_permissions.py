@@ -296,9 +296,9 @@ ROUTES: dict[str, list[Case]] = {
         Case("my notification preferences", "get",
              get(lambda w: reverse("coopdesk:preference-edit")), everyone(200))
     ],
-    "coopdesk:subscription-set": [
+    "helpdesk:subscription-set": [
         Case("mute Camille's request", "post",
-             lambda w: (reverse("coopdesk:subscription-set", args=[w["ticket"].pk]),
+             lambda w: (reverse("helpdesk:subscription-set", args=[w["ticket"].pk]),
                         {"mode": "mute"}),
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()})
     ],

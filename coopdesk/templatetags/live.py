@@ -9,7 +9,6 @@ from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from coopdesk import notify
 from coopdesk.models import TicketSubscription
 
 register = template.Library()
@@ -26,7 +25,6 @@ def _live_config(language: str) -> str:
     """The same for every page in a language: made once per process and language."""
     config = {
         "path": "/ws/live/",
-        "labels": notify.labels(),
         "text": {
             "system": "Coopdesk",
             "empty": _("No notification yet."),
@@ -48,7 +46,7 @@ def ticket_follow(context, ticket) -> dict:
     return {
         "ticket": ticket,
         "mode": subscription.mode if subscription else "",
-        "concerned": notify.is_concerned(user, ticket),
+        "concerned": ticket.concerns(user),
         "csrf_token": context.get("csrf_token"),
         "next": context["request"].get_full_path(),
     }

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from helpdesk.models import Priority, State
+from helpdesk.notices import case_label, ticket_detail, ticket_words
 
 register = template.Library()
 
@@ -92,3 +93,18 @@ def local_time(value, css_class: str = "") -> str:
         local.isoformat(),
         short_datetime(local),
     )
+
+
+@register.simple_tag(takes_context=True)
+def event_words(context, event, ticket) -> str:
+    """A timeline event in the words notifications and e-mails use (helpdesk/notices.py)."""
+    user = context["request"].user
+    return ticket_words(event.kind, ticket_detail(event.kind, event.data),
+                        for_requester=ticket.requester_id == user.pk)
+
+
+@register.simple_tag
+def case_event_words(event) -> str:
+    """An unpaid invoice's timeline event in the words notifications and e-mails use."""
+    consent = event.note if event.kind == "consent" else ""
+    return case_label({"kind": event.kind, "step": event.step, "consent": consent}, "", 0)

@@ -52,13 +52,7 @@ def _already_sent(kind: str, since: datetime) -> set[tuple[str, int]]:
 
 
 def _advisors_of(member: User) -> list[User]:
-    advisor = member.advisor
-    if advisor is None:
-        return []
-    people = [advisor]
-    if advisor.backup_advisor_id and advisor.is_away():
-        people.append(advisor.backup_advisor)
-    return people
+    return member.following_advisors()
 
 
 def send_task_reminders(now: datetime | None = None) -> int:

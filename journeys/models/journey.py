@@ -18,7 +18,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import TimelineEvent
-from helpdesk.models import works_for_team
 from journeys.models.paths import Assignee, PathTemplate, TaskTemplate
 from journeys.models.rules import (
     OPEN_STAGES,
@@ -45,7 +44,7 @@ def can_manage_journey(journey: Journey, user: User) -> bool:
     """The member's advisor, the advisor covering them, or an admin."""
     if user.role == Role.ADMIN:
         return True
-    return user.is_advisor and journey.member.advisor_id in user.covering_advisor_ids()
+    return user.follows_member(journey.member)
 
 
 class JourneyQuerySet(models.QuerySet):
@@ -56,7 +55,7 @@ class JourneyQuerySet(models.QuerySet):
         if user.role == Role.ADMIN:
             return self
         if user.is_advisor:
-            return self.filter(member__advisor_id__in=user.covering_advisor_ids())
+            return self.filter(user.followed_members_q("member__"))
         return self.filter(member=user)
 
     def latest(self) -> JourneyQuerySet:
@@ -231,7 +230,7 @@ def can_do_task(task: JourneyTask, user: User) -> bool:
     if task.assignee == Assignee.MEMBER and task.journey.member_id == user.pk:
         return True
     if task.assignee == Assignee.TEAM and user.is_support_staff:
-        return works_for_team(user, task.team_id)
+        return user.works_for_team(task.team_id)
     return can_manage_journey(task.journey, user)
 
 
@@ -244,7 +243,7 @@ class JourneyTaskQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> JourneyTaskQuerySet:
         journeys = Journey.objects.visible_to(user).values("pk")
         if user.is_authenticated and user.is_support_staff and user.role != Role.ADMIN:
-            return self.filter(Q(journey__in=journeys) | Q(team__agents=user)).distinct()
+            return self.filter(Q(journey__in=journeys) | Q(team__in=user.team_ids()))
         return self.filter(journey__in=journeys)
 
     def open(self) -> JourneyTaskQuerySet:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from coopdesk.accounts.models import Role, User
+from coopdesk.accounts.models import User
 from coopdesk.steps import Step, take_step
 from journeys import actions
 from journeys.forms import (
@@ -212,8 +212,7 @@ def team_tasks(request: HttpRequest) -> HttpResponse:
     if not user.is_support_staff:
         raise Http404
     tasks = JourneyTask.objects.open().filter(team__isnull=False, journey__is_latest=True)
-    if user.role != Role.ADMIN:
-        tasks = tasks.filter(team__in=user.teams.all())
+    tasks = tasks.filter(team__in=user.team_ids())
     tasks = tasks.select_related("journey__member", "team").order_by("due_date", "pk")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "today": timezone.localdate(), "show_staff": is_journey_staff(user)}

@@ -1,5 +1,6 @@
 // Live Coopdesk: one websocket per tab (/ws/live/).
-// - header: unread badge and the latest notifications, kept up to date;
+// - header: unread badge and the latest notifications (every kind: requests, paths,
+//   invoices, articles, reminders), kept up to date;
 // - a request page (#ticket-live): its status and timeline refresh when something happens;
 // - a team queue (#queue-live): new and changed rows appear without reload;
 // - after a drop: "connection lost, reconnecting…", reconnect with exponential backoff,
@@ -160,16 +161,16 @@
     if (summary) summary.title = text.unread.replace("{n}", unread);
   }
 
-  function labelOf(item) {
-    var label = config.labels[item.label] || config.labels[item.kind] || "";
-    Object.keys(item.detail || {}).forEach(function (key) {
-      label = label.replace("{" + key + "}", item.detail[key]);
-    });
-    return label;
+  // The server words each notification in every language of the site; show the page's.
+  var lang = document.documentElement.lang || "fr";
+
+  function words(item) {
+    return (item.i18n && item.i18n[lang]) || {text: item.text || "", about: item.about || ""};
   }
 
   function describe(item) {
-    return (item.actor || text.system) + " · " + labelOf(item) + " · " + item.reference + " " + item.subject;
+    var w = words(item);
+    return (item.actor || text.system) + " · " + w.text + " · " + w.about;
   }
 
   function span(className, content) {
@@ -197,8 +198,8 @@
       li.dataset.notification = item.id;
       var link = document.createElement("a");
       link.href = item.url;
-      link.appendChild(span("what", labelOf(item)));
-      link.appendChild(span("which", item.reference + " " + item.subject));
+      link.appendChild(span("what", words(item).text));
+      link.appendChild(span("which", words(item).about));
       var when = new Date(item.at).toLocaleString([], {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
       link.appendChild(span("who", (item.actor || text.system) + " · " + when));
       li.appendChild(link);

@@ -58,8 +58,9 @@ def test_member_sees_status_and_reply_on_own_request(socket_for, flush_layer, ti
         by_type = {message["type"]: message for message in heard}
         assert by_type["ticket.event"]["kind"] == "assigned"
         assert by_type["ticket.event"]["state"] == "open"
-        assert by_type["notification"]["notification"]["label"] == "assigned"
-        assert by_type["notification"]["notification"]["detail"] == {"name": agent.first_name}
+        words = by_type["notification"]["notification"]["i18n"]
+        assert words["en"]["text"] == f"Now handled by {agent.first_name}"
+        assert words["fr"]["about"] == f"{ticket.reference} {ticket.subject}"
 
         await database_sync_to_async(actions.add_reply)(ticket, by=agent, body="Bonjour")
         heard = [await communicator.receive_json_from() for _ in range(2)]
@@ -212,7 +213,9 @@ def test_reconnecting_client_catches_up_without_writing(socket_for, flush_layer,
         await communicator.send_json_to({"since": seen})
         answer = await communicator.receive_json_from()
         assert answer["type"] == "notifications" and answer["catch_up"] is True
-        assert [item["label"] for item in answer["items"]] == ["waiting_you", "resolved"]
+        assert [item["i18n"]["en"]["text"] for item in answer["items"]] == [
+            "A question for you: the team needs your answer", "Request resolved"
+        ]
         assert answer["unread"] == 3
         await communicator.send_json_to({"since": None})
         latest = await communicator.receive_json_from()

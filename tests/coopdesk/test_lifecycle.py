@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from notifications.models import Notification
 
 from coopdesk import lifecycle
 from coopdesk.conflicts import Conflict
@@ -154,8 +155,9 @@ def test_someone_who_may_not_is_refused_before_the_state_is_looked_at(
 
 @pytest.mark.django_db
 def test_record_writes_the_subjects_timeline_and_leaves_notifying_to_the_action(agent, ticket):
-    with mock.patch("coopdesk.notify.ticket_event") as fan_out:
+    with mock.patch("coopdesk.notify.event") as fan_out:
         event = lifecycle.record(ticket, EventKind.NOTE, by=agent, note="Vu", is_internal=True)
     fan_out.assert_not_called()
+    assert not Notification.objects.filter(action_object_object_id=event.pk).exists()
     assert isinstance(event, TicketEvent)
     assert (event.ticket, event.to_state, event.note, event.data) == (ticket, State.NEW, "Vu", {})

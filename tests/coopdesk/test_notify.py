@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from notifications.models import Notification
 
 from coopdesk import notify
@@ -198,8 +198,9 @@ def test_words_follow_the_reader(ticket, member, advisor, agent):
     actions.add_reply(ticket, by=agent, body="Quel montant ?", then="wait")
     for_member = Notification.objects.get(recipient=member, verb="waiting")
     for_advisor = Notification.objects.get(recipient=advisor, verb="waiting")
-    assert notify.serialize(for_member)["label"] == "waiting_you"
-    assert notify.serialize(for_advisor)["label"] == "waiting"
+    with translation.override("en"):
+        assert notify.label(for_member) == "A question for you: the team needs your answer"
+        assert notify.label(for_advisor) == "Waiting for the member's answer"
     actions.assign_ticket(ticket, by=agent, to=agent)
     assigned = Notification.objects.get(recipient=member, verb="assigned")
     assert notify.describe(assigned).endswith(agent.first_name)
@@ -225,3 +226,40 @@ def test_the_advisor_of_today_is_told_and_the_backup_while_they_are_away(
     advisor.save()
     actions.resolve_ticket(ticket, by=agent)
     assert told(ticket, "resolved") == {member.first_name, advisor.first_name}
+
+
+# --- every message pushed has a reader in static/js/live.js ----------------------------------
+
+
+def live_js_handles() -> set[str]:
+    import re
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "static/js/live.js").read_text()
+    return set(re.findall(r'case "([\w.]+)":', script))
+
+
+def test_every_pushed_message_type_has_a_handler_in_live_js(
+    ticket, member, agent, django_capture_on_commit_callbacks, monkeypatch
+):
+    pushed = []
+    monkeypatch.setattr(notify.push, "push", pushed.extend)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.claim_ticket(ticket, by=agent)
+        actions.add_reply(ticket, by=agent, body="Quel montant ?", then="wait")
+        notify.mark_read(member)
+    types = {body["type"] for _group, body in pushed}
+    assert types == {"notification", "ticket.event", "read"}
+    assert types <= live_js_handles()
+
+
+def test_the_notification_centre_names_the_object_in_the_readers_language(
+    client, ticket, member, agent
+):
+    actions.add_reply(ticket, by=agent, body="Quel montant ?", then="wait")
+    client.force_login(member)
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "A question for you: the team needs your answer" in page
+    assert ticket.reference in page and ticket.subject in page
+    page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Une question pour vous" in page

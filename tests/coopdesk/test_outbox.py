@@ -136,7 +136,7 @@ def test_daily_summary_once_a_day_with_what_was_not_read(ticket, advisor, agent,
     [mail] = [mail for mail in mailoutbox if mail.to == [advisor.email]]
     assert "3 nouvelles étapes" in mail.subject
     assert mail.body.count(ticket.reference) == 1  # grouped by request
-    for phrase in ("Désormais suivie par", "En attente de la réponse", "Demande résolue"):
+    for phrase in ("Désormais prise en charge par", "En attente de la réponse", "Demande résolue"):
         assert phrase in mail.body
     assert "Nouvelle demande" not in mail.body
 

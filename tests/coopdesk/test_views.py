@@ -28,7 +28,7 @@ def test_every_page_needs_login(client, ticket, steps):
         ("post", reverse("coopdesk:notification-read", args=[steps[0].pk])),
         ("post", reverse("coopdesk:notification-read-all")),
         ("get", reverse("coopdesk:preference-edit")),
-        ("post", reverse("coopdesk:subscription-set", args=[ticket.pk])),
+        ("post", reverse("helpdesk:subscription-set", args=[ticket.pk])),
     ]
     for method, url in pages:
         response = getattr(client, method)(url)
@@ -101,7 +101,7 @@ def test_preferences_form_errors_keep_the_other_choices(member_client):
 
 
 def test_follow_and_mute_a_request(client, lead, member, ticket):
-    url = reverse("coopdesk:subscription-set", args=[ticket.pk])
+    url = reverse("helpdesk:subscription-set", args=[ticket.pk])
     client.force_login(lead)
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert 'value="mute"' in page  # unassigned: the whole team hears of it
@@ -116,7 +116,7 @@ def test_follow_and_mute_a_request(client, lead, member, ticket):
 
 
 def test_foreign_request_cannot_be_followed(client, other_member, outside_agent, ticket):
-    url = reverse("coopdesk:subscription-set", args=[ticket.pk])
+    url = reverse("helpdesk:subscription-set", args=[ticket.pk])
     for person in (other_member, outside_agent):
         client.force_login(person)
         assert client.post(url, {"mode": "follow"}).status_code == 404

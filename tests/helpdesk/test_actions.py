@@ -54,7 +54,7 @@ def pushed(monkeypatch):
         bodies = [body for _group, body in messages if body.get("type") == "ticket.event"]
         calls.append(([group for group, _body in messages], bodies[0] if bodies else None))
 
-    monkeypatch.setattr(notify, "push", push)
+    monkeypatch.setattr(notify.push, "push", push)
     return calls
 
 

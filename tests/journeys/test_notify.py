@@ -7,7 +7,7 @@ from unittest import mock
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from notifications.models import Notification
 
 from coopdesk import notify, outbox
@@ -22,7 +22,7 @@ from tests.factories import UserFactory
 def test_event_is_pushed_to_member_and_advisor_after_commit(
     journey, member, advisor, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(notify, "push") as push:
+    with mock.patch.object(notify.push, "push") as push:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             actions.request_adaptation(journey, by=member, message="Nouvelle activité")
         push.assert_not_called()  # nothing leaves before the commit
@@ -31,7 +31,14 @@ def test_event_is_pushed_to_member_and_advisor_after_commit(
     (messages,) = push.call_args.args
     groups, payload = [group for group, _ in messages], messages[0][1]
     assert groups == [notify.user_group(advisor.pk)]  # the member did it: only the advisor
-    assert payload["type"] == "journey.event" and payload["kind"] == EventKind.ADAPTATION_ASKED
+    # The header's message, as for a request: badge and menu update live, object named.
+    assert payload["type"] == "notification"
+    item = payload["notification"]
+    assert item["kind"] == EventKind.ADAPTATION_ASKED
+    assert item["i18n"]["en"] == {
+        "text": "Asked for the path to be adapted",
+        "about": f"Path of {member.get_full_name()} · Information meeting",
+    }
 
 
 def test_covering_backup_hears_of_events(journey, member, advisor, backup_advisor):
@@ -49,17 +56,17 @@ def test_the_live_socket_relays_journey_events(member):
         connected, _ = await communicator.connect()
         assert connected
         group = notify.user_group(member.pk)
-        await sync_to_async(notify.push)([(group, {"type": "journey.event", "journey": 1,
-                                                    "kind": "x"})])
+        await sync_to_async(notify.push.push)([(group, {"type": "notification", "journey": 1,
+                                                         "kind": "x"})])
         message = await communicator.receive_json_from(timeout=3)
-        await sync_to_async(notify.push)([(group, {"type": "journey.reminder",
-                                                    "kind": "task_due"})])
+        await sync_to_async(notify.push.push)([(group, {"type": "notification",
+                                                         "kind": "task_due"})])
         reminder = await communicator.receive_json_from(timeout=3)
         await communicator.disconnect()
         return message, reminder
 
     message, reminder = async_to_sync(scenario)()
-    assert message["type"] == "journey.event" and reminder["kind"] == "task_due"
+    assert message["type"] == "notification" and reminder["kind"] == "task_due"
 
 
 # --- by e-mail ---------------------------------------------------------------------------------
@@ -77,7 +84,8 @@ def test_member_hears_of_their_path_by_email_and_a_new_mentor_gets_their_own_lin
     told = {mail.to[0]: mail for mail in mailoutbox}
     assert "https://coop.example" + reverse("journeys:journey-mine") in told[member.email].body
     for_mentor = told[mentor.email]
-    assert for_mentor.subject.startswith("Parrain ou marraine attribué·e – Parcours de Camille")
+    assert for_mentor.subject.startswith("Parrain ou marraine attribué·e : Hugo")
+    assert "– Parcours de Camille" in for_mentor.subject
     assert "https://coop.example" + reverse("journeys:mentor-volunteer") in for_mentor.body
 
 
@@ -109,3 +117,34 @@ def test_a_signup_with_a_known_address_is_told_to_its_owner_by_email(meeting, me
     assert url in mail.body
     client.force_login(member)
     assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+# --- the same path as every domain: named, worded when read, pushed --------------------------
+
+
+def test_a_path_step_is_worded_in_the_readers_language_when_read(journey, member, advisor):
+    actions.advance_journey(journey, by=advisor)
+    told = Notification.objects.get(recipient=member, verb=EventKind.ADVANCED)
+    assert told.data["stage"] == "diagnosis" and told.description == ""
+    with translation.override("en"):
+        assert (notify.label(told), notify.about(told)) == (
+            "Moved on to the next stage", "Your path · Diagnosis"
+        )
+    with translation.override("fr"):
+        assert notify.about(told) == "Votre parcours · Diagnostic"
+
+
+def test_a_reminder_is_pushed_to_the_header_with_its_object_named(
+    cape_journey, member, django_capture_on_commit_callbacks
+):
+    end = timezone.localdate() + timedelta(days=25)
+    type(cape_journey).objects.filter(pk=cape_journey.pk).update(cape_end=end)
+    with mock.patch.object(notify.push, "push") as push:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert actions.send_cape_reminders() >= 1
+    bodies = [body for call in push.call_args_list for group, body in call.args[0]
+              if group == notify.user_group(member.pk)]
+    assert bodies and {body["type"] for body in bodies} == {"notification"}
+    words = bodies[0]["notification"]["i18n"]["en"]
+    assert words["text"] == "The CAPE contract ends soon"
+    assert words["about"] == "Your path · CAPE contract"

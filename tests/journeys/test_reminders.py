@@ -177,7 +177,7 @@ def test_two_workers_at_once_send_once(path):
     assert JourneyTask.objects.filter(state=TaskState.OPEN).count() == 3
 
 
-# --- by e-mail: as each person chose (coopdesk/notify.py DEFAULTS), once -------------------
+# --- by e-mail: as each person chose (the defaults each app registers), once -------------------
 
 
 def local_path(url: str, site: str) -> str:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from coopdesk import demo
 from coopdesk.accounts.models import User
+from coopdesk.notify.registry import registry
 
 
 class Command(BaseCommand):
@@ -20,16 +21,11 @@ class Command(BaseCommand):
         self.print_logins()
 
     def load(self) -> None:
-        from helpdesk import demo as helpdesk_demo
-        from journeys import demo as journeys_demo
-        from kb import demo as kb_demo
-
+        # Each app registered its loader at start-up (coopdesk/notify/registry.py), in the
+        # order they build on each other: teams and requests, articles, then paths.
         people = demo.load_people()
-        helpdesk_demo.load_teams(people)
-        helpdesk_demo.load_tickets(people)
-        helpdesk_demo.load_collections(people)
-        kb_demo.load(people)
-        journeys_demo.load(people)
+        for _order, load in registry.demo_loaders:
+            load(people)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")

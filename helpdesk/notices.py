@@ -1,0 +1,332 @@
+"""What the ground floor needs from the helpdesk, registered at start-up (apps.py):
+who hears of a request's or an unpaid invoice's step, how to name and word it, where its
+e-mail links, the live socket's "ticket" and "team" watches, and the demo loaders."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from coopdesk import notify, outbox
+from coopdesk.accounts.models import Role, User
+from coopdesk.models import Delivery, NoticeKind, Subscription, TicketSubscription
+from coopdesk.notify import registry
+from helpdesk.models import (
+    CollectionCase,
+    CollectionEvent,
+    CollectionEventKind,
+    Step,
+    Ticket,
+    TicketEvent,
+)
+
+STAFF = {Role.AGENT, Role.LEAD, Role.ADMIN}
+
+# --- requests ----------------------------------------------------------------------------------
+
+# The one wording of a request's events: the timeline, the notification centre, the header
+# menu and the e-mails all say these (the timeline after the actor's name).
+TICKET_LABELS = {
+    "created": gettext_lazy("New request"),
+    "acknowledged": gettext_lazy("Request acknowledged"),
+    "assigned": gettext_lazy("Now handled by {name}"),
+    "unassigned": gettext_lazy("Back in the team's queue"),
+    "replied": gettext_lazy("New message"),
+    "note": gettext_lazy("Internal note"),
+    "waiting": gettext_lazy("Waiting for the member's answer"),
+    "waiting_you": gettext_lazy("A question for you: the team needs your answer"),
+    "answered": gettext_lazy("The member answered"),
+    "transferred": gettext_lazy("Moved to the {team} team"),
+    "resolved": gettext_lazy("Request resolved"),
+    "reopened": gettext_lazy("Request reopened"),
+    "closed": gettext_lazy("Request closed"),
+    "confirmed": gettext_lazy("Resolution confirmed"),
+    "withdrawn": gettext_lazy("Request withdrawn by the member"),
+    "priority": gettext_lazy("Priority changed"),
+}
+
+
+def ticket_detail(kind: str, data: dict) -> dict:
+    """What an event's words need from its data (names and numbers, no sentence)."""
+    if kind == "assigned":
+        return {"name": data.get("assignee") or ""}
+    if kind == "transferred":
+        return {"team": data.get("to_team", "")}
+    if kind == "closed":
+        return {key: data[key] for key in ("automatic", "days", "confirmed") if key in data}
+    return {}
+
+
+def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
+    if verb == "waiting" and for_requester:
+        return "waiting_you"
+    if verb == "assigned" and not detail.get("name"):
+        return "unassigned"
+    if verb == "closed" and detail.get("confirmed"):
+        return "confirmed"
+    return verb if verb in TICKET_LABELS else "replied"
+
+
+def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
+    """A request event's words, in the active language."""
+    if verb == "closed" and detail.get("automatic"):
+        days = detail.get("days") or 0
+        return ngettext(
+            "Closed automatically %(days)d day after resolution",
+            "Closed automatically %(days)d days after resolution", days,
+        ) % {"days": days}
+    text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
+    for key, value in detail.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def ticket_label(data: dict, verb: str, recipient_id: int) -> str:
+    return ticket_words(
+        verb, data.get("detail") or {}, for_requester=recipient_id == data.get("requester")
+    )
+
+
+def ticket_about(data: dict, recipient_id: int) -> str:
+    return f"{data.get('reference', '')} {data.get('subject', '')}".strip()
+
+
+def ticket_recipients(event: TicketEvent) -> list[User]:
+    """The member, the handler (or, while nobody is assigned, the team's agents), the
+    member's advisors, watchers and followers (checked like the page checks them), muted
+    people out. Internal notes reach the team handling the request only."""
+    ticket = event.ticket
+    people: set[int] = set()
+    to_check: set[int] = set()  # may have lost sight of the request since: checked
+    if not event.is_internal:
+        people.add(ticket.requester_id)
+        to_check.update(ticket.watchers.values_list("pk", flat=True))
+        to_check.update(ticket.requester.following_advisor_ids())
+    if ticket.assignee_id:
+        people.add(ticket.assignee_id)
+    else:
+        people.update(ticket.team.agents.values_list("pk", flat=True))
+    modes = dict(
+        TicketSubscription.objects.filter(ticket=ticket).values_list("user_id", "mode")
+    )
+    to_check |= {pk for pk, mode in modes.items() if mode == Subscription.FOLLOW}
+    to_check -= people
+    people |= to_check
+    people -= {pk for pk, mode in modes.items() if mode == Subscription.MUTE}
+    people.discard(event.actor_id)
+    users = [
+        user for user in notify.active_users(people)
+        if user.pk not in to_check
+        or Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
+    ]
+    if event.is_internal:  # the team handling it: not its member, even an agent elsewhere
+        handlers = set(User.objects.working_for_team(ticket.team_id).values_list("pk", flat=True))
+        users = [
+            user for user in users if user.pk in handlers and user.pk != ticket.requester_id
+        ]
+    return users
+
+
+def ticket_data(event: TicketEvent) -> dict:
+    ticket = event.ticket
+    return {
+        "domain": "ticket",
+        "ticket": ticket.pk,
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "requester": ticket.requester_id,
+        "actor": event.actor.first_name if event.actor else None,
+        "url": ticket.get_absolute_url(),
+        "detail": ticket_detail(event.kind, event.data),
+    }
+
+
+def ticket_messages(event: TicketEvent) -> list[tuple[str, dict]]:
+    """What the open request pages and team queues hear: ids and states, never content."""
+    ticket = event.ticket
+    body = {
+        "type": "ticket.event",
+        "ticket": ticket.pk,
+        "reference": ticket.reference,
+        "event": event.pk,
+        "kind": event.kind,
+        "state": ticket.state,
+        "version": ticket.version,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+    }
+    ticket_groups = [notify.ticket_group(ticket.pk, staff=True)]
+    if not event.is_internal:
+        ticket_groups.append(notify.ticket_group(ticket.pk))
+    team_groups = [notify.team_group(ticket.team_id)]
+    from_team = event.data.get("from_team_id")
+    if from_team:
+        team_groups.append(notify.team_group(from_team))
+        body["from_team"] = from_team
+    # After a transfer, pages open in the old team may no longer see the request: their
+    # sockets ask again before relaying (`recheck`, see coopdesk/consumers.py).
+    watched = {**body, "recheck": True} if event.kind == "transferred" else body
+    return [(group, watched) for group in ticket_groups] + [(group, body) for group in team_groups]
+
+
+def ticket_place(ticket: Ticket, user: User, event) -> dict:
+    if not isinstance(event, TicketEvent):
+        raise outbox.Undeliverable("The request's event no longer exists.")
+    # Checked again when sending: access may have ended since (transfer, new advisor).
+    if event.is_internal and not user.works_for_team(ticket.team_id):
+        raise outbox.Undeliverable("Internal notes are for the team only.")
+    if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
+        raise outbox.Undeliverable("The person may no longer see this request.")
+    message = event.message if event.message_id else None
+    detail = ticket_detail(event.kind, event.data)
+    for_requester = user.pk == ticket.requester_id
+    return {
+        "label": ticket_label_key(detail, event.kind, for_requester=for_requester),
+        "ticket": ticket,
+        "message": message.body if message else "",
+        "message_html": message.body_html if message else "",  # sanitised when saved
+        "note": event.note,
+        "url": ticket.get_absolute_url(),
+        "link": "ticket",
+        "group": ("ticket", ticket.pk),
+    }
+
+
+def ticket_groups(user: User, ticket_id: int) -> tuple[list[str], int | None]:
+    """The groups a request's page lets this person join, and the request's version."""
+    ticket = (
+        Ticket.objects.visible_to(user).with_team_view(user)
+        .filter(pk=ticket_id).only("version").first()
+    )
+    if ticket is None:
+        return [], None
+    groups = [notify.ticket_group(ticket.pk)]
+    if ticket.team_view:  # internal notes' events: the team handling it only
+        groups.append(notify.ticket_group(ticket.pk, staff=True))
+    return groups, ticket.version
+
+
+def team_groups(user: User, team_id: int) -> tuple[list[str], int | None]:
+    """A team's queue: for the people who work for it."""
+    if user.works_for_team(team_id):
+        return [notify.team_group(team_id)], None
+    return [], None
+
+
+# --- unpaid invoices -------------------------------------------------------------------------
+
+
+def case_recipients(event: CollectionEvent) -> list[User]:
+    """The member always, and the advisors following them (the backup covering an absence
+    included): they see the case."""
+    member = event.case.member
+    return notify.active_users({member.pk, *member.following_advisor_ids()})
+
+
+def case_data(event: CollectionEvent) -> dict:
+    case = event.case
+    return {
+        "domain": "collection",
+        "case": case.pk,
+        "invoice": case.invoice_number,
+        "client": case.client_name,
+        "kind": event.kind,
+        "step": event.step,
+        "consent": event.note if event.kind == CollectionEventKind.CONSENT else "",
+        "actor": event.actor.first_name if event.actor else None,
+        "url": case.get_absolute_url(),
+    }
+
+
+def case_label(data: dict, verb: str, recipient_id: int) -> str:
+    kind = data.get("kind") or verb.removeprefix("collection.")
+    text = str(CollectionEventKind(kind).label) if kind in CollectionEventKind.values else ""
+    if data.get("step") in Step.values:
+        text = _("%(what)s: %(step)s") % {"what": text, "step": Step(data["step"]).label}
+    if data.get("consent") == "allow":
+        text += " " + _("(OK)")
+    elif data.get("consent") == "hold":
+        text += " " + _("(wait)")
+    return text
+
+
+def case_about(data: dict, recipient_id: int) -> str:
+    return _("Invoice %(number)s – %(client)s") % {
+        "number": data.get("invoice", ""), "client": data.get("client", "")
+    }
+
+
+def case_place(case: CollectionCase, user: User, event) -> dict:
+    if not CollectionCase.objects.visible_to(user).filter(pk=case.pk).exists():
+        raise outbox.Undeliverable("The person may no longer see this unpaid invoice.")
+    is_event = isinstance(event, CollectionEvent)
+    consent = event.note if is_event and event.kind == CollectionEventKind.CONSENT else ""
+    # A step still waiting for the member's OK or wait: they may react.
+    react = bool(
+        is_event and case.member_id == user.pk and case.pending_step
+        and event.step == case.pending_step
+    )
+    return {
+        "case": case, "group": ("case", case.pk), "link": "case",
+        "url": case.get_absolute_url(),
+        "step": event.get_step_display() if is_event and event.step else "",
+        "note": event.note if is_event and not consent else "",
+        "react": react,
+    }
+
+
+# --- registration ----------------------------------------------------------------------------
+
+
+def register() -> None:
+    registry.register_source(TicketEvent, registry.Source(
+        notice_kind=lambda event: notify.notice_kind(event.kind),
+        recipients=ticket_recipients,
+        data=ticket_data,
+        target=lambda event: event.ticket,
+        sender=lambda event: event.actor or event.ticket.requester,
+        messages=ticket_messages,
+    ))
+    registry.register_wording("ticket", registry.Wording(label=ticket_label, about=ticket_about))
+    registry.register_place(Ticket, ticket_place)
+    registry.register_watch("ticket", ticket_groups)
+    registry.register_watch("team", team_groups)
+
+    registry.register_source(CollectionEvent, registry.Source(
+        notice_kind=lambda event: NoticeKind.COLLECTION,
+        recipients=case_recipients,
+        data=case_data,
+        target=lambda event: event.case,
+        sender=lambda event: event.actor or event.case.member,
+        verb=lambda event: f"collection.{event.kind}",
+    ))
+    registry.register_wording("collection", registry.Wording(label=case_label, about=case_about))
+    registry.register_place(CollectionCase, case_place)
+
+    # Members act on two steps of a request: a question for them, and a resolution to
+    # confirm; their unpaid invoices (a formal notice about to reach their client) cannot
+    # wait either. Agents live in the queue: e-mail only for what lands on them.
+    registry.register_defaults(Role.MEMBER, {
+        NoticeKind.WAITING: Delivery.EMAIL,
+        NoticeKind.RESOLVED: Delivery.EMAIL,
+        NoticeKind.COLLECTION: Delivery.EMAIL,
+    })
+    registry.register_defaults(Role.AGENT, {
+        NoticeKind.ASSIGNED: Delivery.EMAIL,
+        NoticeKind.REPLIED: Delivery.EMAIL,
+        NoticeKind.REOPENED: Delivery.EMAIL,
+    })
+    registry.register_concerned(NoticeKind.NOTE, STAFF)
+    registry.register_concerned(NoticeKind.COLLECTION, {Role.MEMBER, Role.ADVISOR})
+
+
+def load_demo(people) -> None:
+    from helpdesk import demo
+
+    demo.load_teams(people)
+    demo.load_tickets(people)
+    demo.load_collections(people)
+
+
+def register_demo() -> None:
+    registry.register_demo(load_demo, order=10)
