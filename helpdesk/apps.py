@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Helpdesk")
+
+    def ready(self) -> None:
+        # Worker jobs.
+        from coopdesk import jobs
+        from helpdesk import actions
+
+        jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
+        jobs.register("take announced collection steps", 300, actions.take_announced_steps)
