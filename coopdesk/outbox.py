@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # Small enough to be sent well within a lease even by a slow mail server.
 BATCH_SIZE = 20
+DRAIN_SECONDS = 30
 EMAIL_LANGUAGES = {"fr", "en"}
 
 
@@ -118,15 +119,27 @@ def expire_leases(now: datetime) -> int:
 
 
 def send_pending(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> int:
-    """Send the e-mails that are due. Returns how many left."""
-    now = now or timezone.now()
-    expire_leases(now)
-    if jobs.stopping():
-        return 0
+    """Send the e-mails that are due, batch after batch. Returns how many left.
+
+    Stops after DRAIN_SECONDS, so that the worker's other jobs get their turn.
+    """
+    expire_leases(now or timezone.now())
+    until = time.monotonic() + DRAIN_SECONDS
+    sent = 0
+    while not jobs.stopping() and time.monotonic() < until:
+        claimed, batch_sent = send_batch(now=now or timezone.now(), limit=limit)
+        sent += batch_sent
+        if claimed < limit or not batch_sent:  # all sent, or nothing goes through now
+            break
+    return sent
+
+
+def send_batch(*, now: datetime, limit: int) -> tuple[int, int]:
+    """Claim up to `limit` due e-mails and send them: (how many claimed, how many left)."""
     by = f"{jobs.worker_name()}:{uuid4().hex[:8]}"
     ids = claim(now=now, limit=limit, by=by)
     if not ids:
-        return 0
+        return 0, 0
     # Never send after the lease could have run out: another worker may hold the row then.
     give_back_at = time.monotonic() + settings.OUTBOX_LEASE_SECONDS / 2
     emails = list(
@@ -140,7 +153,7 @@ def send_pending(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> int
     except Exception as error:
         for email in emails:
             _failed(email, now, error)
-        return 0
+        return len(ids), 0
     sent = 0
     untried = [email.pk for email in emails]
     why = "an error"
@@ -159,7 +172,7 @@ def send_pending(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> int
         if untried:
             count = release(untried, by=by)
             logger.info("gave back %d claimed e-mail(s) on %s", count, why)
-    return sent
+    return len(ids), sent
 
 
 def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
