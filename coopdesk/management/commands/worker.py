@@ -15,7 +15,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from coopdesk import jobs
@@ -45,21 +45,27 @@ class Command(BaseCommand):
         logger.info("worker %s started with %d jobs", jobs.worker_name(), len(jobs.registered()))
         last_run: dict[str, float] = {}  # the jobs each worker runs, on its own clock
         while not jobs.stopping():
-            now = timezone.now()
-            due = {job.name for job in jobs.due(now)}
-            for job in jobs.registered():
-                if jobs.stopping():
-                    break
-                if job.every_worker:
-                    if time.monotonic() - last_run.get(job.name, -1e9) < job.every_seconds:
-                        continue
-                    last_run[job.name] = time.monotonic()
-                elif job.name not in due or not jobs.claim(job, now):
-                    continue  # not due, or another worker took this run
-                self.run_job(job)
+            try:
+                self.run_round(last_run)
+            except DatabaseError:  # the database went away: try again next round
+                logger.exception("worker round failed")
             close_old_connections()
             self.pause(tick)
         logger.info("worker %s stopped on %s", jobs.worker_name(), self.stopped_by)
+
+    def run_round(self, last_run: dict[str, float]) -> None:
+        now = timezone.now()
+        due = {job.name for job in jobs.due(now)}
+        for job in jobs.registered():
+            if jobs.stopping():
+                return
+            if job.every_worker:
+                if time.monotonic() - last_run.get(job.name, -1e9) < job.every_seconds:
+                    continue
+                last_run[job.name] = time.monotonic()
+            elif job.name not in due or not jobs.claim(job, now):
+                continue  # not due, or another worker took this run
+            self.run_job(job)
 
     def on_signal(self, signum: int, frame) -> None:
         # Only set flags here: logging from a signal handler may re-enter a stream write.
