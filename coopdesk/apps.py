@@ -7,3 +7,13 @@ class CoopdeskConfig(AppConfig):
 
     def ready(self) -> None:
         from coopdesk import checks  # noqa: F401  (registers the system checks)
+
+        self.register_jobs()
+
+    def register_jobs(self) -> None:
+        # Summaries are queued before the sender runs, and the sender runs last in a
+        # round, so `worker --once` sends what the other jobs just wrote.
+        from coopdesk import jobs, outbox
+
+        jobs.register("queue daily summaries", 600, outbox.queue_digests)
+        jobs.register("send e-mails", 2, outbox.send_pending, every_worker=True, last=True)

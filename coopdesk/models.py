@@ -138,8 +138,9 @@ class OutboxKind(models.TextChoices):
 class OutboxEmail(models.Model):
     """An e-mail to send, written in the same transaction as what it tells.
 
-    The worker claims rows (pending -> sending) in a short transaction with
-    SELECT ... FOR UPDATE SKIP LOCKED, sends outside it, then marks them sent or due again.
+    A worker claims rows (pending -> sending) in a short transaction with
+    SELECT ... FOR UPDATE SKIP LOCKED and a lease, sends outside it, then marks each one
+    sent or due again. A row whose lease ran out goes back to pending (outbox.py).
     """
 
     recipient = models.ForeignKey(
@@ -158,6 +159,9 @@ class OutboxEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the row while it is "sending", and until when; then it is due again.
+    claimed_by = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -182,3 +186,24 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient_id} ({self.status})"
+
+
+class PeriodicJob(models.Model):
+    """When a job of coopdesk.jobs runs next, shared by every worker.
+
+    A worker runs a due job only if its own conditional UPDATE moved `next_run_at` on, so
+    each job runs once per period however many workers there are.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_by = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

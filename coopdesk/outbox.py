@@ -2,11 +2,18 @@
 
 Two jobs of `manage.py worker`, both safe with several workers running:
 
-- `send_pending` claims due rows in a short transaction (`SELECT ... FOR UPDATE SKIP
-  LOCKED` on PostgreSQL; SQLite serialises writers anyway), marks them "sending", commits,
-  then sends. A failed send is due again later (exponential backoff) until MAX_ATTEMPTS.
-  A row left "sending" by a worker that died is given up, not retried: we cannot know
-  whether the message left, and a person must never get the same e-mail twice.
+- `send_pending` claims a small batch of due rows in a short transaction (`SELECT ... FOR
+  UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers anyway): they become
+  "sending" under a lease (OUTBOX_LEASE_SECONDS) held by this worker. It then sends them
+  one by one, marking each sent right after its send. A failed send is due again later
+  (exponential backoff) until MAX_ATTEMPTS.
+  Asked to stop (SIGTERM, SIGINT: `jobs.stopping()`), or half-way through its lease, it
+  finishes the e-mail in hand and gives the rest back to pending at once.
+  A worker killed outright (SIGKILL, a crash, a lost machine) gives nothing back: its
+  rows go back to pending when their lease runs out, their attempt counted.
+  The trade-off: nothing is ever lost, but the one e-mail in flight when a worker is
+  killed outright (sent, not yet marked sent) is sent again by the next worker. A person
+  may get that one e-mail twice; no other e-mail is sent twice.
 - `queue_digests` writes one summary per person and day (a unique constraint settles
   races between workers) with the notifications they chose to get that way and have not
   read in the app yet.
@@ -22,7 +29,9 @@ not sent (given up, like any undeliverable one).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -33,14 +42,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from notifications.models import Notification
 
-from coopdesk import notify
+from coopdesk import jobs, notify
 from coopdesk.models import Delivery, OutboxEmail, OutboxKind, OutboxStatus
 from coopdesk.notify.registry import registry
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-STALE_AFTER = timedelta(minutes=15)
+# Small enough to be sent well within a lease even by a slow mail server.
+BATCH_SIZE = 20
+DRAIN_SECONDS = 30
 EMAIL_LANGUAGES = {"fr", "en"}
 
 
@@ -53,7 +64,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 120))
 
 
-def claim(*, now, limit: int) -> list[int]:
+def lease() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
+def claim(*, now: datetime, limit: int, by: str = "") -> list[int]:
+    """Take up to `limit` due rows for the worker `by`, under a lease; counts an attempt."""
     with transaction.atomic():
         ids = list(
             OutboxEmail.objects.select_for_update(skip_locked=True)
@@ -63,49 +79,104 @@ def claim(*, now, limit: int) -> list[int]:
         )
         if ids:
             OutboxEmail.objects.filter(pk__in=ids).update(
-                status=OutboxStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                status=OutboxStatus.SENDING,
+                claimed_at=now,
+                claimed_by=by,
+                lease_until=now + lease(),
+                attempts=F("attempts") + 1,
             )
     return ids
 
 
-def give_up_stale(now) -> int:
-    stale = OutboxEmail.objects.filter(
-        status=OutboxStatus.SENDING, claimed_at__lt=now - STALE_AFTER
+def release(ids: list[int], *, by: str) -> int:
+    """Give back rows claimed by `by` and not tried: due at once, the attempt not counted."""
+    return OutboxEmail.objects.filter(
+        pk__in=ids, status=OutboxStatus.SENDING, claimed_by=by
+    ).update(
+        status=OutboxStatus.PENDING, attempts=F("attempts") - 1, claimed_by="", lease_until=None
     )
-    count = stale.update(
+
+
+def expire_leases(now: datetime) -> int:
+    """Rows of a worker that died while holding them go back to the queue.
+
+    Their attempt stays counted (the e-mail in flight may have left), so a row that kills
+    its worker every time still ends, failed, after MAX_ATTEMPTS.
+    """
+    expired = OutboxEmail.objects.filter(status=OutboxStatus.SENDING, lease_until__lt=now)
+    failed = expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=OutboxStatus.FAILED,
-        last_error="The worker stopped while sending; not retried, to never send it twice.",
+        lease_until=None,
+        last_error="The worker stopped while sending it, at the last attempt.",
     )
-    if count:
-        logger.error("%d e-mail(s) interrupted while sending, given up", count)
-    return count
+    back = expired.update(
+        status=OutboxStatus.PENDING, next_attempt_at=now, claimed_by="", lease_until=None
+    )
+    if back or failed:
+        logger.warning(
+            "%d e-mail(s) held by a stopped worker back in the queue, %d given up", back, failed
+        )
+    return back
 
 
-def send_pending(*, now=None, limit: int = 50) -> int:
-    """Send the e-mails that are due. Returns how many left."""
-    now = now or timezone.now()
-    give_up_stale(now)
-    ids = claim(now=now, limit=limit)
+def send_pending(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> int:
+    """Send the e-mails that are due, batch after batch. Returns how many left.
+
+    Stops after DRAIN_SECONDS, so that the worker's other jobs get their turn.
+    """
+    expire_leases(now or timezone.now())
+    until = time.monotonic() + DRAIN_SECONDS
+    sent = 0
+    while not jobs.stopping() and time.monotonic() < until:
+        claimed, batch_sent = send_batch(now=now or timezone.now(), limit=limit)
+        sent += batch_sent
+        if claimed < limit or not batch_sent:  # all sent, or nothing goes through now
+            break
+    return sent
+
+
+def send_batch(*, now: datetime, limit: int) -> tuple[int, int]:
+    """Claim up to `limit` due e-mails and send them: (how many claimed, how many left)."""
+    by = f"{jobs.worker_name()}:{uuid4().hex[:8]}"
+    ids = claim(now=now, limit=limit, by=by)
     if not ids:
-        return 0
-    emails = OutboxEmail.objects.filter(pk__in=ids).select_related("recipient", "notification")
+        return 0, 0
+    # Never send after the lease could have run out: another worker may hold the row then.
+    give_back_at = time.monotonic() + settings.OUTBOX_LEASE_SECONDS / 2
+    emails = list(
+        OutboxEmail.objects.filter(pk__in=ids)
+        .select_related("recipient", "notification")
+        .order_by("next_attempt_at", "pk")
+    )
     connection = get_connection()
     try:
         connection.open()
     except Exception as error:
         for email in emails:
             _failed(email, now, error)
-        return 0
+        return len(ids), 0
     sent = 0
+    untried = [email.pk for email in emails]
+    why = "an error"
     try:
         for email in emails:
+            if jobs.stopping():
+                why = "the worker stopping"
+                break
+            if time.monotonic() > give_back_at:
+                why = "half the lease gone"
+                break
+            untried.remove(email.pk)
             sent += _send_one(email, now, connection)
     finally:
         connection.close()
-    return sent
+        if untried:
+            count = release(untried, by=by)
+            logger.info("gave back %d claimed e-mail(s) on %s", count, why)
+    return len(ids), sent
 
 
-def _send_one(email: OutboxEmail, now, connection) -> int:
+def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
     try:
         message = build_message(email)
         message.connection = connection
@@ -118,6 +189,7 @@ def _send_one(email: OutboxEmail, now, connection) -> int:
     except Exception as error:
         _failed(email, now, error)
         return 0
+    # Sent is sent, even if the lease ran out meanwhile and another worker took the row.
     OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
         status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
     )
@@ -126,11 +198,17 @@ def _send_one(email: OutboxEmail, now, connection) -> int:
     return 1
 
 
-def _failed(email: OutboxEmail, now, error: Exception) -> None:
+def _failed(email: OutboxEmail, now: datetime, error: Exception) -> None:
     attempts = email.attempts  # read after the claim, which counted this attempt
     status = OutboxStatus.FAILED if attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
-    OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
-        status=status, next_attempt_at=now + backoff(attempts), last_error=repr(error)[:2000]
+    OutboxEmail.objects.filter(
+        pk=email.pk, status=OutboxStatus.SENDING, claimed_by=email.claimed_by
+    ).update(
+        status=status,
+        next_attempt_at=now + backoff(attempts),
+        last_error=repr(error)[:2000],
+        claimed_by="",
+        lease_until=None,
     )
     logger.warning(
         "e-mail %s to user %s failed (attempt %d): %r",

@@ -210,6 +210,8 @@ if env("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any backend by its dotted path (a provider's API, or the test suite's recording one).
+EMAIL_BACKEND = env("EMAIL_BACKEND", EMAIL_BACKEND)
 
 # Helpdesk rules.
 TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 7)
@@ -223,6 +225,9 @@ NOTIFICATIONS_NOTIFICATION_MODEL = "notifications.Notification"
 # Notifications by e-mail: the daily summary goes out from this hour (local time), and
 # links in e-mails start with SITE_URL.
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+# How long a worker holds the e-mails it claimed. A worker that dies keeps them that long,
+# then another one sends them; a worker sends only within the first half of its lease.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

@@ -7,18 +7,12 @@ class HelpdeskConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        register_notices()
-        register_demo()
+        # What the ground floor (coopdesk/, which imports no app) needs of this app:
+        # how its events are heard of, its demo, its periodic jobs.
+        from coopdesk import jobs
+        from helpdesk import actions, notices
 
-
-def register_notices() -> None:
-    """Tell the ground floor how this app's events are heard of (coopdesk/notify)."""
-    from helpdesk import notices
-
-    notices.register()
-
-
-def register_demo() -> None:
-    from helpdesk import notices
-
-    notices.register_demo()
+        notices.register()
+        notices.register_demo()
+        jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
+        jobs.register("take announced collection steps", 300, actions.take_announced_steps)

@@ -7,18 +7,14 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Journeys")
 
     def ready(self) -> None:
-        register_notices()
-        register_demo()
+        # What the ground floor (coopdesk/, which imports no app) needs of this app:
+        # how its events are heard of, its demo, its periodic jobs.
+        from coopdesk import jobs
+        from journeys import notices
+        from journeys.actions import reminders
 
-
-def register_notices() -> None:
-    """Tell the ground floor how this app's events are heard of (coopdesk/notify)."""
-    from journeys import notices
-
-    notices.register()
-
-
-def register_demo() -> None:
-    from journeys import notices
-
-    notices.register_demo()
+        notices.register()
+        notices.register_demo()
+        jobs.register("journey task reminders", 600, reminders.send_task_reminders)
+        jobs.register("CAPE ending reminders", 600, reminders.send_cape_reminders)
+        jobs.register("information meeting reminders", 600, reminders.send_meeting_reminders)

@@ -7,18 +7,11 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
-        register_notices()
-        register_demo()
+        # What the ground floor (coopdesk/, which imports no app) needs of this app:
+        # how its events are heard of, its demo, its periodic jobs.
+        from coopdesk import jobs
+        from kb import actions, notices
 
-
-def register_notices() -> None:
-    """Tell the ground floor how this app's events are heard of (coopdesk/notify)."""
-    from kb import notices
-
-    notices.register()
-
-
-def register_demo() -> None:
-    from kb import notices
-
-    notices.register_demo()
+        notices.register()
+        notices.register_demo()
+        jobs.register("tell owners of articles due for a check", 3600, actions.flag_stale_articles)

@@ -13,9 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = {"helpdesk", "journeys", "kb"}
-# The worker's job list still names the apps' jobs until the worker branch lands its
-# registry (coopdesk/jobs.py); delete this line then.
-NOT_YET = {"coopdesk/management/commands/worker.py"}
 
 
 def modules(*folders: str):
@@ -42,7 +39,7 @@ def app_imports(tree: ast.AST) -> list[str]:
 def test_the_ground_floor_imports_no_app():
     offenders = {
         path: found for path, tree in modules("coopdesk")
-        if path not in NOT_YET and (found := app_imports(tree))
+        if (found := app_imports(tree))
     }
     assert offenders == {}
 

@@ -100,9 +100,19 @@ def test_gives_up_after_the_last_attempt(resolved, flaky_mail):
     assert flaky_mail.sent == []
 
 
-def test_email_interrupted_while_sending_is_not_sent_again(resolved, mailoutbox):
-    OutboxEmail.objects.update(status=OutboxStatus.SENDING, claimed_at=later(minutes=-20),
-                               attempts=1)
+def test_email_of_a_worker_that_died_is_sent_once_its_lease_runs_out(resolved, mailoutbox):
+    OutboxEmail.objects.update(status=OutboxStatus.SENDING, claimed_at=later(minutes=-1),
+                               claimed_by="gone:1:x", lease_until=later(minutes=4), attempts=1)
+    assert outbox.send_pending() == 0  # still held
+    assert outbox.send_pending(now=later(minutes=5)) == 1
+    row = OutboxEmail.objects.get()
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)  # the lost try counted
+    assert len(mailoutbox) == 1
+
+
+def test_email_whose_worker_died_at_the_last_attempt_is_given_up(resolved, mailoutbox):
+    OutboxEmail.objects.update(status=OutboxStatus.SENDING, lease_until=later(minutes=-1),
+                               attempts=outbox.MAX_ATTEMPTS)
     assert outbox.send_pending() == 0
     assert OutboxEmail.objects.get().status == OutboxStatus.FAILED
     assert mailoutbox == []

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from notifications.models import Notification
 
-from coopdesk.management.commands.worker import jobs
+from coopdesk.jobs import registered
 from kb import actions
 from kb.models import Article, ArticleEventKind, Deflection, Feedback, Kit, KitItem
 
@@ -96,7 +96,7 @@ def test_stale_banner_and_confirm_button_for_the_owner(client, agent, article, m
 
 
 def test_worker_runs_the_stale_job(article):
-    assert any(job.run is actions.flag_stale_articles for job in jobs())
+    assert any(job.run is actions.flag_stale_articles for job in registered())
     Article.objects.filter(pk=article.pk).update(review_by=timezone.localdate())
     call_command("worker", "--once")
     assert Article.objects.get(pk=article.pk).stale_notified_at is not None
