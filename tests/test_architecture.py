@@ -2,6 +2,8 @@
 
 - The ground floor (coopdesk/) imports no app: apps register what it needs at start-up.
 - Only coopdesk/notify/ sends in-app notifications or channel-layer messages.
+- No view, form, consumer or admin writes a state field: only a model transition, run by an
+  action, does (STYLE.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django_fsm import FSMFieldMixin
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = {"helpdesk", "journeys", "kb"}
@@ -83,3 +87,74 @@ def test_only_notify_sends_notifications_and_live_messages():
         if not path.startswith("coopdesk/notify/") and (found := sends(tree))
     }
     assert offenders == {}
+
+
+# Modules that take input from people or sockets: they call actions, they never write a state.
+ENTRY_POINTS = {"views", "forms", "consumers", "admin"}
+WRITING_CALLS = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
+
+
+def is_entry_point(path: str) -> bool:
+    return bool({part.removesuffix(".py") for part in path.split("/")} & ENTRY_POINTS)
+
+
+def state_fields() -> set[str]:
+    """The names of every lifecycle's state field (django-fsm-2 fields)."""
+    return {
+        field.name
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, FSMFieldMixin)
+    }
+
+
+def state_writes(tree: ast.AST, fields: set[str]) -> list[int]:
+    """Lines that write one of `fields`: `x.state = ...`, `x.state += ...`,
+    `setattr(x, "state", ...)`, or `.update(state=...)` and the other writing query calls."""
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(
+                isinstance(item, ast.Attribute) and item.attr in fields
+                for target in targets for item in ast.walk(target)
+            ):
+                lines.add(node.lineno)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value in fields
+            ):
+                lines.add(node.lineno)
+            if isinstance(func, ast.Attribute) and func.attr in WRITING_CALLS and any(
+                keyword.arg in fields for keyword in node.keywords
+            ):
+                lines.add(node.lineno)
+    return sorted(lines)
+
+
+def test_the_state_rule_catches_every_form_of_write():
+    code = (
+        "ticket.state = 'closed'\n"
+        "setattr(ticket, 'state', 'closed')\n"
+        "Ticket.objects.filter(pk=1).update(state='closed')\n"
+        "registration.status = 'waiting'\n"
+        "render(request, 'x.html', status=400)\n"
+        "ticket.state_label = 'x'\n"
+        "if ticket.state == 'closed': pass\n"
+    )
+    assert state_writes(ast.parse(code), {"state", "status"}) == [1, 2, 3, 4]
+    assert {"state", "status"} <= state_fields()
+
+
+def test_no_view_form_consumer_or_admin_writes_a_state():
+    fields = state_fields()
+    offenders = {
+        path: lines for path, tree in modules("coopdesk", "helpdesk", "journeys", "kb")
+        if is_entry_point(path) and (lines := state_writes(tree, fields))
+    }
+    assert offenders == {}
+    entry_points = [path for path, _tree in modules("helpdesk", "journeys") if is_entry_point(path)]
+    assert {"helpdesk/views.py", "helpdesk/forms.py", "journeys/admin.py"} <= set(entry_points)
+    assert any(path.startswith("journeys/views/") for path in entry_points)
