@@ -229,7 +229,9 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
             ),
-            other_requests=Ticket.objects.filter(requester=member)
+            # Only those this agent may open: other teams' requests would answer 404.
+            other_requests=Ticket.objects.visible_to(user)
+            .filter(requester=member)
             .active()
             .exclude(pk=ticket.pk)
             .select_related("team")

@@ -280,6 +280,15 @@ def test_agent_sees_the_members_context(agent_client, ticket, member, category, 
     assert other.reference in page
 
 
+def test_other_open_requests_lists_only_those_the_agent_may_open(
+    agent_client, make, ticket, member, other_category
+):
+    mine = make("Une autre facture")
+    make("Un litige", category=other_category)  # another team's: it would answer 404 here
+    response = agent_client.get(ticket.get_absolute_url())
+    assert [other.pk for other in response.context["other_requests"]] == [mine.pk]
+
+
 def test_agent_claims_through_the_page(agent_client, agent, ticket):
     response = step(agent_client, ticket, "claim", version=1)
     assert response.status_code == 302
