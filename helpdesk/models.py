@@ -55,7 +55,7 @@ class Team(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("helpdesk:queue", args=[self.slug])
+        return reverse("helpdesk:queue-detail", args=[self.slug])
 
 
 class Priority(models.IntegerChoices):
@@ -476,7 +476,7 @@ class Attachment(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("helpdesk:attachment", args=[self.pk])
+        return reverse("helpdesk:attachment-download", args=[self.pk])
 
     def is_visible_to(self, user: User) -> bool:
         """A file sent with an internal note is for the team handling the request only (the

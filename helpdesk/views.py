@@ -449,7 +449,7 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("helpdesk:queue", slug=team.slug)
+        return redirect("helpdesk:queue-detail", slug=team.slug)
     data = form.cleaned_data
     if data["action"] == "assign":
         done, failures = actions.bulk_apply(

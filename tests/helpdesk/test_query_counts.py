@@ -94,7 +94,7 @@ def add_conversation(ticket: Ticket, *, agent, rounds: int) -> None:
 
 
 def test_queue_queries_do_not_grow_with_requests(agent_client, team, many_requests):
-    url = reverse("helpdesk:queue", args=[team.slug])
+    url = reverse("helpdesk:queue-detail", args=[team.slug])
     many_requests(12)
     few = queries(agent_client, url)
     many_requests(24)  # more pages, members, agents and categories
@@ -115,7 +115,7 @@ def test_queue_queries_do_not_grow_with_requests(agent_client, team, many_reques
 def test_filtered_queue_queries_do_not_grow(agent_client, team, many_requests, query):
     first = many_requests(24)[0]  # each list has more than one page of 5 from the start
     query = query.format(reference=first.reference)
-    url = f"{reverse('helpdesk:queue', args=[team.slug])}?{query}"
+    url = f"{reverse('helpdesk:queue-detail', args=[team.slug])}?{query}"
     few = queries(agent_client, url)
     many_requests(24)
     assert queries(agent_client, url) == few

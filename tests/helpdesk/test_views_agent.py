@@ -20,7 +20,7 @@ def body(response) -> str:
 
 
 def queue_url(team) -> str:
-    return reverse("helpdesk:queue", args=[team.slug])
+    return reverse("helpdesk:queue-detail", args=[team.slug])
 
 
 def shown(response) -> list[str]:
