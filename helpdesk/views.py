@@ -164,7 +164,7 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 EVENT_FIELDS = (
-    "kind", "is_internal", "note", "data", "created_at", "actor__first_name",
+    "kind", "is_internal", "note", "data", "created_at", "actor__first_name", "actor__role",
     "message__body_html", "message__is_internal",
 )
 
@@ -188,7 +188,37 @@ def timeline(ticket: Ticket) -> tuple[list[TicketEvent], list[Attachment]]:
         files.setdefault(file.message_id, []).append(file)
     for event in events:
         event.files = files.get(event.message_id, []) if event.message_id else []
+    label_writers(ticket, events)
     return events, files.get(None, [])
+
+
+def label_writers(ticket: Ticket, events: list[TicketEvent]) -> None:
+    """Who each writer is, beside their first name (`event.writer_role`): the advisor, or
+    the team an agent works for (the request's team when they are in it, so that an agent of
+    the team that had it before a transfer shows their own). One query, for the agents."""
+    staff_ids = {
+        event.actor_id for event in events
+        if event.actor_id and event.actor.role in (Role.AGENT, Role.LEAD)
+    }
+    teams: dict[int, dict[int, str]] = {}
+    if staff_ids:
+        memberships = Team.agents.through.objects.filter(user_id__in=staff_ids)
+        for user_id, team_id, name in memberships.values_list("user_id", "team_id", "team__name"):
+            teams.setdefault(user_id, {})[team_id] = name
+    for event in events:
+        actor = event.actor
+        if actor is None or actor.pk == ticket.requester_id:
+            role = ""
+        elif actor.role == Role.ADVISOR:
+            role = _("advisor")
+        elif actor.role == Role.ADMIN:
+            role = _("administrator")
+        elif actor.pk in teams:
+            own = teams[actor.pk]
+            role = own.get(ticket.team_id) or ", ".join(sorted(own.values()))
+        else:
+            role = ""
+        event.writer_role = role
 
 
 MEMBER_STEPS = {"confirm": "confirm", "reopen": "reopen", "withdraw": "withdraw"}

@@ -221,7 +221,8 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "helpdesk:attachment-download": [
         Case("file sent with the request", "get",
-             get(lambda w: reverse("helpdesk:attachment-download", args=[w["file"].pk])), PARTICIPANTS),
+             get(lambda w: reverse("helpdesk:attachment-download", args=[w["file"].pk])),
+             PARTICIPANTS),
         Case("file of an internal note", "get",
              get(lambda w: reverse("helpdesk:attachment-download", args=[w["note_file"].pk])),
              everyone(404) | {"agent": 200}),

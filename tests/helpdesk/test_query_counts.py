@@ -27,9 +27,10 @@ from tests.factories import CategoryFactory, UserFactory
 # categories for the filter, agents for the bulk form); the others exactly as measured when
 # written (session and user included), so that a new query is a decision, not an accident.
 QUEUE_MAX = 10
-TICKET_AGENT_MAX = 8  # + request, events, files, member's other requests, agents, and the
-#   follow/mute choice of the live notifications (the categories are on the transfer page)
-TICKET_MEMBER_MAX = 6  # + request, events, files, follow/mute choice
+TICKET_AGENT_MAX = 9  # + request, events, files, member's other requests, agents, the
+#   follow/mute choice of the live notifications (the categories are on the transfer page),
+#   and the teams of the agents who wrote (shown beside their names)
+TICKET_MEMBER_MAX = 7  # + request, events, files, follow/mute choice, the writers' teams
 MY_REQUESTS_MAX = 5  # + COUNT (several pages), page, drafts
 
 
