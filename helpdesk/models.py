@@ -96,7 +96,6 @@ class State(models.TextChoices):
 
 
 ACTIVE_STATES = [State.NEW, State.OPEN, State.WAITING]
-DONE_STATES = [State.RESOLVED, State.CLOSED, State.WITHDRAWN]
 REFERENCE_RE = re.compile(r"^\s*D-(\d{4})-(\d+)\s*$", re.IGNORECASE)
 
 

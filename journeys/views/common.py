@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -152,10 +152,6 @@ def journey_slot(journey: Journey) -> DiagnosisSlot | None:
         "advisor"
     )
     return slots.order_by("status", "-starts_at").first()
-
-
-def day_or_none(value: datetime | None) -> date | None:
-    return timezone.localdate(value) if value else None
 
 
 def visible_task(user: User, pk: int) -> JourneyTask:
