@@ -236,7 +236,7 @@ class ArticleQuerySet(models.QuerySet):
         chosen: dict[int, Article] = {}
         for article in articles:
             root = article.translation_of_id or article.pk
-            if root not in chosen or article.language == language:
+            if root not in chosen or article.language == language[:2]:  # "en-gb" reads "en"
                 chosen[root] = article
         return sorted(chosen.values(), key=lambda article: article.title)
 
