@@ -1,5 +1,6 @@
 """Walk the demo as every persona of the README: from their landing page, follow every link
-of the site three clicks deep. No link may lead to a page that answers 404 or 500."""
+of the site three clicks deep. No link may lead to a page that answers 403, 404 or 500: a
+link shown to someone must be one they may follow."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def _same_site_links(page_url: str, html: str) -> set[str]:
 def walk(client: Client, start: str = "/", shared: set[str] | None = None
          ) -> dict[str, tuple[int, str]]:
     """Every page reachable from `start` within DEPTH clicks, breadth first: url → (status,
-    the page that links to it), for the pages that answered 404 or 500. `shared`: the
+    the page that links to it), for the pages that answered 403, 404 or 500. `shared`: the
     reference pages already walked by someone of the same role (updated)."""
     shared = set() if shared is None else shared
     seen = {start: "(landing page)"}
@@ -67,7 +68,7 @@ def walk(client: Client, start: str = "/", shared: set[str] | None = None
     while queue:
         url, depth = queue.popleft()
         response = client.get(url, follow=True)
-        if response.status_code in (404, 500):
+        if response.status_code in (403, 404, 500):
             broken[url] = (response.status_code, seen[url])
             continue
         if depth == DEPTH or "text/html" not in response.get("Content-Type", ""):
