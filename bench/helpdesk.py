@@ -454,7 +454,7 @@ def measure() -> None:
     agent_client.force_login(agent)
     member_client.force_login(member)
     harness.progress("measuring pages")
-    harness.report("queue", agent_client, reverse("helpdesk:queue", args=[team.slug]),
+    harness.report("queue", agent_client, reverse("helpdesk:queue-detail", args=[team.slug]),
                    tickets=tickets)
     harness.report("ticket_agent", agent_client, ticket.get_absolute_url(), tickets=tickets)
     harness.report("ticket_member", member_client, own.get_absolute_url(), tickets=tickets)

@@ -82,12 +82,32 @@ def load_people() -> People:
     return people
 
 
+# Every demo account, as load_demo prints them and the README lists them (a test keeps the
+# two in step). Prospects (…@exemple.fr) are not listed one by one: DEMO_PROSPECTS says how.
 DEMO_LOGINS = [
-    ("camille@coopdesk.test", "sociétaire (member) — Mes demandes"),
-    ("ines@coopdesk.test", "sociétaire dont la conseillère est absente"),
-    ("claire@coopdesk.test", "conseillère (advisor)"),
-    ("karim@coopdesk.test", "conseiller, remplace Sophie absente (backup advisor)"),
-    ("nadia@coopdesk.test", "agente recouvrement + relation clients"),
-    ("julien@coopdesk.test", "responsable du service juridique (team lead)"),
+    ("camille@coopdesk.test", "sociétaire associée, marraine : demandes dans tous les états"),
+    ("hugo@coopdesk.test", "sociétaire salarié (CESA), parrain disponible"),
+    ("lucas@coopdesk.test", "en CAPE (fin dans 20 jours), a demandé à adapter son parcours"),
+    ("ines@coopdesk.test", "en CAPE services à la personne, sa conseillère Sophie est absente"),
+    ("theo@coopdesk.test", "CAPE signé il y a 12 jours"),
+    ("mathis@coopdesk.test", "diagnostic fait, CAPE à signer"),
+    ("chloe@coopdesk.test", "diagnostic réservé dans deux jours"),
+    ("sarah@coopdesk.test", "revenue après un départ : second parcours, au diagnostic"),
+    ("noah@coopdesk.test", "inscrit à la prochaine réunion d'information"),
+    ("jade@coopdesk.test", "a quitté la coopérative (création de sa SARL)"),
+    ("claire@coopdesk.test", "conseillère (advisor) de Camille, Lucas, Chloé, Noah, Jade, Théo"),
+    ("karim@coopdesk.test", "conseiller de Hugo et Sarah, remplace Sophie absente"),
+    ("sophie@coopdesk.test", "conseillère absente (Inès, Mathis)"),
+    ("julien@coopdesk.test", "responsable Juridique (team lead)"),
+    ("emilie@coopdesk.test", "responsable Comptabilité et Paie (team lead)"),
+    ("nadia@coopdesk.test", "agente Recouvrement (responsable) et Relation clients"),
+    ("thomas@coopdesk.test", "agent Relation clients (responsable)"),
+    ("yanis@coopdesk.test", "agent Juridique et Recouvrement"),
+    ("marc@coopdesk.test", "agent Comptabilité et Paie"),
+    ("lea@coopdesk.test", "agente Communication (responsable)"),
     ("admin@coopdesk.test", "administrateur (admin /admin/)"),
 ]
+DEMO_PROSPECTS = (
+    "emma, leo, manon, nathan, zoe @exemple.fr: prospects inscrits à une réunion "
+    "d'information; tout visiteur peut s'inscrire depuis /parcours/reunions/"
+)

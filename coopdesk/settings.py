@@ -209,13 +209,15 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # One line per message, so that the demo logins printed by `make run` stay on screen;
+    # EMAIL_CONSOLE_BODIES=true prints whole messages, as Django's console backend does.
+    EMAIL_BACKEND = "coopdesk.mail.ConsoleEmailBackend"
+    EMAIL_CONSOLE_BODIES = env_bool("EMAIL_CONSOLE_BODIES", False)
 # Any backend by its dotted path (a provider's API, or the test suite's recording one).
 EMAIL_BACKEND = env("EMAIL_BACKEND", EMAIL_BACKEND)
 
 # Helpdesk rules.
 TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 7)
-QUEUE_PAGE_SIZE = 25
 
 # django-notifications-community
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": False}

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
 from coopdesk import notify
+from coopdesk.accounts.models import User
 from coopdesk.forms import PreferenceForm
 from coopdesk.models import TicketSubscription
 
@@ -59,12 +60,25 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Following a notification's link marks it read, then shows what it is about."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notify.mark_read(request.user, [notification.pk])
+    if not _may_still_open(request.user, notification.target):
+        # A request transferred to another team, a member now followed by someone else.
+        messages.info(request, _("You can no longer open this: it is now in other hands."))
+        return redirect("coopdesk:notification-list")
     target = (notification.data or {}).get("url", "")
     if not target and hasattr(notification.target, "get_absolute_url"):
         target = notification.target.get_absolute_url()
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = reverse("coopdesk:notification-list")
     return redirect(target)
+
+
+def _may_still_open(user: User, target: object) -> bool:
+    """Whether the notification's object is still one this person may open, by the object's
+    own rule (each app's querysets have `visible_to`)."""
+    manager = getattr(type(target), "objects", None)
+    if target is None or not hasattr(manager, "visible_to"):
+        return True
+    return manager.visible_to(user).filter(pk=target.pk).exists()
 
 
 @login_required

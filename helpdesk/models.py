@@ -56,7 +56,7 @@ class Team(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("helpdesk:queue", args=[self.slug])
+        return reverse("helpdesk:queue-detail", args=[self.slug])
 
 
 class Priority(models.IntegerChoices):
@@ -97,7 +97,6 @@ class State(models.TextChoices):
 
 
 ACTIVE_STATES = [State.NEW, State.OPEN, State.WAITING]
-DONE_STATES = [State.RESOLVED, State.CLOSED, State.WITHDRAWN]
 REFERENCE_RE = re.compile(r"^\s*D-(\d{4})-(\d+)\s*$", re.IGNORECASE)
 
 
@@ -483,7 +482,7 @@ class Attachment(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("helpdesk:attachment", args=[self.pk])
+        return reverse("helpdesk:attachment-download", args=[self.pk])
 
     def is_visible_to(self, user: User) -> bool:
         """A file sent with an internal note is for the team handling the request only (the

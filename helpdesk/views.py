@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk import notify
-from coopdesk.accounts.models import User
+from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
@@ -168,7 +168,7 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 EVENT_FIELDS = (
-    "kind", "is_internal", "note", "data", "created_at", "actor__first_name",
+    "kind", "is_internal", "note", "data", "created_at", "actor__first_name", "actor__role",
     "message__body_html", "message__is_internal",
 )
 
@@ -192,7 +192,37 @@ def timeline(ticket: Ticket) -> tuple[list[TicketEvent], list[Attachment]]:
         files.setdefault(file.message_id, []).append(file)
     for event in events:
         event.files = files.get(event.message_id, []) if event.message_id else []
+    label_writers(ticket, events)
     return events, files.get(None, [])
+
+
+def label_writers(ticket: Ticket, events: list[TicketEvent]) -> None:
+    """Who each writer is, beside their first name (`event.writer_role`): the advisor, or
+    the team an agent works for (the request's team when they are in it, so that an agent of
+    the team that had it before a transfer shows their own). One query, for the agents."""
+    staff_ids = {
+        event.actor_id for event in events
+        if event.actor_id and event.actor.role in (Role.AGENT, Role.LEAD)
+    }
+    teams: dict[int, dict[int, str]] = {}
+    if staff_ids:
+        memberships = Team.agents.through.objects.filter(user_id__in=staff_ids)
+        for user_id, team_id, name in memberships.values_list("user_id", "team_id", "team__name"):
+            teams.setdefault(user_id, {})[team_id] = name
+    for event in events:
+        actor = event.actor
+        if actor is None or actor.pk == ticket.requester_id:
+            role = ""
+        elif actor.role == Role.ADVISOR:
+            role = _("advisor")
+        elif actor.role == Role.ADMIN:
+            role = _("administrator")
+        elif actor.pk in teams:
+            own = teams[actor.pk]
+            role = own.get(ticket.team_id) or ", ".join(sorted(own.values()))
+        else:
+            role = ""
+        event.writer_role = role
 
 
 MEMBER_STEPS = {"confirm": "confirm", "reopen": "reopen", "withdraw": "withdraw"}
@@ -233,7 +263,9 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
             ),
-            other_requests=Ticket.objects.filter(requester=member)
+            # Only those this agent may open: other teams' requests would answer 404.
+            other_requests=Ticket.objects.visible_to(user)
+            .filter(requester=member)
             .active()
             .exclude(pk=ticket.pk)
             .select_related("team")
@@ -422,7 +454,7 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("helpdesk:queue", slug=team.slug)
+        return redirect("helpdesk:queue-detail", slug=team.slug)
     data = form.cleaned_data
     if data["action"] == "assign":
         done, failures = actions.bulk_apply(

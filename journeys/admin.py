@@ -51,7 +51,7 @@ class StageLinkInline(admin.TabularInline):
     model = StageLink
     extra = 0
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ["title", "article_slug", "url", "position"]
+    fields = ["title", "url", "position"]
 
 
 @admin.register(StageTemplate)

@@ -35,42 +35,42 @@ from journeys.models import (
 
 M, A, T = Assignee.MEMBER, Assignee.ADVISOR, Assignee.TEAM
 
-# kind: (title, description, links, tasks); a task is (key, title, who, team, days, doc, article)
+# kind: (title, description, links, tasks). A link is (title, web address) of a site outside
+# Coopdesk: the help pages' own articles are tagged with their stage in kb/demo.py. A task is
+# (key, title, who, team, days, doc, article): the article's slug is one kb/demo.py publishes.
 CAE_STAGES = {
     Stage.INFO_MEETING: (
         "Réunion d'information collective",
         "Découvrez le fonctionnement, l'esprit et les conditions d'accès à la coopérative, "
         "avec d'autres porteurs et porteuses de projet.",
-        [("Le kit du nouveau membre", "kit-nouveau-membre"),
-         ("Une CAE, comment ça marche ?", "fonctionnement-cae")],
+        [("Le réseau des CAE, Coopérer pour entreprendre", "https://www.cooperer.coop/")],
         [("questions-projet", "Noter vos questions sur votre projet", M, None, 7, "", "")],
     ),
     Stage.DIAGNOSIS: (
         "Diagnostic de votre projet",
         "Un entretien individuel pour vérifier que la coopérative répond à vos besoins, fixer "
         "la date de démarrage de votre parcours et définir un plan d'actions.",
-        [("Décrire son projet en une page", "decrire-son-projet")],
+        [("Votre espace France Travail", "https://www.francetravail.fr/")],
         [("pieces-identite", "Envoyer votre attestation France Travail", M, None, 7,
           "Attestation d'inscription à France Travail", ""),
          ("projet-une-page", "Décrire votre projet en une page", M, None, 10, "",
-          "decrire-son-projet")],
+          "decrire-son-projet-en-une-page")],
     ),
     Stage.CAPE: (
         "Contrat d'appui au projet d'entreprise (CAPE)",
         "De un à six mois, renouvelable : vous testez votre activité sur le marché. Dès la "
         "signature, vous pouvez prospecter, vendre et facturer.",
-        [("Faire son premier devis", "premier-devis"),
-         ("Mes premières factures", "premieres-factures")],
+        [],
         [("journees-accueil", "Participer aux deux journées d'accueil", M, None, 14, "",
-          "journees-accueil"),
+          "les-deux-journees-daccueil"),
          ("hebergement-juridique", "Hébergement juridique de votre activité", T, "juridique", 7,
           "", ""),
          ("accompagnement-individuel", "Premier rendez-vous d'accompagnement individuel", A,
           None, 21, "", ""),
          ("professionnalisation", "Vous inscrire au parcours de professionnalisation (5 mois)",
-          M, None, 30, "", "parcours-professionnalisation"),
+          M, None, 30, "", "le-parcours-de-professionnalisation"),
          ("rc-pro", "Assurance responsabilité civile professionnelle", T, "juridique", 7, "",
-          "assurance-rc-pro"),
+          "assurance-rc-pro-ce-qui-est-couvert"),
          ("rib", "Envoyer votre RIB pour le remboursement de vos frais", M, None, 10, "RIB", "")],
     ),
     Stage.SALARIED: (
@@ -78,7 +78,7 @@ CAE_STAGES = {
         "Votre chiffre d'affaires permet un salaire : vous signez un contrat à durée "
         "indéterminée d'entrepreneur·e salarié·e associé·e et vous êtes couvert·e par le régime "
         "général.",
-        [("Comprendre ma fiche de paie", "fiche-de-paie")],
+        [],
         [("premier-salaire", "Fixer votre premier salaire avec la paie", T, "paie", 14, "", ""),
          ("gestionnaire-comptable", "Rencontrer votre gestionnaire comptable", T, "comptabilite",
           30, "", ""),
@@ -89,7 +89,7 @@ CAE_STAGES = {
         "Sociétariat",
         "Vous devenez associé·e : vous participez aux décisions et au développement de "
         "l'entreprise partagée.",
-        [("Être associé·e, qu'est-ce que ça change ?", "devenir-associe")],
+        [],
         [("parts-sociales", "Souscrire vos parts sociales", M, None, 30,
           "Bulletin de souscription signé", ""),
          ("assemblee-generale", "Participer à l'assemblée générale", M, None, 180, "", "")],
@@ -104,13 +104,14 @@ CAE_STAGES = {
     ),
 }
 
+SAP_DECLARATION = "declarer-une-activite-de-services-a-la-personne"
 SAP_EXTRA = {
     Stage.DIAGNOSIS: [("conditions-sap", "Vérifier les conditions de la déclaration SAP", A,
-                       None, 7, "", "declaration-sap")],
+                       None, 7, "", SAP_DECLARATION)],
     Stage.CAPE: [("declaration-sap", "Déclaration de votre activité de services à la personne",
-                  T, "juridique", 14, "", "declaration-sap"),
+                  T, "juridique", 14, "", SAP_DECLARATION),
                  ("devis-sap", "Lire : le devis est obligatoire dès 100 € TTC", M, None, 7, "",
-                  "devis-obligatoire-sap")],
+                  "services-a-la-personne-le-devis-obligatoire-des-100")],
 }
 
 
@@ -119,9 +120,8 @@ def _path(name: str, slug: str, description: str, extra: dict, teams: dict[str, 
     path = PathTemplate.objects.create(name=name, slug=slug, description=description, **fields)
     for kind, (title, text, links, tasks) in CAE_STAGES.items():
         stage = StageTemplate.objects.create(path=path, kind=kind, title=title, description=text)
-        for position, (link_title, slug_) in enumerate(links):
-            StageLink.objects.create(stage=stage, title=link_title, article_slug=slug_,
-                                     position=position)
+        for position, (link_title, url) in enumerate(links):
+            StageLink.objects.create(stage=stage, title=link_title, url=url, position=position)
         for position, (key, task_title, who, team, days, doc, article) in enumerate(
             tasks + extra.get(kind, [])
         ):

@@ -353,6 +353,66 @@ J'ai acheté une perceuse d'occasion à un particulier. Comment la faire rembour
 """
 
 
+# The "how to" of the path's tasks (journeys/demo.py links them by slug) and what a newcomer
+# reads before the information meeting.
+HOW_CAE_WORKS = """\
+Une coopérative d'activités et d'emploi (CAE) vous permet de lancer votre activité sans
+créer d'entreprise : vous gardez votre autonomie, la coopérative porte le cadre juridique,
+la comptabilité et la paie.
+
+## Les étapes
+
+1. La réunion d'information collective, pour découvrir la coopérative.
+2. Un diagnostic individuel avec un·e conseiller·e.
+3. Le CAPE, de un à six mois, pour tester votre activité.
+4. Le contrat d'entrepreneur·e salarié·e (CESA), quand votre chiffre d'affaires le permet.
+5. Le sociétariat : vous devenez associé·e.
+"""
+
+PROJECT_PAGE = """\
+Avant votre diagnostic, décrivez votre projet en une page. Pas besoin d'un plan
+d'affaires : quelques lignes suffisent.
+
+- Ce que vous proposez, et à qui.
+- Comment vous trouverez vos premiers clients.
+- Vos prix, même approximatifs.
+- Ce dont vous avez besoin pour démarrer.
+
+Envoyez-la à votre conseiller·e : vous en parlerez ensemble au diagnostic.
+"""
+
+WELCOME_DAYS = """\
+Dès la signature du CAPE, vous êtes invité·e à deux journées d'accueil avec les autres
+nouveaux et nouvelles entrepreneur·es.
+
+- Le fonctionnement de la coopérative et de ses équipes.
+- Vos outils : devis, factures, notes de frais.
+- Un temps d'échange avec des sociétaires expérimenté·es.
+"""
+
+TRAINING = """\
+Le parcours de professionnalisation dure cinq mois, à raison d'un atelier par semaine :
+commercial, gestion, communication, droit. Inscrivez-vous dès le premier mois du CAPE
+auprès de votre conseiller·e.
+"""
+
+LIABILITY = """\
+La coopérative assure votre activité en responsabilité civile professionnelle dès la
+signature du CAPE : les dommages causés à vos clients pendant votre travail sont couverts.
+L'équipe juridique vérifie que votre activité entre dans le contrat, et vous dit s'il faut
+une garantie de plus (bâtiment, santé).
+"""
+
+SAP_DECLARATION = """\
+Pour que vos clients aient droit au crédit d'impôt de 50 %, votre activité de services à
+la personne doit être déclarée. L'équipe juridique s'en charge avec vous.
+
+- Vérifiez que votre activité figure dans la liste des services à la personne.
+- Exercez-la au domicile de vos clients.
+- Établissez un devis dès 100 € TTC.
+"""
+
+
 def _unwrap(text: str) -> str:
     """The texts above are wrapped for reading here; the renderer keeps line breaks, so
     join each paragraph's lines back, as a person typing in the form would have."""
@@ -437,7 +497,7 @@ def load_articles(people: People) -> dict[str, Article]:
         a["julien"], a["julien"], title="Devenir sociétaire",
         summary="Devenir associé·e de la coopérative : parts sociales, assemblée générale, "
         "une personne une voix.", body=MEMBERSHIP, topic=_topic("cooperative"),
-        audience=Audience.PUBLIC, tags=["sociétariat"], stages=["membership"],
+        audience=Audience.PUBLIC, tags=["sociétariat"], stages=["associate"],
         owner=a["julien"],
     )
     articles["unpaid"] = _published(
@@ -461,6 +521,35 @@ def load_articles(people: People) -> dict[str, Article]:
         "trésorerie.", body=SALARY, topic=_topic("paie"), tags=["paie", "salaire"],
         categories=[_category("Fixer mon salaire du mois")], owner=a["marc"],
     )
+    articles["how_cae_works"] = _published(
+        a["lea"], a["lea"], title="Une CAE, comment ça marche ?",
+        summary="Entreprendre sans créer d'entreprise : ce que la coopérative fait pour vous, "
+        "et les étapes du parcours.", body=HOW_CAE_WORKS, topic=_topic("demarrer"),
+        audience=Audience.PUBLIC, tags=["démarrer"], stages=["info_meeting"], owner=a["lea"],
+    )
+    articles["project_page"] = _published(
+        a["lea"], a["lea"], title="Décrire son projet en une page",
+        summary="Ce qu'il faut écrire avant le diagnostic, en quelques lignes.",
+        body=PROJECT_PAGE, topic=_topic("demarrer"), audience=Audience.PUBLIC,
+        tags=["diagnostic"], stages=["diagnosis"], owner=a["lea"],
+    )
+    for key, title, summary, body, author in [
+        ("welcome_days", "Les deux journées d'accueil",
+         "Deux journées pour bien démarrer votre CAPE avec les autres nouveaux venus.",
+         WELCOME_DAYS, "lea"),
+        ("training", "Le parcours de professionnalisation",
+         "Cinq mois d'ateliers pour apprendre votre métier d'entrepreneur·e.", TRAINING, "lea"),
+        ("liability", "Assurance RC Pro : ce qui est couvert",
+         "Votre responsabilité civile professionnelle, prise en charge par la coopérative.",
+         LIABILITY, "julien"),
+        ("sap_declaration", "Déclarer une activité de services à la personne",
+         "La déclaration qui ouvre à vos clients le crédit d'impôt, faite avec l'équipe "
+         "juridique.", SAP_DECLARATION, "julien"),
+    ]:
+        articles[key] = _published(
+            a[author], a[author], title=title, summary=summary, body=body,
+            topic=_topic("demarrer"), owner=a[author],
+        )
     articles["staff"] = _published(
         a["emilie"], a["emilie"], title="Procédure interne : valider une note de frais",
         summary="Les contrôles de l'équipe Comptabilité avant de rembourser des frais.",

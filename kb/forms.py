@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from coopdesk.accounts.models import Role, User
 from coopdesk.widgets import QuickRadioSelect
 from helpdesk.models import Category
-from kb.models import Article, Audience, JourneyStage, Language, Topic, audiences_for
+from journeys.models import Stage
+from kb.models import Article, Audience, Language, Topic, audiences_for
 
 
 class CategoryChoices(forms.ModelMultipleChoiceField):
@@ -47,7 +48,7 @@ class ArticleForm(forms.Form):
     )
     stages = forms.MultipleChoiceField(
         label=_("Helps at these steps of the onboarding path"), required=False,
-        choices=JourneyStage.choices, widget=forms.CheckboxSelectMultiple,
+        choices=Stage.choices, widget=forms.CheckboxSelectMultiple,
     )
     owner = forms.ModelChoiceField(
         label=_("Kept up to date by"), required=False,

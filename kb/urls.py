@@ -6,14 +6,14 @@ app_name = "kb"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("recherche/", views.search_view, name="search"),
+    path("recherche/", views.search_view, name="article-search"),
     path("suggestions/", views.suggestion_list, name="suggestion-list"),
     path("suggestions/utile/", views.deflection_create, name="deflection-create"),
     path("themes/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("proposer/", views.article_create, name="article-create"),
     path("mes-fiches/", views.article_mine, name="article-mine"),
     path("relecture/", views.review_list, name="review-list"),
-    path("statistiques/", views.stats, name="stats"),
+    path("statistiques/", views.stats, name="article-stats"),
     path("fiches/<slug:slug>/", views.article_detail, name="article-detail"),
     path("fiches/<slug:slug>/modifier/", views.article_edit, name="article-edit"),
     path("fiches/<slug:slug>/etape/<slug:step>/", views.article_step, name="article-step"),

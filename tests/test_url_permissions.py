@@ -219,20 +219,21 @@ ROUTES: dict[str, list[Case]] = {
              lambda w: (ticket_url("ticket-step", "withdraw")(w), {"version": w["ticket"].version}),
              PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 403}, may_change={"member"})
     ],
-    "helpdesk:attachment": [
+    "helpdesk:attachment-download": [
         Case("file sent with the request", "get",
-             get(lambda w: reverse("helpdesk:attachment", args=[w["file"].pk])), PARTICIPANTS),
+             get(lambda w: reverse("helpdesk:attachment-download", args=[w["file"].pk])),
+             PARTICIPANTS),
         Case("file of an internal note", "get",
-             get(lambda w: reverse("helpdesk:attachment", args=[w["note_file"].pk])),
+             get(lambda w: reverse("helpdesk:attachment-download", args=[w["note_file"].pk])),
              everyone(404) | {"agent": 200}),
     ],
     "helpdesk:queue-list": [
         Case("team queues", "get", get(lambda w: reverse("helpdesk:queue-list")),
              STAFF_PAGE | {"outside_agent": 200})
     ],
-    "helpdesk:queue": [
+    "helpdesk:queue-detail": [
         Case("the team's queue", "get",
-             get(lambda w: reverse("helpdesk:queue", args=[w["team"].slug])), STAFF_PAGE)
+             get(lambda w: reverse("helpdesk:queue-detail", args=[w["team"].slug])), STAFF_PAGE)
     ],
     "helpdesk:queue-bulk": [
         Case("bulk close", "post",
@@ -425,7 +426,7 @@ def test_internal_notes_never_reach_members_or_advisors(world, persona):
         page = client.get(reverse(f"helpdesk:{name}", args=[world["ticket"].pk])).content.decode()
         assert "Réponse publique de l'équipe" in page  # the public thread is there
         assert NOTE_TEXT not in page and NOTE_FILE not in page
-        assert reverse("helpdesk:attachment", args=[world["note_file"].pk]) not in page
+        assert reverse("helpdesk:attachment-download", args=[world["note_file"].pk]) not in page
     assert not world["people"][persona].notifications.filter(verb="note").exists()
 
 

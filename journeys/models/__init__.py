@@ -32,7 +32,6 @@ from journeys.models.paths import (
     TaskTemplate,
 )
 from journeys.models.rules import (
-    ARTICLE_ROUTES,
     ATTENDANCE_OPENS_BEFORE,
     CAPE_REMINDER_DAYS,
     FOLLOWUP_EVERY_DAYS,
@@ -52,7 +51,7 @@ from journeys.models.rules import (
 )
 
 __all__ = [
-    "ARTICLE_ROUTES", "ATTENDANCE_OPENS_BEFORE", "CAPE_REMINDER_DAYS", "FOLLOWUP_EVERY_DAYS",
+    "ATTENDANCE_OPENS_BEFORE", "CAPE_REMINDER_DAYS", "FOLLOWUP_EVERY_DAYS",
     "OPEN_STAGES", "PROGRESSION", "REENTRY_STAGES", "STAGE_RANK", "TASK_REMINDER_DAYS",
     "Assignee", "DiagnosisSlot", "EventKind", "ExitReason", "InfoMeeting",
     "InfoMeetingQuerySet", "Journey", "JourneyEvent", "JourneyQuerySet", "JourneyTask",

@@ -61,9 +61,6 @@ class JourneyQuerySet(models.QuerySet):
     def latest(self) -> JourneyQuerySet:
         return self.filter(is_latest=True)
 
-    def followed_by(self, advisor_ids: list[int]) -> JourneyQuerySet:
-        return self.filter(is_latest=True, member__advisor_id__in=advisor_ids)
-
 
 class Journey(ConcurrentTransitionMixin, models.Model):
     """One cycle of a member's path. Leaving and coming back starts a new cycle (a new row):
@@ -147,11 +144,6 @@ class Journey(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != Stage.EXITED
-
-    def cape_days_left(self, today: date | None = None) -> int | None:
-        if self.state != Stage.CAPE or not self.cape_end:
-            return None
-        return (self.cape_end - (today or timezone.localdate())).days
 
     def refusal(self, name: str) -> str | None:
         if name == "sign_cape" and self.state == Stage.DIAGNOSIS:
@@ -326,9 +318,6 @@ class JourneyTask(ConcurrentTransitionMixin, models.Model):
         if self.url:
             return self.url
         return article_url(self.article_slug) if self.article_slug else ""
-
-    def is_overdue(self, today: date | None = None) -> bool:
-        return self.state == TaskState.OPEN and self.due_date < (today or timezone.localdate())
 
     @transition(field=state, source=TaskState.OPEN, target=TaskState.DONE, permission=can_do_task)
     def complete(self, *, by: User) -> None:

@@ -100,11 +100,13 @@ class StageTemplate(models.Model):
         super().save(*args, **kwargs)
 
 
-class StageLink(LinkMixin):
-    """A tutorial or article shown to members while they are at this stage."""
+class StageLink(models.Model):
+    """A web page elsewhere shown to members while they are at this stage. The cooperative's
+    own articles are not linked here: the knowledge base tags them with their stages."""
 
     stage = models.ForeignKey(StageTemplate, on_delete=models.CASCADE, related_name="links")
     title = models.CharField(_("title"), max_length=150)
+    url = models.URLField(_("web address"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -114,10 +116,6 @@ class StageLink(LinkMixin):
 
     def __str__(self) -> str:
         return self.title
-
-    def clean(self) -> None:
-        if not (self.url or self.article_slug):
-            raise ValidationError(_("Give an article or a web address."))
 
 
 class Assignee(models.TextChoices):

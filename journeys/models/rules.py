@@ -9,7 +9,7 @@ import functools
 from datetime import date, timedelta
 
 from django.db import models
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -73,25 +73,9 @@ def cape_period_error(start: date | None, end: date | None) -> str | None:
     }
 
 
-ARTICLE_ROUTES = ("kb:article-detail", "kb:article")
-
-
-@functools.cache
-def _article_route() -> str | None:
-    for name in ARTICLE_ROUTES:
-        try:
-            reverse(name, kwargs={"slug": "probe"})
-        except NoReverseMatch:
-            continue
-        return name
-    return None
-
-
 def article_url(slug: str) -> str:
-    """Where a knowledge-base article lives. The kb app owns the route (looked up once); until
-    it names one, fall back to its URL prefix so that links stay stable."""
-    route = _article_route()
-    return reverse(route, kwargs={"slug": slug}) if route else f"/aide/{slug}/"
+    """Where a knowledge-base article lives (a task's "how to")."""
+    return reverse("kb:article-detail", kwargs={"slug": slug})
 
 
 def is_journey_staff(user: User) -> bool:

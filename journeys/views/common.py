@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from coopdesk.accounts.models import User
 from journeys.models import (
@@ -26,6 +27,7 @@ from journeys.models import (
     StageTemplate,
     TaskState,
 )
+from kb.models import Article
 
 EVENTS_SHOWN = 30
 
@@ -128,6 +130,9 @@ def journey_context(journey: Journey, viewer: User, *, for_member: bool = False)
             .order_by("cycle")
         ) if journey.cycle > 1 or not journey.is_latest else [],
         "task_links": [task for task in open_tasks if task.href],
+        "stage_articles": Article.objects.to_read_at_stage(
+            viewer, journey.state, get_language()
+        ) if for_member else [],
     }
 
 
@@ -147,10 +152,6 @@ def journey_slot(journey: Journey) -> DiagnosisSlot | None:
         "advisor"
     )
     return slots.order_by("status", "-starts_at").first()
-
-
-def day_or_none(value: datetime | None) -> date | None:
-    return timezone.localdate(value) if value else None
 
 
 def visible_task(user: User, pk: int) -> JourneyTask:

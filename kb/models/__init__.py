@@ -14,7 +14,6 @@ from kb.models.articles import (
     Deflection,
     Expert,
     Feedback,
-    JourneyStage,
     Language,
     Tag,
     Topic,
@@ -40,7 +39,7 @@ from kb.models.index import DocKind, SearchDocument, SearchHeading
 __all__ = [
     "REVIEW_EVERY", "Article", "ArticleEvent", "ArticleEventKind", "ArticleQuerySet",
     "ArticleRevision", "ArticleStage", "ArticleState", "Audience", "Deflection", "DocKind",
-    "Expert", "Feedback", "Guide", "GuideChoice", "GuideNode", "GuideProgress", "JourneyStage",
+    "Expert", "Feedback", "Guide", "GuideChoice", "GuideNode", "GuideProgress",
     "Kit", "KitItem", "Language", "NodeKind", "SearchDocument", "SearchHeading", "Tag", "Term",
     "Topic", "audiences_for", "is_any_reviewer", "is_reviewer_for", "reviewer_ids",
     "sees_staff_content", "unique_slug",

@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import TimelineEvent
+from journeys.models.rules import Stage
 
 REVIEW_EVERY = timedelta(days=365)
 
@@ -47,16 +48,6 @@ def audiences_for(user: User) -> list[str]:
 class Language(models.TextChoices):
     FR = "fr", "Français"
     EN = "en", "English"
-
-
-class JourneyStage(models.TextChoices):
-    """Stage keys of the onboarding path (the journeys app keeps the same keys)."""
-
-    INFO_MEETING = "info_meeting", _("Information meeting")
-    DIAGNOSIS = "diagnosis", _("Diagnosis")
-    CAPE = "cape", _("CAPE contract")
-    SALARIED = "salaried", _("Salaried phase (CESA)")
-    MEMBERSHIP = "membership", _("Membership")
 
 
 class Topic(models.Model):
@@ -237,6 +228,19 @@ class ArticleQuerySet(models.QuerySet):
     def for_stage(self, stage: str) -> ArticleQuerySet:
         return self.filter(stages__stage=stage)
 
+    def to_read_at_stage(self, user: User, stage: str, language: str) -> list[Article]:
+        """What "My path" offers to read at a stage: the articles tagged for it that this
+        person may read, each in the reader's language when a translation is tagged too."""
+        articles = list(self.readable_by(user).for_stage(stage).only(
+            "title", "slug", "summary", "language", "translation_of"
+        ))
+        chosen: dict[int, Article] = {}
+        for article in articles:
+            root = article.translation_of_id or article.pk
+            if root not in chosen or article.language == language[:2]:  # "en-gb" reads "en"
+                chosen[root] = article
+        return sorted(chosen.values(), key=lambda article: article.title)
+
     def stale(self, on=None) -> ArticleQuerySet:
         return self.published().filter(review_by__lte=on or timezone.localdate())
 
@@ -407,10 +411,11 @@ class Article(ConcurrentTransitionMixin, models.Model):
 
 
 class ArticleStage(models.Model):
-    """A journey stage where the article helps (a key, not a link: journeys is another app)."""
+    """A stage of the onboarding path where the article helps: "My path" lists the articles
+    of the member's current stage. The keys are the journey's own states."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="stages")
-    stage = models.CharField(_("journey stage"), max_length=30, choices=JourneyStage.choices)
+    stage = models.CharField(_("journey stage"), max_length=30, choices=Stage.choices)
 
     class Meta:
         verbose_name = _("journey stage")

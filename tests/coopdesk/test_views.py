@@ -55,6 +55,16 @@ def test_opening_marks_read_and_shows_the_request(member_client, ticket, steps):
     assert set(still_unread) == {steps[1], steps[2]}
 
 
+def test_opening_what_moved_out_of_reach_says_so_instead_of_a_404(
+    agent, agent_client, ticket, other_team
+):
+    notification = Notification.objects.filter(recipient=agent).first()
+    actions.transfer_ticket(ticket, by=agent, to_team=other_team, reason="Pour le juridique.")
+    response = agent_client.get(reverse("coopdesk:notification-open", args=[notification.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coopdesk:notification-list")
+
+
 def test_mark_one_and_all_as_read(member_client, steps):
     url = reverse("coopdesk:notification-read", args=[steps[1].pk])
     response = member_client.post(url, HTTP_ACCEPT="application/json")

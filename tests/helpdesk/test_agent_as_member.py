@@ -59,7 +59,7 @@ def test_filing_agent_reads_it_as_a_member(filed, outside_agent, login, name):
 
 def test_note_file_is_not_served_to_the_filing_agent(filed, outside_agent, agent, login):
     _, note = filed
-    url = reverse("helpdesk:attachment", args=[note.attachments.get().pk])
+    url = reverse("helpdesk:attachment-download", args=[note.attachments.get().pk])
     assert login(agent).get(url).status_code == 200
     assert login(outside_agent).get(url).status_code == 404
 

@@ -8,7 +8,7 @@ def test_member_sees_own_request_in_list(member_client, ticket):
 
 
 def test_agent_sees_request_in_team_queue(agent_client, ticket):
-    response = agent_client.get(reverse("helpdesk:queue", args=[ticket.team.slug]))
+    response = agent_client.get(reverse("helpdesk:queue-detail", args=[ticket.team.slug]))
     assert response.status_code == 200
     assert ticket.reference in response.content.decode()
 

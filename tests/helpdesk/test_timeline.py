@@ -43,3 +43,19 @@ def test_files_sit_with_their_message_and_internal_ones_stay_with_the_team(
         "<p>Client connu</p>": ["note-interne.pdf"],
         "<p>Merci</p>": ["facture-f12.pdf"],
     }
+
+
+def test_each_writer_is_shown_with_their_role(member, advisor, agent, category, other_team):
+    ticket = actions.create_ticket(requester=member, category=category, subject="Facture",
+                                   body="Bonjour")
+    actions.add_reply(ticket, by=agent, body="Nous relançons le client.")
+    actions.add_reply(ticket, by=advisor, body="Je suis le dossier avec vous.")
+    actions.add_reply(ticket, by=member, body="Merci")
+    actions.transfer_ticket(ticket, by=agent, to_team=other_team, reason="Pour le juridique.")
+    client = Client()
+    client.force_login(member)
+    events = client.get(ticket.get_absolute_url()).context["events"]
+    roles = {event.actor.first_name: event.writer_role for event in events if event.actor}
+    # The agent keeps their own team's name once the request has moved to another team.
+    assert roles == {agent.first_name: category.team.name, advisor.first_name: "advisor",
+                     member.first_name: ""}

@@ -20,7 +20,7 @@ def body(response) -> str:
 
 
 def queue_url(team) -> str:
-    return reverse("helpdesk:queue", args=[team.slug])
+    return reverse("helpdesk:queue-detail", args=[team.slug])
 
 
 def shown(response) -> list[str]:
@@ -278,6 +278,15 @@ def test_agent_sees_the_members_context(agent_client, ticket, member, category, 
     page = body(agent_client.get(ticket.get_absolute_url()))
     assert advisor.get_full_name() in page and "Lyon" in page and "Crafts" in page
     assert other.reference in page
+
+
+def test_other_open_requests_lists_only_those_the_agent_may_open(
+    agent_client, make, ticket, member, other_category
+):
+    mine = make("Une autre facture")
+    make("Un litige", category=other_category)  # another team's: it would answer 404 here
+    response = agent_client.get(ticket.get_absolute_url())
+    assert [other.pk for other in response.context["other_requests"]] == [mine.pk]
 
 
 def test_agent_claims_through_the_page(agent_client, agent, ticket):

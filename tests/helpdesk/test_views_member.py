@@ -383,7 +383,9 @@ def test_file_missing_on_disk_is_a_404_not_an_error(member_client, opening_file)
 
 def test_files_are_not_served_from_a_public_url(opening_file, settings):
     assert settings.MEDIA_URL is None
-    assert opening_file.get_absolute_url() == reverse("helpdesk:attachment", args=[opening_file.pk])
+    assert opening_file.get_absolute_url() == reverse(
+        "helpdesk:attachment-download", args=[opening_file.pk]
+    )
 
 
 @pytest.mark.parametrize("who", ["other_member", "other_advisor", "outside_agent"])

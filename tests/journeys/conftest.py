@@ -63,8 +63,8 @@ def make_path(name: str, slug: str, team, *, extra_cape=(), **fields) -> PathTem
     for kind in Stage:
         stage = StageTemplate.objects.create(path=path, kind=kind, title=f"Étape {kind.label}")
         if kind == Stage.INFO_MEETING:
-            StageLink.objects.create(stage=stage, title="Le kit du nouveau membre",
-                                     article_slug="kit-nouveau-membre")
+            StageLink.objects.create(stage=stage, title="Le réseau des CAE",
+                                     url="https://www.cooperer.coop/")
             TaskTemplate.objects.create(stage=stage, key="questions", title="Noter vos questions",
                                         due_offset_days=7)
         if kind == Stage.DIAGNOSIS:

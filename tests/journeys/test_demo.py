@@ -6,7 +6,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from coopdesk.accounts.models import User
-from journeys.models import DiagnosisSlot, Journey, PathTemplate, Registration, Stage
+from journeys.models import (
+    DiagnosisSlot,
+    Journey,
+    PathTemplate,
+    Registration,
+    Stage,
+    TaskTemplate,
+)
+from kb.models import Article
 
 
 def test_demo_has_members_at_every_stage(db, client):
@@ -24,3 +32,19 @@ def test_demo_has_members_at_every_stage(db, client):
     for email in ["camille@coopdesk.test", "lucas@coopdesk.test", "emma@exemple.fr"]:
         client.force_login(User.objects.get(email=email))
         assert client.get(reverse("journeys:journey-mine")).status_code == 200
+
+
+def test_demo_publishes_every_article_a_path_links_to(db, client):
+    call_command("load_demo", stdout=io.StringIO())
+    member = User.objects.get(email="lucas@coopdesk.test")
+    slugs = set(TaskTemplate.objects.exclude(article_slug="").values_list("article_slug",
+                                                                          flat=True))
+    readable = set(Article.objects.readable_by(member).values_list("slug", flat=True))
+    assert slugs and slugs <= readable
+    # "My path" offers the articles the knowledge base tags for the member's stage.
+    client.force_login(member)
+    response = client.get(reverse("journeys:journey-mine"))
+    titles = [article.title for article in response.context["stage_articles"]]
+    assert "Devenir sociétaire" not in titles  # tagged for associates
+    # The CAPE article once, in the reader's language (English here).
+    assert len({"Qu'est-ce que le CAPE ?", "What is a CAPE?"} & set(titles)) == 1

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from journeys import actions
 from journeys.models import ExitReason, Journey, Stage, TaskState, add_months
+from kb import actions as kb_actions
 from tests.journeys.conftest import hold
 
 
@@ -25,7 +26,21 @@ def test_my_path_shows_the_stages_tasks_and_contacts(member_client, cape_journey
     assert 'class="path-step step-current" aria-current="step"' in body
     assert 'class="path-step step-next"' in body
     assert advisor.email in body
-    assert "/aide/fiches/journees-accueil/" in body  # the knowledge-base hook
+    assert "/aide/fiches/journees-accueil/" in body  # a task's "how to"
+
+
+def test_my_path_offers_the_articles_tagged_for_the_current_stage(
+    member_client, cape_journey, agent
+):
+    def article(title: str, stages: list[str]):
+        draft = kb_actions.create_article(by=agent, title=title, summary="S", body="B",
+                                          stages=stages)
+        return kb_actions.publish_article(draft, by=agent)
+
+    cape = article("Tester son activité", ["cape"])
+    article("Devenir associé·e", ["associate"])
+    body = member_client.get(reverse("journeys:journey-mine")).content.decode()
+    assert cape.get_absolute_url() in body and "Devenir associé·e" not in body
 
 
 def test_my_path_without_a_journey_offers_the_meetings(member_client, meeting):

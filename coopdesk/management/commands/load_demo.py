@@ -30,5 +30,6 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
         for email, who in demo.DEMO_LOGINS:
-            self.stdout.write(f"  {email:<28} {who}")
+            self.stdout.write(f"  {email:<24} {who}")
+        self.stdout.write(f"  {demo.DEMO_PROSPECTS}")
         self.stdout.write("")
