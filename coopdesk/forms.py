@@ -5,7 +5,6 @@ from django import forms
 from coopdesk import notify
 from coopdesk.accounts.models import User
 from coopdesk.models import Delivery
-from coopdesk.widgets import QuickRadioSelect
 
 
 class PreferenceForm(forms.Form):
@@ -16,6 +15,6 @@ class PreferenceForm(forms.Form):
         current = notify.preferences_for(user)
         for kind, label in notify.kinds_for(user):
             self.fields[kind] = forms.ChoiceField(
-                label=label, choices=Delivery.choices, widget=QuickRadioSelect,
+                label=label, choices=Delivery.choices, widget=forms.RadioSelect,
                 initial=current[kind],
             )
