@@ -165,7 +165,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
         Reads the advisors covered first (one small query): a list of ids lets the database
         use the members' advisor index, where the join to the advisors with an OR made
-        PostgreSQL hash the whole user table twice per page (11 ms at 22,000 people).
+        PostgreSQL hash the whole user table twice per page.
         """
         return Q(**{f"{prefix}advisor_id__in": self.covering_advisor_ids()})
 
