@@ -154,8 +154,8 @@ def analyze() -> None:
     """Do what PostgreSQL's autovacuum does after a bulk load: VACUUM and ANALYZE.
 
     ANALYZE gives the planner its statistics; VACUUM sets the visibility map, without which
-    counting a team's open requests reads thousands of heap pages instead of the index alone
-    (measured: 13 ms -> 1 ms for the queue's count). Since PostgreSQL 13, autovacuum runs
+    counting a team's open requests reads thousands of heap pages instead of the index alone.
+    Since PostgreSQL 13, autovacuum runs
     both on insert-only tables too, so a deployment is in this state minutes after a load.
     SQLite gets nothing: a deployment never runs ANALYZE by itself, so the pages must be fast
     without statistics.

@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through channels.
 
 `daphne coopdesk.asgi:application` serves both. In production HTTP may go to gunicorn
-(WSGI, 3-4x faster here) and only /ws/ to daphne, behind one reverse proxy.
+(WSGI, much faster for plain HTTP: DESIGN.md) and only /ws/ to daphne, behind one
+reverse proxy.
 """
 
 import os

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from coopdesk import notify
 from coopdesk.accounts.models import User
 from coopdesk.models import Delivery
-from coopdesk.widgets import QuickRadioSelect
 
 
 class PreferenceForm(forms.Form):
@@ -17,7 +16,7 @@ class PreferenceForm(forms.Form):
         current = notify.preferences_for(user)
         for kind, label in notify.kinds_for(user):
             self.fields[kind] = forms.ChoiceField(
-                label=label, choices=Delivery.choices, widget=QuickRadioSelect,
+                label=label, choices=Delivery.choices, widget=forms.RadioSelect,
                 initial=current[kind],
             )
 

@@ -108,17 +108,16 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Under ASGI every request would otherwise open its own connection
-        # (measured p50 17 ms instead of 4 ms): use psycopg 3's pool.
+        # Under ASGI every request would otherwise open its own connection: use psycopg 3's
+        # pool (README, "Performance decisions").
         DATABASES["default"]["OPTIONS"] = {"pool": env_bool("DATABASE_POOL", True)}
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
             # Parameters sent apart from the SQL, and each query prepared after five uses on
             # a connection (psycopg's own default, which Django turns off for the sake of
             # transaction poolers): PostgreSQL then plans it once per connection instead of
-            # on every page view (server CPU per view, 100,000 requests: a team's request
-            # page 6.4 -> 2.2 ms, the queue 5.0 -> 2.6 ms, an article 2.0 -> 0.5 ms). Where
-            # one plan cannot suit every value, see coopdesk.db.custom_plans. Behind
-            # PgBouncer in transaction mode, set DATABASE_PREPARED_STATEMENTS=false.
+            # on every page view (README, "Performance decisions"). Where one plan cannot
+            # suit every value, see coopdesk.db.custom_plans. Behind PgBouncer in
+            # transaction mode, set DATABASE_PREPARED_STATEMENTS=false.
             DATABASES["default"]["OPTIONS"] |= {
                 "server_side_binding": True, "prepare_threshold": 5,
             }

@@ -1,11 +1,10 @@
-"""Choice widgets that write their HTML in Python.
+"""Select and checkboxes that write their HTML in Python, for the queue's filters.
 
-Django renders a <select> or a list of checkboxes or radio buttons with one template per
-option and one more per set of attributes: about 0.1–0.2 ms an option on our server, so the
-transfer list (every category of every team) and the queue filters cost more than the rest of
-their pages, and the two radio buttons of "was this helpful?" a twentieth of an article page.
-These produce the same markup as Django's templates (django/forms/widgets/*.html), with
-format_html, which escapes every value the same way.
+Django renders these with one template per option and one more per set of attributes; the
+queue's filters have some twenty options, a noticeable share of the page (README,
+"Performance decisions"). They produce the same markup as Django's templates
+(django/forms/widgets/*.html), with format_html, which escapes every value the same way.
+Other forms use Django's widgets.
 """
 
 from __future__ import annotations
@@ -75,8 +74,4 @@ class QuickChoiceInputs:
 
 
 class QuickCheckboxSelectMultiple(QuickChoiceInputs, forms.CheckboxSelectMultiple):
-    pass
-
-
-class QuickRadioSelect(QuickChoiceInputs, forms.RadioSelect):
     pass

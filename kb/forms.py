@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.widgets import QuickRadioSelect
 from helpdesk.models import Category
 from journeys.models import Stage
 from kb.models import Article, Audience, Language, Topic, audiences_for
@@ -106,7 +105,7 @@ class CommentForm(forms.Form):
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
         label=_("Was this helpful?"), choices=[("yes", _("Yes")), ("no", _("No"))],
-        coerce=lambda value: value == "yes", widget=QuickRadioSelect,
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
         error_messages={"required": _("Answer yes or no.")},
     )
     comment = forms.CharField(

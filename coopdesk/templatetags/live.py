@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import template
 from django.utils.html import json_script
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopdesk.models import TicketSubscription
@@ -17,12 +14,6 @@ register = template.Library()
 @register.simple_tag
 def live_config() -> str:
     """Words for the browser, in the page's language. No query: counts come by socket."""
-    return _live_config(get_language())
-
-
-@lru_cache(maxsize=8)
-def _live_config(language: str) -> str:
-    """The same for every page in a language: made once per process and language."""
     config = {
         "path": "/ws/live/",
         "text": {

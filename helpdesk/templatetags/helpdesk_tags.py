@@ -1,7 +1,8 @@
-"""Small pieces of helpdesk markup repeated on every row of a list or timeline.
+"""Small pieces of helpdesk markup repeated on every row of a list or timeline: a tag each,
+so that the status reads from the reader's side and every date is written alike.
 
-Each renders in a few microseconds of Python where the template equivalent (an {% include %},
-get_FOO_display(), two |date filters) cost about 0.3 ms a row on the 25-row pages.
+local_time writes numeric dates through strftime rather than Django's date formatting: the
+list pages write one or two dates a row (README, "Performance decisions").
 """
 
 from functools import lru_cache
@@ -75,7 +76,8 @@ def strftime_pattern(django_format: str) -> str | None:
 
 
 def short_datetime(local) -> str:
-    """As |date:"SHORT_DATETIME_FORMAT", five times faster for numeric formats (fr: d/m/Y H:i)."""
+    """As |date:"SHORT_DATETIME_FORMAT"; through strftime when the format is numeric (fr:
+    d/m/Y H:i), where no month or day name needs translating."""
     django_format = formats.get_format("SHORT_DATETIME_FORMAT")
     pattern = strftime_pattern(django_format)
     return local.strftime(pattern) if pattern else formats.date_format(local, django_format)

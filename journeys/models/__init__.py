@@ -6,7 +6,6 @@ journeys/actions, which locks, saves, writes the timeline and notifies. A packag
 one module passed 900 lines: rules, paths, journey, meetings, followup.
 """
 
-from journeys.models import lookups  # noqa: F401 (registers ForeignKey's __among)
 from journeys.models.followup import MentorOffer, Reminder
 from journeys.models.journey import (
     EventKind,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from coopdesk.accounts.models import User
+from coopdesk.db import among
 from journeys.models import (
     DiagnosisSlot,
     InfoMeeting,
@@ -94,7 +95,7 @@ def followed_rows(advisor_ids: list[int]) -> list[Followed]:
     }
     if not members:
         return []
-    journeys = Journey.objects.latest().filter(member_id__among=list(members)).order_by()
+    journeys = Journey.objects.latest().filter(among("member_id", members)).order_by()
     return [
         Followed(pk, state, start, end, renewals, asked, note, *members[member_id])
         for pk, member_id, state, start, end, renewals, asked, note in journeys.values_list(
@@ -148,7 +149,7 @@ class Caseload:
             return []
         tasks = (
             JourneyTask.objects.open()
-            .filter(journey_id__among=list(journeys), due_date__lte=self.soon)
+            .filter(among("journey_id", journeys), due_date__lte=self.soon)
             .order_by("due_date", "pk")
             .values_list("pk", "journey_id", "due_date", "is_followup")
         )

@@ -196,9 +196,9 @@ class ArticleQuerySet(models.QuerySet):
         reader's own answer to "was this helpful?" (`my_helpful`, None when none).
 
         Written as SQL subqueries rather than Exists()/Subquery(): building and compiling
-        those four querysets took 1.4 ms of Python on each page view, more than the rest
-        of the query and its execution (measured on the 10,000-article benchmark); these
-        take 0.15 ms. Only for a top-level queryset, whose table keeps its own name."""
+        those four querysets costs more Python than the rest of the page's query (README,
+        "Performance decisions"). Plain SQL that both databases read alike; only for a
+        top-level queryset, whose table keeps its own name."""
         article = self.model._meta.db_table
         tags = self.model.tags.through._meta.db_table
         links = self.model.helpdesk_categories.through._meta.db_table

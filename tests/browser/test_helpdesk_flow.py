@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
+from tests.factories import CategoryFactory, TeamFactory
 
 
 def test_member_request_answered_and_confirmed(new_page, member, agent, category):
@@ -37,3 +38,25 @@ def test_member_request_answered_and_confirmed(new_page, member, agent, category
     expect(page.locator(".timeline")).to_contain_text("Nous envoyons une relance aujourd'hui.")
     page.locator("form[action$='/etape/confirm/'] button").click()
     expect(page.locator(".status-line .badge")).to_have_class(re.compile("state-closed"))
+
+
+def test_subject_search_finds_its_own_example(new_page, member, category, other_category):
+    """The placeholder's "bulletin de paie" shows the payslip subjects though no subject
+    says "bulletin"; words found everywhere still narrow the list; accents do not matter."""
+    payslip = CategoryFactory(team=TeamFactory(name="Paie", slug="paie"),
+                              label="Une question sur ma fiche de paie")
+    page = new_page()
+    login(page, member.email)
+    page.goto("/demandes/nouvelle/")
+    search = page.locator("#category-search")
+    search.fill("bulletin de paie")
+    expect(page.get_by_label(payslip.label)).to_be_visible()
+    expect(page.get_by_label(category.label)).to_be_hidden()
+    expect(page.locator("#category-none")).to_be_hidden()
+    search.fill("litige")
+    expect(page.get_by_label(other_category.label)).to_be_visible()
+    expect(page.get_by_label(payslip.label)).to_be_hidden()
+    search.fill("IMPAYEE")
+    expect(page.get_by_label(category.label)).to_be_visible()
+    search.fill("zzzz")
+    expect(page.locator("#category-none")).to_be_visible()

@@ -34,3 +34,4 @@ def test_only_a_searched_queue_asks_for_its_own_plans(agent_client, team):
     asked = [q["sql"] for q in searched.captured_queries if "plan_cache_mode" in q["sql"]]
     assert len(asked) == (connection.vendor == "postgresql")
     assert not [q for q in plain.captured_queries if "plan_cache_mode" in q["sql"]]
+

@@ -509,3 +509,19 @@ def test_forged_bulk_values_are_reported_not_crashing(agent_client, ticket, team
     assert response.status_code == 302
     assert flashed(response)
     assert Ticket.objects.get(pk=ticket.pk).version == 1
+
+
+def test_queue_search_finds_the_singular_from_the_plural(agent_client, make, team):
+    make("Facture Zorglub impayée")
+    make("Bureau partagé")
+    make("Contrat")
+    assert shown(agent_client.get(queue_url(team), {"q": "factures"})) == [
+        "Facture Zorglub impayée"
+    ]
+    assert shown(agent_client.get(queue_url(team), {"q": "FACTURES zorglub"})) == [
+        "Facture Zorglub impayée"
+    ]
+    assert shown(agent_client.get(queue_url(team), {"q": "bureaux"})) == ["Bureau partagé"]
+    assert shown(agent_client.get(queue_url(team), {"q": "facture"})) == [
+        "Facture Zorglub impayée"
+    ]

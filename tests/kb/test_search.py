@@ -220,3 +220,25 @@ def test_postgres_keeps_vectors_in_rows_and_reads_matches_through_the_index(db):
         )
         assert dict(cursor.fetchall()) == {"kb_search_matches": ["enable_seqscan=off"],
                                            "kb_heading_matches": ["enable_seqscan=off"]}
+
+
+def test_how_to_articles_come_before_glossary_entries_on_the_same_words(make_article):
+    """A term's short definition outranks a long article on the words alone: the article
+    that says what to do still comes first (demo: "facture")."""
+    actions.save_term(Term(term="Facture", definition="Le document qui réclame le paiement."))
+    make_article("Que faire quand un client ne paie pas",
+                 body="Les étapes de la relance. " * 30 + "Gardez une copie de la facture.")
+    assert titles("facture") == ["Que faire quand un client ne paie pas", "Facture"]
+    assert titles("facture", kinds=[DocKind.TERM]) == ["Facture"]
+
+
+def test_articles_in_the_readers_language_come_first(make_article):
+    from django.utils import translation
+
+    make_article("Invoice a client", body="How to send an invoice. Relance facture.",
+                 language="en")
+    make_article("Relancer une facture", body="Relance facture client.")
+    with translation.override("en"):
+        assert titles("relance facture") == ["Invoice a client", "Relancer une facture"]
+    with translation.override("fr"):
+        assert titles("relance facture") == ["Relancer une facture", "Invoice a client"]
