@@ -8,6 +8,7 @@ Every variable is listed in README.md.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -246,7 +247,6 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-CSRF_FAILURE_VIEW = "coopdesk.security.csrf_failure"
 # Trusting X-Forwarded-Proto is only safe behind a proxy that always sets it; otherwise
 # anyone could claim HTTPS. The header's name, e.g. X-Forwarded-Proto; empty: no proxy.
 _proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER")
@@ -257,14 +257,14 @@ if _proxy_ssl_header:
 # pages work under it: our own scripts, styles, images and fonts only; nothing inline. The
 # live updates' websocket is named with its scheme, as 'self' covers ws:/wss: only in
 # recent browsers.
-_site_host = SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-_ws_scheme = "wss" if SITE_URL.startswith("https://") else "ws"
+_site = urlsplit(SITE_URL)
+_websocket = f"{'wss' if _site.scheme == 'https' else 'ws'}://{_site.netloc}"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "connect-src": ["'self'", f"{_ws_scheme}://{_site_host}"],
+        "connect-src": ["'self'", _websocket],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
@@ -277,6 +277,8 @@ if env("CSP_REPORT_URI"):
 if env_bool("CSP_REPORT_ONLY", False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
     CONTENT_SECURITY_POLICY = None
+# A form refused by the CSRF check, in the site's words and look.
+CSRF_FAILURE_VIEW = "coopdesk.security.csrf_failure"
 
 LOGGING = {
     "version": 1,

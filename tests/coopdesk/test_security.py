@@ -91,6 +91,16 @@ def test_debug_true_turns_the_https_settings_off():
     assert shown["SESSION_COOKIE_SECURE"] is False
 
 
+def test_csp_report_only_reports_without_blocking():
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.CONTENT_SECURITY_POLICY, "
+            "settings.CONTENT_SECURITY_POLICY_REPORT_ONLY['DIRECTIVES']['report-uri'])")
+    process = run_django(["-c", code], CSP_REPORT_ONLY="true", CSP_REPORT_URI="/csp-reports/",
+                         SITE_URL="https://desk.example.coop")
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.split() == ["None", "['/csp-reports/']"]
+
+
 @pytest.mark.django_db
 def test_plain_http_is_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
