@@ -264,6 +264,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # data: images cannot run code nor reach a third party; django-allauth shows the
+        # two-factor set-up's QR code as one.
+        "img-src": ["'self'", "data:"],
         "connect-src": ["'self'", _websocket],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

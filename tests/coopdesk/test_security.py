@@ -126,6 +126,7 @@ def test_pages_carry_a_strict_content_security_policy(member_client):
     assert policy["default-src"] == "'self'"
     assert policy["script-src"] == "'self'"
     assert policy["style-src"] == "'self'"
+    assert policy["img-src"] == "'self' data:"
     assert policy["object-src"] == "'none'"
     assert policy["frame-ancestors"] == "'none'"
     # The live updates' websocket, on the site's own host.
