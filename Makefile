@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Links in e-mails follow HOST and PORT unless SITE_URL is set.
+# Links in e-mails follow HOST and PORT unless SITE_URL is set. DEBUG is off unless set:
+# the demo runs over plain HTTP, without the production security settings.
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export DEBUG ?= true
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

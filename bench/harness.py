@@ -46,6 +46,8 @@ def _configure_environment() -> None:
     """Production-like settings (DEBUG off), on the benchmark database, before Django starts."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "coopdesk.settings"
     os.environ["DEBUG"] = "false"
+    # Plain HTTP, as behind the TLS proxy of a deployment (else every page answers a redirect).
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ.pop("REDIS_URL", None)
     if wants_postgres():

@@ -69,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     # Only our own options: `python -m bench helpdesk live` passes area names through.
     argv = [arg for arg in (sys.argv[1:] if argv is None else argv) if arg.startswith("-")
             or arg.isdigit() or arg in {"memory", "redis"}]
+    # Plain HTTP, as behind the TLS proxy of a deployment: no redirect, cookies sent over HTTP.
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.live_settings", DEBUG="false",
-               LOG_LEVEL="WARNING")
+               LOG_LEVEL="WARNING", SECURE_SSL_REDIRECT="false", SESSION_COOKIE_SECURE="false",
+               CSRF_COOKIE_SECURE="false")
     env.setdefault("SECRET_KEY", "bench-only-secret-key")
     env.pop("REDIS_URL", None)
     workdir = Path(tempfile.mkdtemp(prefix="coopdesk-bench-live-"))

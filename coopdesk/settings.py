@@ -1,12 +1,14 @@
 """Coopdesk settings.
 
 One file, driven by environment variables. With nothing set, the embedded default
-runs on a bare machine: DEBUG, SQLite, the in-memory channel layer, console e-mail.
+runs on a bare machine: SQLite, the in-memory channel layer, console e-mail, and the
+production security settings: DEBUG is off unless set (`make run` sets DEBUG=true).
 Every variable is listed in README.md.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,7 +49,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -72,7 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "coopdesk.security.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,10 +234,53 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 # then another one sends them; a worker sends only within the first half of its lease.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 
+# Security. With DEBUG off, HTTPS only: redirect, HSTS and secure cookies, each of which
+# can be relaxed by its variable (e.g. behind a proxy that redirects to HTTPS itself).
+# README.md, "Security".
 if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is hard to undo (browsers ship the list): a choice left to whoever runs
+    # the domain, so `check --deploy` reports it (security.W021).
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusting X-Forwarded-Proto is only safe behind a proxy that always sets it; otherwise
+# anyone could claim HTTPS. The header's name, e.g. X-Forwarded-Proto; empty: no proxy.
+_proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# Content-Security-Policy (django-csp), in DEBUG too so that the browser tests prove the
+# pages work under it: our own scripts, styles, images and fonts only; nothing inline. The
+# live updates' websocket is named with its scheme, as 'self' covers ws:/wss: only in
+# recent browsers.
+_site = urlsplit(SITE_URL)
+_websocket = f"{'wss' if _site.scheme == 'https' else 'ws'}://{_site.netloc}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: images cannot run code nor reach a third party; django-allauth shows the
+        # two-factor set-up's QR code as one.
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'", _websocket],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# CSP_REPORT_ONLY=true: browsers report breaches (to CSP_REPORT_URI, if set) but block nothing.
+if env("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env("CSP_REPORT_URI")]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY = None
+# A form refused by the CSRF check, in the site's words and look.
+CSRF_FAILURE_VIEW = "coopdesk.security.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,15 @@ def _fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """The suite runs on the production defaults (DEBUG unset), except that the test client
+    speaks plain HTTP (without this, every request would answer the redirect to HTTPS) and
+    that static files come from the sources, as in development (nobody ran collectstatic)."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory()

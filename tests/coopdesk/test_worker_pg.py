@@ -83,6 +83,7 @@ def test_three_workers_one_stopped_one_killed_send_every_email_once(
     assert len(expected) == EMAILS
     env = {
         **os.environ,
+        "DEBUG": "true",  # the development secret key, which the checks refuse otherwise
         "DATABASE_URL": database_url_for_workers(),
         "EMAIL_BACKEND": "tests.coopdesk.recording_mail.RecordingBackend",
         "RECORD_SENT_DIR": str(tmp_path),

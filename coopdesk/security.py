@@ -1,0 +1,35 @@
+"""Security pieces that are not settings.
+
+Personal data stays out of caches: every page and file the app serves is `private, no-store`.
+
+One rule for every response that Django produces, rather than a list of personal views to keep
+up to date: almost every page names its reader (the header shows who is logged in), and the
+public ones are cheap to render again. Static files never reach this middleware (WhiteNoise
+answers them before it, with their own long cache headers). A view that chose its own
+Cache-Control keeps it.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form in the site's own words (Django's page has inline styles the policy
+    blocks, and speaks to developers)."""
+    message = _("This form has expired or was sent from elsewhere. Go back, reload the page "
+                "and send it again.")
+    return render(request, "403.html", {"reason": message}, status=403)
