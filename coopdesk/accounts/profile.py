@@ -58,8 +58,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile-edit")
         # The pages follow the language chosen here at once, not only the e-mails.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
-                            samesite="Lax", secure=request.is_secure())
+        # The same cookie as Django's set_language view.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
         return response
     erasure = ErasureRequest.objects.filter(user=request.user).first()
     return render(request, "accounts/profile_edit.html", {"form": form, "erasure": erasure},
