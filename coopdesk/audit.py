@@ -24,21 +24,23 @@ NEVER_LOGGED = {"password"}
 
 
 def shown(field, value: Any) -> Any:
-    """A JSON-friendly, readable form of a form value (before: as in `form.initial`; after:
-    as in `cleaned_data`)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        if value is not None and hasattr(field, "queryset") and not isinstance(value, bool):
-            # A choice of a row, given by its key in `initial`: show the row, not a number.
-            return str(field.queryset.filter(pk=value).first() or value)
+    """A JSON-friendly, readable form of a form value (before: as in `form.initial`, where a
+    chosen row is its key; after: as in `cleaned_data`, where it is the row)."""
+    queryset = getattr(field, "queryset", None)
+    if value in (None, "") or isinstance(value, bool):
         return value
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, int | str) and queryset is not None:
+        return str(queryset.filter(pk=value).first() or value)
+    if isinstance(value, int | float | str):
+        return value
     if isinstance(value, Iterable) and not isinstance(value, dict):
         items = list(value)
-        if hasattr(field, "queryset") and items and not isinstance(items[0], models.Model):
-            items = list(field.queryset.filter(pk__in=items))
+        if queryset is not None and items and not isinstance(items[0], models.Model):
+            items = list(queryset.filter(pk__in=items))
         return sorted(str(item) for item in items)
-    return str(value)
+    return str(value)  # dates, decimals, JSON: as text, always serialisable
 
 
 def field_changes(form, hidden: set[str] = frozenset()) -> dict[str, dict[str, Any]]:

@@ -89,3 +89,18 @@ def test_staff_who_are_not_admins_cannot_read_the_log(client, team):
     lead = UserFactory(role="lead", is_staff=True)
     client.force_login(lead)
     assert client.get(reverse("admin:admin_logentry_changelist")).status_code == 403
+
+
+def test_values_of_any_kind_are_logged_as_json(admin_client, member):
+    """A date and an emptied choice of a row: the log stays serialisable, never a 500."""
+    url = reverse("admin:accounts_user_change", args=[member.pk])
+    response = admin_client.post(url, {
+        "email": member.email, "first_name": member.first_name, "last_name": member.last_name,
+        "phone": "", "language": "fr", "role": "member", "office": "", "sector": "",
+        "advisor": "", "mentor": "", "backup_advisor": "", "away_from": "2026-12-24",
+        "away_until": "", "is_active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    values = change_values(LogEntry.objects.get(action_flag=CHANGE, object_id=str(member.pk)))
+    assert values["away_from"] == {"before": None, "after": "2026-12-24"}
+    assert values["office"]["after"] is None and values["advisor"]["after"] is None
