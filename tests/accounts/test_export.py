@@ -78,3 +78,18 @@ def test_anonymous_is_sent_to_login(client):
 def test_post_is_refused(camille, client):
     client.force_login(camille)
     assert client.post(reverse(URL)).status_code == 405
+
+
+def test_a_large_export_spills_to_disk_and_still_downloads(world, camille, client, monkeypatch):
+    from coopdesk.accounts import export
+
+    monkeypatch.setattr(export, "IN_MEMORY_BYTES", 100)
+    archive = download(client, camille)
+    assert archive.testzip() is None and "index.html" in archive.namelist()
+
+
+def test_a_lost_file_is_named_not_a_500(world, camille, client):
+    attachment = world["ticket"].attachments.filter(uploaded_by=camille).first()
+    attachment.file.storage.delete(attachment.file.name)
+    names = download(client, camille).namelist()
+    assert any(name.endswith(".missing.txt") for name in names)
