@@ -16,11 +16,15 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib.admin.models import LogEntry
 from django.db import models
 
-# Values never written to the log: a password hash is a secret, whatever its form.
-NEVER_LOGGED = {"password"}
+
+def is_secret(name: str, field) -> bool:
+    """A password, typed or hashed, is never written to the log, whatever the form calls it
+    (the add-person form has password1 and password2)."""
+    return "password" in name or isinstance(field.widget, forms.PasswordInput)
 
 
 def shown(field, value: Any) -> Any:
@@ -49,7 +53,7 @@ def field_changes(form, hidden: set[str] = frozenset()) -> dict[str, dict[str, A
     changes = {}
     for name in form.changed_data:
         field = form.fields[name]
-        if name in NEVER_LOGGED or name in hidden:
+        if is_secret(name, field) or name in hidden:
             changes[name] = {}
             continue
         before = form.initial.get(name, field.initial)

@@ -104,3 +104,15 @@ def test_values_of_any_kind_are_logged_as_json(admin_client, member):
     values = change_values(LogEntry.objects.get(action_flag=CHANGE, object_id=str(member.pk)))
     assert values["away_from"] == {"before": None, "after": "2026-12-24"}
     assert values["office"]["after"] is None and values["advisor"]["after"] is None
+
+
+def test_a_password_is_never_logged(admin_client):
+    response = admin_client.post(reverse("admin:accounts_user_add"), {
+        "email": "new@example.test", "first_name": "Noé", "role": "member",
+        "usable_password": "true", "password1": "Tr3s-secret-pass!",
+        "password2": "Tr3s-secret-pass!",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = LogEntry.objects.get(action_flag=ADDITION)
+    assert "Tr3s-secret" not in entry.change_message
+    assert change_values(entry)["password1"] == {}
