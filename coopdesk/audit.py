@@ -47,21 +47,21 @@ def shown(field, value: Any) -> Any:
     return str(value)  # dates, decimals, JSON: as text, always serialisable
 
 
-def field_changes(form, hidden: set[str] = frozenset()) -> dict[str, dict[str, Any]]:
-    """{field: {"before": …, "after": …}} for the fields this form changed. Fields in `hidden`
-    are named with no value (personal data the log must not copy)."""
+def field_changes(
+    form, hidden: set[str] = frozenset(), *, add: bool = False
+) -> dict[str, dict[str, Any]]:
+    """{field: {"before": …, "after": …}} for the fields this form changed (a new row: "after"
+    only). Fields in `hidden` are named with no value (personal data the log must not copy)."""
     changes = {}
     for name in form.changed_data:
         field = form.fields[name]
         if is_secret(name, field) or name in hidden:
             changes[name] = {}
             continue
-        before = form.initial.get(name, field.initial)
-        if callable(before):
-            before = before()
-        changes[name] = {
-            "before": shown(field, before), "after": shown(field, form.cleaned_data.get(name))
-        }
+        changes[name] = {"after": shown(field, form.cleaned_data.get(name))}
+        if not add:
+            before = form.initial.get(name, field.initial)
+            changes[name]["before"] = shown(field, before() if callable(before) else before)
     return changes
 
 
@@ -76,18 +76,31 @@ class AuditedAdmin:
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
-        values = field_changes(form, set(self.audit_hidden_fields))
-        if add:  # a new row had no "before"
-            values = {name: {"after": v["after"]} if v else {} for name, v in values.items()}
+        hidden = set(self.audit_hidden_fields)
+        values = field_changes(form, hidden, add=add)
         if values and message:
             entry = message[0].get("added" if add else "changed")
             if entry is not None:
                 entry["values"] = values
+        # Inline rows (a team's categories, a path's stages): Django names each added or
+        # changed row and its fields; add their values to the same lines.
+        for formset in formsets or []:
+            deleted = set(map(id, formset.deleted_forms))
+            for inline in formset.forms:
+                if id(inline) in deleted or not inline.has_changed():
+                    continue
+                new = inline in formset.extra_forms
+                for part in message:
+                    line = part.get("added" if new else "changed")
+                    if line and line.get("object") == str(inline.instance) and "values" not in line:
+                        line["values"] = field_changes(inline, hidden, add=new)
+                        break
         return message
 
 
 def change_values(entry: LogEntry) -> dict[str, dict[str, Any]]:
-    """The before/after values recorded with a log entry, by field name."""
+    """The before/after values recorded with a log entry, by field name (an inline row's
+    fields prefixed with the row)."""
     try:
         message = json.loads(entry.change_message or "[]")
     except json.JSONDecodeError:  # entries written by hand hold plain text
@@ -95,6 +108,9 @@ def change_values(entry: LogEntry) -> dict[str, dict[str, Any]]:
     values = {}
     for part in message if isinstance(message, list) else []:
         for detail in part.values():
-            if isinstance(detail, dict):
-                values.update(detail.get("values", {}))
+            if not isinstance(detail, dict):
+                continue
+            # An inline row's fields are named after the row: "category “Un devis”: label".
+            row = f"{detail['name']} “{detail['object']}”: " if "object" in detail else ""
+            values.update({row + name: value for name, value in detail.get("values", {}).items()})
     return values

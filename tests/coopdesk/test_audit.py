@@ -116,3 +116,23 @@ def test_a_password_is_never_logged(admin_client):
     entry = LogEntry.objects.get(action_flag=ADDITION)
     assert "Tr3s-secret" not in entry.change_message
     assert change_values(entry)["password1"] == {}
+
+
+def test_inline_rows_are_logged_with_their_values(admin_client, team, category):
+    data = team_form(team) | {
+        "categories-TOTAL_FORMS": 2, "categories-INITIAL_FORMS": 1,
+        "categories-0-id": category.pk, "categories-0-team": team.pk,
+        "categories-0-label": "Une facture en retard", "categories-0-help_text": "",
+        "categories-0-default_priority": category.default_priority,
+        "categories-0-position": category.position, "categories-0-is_active": "on",
+        "categories-1-team": team.pk, "categories-1-label": "Un devis",
+        "categories-1-help_text": "", "categories-1-default_priority": 2,
+        "categories-1-position": 1, "categories-1-is_active": "on",
+    }
+    response = admin_client.post(reverse("admin:helpdesk_team_change", args=[team.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    values = change_values(LogEntry.objects.get(action_flag=CHANGE, object_id=str(team.pk)))
+    changed = next(v for k, v in values.items() if k.endswith("“Une facture en retard”: label"))
+    assert changed == {"before": "Une facture impayée", "after": "Une facture en retard"}
+    added = next(v for k, v in values.items() if k.endswith("“Un devis”: label"))
+    assert added == {"after": "Un devis"}
