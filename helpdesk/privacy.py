@@ -101,7 +101,9 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
     Message.objects.filter(Q(ticket__in=tickets) | Q(author=user)).update(
         body=ERASED, body_html=erased_html
     )
-    TicketEvent.objects.filter(ticket__in=tickets).exclude(note="").update(note=ERASED)
+    TicketEvent.objects.filter(Q(ticket__in=tickets) | Q(actor=user)).exclude(note="").update(
+        note=ERASED
+    )
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
     Draft.objects.filter(owner=user).delete()
     return [tickets]
@@ -110,7 +112,9 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
 def erase_invoices(user: User) -> Iterable[QuerySet]:
     """The client's name and the notes go; invoice number, amount and steps stay."""
     cases = CollectionCase.objects.filter(member=user)
-    CollectionEvent.objects.filter(case__in=cases).exclude(note="").update(note=ERASED)
+    CollectionEvent.objects.filter(Q(case__in=cases) | Q(actor=user)).exclude(note="").update(
+        note=ERASED
+    )
     cases.update(client_name=ERASED)
     CollectionSettings.objects.filter(member=user).delete()
     return [cases]

@@ -60,7 +60,9 @@ def erase_path(user: User) -> Iterable[QuerySet]:
     sent.update(document="", document_name="", document_token="")
     journeys.exclude(exit_note="").update(exit_note=ERASED)
     journeys.exclude(adaptation_note="").update(adaptation_note=ERASED)
-    JourneyEvent.objects.filter(journey__in=journeys).exclude(note="").update(note=ERASED)
+    JourneyEvent.objects.filter(Q(journey__in=journeys) | Q(actor=user)).exclude(
+        note=""
+    ).update(note=ERASED)
     DiagnosisSlot.objects.filter(journey__in=journeys).exclude(summary="").update(summary=ERASED)
     # Reminders stay (they keep a reminder from being sent twice), without their words.
     Reminder.objects.filter(

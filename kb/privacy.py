@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
 from coopdesk.accounts.privacy import ERASED, Export, register
-from kb.models import Article, Deflection, Expert, Feedback, GuideProgress
+from kb.models import Article, ArticleEvent, Deflection, Expert, Feedback, GuideProgress
 
 
 def _when(value) -> str | None:
@@ -49,8 +49,12 @@ def export_tutorials(user: User) -> Export:
 
 def erase_tutorials(user: User) -> Iterable[QuerySet]:
     """Drafts never published go; published tutorials stay, as the cooperative's knowledge,
-    shown by the anonymised author. Their comments and searches go."""
+    shown by the anonymised author. Review comments, feedback and searches go."""
     Article.objects.filter(author=user, first_published_at__isnull=True).delete()
+    # The review comments on their tutorials (addressed to them) and those they wrote.
+    ArticleEvent.objects.filter(Q(article__author=user) | Q(actor=user)).exclude(note="").update(
+        note=ERASED
+    )
     Feedback.objects.filter(user=user).exclude(comment="").update(comment=ERASED)
     Deflection.objects.filter(user=user).update(query="")
     GuideProgress.objects.filter(user=user).delete()

@@ -54,6 +54,13 @@ def world(camille, other_member, advisor, agent, category, team):
         by=camille, title="Bien démarrer sa facturation", summary="Mes conseils.",
         body=f"Écrivez-moi : {EMAIL}",
     )
+    published = kb.create_article(
+        by=camille, title="Relancer un client", summary="En trois étapes.", body="Étape 1…",
+    )
+    reviewer = UserFactory(first_name="Alix", role="admin", is_staff=True)
+    kb.submit_article(published, by=camille)
+    kb.comment_on_article(published, by=reviewer, body=f"Merci {LAST_NAME}, c'est clair.")
+    kb.publish_article(published, by=reviewer)
     Draft.objects.create(owner=camille, key="cle", subject=f"Brouillon de {LAST_NAME}")
     NotificationPreference.objects.create(user=camille, kind=NoticeKind.REPLIED,
                                           delivery=Delivery.DIGEST)
@@ -62,4 +69,4 @@ def world(camille, other_member, advisor, agent, category, team):
         body="Texte de Lucas", files=[pdf("lucas.pdf")],
     )
     return {"ticket": ticket, "case": case, "journey": journey, "task": task,
-            "article": article, "lucas_ticket": lucas_ticket}
+            "article": article, "published": published, "lucas_ticket": lucas_ticket}

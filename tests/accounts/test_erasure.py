@@ -74,6 +74,8 @@ def test_the_records_keep_their_shape(world, camille, admin_user, agent):
     assert (case.member, case.invoice_number, str(case.amount)) == (camille, "F-31", "1850.00")
     assert Journey.objects.filter(member=camille).count() == 1
     assert not Article.objects.filter(pk=world["article"].pk).exists()  # a draft never published
+    published = Article.objects.get(pk=world["published"].pk)  # the cooperative's knowledge
+    assert published.author == camille and published.body == "Étape 1…"
     assert not camille.notifications.exists() and not camille.ticket_drafts.exists()
     assert not camille.notification_preferences.exists()
     # Lucas' request is untouched.
