@@ -207,3 +207,30 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ErasureRequest(models.Model):
+    """A person asked for their account to be erased; staff confirm, then it is anonymised.
+
+    The row stays after the erasure (with the anonymised person): it is the record that the
+    request was made and carried out, and by whom.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="erasure_request",
+    )
+    requested_at = models.DateTimeField(_("asked on"), default=timezone.now)
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["erased_at", "requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+
+    def __str__(self) -> str:
+        return f"#{self.user_id}"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from coopdesk.audit import AuditedAdmin
 from helpdesk.models import (
     Attachment,
     Category,
@@ -19,7 +20,7 @@ class CategoryInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "lead", "email", "phone", "first_response_hours"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["agents"]
@@ -27,7 +28,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["label", "team", "default_priority", "position", "is_active"]
     list_filter = ["team", "is_active"]
     search_fields = ["label"]

@@ -8,11 +8,12 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
-        # how its events are heard of, its demo, its periodic jobs.
+        # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
         from coopdesk import jobs
-        from helpdesk import actions, notices
+        from helpdesk import actions, notices, privacy
 
         notices.register()
         notices.register_demo()
+        privacy.register_privacy()
         jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
         jobs.register("take announced collection steps", 300, actions.take_announced_steps)

@@ -6,6 +6,7 @@ the pages, which go through journeys/actions."""
 from django.contrib import admin
 from django.db import models
 
+from coopdesk.audit import AuditedAdmin
 from journeys import actions
 from journeys.models import (
     DiagnosisSlot,
@@ -31,7 +32,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(PathTemplate)
-class PathTemplateAdmin(admin.ModelAdmin):
+class PathTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "sector", "is_default", "is_active"]
     list_filter = ["is_active", "sector"]
     prepopulated_fields = {"slug": ["name"]}
@@ -55,7 +56,7 @@ class StageLinkInline(admin.TabularInline):
 
 
 @admin.register(StageTemplate)
-class StageTemplateAdmin(admin.ModelAdmin):
+class StageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title", "path", "kind"]
     list_filter = ["path", "kind"]
     list_select_related = ["path"]

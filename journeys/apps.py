@@ -8,13 +8,14 @@ class JourneysConfig(AppConfig):
 
     def ready(self) -> None:
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
-        # how its events are heard of, its demo, its periodic jobs.
+        # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
         from coopdesk import jobs
-        from journeys import notices
+        from journeys import notices, privacy
         from journeys.actions import reminders
 
         notices.register()
         notices.register_demo()
+        privacy.register_privacy()
         jobs.register("journey task reminders", 600, reminders.send_task_reminders)
         jobs.register("CAPE ending reminders", 600, reminders.send_cape_reminders)
         jobs.register("information meeting reminders", 600, reminders.send_meeting_reminders)

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from coopdesk.audit import AuditedAdmin
 from coopdesk.conflicts import Conflict
 from kb import actions
 from kb.models import (
@@ -29,7 +30,7 @@ from kb.models import (
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "editor", "position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -43,7 +44,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["user", "mandate", "until"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["topics"]

@@ -293,6 +293,24 @@ ROUTES: dict[str, list[Case]] = {
         Case("mark all my notifications read", "post",
              lambda w: (reverse("coopdesk:notification-read-all"), {}), everyone(302))
     ],
+    # My profile: everyone's own; a ZIP is compressed, so the download's own tests
+    # (tests/accounts/test_export.py) check what it holds.
+    "accounts:profile-edit": [
+        Case("my profile", "get", get(lambda w: reverse("accounts:profile-edit")), everyone(200),
+             hidden_from=set(PERSONAS) - {"member"}),
+        Case("save my profile", "post",
+             lambda w: (reverse("accounts:profile-edit"), {"first_name": "Nom"}), everyone(400)),
+    ],
+    "accounts:data-download": [
+        Case("download my data", "get", get(lambda w: reverse("accounts:data-download")),
+             everyone(200), hidden_from=set(PERSONAS) - {"member"}),
+    ],
+    "accounts:erasure-ask": [
+        Case("ask for erasure", "get", get(lambda w: reverse("accounts:erasure-ask")),
+             everyone(200)),
+        Case("confirm the erasure request", "post",
+             lambda w: (reverse("accounts:erasure-ask"), {"confirm": "on"}), everyone(302)),
+    ],
     "coopdesk:preference-edit": [
         Case("my notification preferences", "get",
              get(lambda w: reverse("coopdesk:preference-edit")), everyone(200))

@@ -3,16 +3,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Office, User
+from coopdesk.audit import AuditedAdmin
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "city"]
     search_fields = ["name", "city"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    # The log says these changed, never what they held: they are the person's own data.
+    audit_hidden_fields = {"email", "first_name", "last_name", "phone"}
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "office", "advisor", "is_active"]
     list_filter = ["role", "office", "sector", "is_active"]

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from coopdesk.accounts import profile
 from coopdesk.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -16,4 +17,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+# My profile (coopdesk/accounts/profile.py).
+urlpatterns += [
+    path("profil/", profile.profile_edit, name="profile-edit"),
+    path("profil/mes-donnees.zip", profile.data_download, name="data-download"),
+    path("profil/effacement/", profile.erasure_ask, name="erasure-ask"),
 ]

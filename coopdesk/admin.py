@@ -1,0 +1,105 @@
+"""For admins: the configuration log, read-only (see coopdesk/audit.py), and the erasures
+people asked for, to confirm."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coopdesk.accounts.erasure import erase_account
+from coopdesk.audit import change_values
+from coopdesk.models import ErasureRequest
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """Who changed which configuration row, when, with the values before and after.
+
+    Nobody adds, edits or deletes a log line, admins included: a log one can rewrite proves
+    nothing."""
+
+    date_hierarchy = "action_time"
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag",
+                    "changes"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "user__email", "user__last_name"]
+    list_select_related = ["user", "content_type"]
+    fields = ["action_time", "user", "content_type", "object_id", "object_repr", "action_flag",
+              "change_summary", "changes"]
+    readonly_fields = fields
+
+    @admin.display(description=_("what changed"))
+    def change_summary(self, entry: LogEntry) -> str:
+        return entry.get_change_message()
+
+    @admin.display(description=_("before → after"))
+    def changes(self, entry: LogEntry) -> str:
+        values = change_values(entry)
+        if not values:
+            return entry.get_change_message()
+        rows = (
+            (name, value.get("before", "—"), value.get("after", "—")) if value
+            else (name, "…", "…")
+            for name, value in values.items()
+        )
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}: {} → {}</li>", rows)
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or getattr(user, "role", "") == "admin")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Staff confirm the erasures people asked for (coopdesk/accounts/erasure.py)."""
+
+    list_display = ["user", "requested_at", "erased_at", "erased_by"]
+    list_filter = [("erased_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "erased_by"]
+    fields = list_display
+    readonly_fields = fields
+    actions = ["erase"]
+
+    @admin.action(description=_("Erase these accounts, as their owners asked"),
+                  permissions=["erase"])
+    def erase(self, request: HttpRequest, queryset) -> None:
+        erased = 0
+        for asked in queryset.filter(erased_at__isnull=True).select_related("user"):
+            erase_account(asked.user, by=request.user)
+            erased += 1
+        self.message_user(request, ngettext(
+            "%(n)d account erased.", "%(n)d accounts erased.", erased) % {"n": erased},
+            messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return LogEntryAdmin.has_view_permission(self, request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
