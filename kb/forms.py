@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.rendering import ARTICLE_MAX_CHARS
 from coopdesk.widgets import QuickRadioSelect
 from helpdesk.models import Category
 from journeys.models import Stage
@@ -27,7 +28,7 @@ class ArticleForm(forms.Form):
         help_text=_("One or two sentences, shown in lists and search results."),
     )
     body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}),
+        label=_("Text"), max_length=ARTICLE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Step by step. Markdown: ## a title, - a list item, **bold**."),
     )
     topic = forms.ModelChoiceField(
