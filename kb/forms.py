@@ -8,7 +8,7 @@ from coopdesk.rendering import ARTICLE_MAX_CHARS
 from coopdesk.widgets import QuickRadioSelect
 from helpdesk.models import Category
 from journeys.models import Stage
-from kb.models import Article, Audience, Language, Topic, audiences_for
+from kb.models import Article, Audience, AuthorShownAs, Language, Topic, audiences_for
 
 
 class CategoryChoices(forms.ModelMultipleChoiceField):
@@ -62,6 +62,11 @@ class ArticleForm(forms.Form):
     note = forms.CharField(
         label=_("What changed (readers see it)"), required=False, max_length=300,
     )
+    author_shown_as = forms.ChoiceField(
+        label=_("Show me to readers as"), choices=AuthorShownAs.choices,
+        initial=AuthorShownAs.FIRST_NAME, widget=QuickRadioSelect,
+        help_text=_("A public tutorial can be read by anyone, without logging in."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     STAFF_ONLY = ("categories", "stages", "owner", "review_by")
@@ -75,6 +80,11 @@ class ArticleForm(forms.Form):
                 del self.fields[name]
         if article is None or not article.is_published:
             del self.fields["note"]
+        # Members choose how they are named; staff sign with their name, and nobody chooses
+        # for another author.
+        author = article.author if article else user
+        if author.role != Role.MEMBER or author.pk != user.pk:
+            del self.fields["author_shown_as"]
 
     @classmethod
     def initial_for(cls, article: Article) -> dict:
@@ -86,7 +96,7 @@ class ArticleForm(forms.Form):
             "categories": list(article.helpdesk_categories.values_list("pk", flat=True)),
             "stages": list(article.stages.values_list("stage", flat=True)),
             "owner": article.owner_id, "review_by": article.review_by,
-            "version": article.version,
+            "author_shown_as": article.author_shown_as, "version": article.version,
         }
 
     def changes(self) -> dict:
