@@ -22,19 +22,23 @@ from bench import harness
 
 WARMUPS, RUNS = 3, 20
 # Text that made Python-Markdown, cmark or the sanitiser slow: unclosed links and tags,
-# nested brackets, emphasis runs, reference lists, deep nesting, entities, images.
+# nested brackets, emphasis runs, reference lists, deep nesting, entities, images, tables.
 PATTERNS = [
     "[a](", "<a ", "[", "[[", "]", "[]", "](", "[(", "[a][", "![a](", "![a](b)", "[a]: b\n",
     "*a", "_a", "**a", "a**b", "*_", "a_b_", "~~a", "`a", "<", "&", "&#", "<!", "<a@",
     "> ", "- ", "1. ", "<div>", "<b>", "<a><b>", "<img src=x>", "[^a]", "|a|\n", "a\n",
     "www.a ", "http://a ", "<http://a>",
 ]
+# A header of 10 or 100 columns over one-letter lines: every line a row of that many cells.
+WIDE_TABLES = {f"table{columns}": "|a" * columns + "\n" + "|-" * columns + "\n" + "a\n" * 20_000
+               for columns in (10, 100)}
 FUZZ_ALPHABET = "[]()!*_`<>&#:|~-\\ \na/1"
 FUZZ_SEEDS = 5
 
 
 def inputs(limit: int) -> list[tuple[str, str]]:
     texts = [(pattern, (pattern * (limit // len(pattern) + 1))[:limit]) for pattern in PATTERNS]
+    texts += [(name, text[:limit]) for name, text in WIDE_TABLES.items()]
     for seed in range(FUZZ_SEEDS):
         rng = random.Random(seed)
         texts.append((f"fuzz{seed}", "".join(rng.choice(FUZZ_ALPHABET) for _ in range(limit))))

@@ -49,13 +49,26 @@ CMARK_OPTIONS = (
 MESSAGE_MAX_CHARS = 10_000  # requests, replies and internal notes (Markdown)
 ARTICLE_MAX_CHARS = 20_000  # articles and tutorials (Markdown)
 NOTE_MAX_CHARS = 5_000  # plain text: step notes, reasons, comments, plans
+# GitHub's extensions but the task lists (a checkbox nobody can tick) and the tag filter (nh3
+# does that job).
+EXTENSIONS = ["table", "autolink", "strikethrough"]
+# Every row of a table gets as many cells as its header, however short the row: a wide header
+# over thousands of one-letter lines makes megabytes of cells (10 columns over 10,000 lines:
+# 1 MB in 50 ms). Beyond this many cells, a text is rendered without tables.
+MAX_TABLE_CELLS = 5_000
 # Where an image may come from: Coopdesk's own attachment downloads (URL names, so that this
 # ground floor imports no app).
 OWN_IMAGE_VIEWS = {"helpdesk:attachment-download"}
 
 
 def render_markdown(text: str) -> str:
-    parsed = cmarkgfm.github_flavored_markdown_to_html(text or "", options=CMARK_OPTIONS)
+    text = text or ""
+    extensions = EXTENSIONS
+    if table_cells(text) > MAX_TABLE_CELLS:
+        extensions = [name for name in EXTENSIONS if name != "table"]
+    parsed = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=CMARK_OPTIONS, extensions=extensions
+    )
     if too_deep(parsed):
         return plain_paragraphs(text)
     cleaned = nh3.clean(
@@ -68,6 +81,23 @@ def render_markdown(text: str) -> str:
     if "<img" in cleaned:
         cleaned = _images_to_links(cleaned)
     return cleaned
+
+
+def table_cells(text: str) -> int:
+    """At most how many cells the tables of a text would make: a table ends at a blank line,
+    so each block of lines holding a "|" and a "-" counts its lines times its widest row."""
+    if "|" not in text:
+        return 0
+    cells = 0
+    for block in re.split(r"\n[ \t]*\n", text):
+        if "|" in block and "-" in block:
+            lines = block.split("\n")
+            cells += len(lines) * (max(map(_count_pipes, lines)) + 1)
+    return cells
+
+
+def _count_pipes(line: str) -> int:
+    return line.count("|")
 
 
 def too_deep(parsed_html: str) -> bool:

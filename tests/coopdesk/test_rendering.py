@@ -17,7 +17,8 @@ from coopdesk.rendering import (
 # Inputs on which Python-Markdown was quadratic (`"[a](" * 8000` took 9 s), or that nest
 # deeply enough to slow the sanitiser. Their timings at the limit are in `python -m bench
 # markdown`; here: they render, and what comes out is clean.
-PATHOLOGICAL = ["[a](", "<a ", "[", "[[", "![a](", "*_", "**a", "> ", "<div>", "<b>", "&#"]
+PATHOLOGICAL = ["[a](", "<a ", "[", "[[", "![a](", "*_", "**a", "> ", "<div>", "<b>", "&#",
+                "|a|\n", "|-\n"]
 
 
 def at_limit(pattern: str, limit: int = MESSAGE_MAX_CHARS) -> str:
@@ -42,6 +43,17 @@ def test_deep_nesting_is_shown_as_plain_text():
     html = render_markdown("> " * 5000 + "fin")
     assert "<blockquote>" not in html
     assert html.startswith("<p>&gt; &gt; ") and html.endswith("fin</p>")
+
+
+def test_a_wide_header_over_many_lines_is_not_made_a_table():
+    # Each line would become a row of 100 cells: megabytes of HTML from 10,000 characters.
+    text = at_limit("|a" * 100 + "\n" + "|-" * 100 + "\n" + "a\n" * MESSAGE_MAX_CHARS)
+    html = render_markdown(text)
+    assert "<table>" not in html and len(html) < 5 * len(text)
+
+
+def test_code_blocks_keep_their_language_class():
+    assert '<code class="language-python">' in render_markdown("```python\nx = 1\n```")
 
 
 def test_nesting_that_people_write_is_kept():
