@@ -39,6 +39,7 @@ FUZZ_SEEDS = 5
 def inputs(limit: int) -> list[tuple[str, str]]:
     texts = [(pattern, (pattern * (limit // len(pattern) + 1))[:limit]) for pattern in PATTERNS]
     texts += [(name, text[:limit]) for name, text in WIDE_TABLES.items()]
+    texts.append(("footnotes", ("[^a]" * limit)[: limit - 310] + "\n\n[^a]: " + "x" * 300))
     for seed in range(FUZZ_SEEDS):
         rng = random.Random(seed)
         texts.append((f"fuzz{seed}", "".join(rng.choice(FUZZ_ALPHABET) for _ in range(limit))))
