@@ -59,14 +59,21 @@ def median_ms(render, text: str) -> float:
 
 
 def run() -> dict:
+    from django.utils.text import slugify
+
     from coopdesk.rendering import ARTICLE_MAX_CHARS, MESSAGE_MAX_CHARS, render_markdown
+    from kb.demo import TERMS
     from kb.rendering import Glossary, GlossaryEntry, render_article
 
-    glossary = Glossary([
-        (GlossaryEntry(slug=word, term=word, definition="Défini.", url=f"/aide/lexique/{word}/"),
-         [word])
-        for word in ["a", "b", "CAPE", "CESA"]
-    ])
+    # The demo's glossary (30 terms and their synonyms), plus one-letter terms found everywhere.
+    glossary = Glossary(
+        [(GlossaryEntry(slug=slugify(term), term=term, definition=definition[:280],
+                        url=f"/aide/lexique/{slugify(term)}/"),
+          [term, *(s.strip() for s in synonyms.split(",") if s.strip())])
+         for term, definition, synonyms in TERMS]
+        + [(GlossaryEntry(slug=word, term=word, definition="Défini.", url="/"), [word])
+           for word in ("a", "b")]
+    )
     fields = [
         ("message", MESSAGE_MAX_CHARS, render_markdown),
         ("article", ARTICLE_MAX_CHARS, lambda text: render_article(text, glossary)),

@@ -49,14 +49,10 @@ class Glossary:
             for variant in variants:
                 self.by_variant.setdefault(variant.lower(), entry)
         # Terms are looked for in escaped text ("R&amp;D"), never inside an entity.
-        alternatives = sorted(
-            (html.escape(variant, quote=False) for variant in self.by_variant),
-            key=len, reverse=True,
-        )
+        alternatives = [html.escape(variant, quote=False) for variant in self.by_variant]
         self.pattern = (
             re.compile(
-                TAG + r"|(?<![\w&#])(?P<term>"
-                + "|".join(re.escape(v) for v in alternatives) + r")(?!\w)",
+                TAG + r"|(?<![\w&#])(?P<term>" + trie_pattern(alternatives) + r")(?!\w)",
                 re.IGNORECASE,
             )
             if alternatives
@@ -100,6 +96,28 @@ class Glossary:
             return term_markup(entry, text)
 
         return self.pattern.sub(replace, cleaned_html)
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression for many words, sharing their prefixes ("ca(?:e|pe)"): the
+    engine then tries one branch per letter, not every word at every position of a text.
+    Longer words are tried first, as a plain "|" of words sorted by length would."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items())
+                    if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def term_markup(entry: GlossaryEntry, text: str) -> str:

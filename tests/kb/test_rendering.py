@@ -138,3 +138,12 @@ def test_diff_folds_long_unchanged_passages():
 def test_rendering_does_not_depend_on_audience(make_article, audience):
     article = make_article("Titre", body="**gras**", audience=audience)
     assert Article.objects.get(pk=article.pk).body_html == "<p><strong>gras</strong></p>"
+
+
+def test_glossary_pattern_prefers_the_longest_term_and_whole_words():
+    short = GlossaryEntry(slug="cae", term="CAE", definition="Coopérative", url="/g/cae/")
+    long = GlossaryEntry(slug="cape", term="CAPE", definition="Contrat", url="/g/cape/")
+    glossary = Glossary([(short, ["CAE"]), (long, ["CAPE", "CAPE jeune"])])
+    html = glossary.link("<p>Un CAPE jeune, une CAE, des CAPES, R&amp;CAE.</p>")
+    assert '">CAPE jeune</a>' in html and '">CAE</a>' in html
+    assert "CAPES" in html and html.count("term-link") == 2
