@@ -63,7 +63,7 @@ class ArticleForm(forms.Form):
         label=_("What changed (readers see it)"), required=False, max_length=300,
     )
     author_shown_as = forms.ChoiceField(
-        label=_("Show me to readers as"), choices=AuthorShownAs.choices,
+        label=_("Show me to readers as"), choices=AuthorShownAs.choices, required=False,
         initial=AuthorShownAs.FIRST_NAME, widget=QuickRadioSelect,
         help_text=_("A public tutorial can be read by anyone, without logging in."),
     )
@@ -103,6 +103,8 @@ class ArticleForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data.pop("note", None)
+        if not data.get("author_shown_as"):
+            data.pop("author_shown_as", None)  # not chosen: the article keeps its choice
         data["tags"] = [t for t in data.get("tags", "").split(",") if t.strip()]
         return data
 
