@@ -1,7 +1,7 @@
 """`python -m bench [area ...]`: seed the benchmark database and print one JSON line per page.
 
 With no area, runs helpdesk first, then every other area whose module exists
-(bench/live.py, bench/journeys.py, bench/kb.py), each through its `main()`.
+(bench/live.py, bench/journeys.py, bench/kb.py, bench/markdown.py), each through its `main()`.
 BENCH_DB=postgres measures PostgreSQL instead of SQLite (see bench/harness.py).
 """
 
@@ -12,7 +12,7 @@ import sys
 
 from bench import harness
 
-AREAS = ["helpdesk", "live", "journeys", "kb"]
+AREAS = ["helpdesk", "live", "journeys", "kb", "markdown"]
 
 
 def load(area: str):

@@ -60,6 +60,17 @@ def validate_upload(upload: UploadedFile) -> None:
         )
 
 
+def shown_name(upload_name: str) -> str:
+    """The file's name as people will see it, cut to fit its column but keeping its extension:
+    downloaded, "contrat….pdf" still opens as a PDF."""
+    name = Path(upload_name).name
+    limit = Attachment._meta.get_field("name").max_length
+    if len(name) <= limit:
+        return name
+    suffix = Path(name).suffix  # checked against the accepted types: a few characters
+    return name[: limit - len(suffix) - 1] + "…" + suffix
+
+
 def _attach(ticket: Ticket, message: Message | None, files: Iterable[UploadedFile], by: User):
     for upload in files:
         validate_upload(upload)
@@ -68,7 +79,7 @@ def _attach(ticket: Ticket, message: Message | None, files: Iterable[UploadedFil
             ticket=ticket,
             message=message,
             token=secrets.token_hex(16),
-            name=Path(upload.name).name[:200],
+            name=shown_name(upload.name),
             size=upload.size,
             content_type=settings.ATTACHMENT_CONTENT_TYPES[suffix],
             uploaded_by=by,

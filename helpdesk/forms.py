@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
+from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
@@ -62,7 +63,8 @@ class TicketForm(forms.Form):
         help_text=_("A few words that sum up your request."),
     )
     body = forms.CharField(
-        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 8}),
+        label=_("Your message"), max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Give the details the team needs: client, invoice number, dates…"),
     )
     files = MultipleFileField(label=_("Attachments"))
@@ -89,7 +91,8 @@ class ReplyForm(forms.Form):
         ("resolve", _("Mark as resolved")),
     ]
     body = forms.CharField(
-        label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Your reply"), max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a message before sending.")},
     )
     files = MultipleFileField(label=_("Attachments"))
@@ -104,7 +107,7 @@ class ReplyForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label=_("Internal note (only the teams see it)"),
+        label=_("Internal note (only the teams see it)"), max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the note before saving.")},
     )
@@ -132,7 +135,8 @@ class TransferForm(forms.Form):
         error_messages={"required": _("Choose the team that should handle this request.")},
     )
     reason = forms.CharField(
-        label=_("Why (the member reads this)"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why (the member reads this)"), max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why the request is transferred.")},
     )
 

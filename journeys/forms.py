@@ -6,10 +6,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, Sector, User
+from coopdesk.rendering import NOTE_MAX_CHARS
 from helpdesk.forms import attachment_help
 from journeys.models import (
     REENTRY_STAGES,
@@ -46,7 +48,7 @@ class VersionForm(forms.Form):
 
 
 class AdvanceForm(VersionForm):
-    note = forms.CharField(label=_("Note"), required=False,
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -95,7 +97,7 @@ class MembershipForm(VersionForm):
 
 class ExitForm(VersionForm):
     reason = forms.ChoiceField(label=_("Why is the member leaving?"), choices=ExitReason.choices)
-    note = forms.CharField(label=_("Note"), required=False,
+    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -103,6 +105,7 @@ class SwitchPathForm(VersionForm):
     path = forms.ModelChoiceField(label=_("New path"), queryset=PathTemplate.objects.none(),
                                   empty_label=None)
     note = forms.CharField(label=_("Why (the member reads this)"), required=False,
+                           max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, journey: Journey, **kwargs):
@@ -166,11 +169,22 @@ class TaskDoneForm(forms.Form):
         return document
 
 
+def at_most(field: forms.CharField, limit: int) -> None:
+    """A model's TextField has no length: the form gives it one, stated in the page."""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs.update(field.widget_attrs(field.widget))
+
+
 class MentorOfferForm(forms.ModelForm):
     class Meta:
         model = MentorOffer
         fields = ["is_active", "note", "max_mentees"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        at_most(self.fields["note"], NOTE_MAX_CHARS)
 
     def clean_max_mentees(self):
         value = self.cleaned_data["max_mentees"]
@@ -187,6 +201,10 @@ class MeetingForm(forms.ModelForm):
         fields = ["title", "starts_at", "duration_minutes", "place", "video_url", "capacity",
                   "office", "description"]
         widgets = {"starts_at": DateTimeInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        at_most(self.fields["description"], NOTE_MAX_CHARS)
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -231,7 +249,7 @@ class SlotForm(forms.Form):
 
 class HoldDiagnosisForm(forms.Form):
     summary = forms.CharField(
-        label=_("Action plan agreed (the member reads it)"),
+        label=_("Action plan agreed (the member reads it)"), max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write down the action plan you agreed on.")},
     )

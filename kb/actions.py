@@ -31,6 +31,7 @@ from kb.models import (
     ArticleStage,
     ArticleState,
     Audience,
+    AuthorShownAs,
     Deflection,
     DocKind,
     Feedback,
@@ -163,6 +164,7 @@ def create_article(
     translation_of: Article | None = None,
     owner: User | None = None,
     review_by: date | None = None,
+    author_shown_as: str = AuthorShownAs.FIRST_NAME,
 ) -> Article:
     """Start a draft. Any member may propose a tutorial; staff write articles the same way."""
     if not by.is_authenticated or not by.is_active:
@@ -173,7 +175,7 @@ def create_article(
     article = Article(
         title=title, summary=summary, body=body, topic=topic, language=language,
         audience=audience, translation_of=translation_of, author=by, owner=owner,
-        review_by=review_by,
+        review_by=review_by, author_shown_as=author_shown_as,
     )
     article.save()
     _set_tags(article, tags)
@@ -186,7 +188,7 @@ def create_article(
 
 STAFF_FIELDS = {"owner", "review_by", "categories", "stages", "translation_of"}
 TEXT_FIELDS = {"title", "summary", "body", "topic", "language", "audience", "translation_of",
-               "owner", "review_by"}
+               "owner", "review_by", "author_shown_as"}
 
 
 @transaction.atomic
@@ -203,6 +205,8 @@ def update_article(
         raise PermissionDenied("only staff set owner, review date, categories and stages")
     if "audience" in changes:
         _check_audience(by, changes["audience"])
+    if "author_shown_as" in changes and by.pk != article.author_id:
+        raise PermissionDenied("only the author chooses how they are named")
     unknown = set(changes) - TEXT_FIELDS - {"tags", "categories", "stages"}
     if unknown:
         raise TypeError(f"unknown fields {unknown}")

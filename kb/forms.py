@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.rendering import ARTICLE_MAX_CHARS
 from helpdesk.models import Category
 from journeys.models import Stage
-from kb.models import Article, Audience, Language, Topic, audiences_for
+from kb.models import Article, Audience, AuthorShownAs, Language, Topic, audiences_for
 
 
 class CategoryChoices(forms.ModelMultipleChoiceField):
@@ -26,7 +27,7 @@ class ArticleForm(forms.Form):
         help_text=_("One or two sentences, shown in lists and search results."),
     )
     body = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 16}),
+        label=_("Text"), max_length=ARTICLE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Step by step. Markdown: ## a title, - a list item, **bold**."),
     )
     topic = forms.ModelChoiceField(
@@ -60,6 +61,11 @@ class ArticleForm(forms.Form):
     note = forms.CharField(
         label=_("What changed (readers see it)"), required=False, max_length=300,
     )
+    author_shown_as = forms.ChoiceField(
+        label=_("Show me to readers as"), choices=AuthorShownAs.choices, required=False,
+        initial=AuthorShownAs.FIRST_NAME, widget=forms.RadioSelect,
+        help_text=_("A public tutorial can be read by anyone, without logging in."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     STAFF_ONLY = ("categories", "stages", "owner", "review_by")
@@ -73,6 +79,11 @@ class ArticleForm(forms.Form):
                 del self.fields[name]
         if article is None or not article.is_published:
             del self.fields["note"]
+        # Members choose how they are named; staff sign with their name, and nobody chooses
+        # for another author.
+        author = article.author if article else user
+        if author.role != Role.MEMBER or author.pk != user.pk:
+            del self.fields["author_shown_as"]
 
     @classmethod
     def initial_for(cls, article: Article) -> dict:
@@ -84,13 +95,15 @@ class ArticleForm(forms.Form):
             "categories": list(article.helpdesk_categories.values_list("pk", flat=True)),
             "stages": list(article.stages.values_list("stage", flat=True)),
             "owner": article.owner_id, "review_by": article.review_by,
-            "version": article.version,
+            "author_shown_as": article.author_shown_as, "version": article.version,
         }
 
     def changes(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data.pop("note", None)
+        if not data.get("author_shown_as"):
+            data.pop("author_shown_as", None)  # not chosen: the article keeps its choice
         data["tags"] = [t for t in data.get("tags", "").split(",") if t.strip()]
         return data
 

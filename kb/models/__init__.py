@@ -11,6 +11,7 @@ from kb.models.articles import (
     ArticleStage,
     ArticleState,
     Audience,
+    AuthorShownAs,
     Deflection,
     Expert,
     Feedback,
@@ -38,7 +39,8 @@ from kb.models.index import DocKind, SearchDocument, SearchHeading
 
 __all__ = [
     "REVIEW_EVERY", "Article", "ArticleEvent", "ArticleEventKind", "ArticleQuerySet",
-    "ArticleRevision", "ArticleStage", "ArticleState", "Audience", "Deflection", "DocKind",
+    "ArticleRevision", "ArticleStage", "ArticleState", "Audience", "AuthorShownAs",
+    "Deflection", "DocKind",
     "Expert", "Feedback", "Guide", "GuideChoice", "GuideNode", "GuideProgress",
     "Kit", "KitItem", "Language", "NodeKind", "SearchDocument", "SearchHeading", "Tag", "Term",
     "Topic", "audiences_for", "is_any_reviewer", "is_reviewer_for", "reviewer_ids",

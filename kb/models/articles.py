@@ -23,6 +23,14 @@ from journeys.models.rules import Stage
 REVIEW_EVERY = timedelta(days=365)
 
 
+class AuthorShownAs(models.TextChoices):
+    """How a member who writes a tutorial is named to its readers, who may be anyone."""
+
+    FIRST_NAME = "first_name", _("My first name")
+    FULL_NAME = "full_name", _("My first and last name")
+    MEMBER = "member", _("“A member”, without my name")
+
+
 class Audience(models.TextChoices):
     PUBLIC = "public", _("Everyone, even without an account")
     MEMBERS = "members", _("Members of the cooperative")
@@ -279,6 +287,10 @@ class Article(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
         related_name="kb_authored",
     )
+    author_shown_as = models.CharField(
+        _("show the author as"), max_length=10, choices=AuthorShownAs.choices,
+        default=AuthorShownAs.FIRST_NAME,
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("kept up to date by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="kb_owned",
@@ -351,6 +363,25 @@ class Article(ConcurrentTransitionMixin, models.Model):
     @property
     def by_member(self) -> bool:
         return self.author.role == Role.MEMBER
+
+    @property
+    def author_name(self) -> str:
+        return self.shown_name(self.author)
+
+    def shown_name(self, person: User | None) -> str:
+        """How someone who wrote or changed this article is named to its readers: staff by
+        their full name; the member who wrote it as they chose; another member (an expert's
+        edit) by first name, the most private name that still says someone."""
+        if person is None:
+            return ""
+        if person.role != Role.MEMBER:
+            return person.get_full_name()
+        choice = self.author_shown_as if person.pk == self.author_id else AuthorShownAs.FIRST_NAME
+        if choice == AuthorShownAs.FULL_NAME:
+            return person.get_full_name()
+        if choice == AuthorShownAs.FIRST_NAME and person.first_name:
+            return person.first_name
+        return str(_("a member"))
 
     @property
     def translation_root_id(self) -> int:
