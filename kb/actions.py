@@ -53,7 +53,7 @@ def _revision(article: Article, *, by: User, note: str) -> ArticleRevision:
     last = article.revisions.aggregate(n=Max("number"))["n"] or 0
     return ArticleRevision.objects.create(
         article=article, number=last + 1, title=article.title, summary=article.summary,
-        body=article.body, note=note[:300], created_by=by,
+        body=article.body, note=note[:300], audience=article.audience, created_by=by,
     )
 
 

@@ -345,7 +345,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         article = get_visible_article(request, slug)
     except NeedsLogin:
         return redirect_to_login(request.get_full_path())
-    revisions = article.revisions.select_related("created_by").only(
+    revisions = article.revisions.readable_by(request.user).select_related("created_by").only(
         "number", "note", "created_at", "created_by__first_name", "created_by__last_name",
         "article_id",
     )
@@ -358,13 +358,15 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
         article = get_visible_article(request, slug)
     except NeedsLogin:
         return redirect_to_login(request.get_full_path())
+    # Compared with the last earlier text this reader may read: a staff-only text before it
+    # is skipped, not shown as a diff.
     pair = list(
-        ArticleRevision.objects.filter(article=article, number__in=[number - 1, number])
-        .select_related("created_by").order_by("number")
+        ArticleRevision.objects.filter(article=article, number__lte=number)
+        .readable_by(request.user).select_related("created_by").order_by("-number")[:2]
     )
-    if not pair or pair[-1].number != number:
+    if not pair or pair[0].number != number:
         raise Http404
-    revision, previous = pair[-1], (pair[0] if len(pair) == 2 else None)
+    revision, previous = pair[0], (pair[1] if len(pair) == 2 else None)
     context = {
         "article": article, "revision": revision, "previous": previous,
         "title_changed": previous and previous.title != revision.title,
