@@ -47,7 +47,7 @@ TOO_BIG = 1009  # WebSocket close codes (RFC 6455)
 POLICY = 1008
 
 
-def is_id(value) -> bool:
+def is_id(value: object) -> bool:
     """A row id as JSON gives it: an integer (bool is an int in Python: `true` is not 1)
     that a 64-bit column can hold."""
     return type(value) is int and 0 < value <= LARGEST
