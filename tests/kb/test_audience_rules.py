@@ -85,3 +85,15 @@ def test_staff_only_revisions_stay_hidden_after_the_article_opens_to_members(
     assert client.get(f"/aide/fiches/{article.slug}/versions/1/").status_code == 200
     diff = client.get(f"/aide/fiches/{article.slug}/versions/2/").content.decode()
     assert "trésorerie" in diff
+
+
+def test_opening_an_article_to_members_without_new_text_keeps_a_revision_for_them(
+    client, agent, member, staff_article
+):
+    article = actions.update_article(staff_article, by=agent, audience=Audience.MEMBERS)
+    assert list(article.revisions.values_list("number", "audience")) == [
+        (2, Audience.MEMBERS), (1, Audience.STAFF),
+    ]
+    client.force_login(member)
+    assert client.get(f"/aide/fiches/{article.slug}/versions/2/").status_code == 200
+    assert client.get(f"/aide/fiches/{article.slug}/versions/1/").status_code == 404
