@@ -6,7 +6,12 @@ class CoopdeskConfig(AppConfig):
     verbose_name = "Coopdesk"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from coopdesk import checks  # noqa: F401  (registers the system checks)
+        from coopdesk.converters import BoundedIntConverter
+
+        register_converter(BoundedIntConverter, "id")  # before any urls.py is read
 
         self.register_jobs()
 

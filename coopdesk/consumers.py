@@ -9,21 +9,48 @@ The browser sends:
 The watch kinds, and who may watch what, come from the apps (coopdesk/notify/registry.py).
 Everything else arrives from coopdesk/notify through the channel layer, already encoded, and
 is relayed as it is.
+
+What the browser sends is checked before anything else. A mere bad request (not JSON, a
+wrong type, an unknown kind: a bug in a page) is answered {"type": "error"} and the socket
+stays. A hostile frame closes that socket, and only it, without a traceback: bigger than
+MAX_FRAME (1009), nested deeper than our flat objects can be, binary, or more than
+RATE_LIMIT frames in RATE_WINDOW seconds (1008). Every frame costs a database query, so
+the rate limit counts them all, watch requests included.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from coopdesk import notify
+from coopdesk.converters import LARGEST
 from coopdesk.notify.registry import registry
 
 MAX_WATCHED = 20
 MENU_SIZE = 10
 CATCH_UP_LIMIT = 50
+# Our frames are flat objects of a few dozen bytes: {"watch": "ticket", "id": 42}.
+MAX_FRAME = 1024
+# An upper bound on nesting, counted without parsing: json.loads recurses once per level and
+# raised RecursionError on a frame of a thousand "[".
+MAX_BRACKETS = 4
+# A page sends two or three frames per (re)connect; a flood is a script.
+RATE_LIMIT = 30
+RATE_WINDOW = 10.0
+
+TOO_BIG = 1009  # WebSocket close codes (RFC 6455)
+POLICY = 1008
+
+
+def is_id(value: object) -> bool:
+    """A row id as JSON gives it: an integer (bool is an int in Python: `true` is not 1)
+    that a 64-bit column can hold."""
+    return type(value) is int and 0 < value <= LARGEST
 
 
 @database_sync_to_async
@@ -57,6 +84,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.groups_joined: set[str] = set()
+        self.recent_frames: deque[float] = deque(maxlen=RATE_LIMIT)
         await self._join(notify.user_group(user.pk))
         await self.accept()
 
@@ -93,8 +121,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        hostile = self._hostile(text_data)
+        if hostile:
+            await self.close(code=hostile)
+            return
         try:
-            content = json.loads(text_data or "")
+            content = json.loads(text_data)
         except ValueError:
             content = None
         if not isinstance(content, dict):
@@ -102,16 +134,31 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.receive_json(content)
 
+    def _hostile(self, text_data: str | None) -> int | None:
+        """The close code for a frame no page of ours sends, or None."""
+        if text_data is None:  # binary
+            return POLICY
+        if len(text_data) > MAX_FRAME:
+            return TOO_BIG
+        if text_data.count("[") + text_data.count("{") > MAX_BRACKETS:
+            return POLICY
+        now = time.monotonic()
+        if len(self.recent_frames) == RATE_LIMIT and now - self.recent_frames[0] < RATE_WINDOW:
+            return POLICY
+        self.recent_frames.append(now)
+        return None
+
     async def receive_json(self, content: dict, **kwargs) -> None:
-        if "since" in content:
+        if content.keys() == {"since"}:
             since = content["since"]
-            if since is not None and (not isinstance(since, int) or isinstance(since, bool)):
+            if since is not None and not (type(since) is int and 0 <= since <= LARGEST):
                 await self.send_json({"type": "error", "error": "bad request"})
                 return
             await self.send_json(await missed_notifications(self.scope["user"], since))
             return
         kind, object_id = content.get("watch"), content.get("id")
-        if kind not in registry.watches or not isinstance(object_id, int):
+        if (content.keys() != {"watch", "id"} or not isinstance(kind, str)
+                or kind not in registry.watches or not is_id(object_id)):
             await self.send_json({"type": "error", "error": "bad request"})
             return
         if len(self.groups_joined) >= MAX_WATCHED:

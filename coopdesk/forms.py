@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk import notify
 from coopdesk.accounts.models import User
+from coopdesk.converters import parse_id
 from coopdesk.models import Delivery
 
 
@@ -30,3 +32,18 @@ class StepForm(forms.Form):
         label=_("Note"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, refusing ids no row can have before its `pk__in`
+    query: Django guards `=` against overflow but not `IN`, where an id past 64 bits made
+    SQLite raise OverflowError and PostgreSQL refuse the query (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

@@ -143,22 +143,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels: in-memory layer by default (tests, make run), Redis with REDIS_URL.
 REDIS_URL = env("REDIS_URL")
+
+
+def redis_layer(url: str, *, socket_timeout: float) -> dict:
+    return {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # redis-py 8 caps its pool at 100 connections and times sockets out after 5 s,
+            # racing channels-redis' 5 s blocking read (see DESIGN.md).
+            "hosts": [{"address": url, "max_connections": 2000,
+                       "socket_timeout": socket_timeout,
+                       "socket_connect_timeout": min(socket_timeout, 3)}],
+            "capacity": 1500,
+            "expiry": 30,
+        },
+    }
+
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 caps its pool at 100 connections and times sockets out
-                # after 5 s, racing channels-redis' 5 s blocking read (see DESIGN.md).
-                # A Redis that does not answer must not hold a request for minutes.
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 30,
-                           "socket_connect_timeout": 3}],
-                "capacity": 1500,
-                "expiry": 30,
-            },
-        }
+        # The consumers' blocking read needs a timeout longer than its own 5 s.
+        "default": redis_layer(REDIS_URL, socket_timeout=30),
+        # The push after a commit runs inside the request (coopdesk/notify/push.py): a Redis
+        # that hangs must not hold every state change for 30 s. Same Redis, same keys: what
+        # it sends reaches the consumers of "default".
+        "push": redis_layer(REDIS_URL, socket_timeout=1),
     }
 else:
+    # No "push" alias: a second in-memory layer would be a separate, unheard memory.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"

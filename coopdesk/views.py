@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from coopdesk import notify
 from coopdesk.accounts.models import User
 from coopdesk.forms import PreferenceForm
 from coopdesk.models import TicketSubscription
+from coopdesk.paging import paginate
 
 
 @login_required
@@ -46,9 +46,7 @@ def _wants_json(request: HttpRequest) -> bool:
 def notification_list(request: HttpRequest) -> HttpResponse:
     """Unread first, then newest first; each names its object and links to it."""
     mine = Notification.objects.filter(recipient=request.user)
-    page = Paginator(mine.order_by("-unread", "-timestamp", "-pk"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, mine.order_by("-unread", "-timestamp", "-pk"), 25)
     items = [{"n": n, **notify.serialize(n)} for n in page]
     unread = mine.filter(unread=True).count()
     context = {"page": page, "items": items, "unread": unread}

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
+from coopdesk.forms import IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
@@ -147,22 +148,9 @@ class TransferForm(forms.Form):
         )
 
 
-class TicketsField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        # SQLite raises OverflowError on an id beyond 64 bits in `pk__in` (a 500), where
-        # other lookups simply find nothing: refuse such ids as invalid choices up front.
-        for pk in value:
-            if not str(pk).isdecimal() or int(pk) >= 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
 class BulkForm(forms.Form):
     ACTIONS = [("assign", _("Assign")), ("close", _("Close"))]
-    tickets = TicketsField(
+    tickets = IdsField(
         queryset=Ticket.objects.none(),
         error_messages={"required": _("Select at least one request.")},
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
+from coopdesk.paging import MAX_PAGE
+
 
 class CountLaterPaginator(Paginator):
     """Django's Paginator, without COUNT(*) when the page shown is the last one.
@@ -28,6 +30,8 @@ class CountLaterPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:  # its offset would overflow the database's 64 bits
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def get_page(self, number) -> Page:

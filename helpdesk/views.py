@@ -25,6 +25,7 @@ from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
+from coopdesk.paging import paginate
 from coopdesk.steps import Step, step_view
 from helpdesk import actions
 from helpdesk.forms import (
@@ -89,7 +90,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
-    page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
         request,
@@ -427,7 +428,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     with custom_plans() if request.GET.get("q", "").strip() else nullcontext():
         tickets = Ticket.objects.filter(team=team).for_list()
         filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
-        page = CountLaterPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, filters.qs, PAGE_SIZE, CountLaterPaginator)
         context = {
             "team": team,
             "filters": filters,
@@ -482,7 +483,7 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     members = User.objects.filter(request.user.followed_members_q()).values("pk")
     tickets = Ticket.objects.filter(requester__in=members).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
-    page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
 
 
@@ -492,7 +493,7 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 def collection_list(request: HttpRequest) -> HttpResponse:
     cases = CollectionCase.objects.visible_to(request.user).select_related("member", "team")
-    page = CountLaterPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, cases, PAGE_SIZE, CountLaterPaginator)
     can_open = request.user.is_support_staff and staff_teams(request.user).exists()
     return render(request, "helpdesk/collection_list.html", {"page": page, "can_open": can_open})
 

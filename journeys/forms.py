@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, Sector, User
+from coopdesk.forms import IdsField
 from coopdesk.rendering import NOTE_MAX_CHARS
 from helpdesk.forms import attachment_help
 from journeys.models import (
@@ -220,7 +221,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    present = forms.ModelMultipleChoiceField(
+    present = IdsField(
         label=_("Who came?"), queryset=Registration.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )

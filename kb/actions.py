@@ -54,7 +54,7 @@ def _revision(article: Article, *, by: User, note: str) -> ArticleRevision:
     last = article.revisions.aggregate(n=Max("number"))["n"] or 0
     return ArticleRevision.objects.create(
         article=article, number=last + 1, title=article.title, summary=article.summary,
-        body=article.body, note=note[:300], created_by=by,
+        body=article.body, note=note[:300], audience=article.audience, created_by=by,
     )
 
 
@@ -210,9 +210,11 @@ def update_article(
     unknown = set(changes) - TEXT_FIELDS - {"tags", "categories", "stages"}
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
-    text_changed = any(
-        getattr(article, name) != changes[name] for name in ("title", "summary", "body")
-        if name in changes
+    # A new audience is a new publication too: its revision is what the new readers may read
+    # (the earlier ones keep the audience they were written for).
+    republished = any(
+        getattr(article, name) != changes[name]
+        for name in ("title", "summary", "body", "audience") if name in changes
     )
     for name in TEXT_FIELDS & set(changes):
         setattr(article, name, changes[name])
@@ -226,7 +228,7 @@ def update_article(
     if "stages" in changes:
         _set_stages(article, changes["stages"])
     data = {}
-    if article.is_published and text_changed:
+    if article.is_published and republished:
         data["revision"] = _revision(article, by=by, note=note).number
     index_article(article)
     event = lifecycle.record(article, ArticleEventKind.EDITED, by=by, note=note, data=data)
@@ -249,7 +251,7 @@ def after_admin_save(article: Article, *, by: User, created: bool, changed: list
         notify.event(event)
         return
     data = {}
-    if article.is_published and {"title", "summary", "body"} & set(changed):
+    if article.is_published and {"title", "summary", "body", "audience"} & set(changed):
         note = _("Changed in the settings screens")
         data["revision"] = _revision(article, by=by, note=note).number
     index_article(article)

@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.forms import IdsField
 from coopdesk.rendering import ARTICLE_MAX_CHARS
 from helpdesk.models import Category
 from journeys.models import Stage
 from kb.models import Article, Audience, AuthorShownAs, Language, Topic, audiences_for
 
 
-class CategoryChoices(forms.ModelMultipleChoiceField):
+class CategoryChoices(IdsField):
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.team.name} — {obj.label}"
 

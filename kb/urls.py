@@ -20,7 +20,7 @@ urlpatterns = [
     path("fiches/<slug:slug>/commentaire/", views.article_comment, name="article-comment"),
     path("fiches/<slug:slug>/avis/", views.article_feedback, name="article-feedback"),
     path("fiches/<slug:slug>/versions/", views.article_history, name="article-history"),
-    path("fiches/<slug:slug>/versions/<int:number>/", views.revision_detail,
+    path("fiches/<slug:slug>/versions/<id:number>/", views.revision_detail,
          name="revision-detail"),
     path("guides/", views.guide_list, name="guide-list"),
     path("guides/<slug:slug>/", views.guide_detail, name="guide-detail"),

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,9 @@ from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.converters import parse_id
 from coopdesk.forms import StepForm
+from coopdesk.paging import page_number, paginate
 from coopdesk.steps import Step, step_view
 from helpdesk.models import Category, Team
 from kb import actions, search
@@ -96,7 +97,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     articles = Article.objects.readable_by(request.user).filter(topic=topic).only(
         "title", "slug", "summary", "language", "audience", "state"
     )
-    page = Paginator(articles, LIST_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, articles, LIST_PAGE)
     return render(request, "kb/topic_detail.html", {"topic": topic, "page": page})
 
 
@@ -106,10 +107,7 @@ KINDS = {"article": DocKind.ARTICLE, "guide": DocKind.GUIDE, "term": DocKind.TER
 def search_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind", "")
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request)
     results = search.search(
         q, audiences=audiences_for(request.user), kinds=[KINDS[kind]] if kind in KINDS else None,
         limit=SEARCH_PAGE, offset=(number - 1) * SEARCH_PAGE,
@@ -133,19 +131,19 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     """Articles that may answer the request being typed (a fragment for the request form)."""
     text = request.GET.get("q", "")[:2000]
     audiences = audiences_for(request.user)
-    category_id = request.GET.get("category", "")
+    category_id = parse_id(request.GET.get("category"))
     linked = []
-    if category_id.isdigit():
+    if category_id is not None:
         linked = list(
             Article.objects.readable_by(request.user)
-            .filter(helpdesk_categories=int(category_id))
+            .filter(helpdesk_categories=category_id)
             .only("title", "slug", "summary", "state")[:3]
         )
     hits = search.suggest(text, audiences=audiences, limit=5) if len(text.strip()) >= 3 else []
     shown = {a.pk for a in linked}
     hits = [h for h in hits if not (h.kind == DocKind.ARTICLE and h.object_id in shown)]
     context = {"linked": linked, "hits": hits[: 5 - len(linked)], "q": text[:300],
-               "category_id": category_id if category_id.isdigit() else ""}
+               "category_id": category_id or ""}
     return render(request, "kb/partials/suggestions.html", context)
 
 
@@ -345,7 +343,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         article = get_visible_article(request, slug)
     except NeedsLogin:
         return redirect_to_login(request.get_full_path())
-    revisions = article.revisions.select_related("created_by").only(
+    revisions = article.revisions.readable_by(request.user).select_related("created_by").only(
         "number", "note", "created_at", "created_by__first_name", "created_by__last_name",
         "article_id",
     )
@@ -358,13 +356,15 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
         article = get_visible_article(request, slug)
     except NeedsLogin:
         return redirect_to_login(request.get_full_path())
+    # Compared with the last earlier text this reader may read: a staff-only text before it
+    # is skipped, not shown as a diff.
     pair = list(
-        ArticleRevision.objects.filter(article=article, number__in=[number - 1, number])
-        .select_related("created_by").order_by("number")
+        ArticleRevision.objects.filter(article=article, number__lte=number)
+        .readable_by(request.user).select_related("created_by").order_by("-number")[:2]
     )
-    if not pair or pair[-1].number != number:
+    if not pair or pair[0].number != number:
         raise Http404
-    revision, previous = pair[-1], (pair[0] if len(pair) == 2 else None)
+    revision, previous = pair[0], (pair[1] if len(pair) == 2 else None)
     context = {
         "article": article, "revision": revision, "previous": previous,
         "title_changed": previous and previous.title != revision.title,

@@ -7,12 +7,12 @@ import statistics
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from coopdesk.accounts.models import Role
+from coopdesk.paging import paginate
 from journeys.models import (
     PROGRESSION,
     ExitReason,
@@ -94,7 +94,7 @@ def advisor_stage(request: HttpRequest, stage: str) -> HttpResponse:
     if stage not in Stage.values:
         raise Http404
     caseload = Caseload(user.covering_advisor_ids())
-    page = Paginator(caseload.at_stage(stage), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, caseload.at_stage(stage), PAGE_SIZE)
     context = {
         "stage": stage, "stage_label": Stage(stage).label, "page": page,
         "members": with_stage_details(page.object_list, stage), "today": caseload.today,
@@ -111,7 +111,7 @@ def advisor_list(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     caseload = Caseload(user.covering_advisor_ids())
     items = getattr(caseload, LISTS[kind])()
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items, PAGE_SIZE)
     if kind in TASK_LISTS:
         with_task_details(page.object_list)
     context = {"kind": kind, "page": page, "today": caseload.today}

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import User
+from coopdesk.paging import paginate
 from coopdesk.steps import Step, take_step
 from journeys import actions
 from journeys.forms import (
@@ -214,6 +214,6 @@ def team_tasks(request: HttpRequest) -> HttpResponse:
     tasks = JourneyTask.objects.open().filter(team__isnull=False, journey__is_latest=True)
     tasks = tasks.filter(team__in=user.team_ids())
     tasks = tasks.select_related("journey__member", "team").order_by("due_date", "pk")
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, tasks, PAGE_SIZE)
     context = {"page": page, "today": timezone.localdate(), "show_staff": is_journey_staff(user)}
     return render(request, "journeys/team_tasks.html", context)

@@ -124,12 +124,13 @@ class Expert(models.Model):
 
 
 def is_reviewer_for(user: User, article: Article) -> bool:
-    """Staff review everything; an expert member reviews their topics, never their own text."""
+    """Staff review everything; an expert member reviews their topics, never their own text,
+    and only texts whose audience she may read (a staff-only procedure is not hers)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_support_staff:
         return True
-    if article.author_id == user.pk:
+    if article.author_id == user.pk or article.audience not in audiences_for(user):
         return False
     experts = Expert.objects.active().filter(user=user)
     return experts.filter(Q(topics=None) | Q(topics=article.topic_id)).exists()
@@ -190,7 +191,10 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(readable | mine | ~Q(state=ArticleState.DRAFT))
         expert = Expert.objects.active().filter(user=user).first()
         if expert is not None:
-            in_review = Q(state__in=[ArticleState.REVIEW, ArticleState.CHANGES])
+            in_review = Q(
+                state__in=[ArticleState.REVIEW, ArticleState.CHANGES],
+                audience__in=audiences_for(user),
+            )
             topics = list(expert.topics.values_list("pk", flat=True))
             if topics:
                 in_review &= Q(topic__in=topics)
@@ -428,7 +432,10 @@ class Article(ConcurrentTransitionMixin, models.Model):
         now = timezone.now()
         self.first_published_at = self.first_published_at or now
         self.published_at = now
-        self.owner_id = self.owner_id or by.pk
+        # Staff who publish keep the text up to date; an expert member only reviewed it, and
+        # owning it would let her change its text and audience later without any review.
+        if self.owner_id is None and by.is_support_staff:
+            self.owner_id = by.pk
         if not self.review_by or self.review_by <= timezone.localdate():
             self.review_by = (now + REVIEW_EVERY).date()
         self.stale_notified_at = None
@@ -460,6 +467,13 @@ class ArticleStage(models.Model):
         return self.get_stage_display()
 
 
+class ArticleRevisionQuerySet(models.QuerySet):
+    def readable_by(self, user: User) -> ArticleRevisionQuerySet:
+        """The revisions written for an audience this person may read (whoever may open the
+        article itself: the views check that first)."""
+        return self.filter(audience__in=audiences_for(user))
+
+
 class ArticleRevision(models.Model):
     """The text as it was at one publication: readers can see what changed."""
 
@@ -469,10 +483,15 @@ class ArticleRevision(models.Model):
     summary = models.CharField(max_length=300)
     body = models.TextField()
     note = models.CharField(_("what changed"), max_length=300, blank=True)
+    # Who the text was written for: an article widened from staff to members keeps its
+    # staff-only past from members.
+    audience = models.CharField(_("who could read it"), max_length=10, choices=Audience.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleRevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -551,6 +570,8 @@ def reviewer_ids(article: Article) -> set[int]:
     if article.topic_id and article.topic.editor_id:
         people.add(article.topic.editor_id)
     experts = Expert.objects.active().filter(Q(topics=None) | Q(topics=article.topic_id))
+    if article.audience == Audience.STAFF:  # is_reviewer_for: members never review these
+        experts = experts.filter(user__role__in=[Role.AGENT, Role.LEAD, Role.ADMIN, Role.ADVISOR])
     people |= set(experts.values_list("user_id", flat=True))
     if not people:
         people |= set(

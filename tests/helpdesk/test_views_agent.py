@@ -182,12 +182,19 @@ def test_queue_search_never_crashes(agent_client, make, team, text):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "999"}, {"priority": "9"},
+@pytest.mark.parametrize("params", [{"page": "999"}, {"priority": "9"},
                                     {"category": "abc"}, {"state": "bogus"}, {"sort": "password"},
                                     {"who": "boss"}])
 def test_queue_ignores_bad_parameters(agent_client, make, team, params):
     make("Une demande")
     assert agent_client.get(queue_url(team), params).status_code == 200
+
+
+def test_queue_page_that_is_no_number_is_not_found(agent_client, make, team):
+    # Issue 11: like Django's ListView, every list answers 404 to a page no link makes
+    # (tests/test_hostile_numbers.py walks them all).
+    make("Une demande")
+    assert agent_client.get(queue_url(team), {"page": "abc"}).status_code == 404
 
 
 def test_queue_sorts(agent_client, make, team):

@@ -135,7 +135,7 @@ def test_search_page_shows_ranked_highlighted_results(client, member, library):
     client.force_login(member)
     page = client.get("/aide/recherche/", {"q": "societaire"}).content.decode()
     assert "Devenir sociétaire" in page and "<mark>sociétaires</mark>" in page
-    assert client.get("/aide/recherche/", {"q": "x", "page": "abc"}).status_code == 200
+    assert client.get("/aide/recherche/", {"q": "x", "page": "abc"}).status_code == 404
 
 
 # --- the pieces, without a database -----------------------------------------------------------
