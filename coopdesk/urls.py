@@ -6,6 +6,7 @@ from coopdesk import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("coopdesk.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("coopdesk.notification_urls")),
     path("", include("helpdesk.urls")),

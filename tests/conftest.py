@@ -20,6 +20,12 @@ def _fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_forced_two_factor(settings):
+    """Staff personas work without an authenticator; tests of two-factor turn it back on."""
+    settings.MFA_REQUIRED_FOR_STAFF = False
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory()
