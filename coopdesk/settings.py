@@ -185,6 +185,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # made by staff have no address row and log in as before.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Once her address is verified, a prospect logs in and lands on her path.
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "journeys:journey-mine"
 # The reset and the sign-up answer the same way whether an address has an account or not.
 ACCOUNT_PREVENT_ENUMERATION = True
 # No link or code sent by e-mail ever logs anyone in (it would skip two-factor).
