@@ -181,16 +181,19 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# Checked by our adapter, for addresses recorded unverified (the public sign-up's): accounts
-# made by staff have no address row and log in as before.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# One login address per account; a new one replaces it once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Only the public sign-up records an unverified address (coopdesk/accounts/addresses.py).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 # Once her address is verified, a prospect logs in and lands on her path.
 ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "journeys:journey-mine"
 # The reset and the sign-up answer the same way whether an address has an account or not.
 ACCOUNT_PREVENT_ENUMERATION = True
-# No link or code sent by e-mail ever logs anyone in (it would skip two-factor).
+# No link or code sent by e-mail logs anyone in or confirms who they are (it would skip
+# two-factor).
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = True

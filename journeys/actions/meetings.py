@@ -153,7 +153,7 @@ def sign_up_prospect(
     """The public form: a new account, its path and a place at the meeting.
 
     The account cannot log in before its owner follows the link e-mailed to the address
-    (an unverified allauth EmailAddress; see coopdesk.accounts.adapters), so nobody can sign
+    (an unverified allauth EmailAddress; see coopdesk.accounts.addresses), so nobody can sign
     up with someone else's address. An address that already has an account gets nothing
     created or changed (no account takeover) and the same answer as a new one, in the same
     time: a password is hashed and one e-mail sent either way, that one telling the owner
@@ -173,9 +173,9 @@ def sign_up_prospect(
                 email, password, first_name=first_name.strip(), last_name=last_name.strip(),
                 phone=phone.strip(), sector=sector, role=Role.MEMBER, office=meeting.office,
             )
-            address = EmailAddress.objects.create(
-                user=member, email=email, primary=True, verified=False
-            )
+            address = EmailAddress.objects.get(user=member)
+            address.verified = False  # until she follows the link e-mailed to it
+            address.save(update_fields=["verified"])
     except IntegrityError:  # the same address, signed up at the same instant
         return None
     journey = start_journey(member=member, by=member)

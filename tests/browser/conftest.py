@@ -55,7 +55,8 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _daphne(django_db_blocker, tmp_path_factory, **extra_env: str):
+def _daphne(django_db_blocker, tmp_path_factory, log_path: Path | None = None,
+            **extra_env: str):
     from django.conf import settings
     from django.db import connection
 
@@ -63,7 +64,8 @@ def _daphne(django_db_blocker, tmp_path_factory, **extra_env: str):
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="coopdesk.settings", DEBUG="true",
                MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
                # Staff personas work without an authenticator (a test turns it on).
-               MFA_REQUIRED_FOR_STAFF="false", **extra_env)
+               MFA_REQUIRED_FOR_STAFF="false")
+    env.update(extra_env)
     with django_db_blocker.unblock():
         name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
@@ -71,7 +73,8 @@ def _daphne(django_db_blocker, tmp_path_factory, **extra_env: str):
     else:
         url = settings.DATABASE_URL.rsplit("/", 1)[0]
         env["DATABASE_URL"] = f"{url}/{name}"
-    log = open(tmp_path_factory.mktemp("daphne") / "daphne.log", "w")  # noqa: SIM115
+    log_path = log_path or tmp_path_factory.mktemp("daphne") / "daphne.log"
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "coopdesk.asgi:application"],
