@@ -9,7 +9,6 @@ from coopdesk.accounts.middleware import STAFF_ROLES
 from coopdesk.accounts.models import User
 from coopdesk.notify.registry import registry
 
-
 # Every demo staff account shares this TOTP secret (add it once to an authenticator app): staff
 # must use two-factor (README "Two-factor"). Demo data only: never a real account's secret.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
