@@ -212,7 +212,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Coopdesk"
 # Agents, leads, advisors and admins set up TOTP at their first login (README "Two-factor").
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at login; not touched on every request (a write per page).
+USERSESSIONS_TRACK_ACTIVITY = False
 # Behind reverse proxies, the client address for rate limits is the one the nearest
 # TRUSTED_PROXY_COUNT proxies appended to X-Forwarded-For; with 0 (the default) the header is
 # ignored and the address is the connection's. TRUSTED_CLIENT_IP_HEADER names a header set by
