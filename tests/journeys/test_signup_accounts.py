@@ -24,11 +24,12 @@ def _empty_cache():
     cache.clear()
 
 
-def signup(client, meeting, **overrides):
+def signup(client, meeting, headers=None, **overrides):
     data = {"first_name": "Emma", "last_name": "Laurent", "email": "emma@exemple.fr",
             "phone": "", "sector": "consulting", "password": "un-Mot-de-passe-42",
             "consent": "on", "website": ""} | overrides
-    return client.post(reverse("journeys:meeting-signup", args=[meeting.pk]), data)
+    return client.post(reverse("journeys:meeting-signup", args=[meeting.pk]), data,
+                       headers=headers)
 
 
 def test_a_prospect_logs_in_only_after_verifying_her_address(client, meeting, mailoutbox):
@@ -85,3 +86,16 @@ def test_the_first_tasks_fall_due_before_the_meeting(client, meeting):
     assert tasks and all(task.due_date <= day_before for task in tasks)
 
 
+
+
+def test_the_sign_up_limit_counts_the_client_behind_a_trusted_proxy(client, meeting, settings):
+    from journeys.views.meetings import SIGNUPS_PER_HOUR
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for n in range(SIGNUPS_PER_HOUR):  # one client, forging a different address each time
+        forged = {"X-Forwarded-For": f"10.0.0.{n}, 6.6.6.6"}
+        assert signup(client, meeting, forged, email=f"p{n}@exemple.fr").status_code == 302
+    again = signup(client, meeting, {"X-Forwarded-For": "6.6.6.6"}, email="x@exemple.fr")
+    assert again.status_code == 429
+    other = signup(client, meeting, {"X-Forwarded-For": "7.7.7.7"}, email="y@exemple.fr")
+    assert other.status_code == 302  # another client behind the same proxy is not held back
