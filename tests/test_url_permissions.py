@@ -506,7 +506,11 @@ def test_admin_is_closed_to_everyone_but_staff(world, name, route):
         if name == "admin:logout":
             response = client.post(url)
             assert response.status_code == 302 and response["Location"] == reverse("admin:index")
-        elif name == "admin:login":
-            assert client.get(url).status_code == 200
+        elif name == "admin:login":  # ours (rate limits, two-factor), then staff only
+            response = client.get(url)
+            if persona == "anonymous":
+                check(response, LOGIN)
+            else:
+                assert response.status_code == 403
         else:
             check(client.get(url), ADMIN_LOGIN)

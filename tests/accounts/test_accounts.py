@@ -197,3 +197,8 @@ def test_the_header_menu_links_to_password_two_factor_and_sessions(member_client
     body = member_client.get(reverse("helpdesk:ticket-list")).content.decode()
     for name in ("account_change_password", "mfa_index", "usersessions_list"):
         assert reverse(name) in body
+
+
+def test_the_admin_login_goes_through_ours(client, db):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
