@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "notifications",
     "coopdesk",
     "coopdesk.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "helpdesk",
     "journeys",
     "kb",
@@ -83,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "coopdesk.accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coopdesk.conflicts.ConflictMiddleware",
 ]
@@ -174,10 +181,73 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Accounts (django-allauth): login by e-mail, reset and change of password, verification of
+# the addresses people sign up with, TOTP two-factor, active sessions. See README "Accounts".
+ACCOUNT_ADAPTER = "coopdesk.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "coopdesk.accounts.forms.LoginForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# One login address per account; a new one replaces it once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Only the public sign-up records an unverified address (coopdesk/accounts/addresses.py).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Once her address is verified, a prospect logs in and lands on her path.
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "journeys:journey-mine"
+# The reset and the sign-up answer the same way whether an address has an account or not.
+ACCOUNT_PREVENT_ENUMERATION = True
+# No link or code sent by e-mail logs anyone in or confirms who they are (it would skip
+# two-factor).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Coopdesk – "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Counted in the cache (so across workers: Redis in production). Failed logins are counted
+# per address and client, and 30 wrong passwords leave the right one refused for a while.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Coopdesk"
+# Agents, leads, advisors and admins set up TOTP at their first login (README "Two-factor").
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+# Sessions are recorded at login; not touched on every request (a write per page).
+USERSESSIONS_TRACK_ACTIVITY = False
+# Behind reverse proxies, the client address for rate limits is the one the nearest
+# TRUSTED_PROXY_COUNT proxies appended to X-Forwarded-For; with 0 (the default) the header is
+# ignored and the address is the connection's. TRUSTED_CLIENT_IP_HEADER names a header set by
+# a trusted proxy instead (e.g. X-Real-IP). See README "Trusted proxies".
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
+
+# The cache holds rate-limit counters: shared by every worker through Redis in production.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

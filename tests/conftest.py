@@ -29,6 +29,12 @@ def _plain_http(settings):
     settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(autouse=True)
+def _no_forced_two_factor(settings):
+    """Staff personas work without an authenticator; tests of two-factor turn it back on."""
+    settings.MFA_REQUIRED_FOR_STAFF = False
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory()

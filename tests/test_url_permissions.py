@@ -153,6 +153,57 @@ ROUTES: dict[str, list[Case]] = {
     "accounts:logout": [
         Case("log out", "post", lambda w: (reverse("accounts:logout"), {}), everyone(302, 302))
     ],
+    # django-allauth's pages: each person's own account only, nothing of anyone else's.
+    **{
+        name: [Case(label, "get", get(lambda w, path=path: path), expect)]
+        for name, label, path, expect in [
+            ("account_login", "allauth login", "/accounts/login/", everyone(302, 200)),
+            ("account_inactive", "inactive account", "/accounts/inactive/", everyone(200, 200)),
+            ("account_signup", "sign-up (closed)", "/accounts/signup/", everyone(302, 200)),
+            ("account_reauthenticate", "confirm password", "/accounts/reauthenticate/",
+             everyone(200)),
+            ("account_request_reauthentication_code", "code (off)",
+             "/accounts/reauthenticate/code/", everyone(403)),
+            ("account_confirm_reauthentication_code", "code (off)",
+             "/accounts/reauthenticate/code/confirm/", everyone(403)),
+            ("account_email", "my e-mail address", "/accounts/email/", everyone(200)),
+            ("account_email_verification_sent", "verification sent", "/accounts/confirm-email/",
+             everyone(200, 200)),
+            ("account_confirm_email", "bad verification key", "/accounts/confirm-email/bad/",
+             everyone(200, 200)),
+            ("account_change_password", "change password", "/accounts/password/change/",
+             everyone(200)),
+            ("account_set_password", "set password", "/accounts/password/set/", everyone(302)),
+            ("account_reset_password", "forgot password", "/accounts/password/reset/",
+             everyone(200, 200)),
+            ("account_reset_password_done", "reset sent", "/accounts/password/reset/done/",
+             everyone(200, 200)),
+            ("account_reset_password_from_key", "bad reset key",
+             "/accounts/password/reset/key/1-bad/", everyone(200, 200)),
+            ("account_reset_password_from_key_done", "reset done",
+             "/accounts/password/reset/key/done/", everyone(200, 200)),
+            ("account_confirm_login_code", "login code (off)", "/accounts/login/code/confirm/",
+             everyone(302, 302)),
+            ("mfa_index", "two-factor", "/accounts/2fa/", everyone(200)),
+            ("mfa_authenticate", "second factor at login", "/accounts/2fa/authenticate/",
+             everyone(302, 302)),
+            ("mfa_reauthenticate", "second factor again", "/accounts/2fa/reauthenticate/",
+             everyone(302)),
+            ("mfa_activate_totp", "set up TOTP", "/accounts/2fa/totp/activate/", everyone(302)),
+            ("mfa_deactivate_totp", "remove TOTP (none)", "/accounts/2fa/totp/deactivate/",
+             everyone(404)),
+            ("mfa_view_recovery_codes", "recovery codes (none)", "/accounts/2fa/recovery-codes/",
+             everyone(404)),
+            ("mfa_generate_recovery_codes", "new recovery codes",
+             "/accounts/2fa/recovery-codes/generate/", everyone(302)),
+            ("mfa_download_recovery_codes", "download recovery codes (none)",
+             "/accounts/2fa/recovery-codes/download/", everyone(404)),
+            ("usersessions_list", "my sessions", "/accounts/sessions/", everyone(200)),
+        ]
+    },
+    "account_logout": [
+        Case("allauth log out", "post", lambda w: ("/accounts/logout/", {}), everyone(302, 302))
+    ],
     "set_language": [
         Case("switch language", "post",
              lambda w: (reverse("set_language"), {"language": "en", "next": "/"}),
@@ -473,7 +524,11 @@ def test_admin_is_closed_to_everyone_but_staff(world, name, route):
         if name == "admin:logout":
             response = client.post(url)
             assert response.status_code == 302 and response["Location"] == reverse("admin:index")
-        elif name == "admin:login":
-            assert client.get(url).status_code == 200
+        elif name == "admin:login":  # ours (rate limits, two-factor), then staff only
+            response = client.get(url)
+            if persona == "anonymous":
+                check(response, LOGIN)
+            else:
+                assert response.status_code == 403
         else:
             check(client.get(url), ADMIN_LOGIN)

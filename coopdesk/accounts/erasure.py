@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -77,6 +80,10 @@ def erase_account(user: User, *, by: User) -> User:
     NotificationPreference.objects.filter(user=user).delete()
     TicketSubscription.objects.filter(user=user).delete()
     OutboxEmail.objects.filter(recipient=user).delete()
+    # What django-allauth keeps of the account: its addresses, second factors, sessions.
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    UserSession.objects.filter(user=user).delete()
     anonymise(user)
     scrub_admin_log(user)
     request.erased_at, request.erased_by = timezone.now(), by

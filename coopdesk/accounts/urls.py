@@ -1,22 +1,16 @@
-from django.contrib.auth import views as auth_views
+"""Our names for the login and logout pages (used across templates and tests), served by
+django-allauth's views; the rest of allauth's pages are under the same prefix."""
+
+from allauth.account import views as allauth_views
 from django.urls import path
 
 from coopdesk.accounts import profile
-from coopdesk.accounts.forms import LoginForm
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
 ]
 
 # My profile (coopdesk/accounts/profile.py).

@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -13,7 +17,6 @@ from django.utils.translation import gettext as _
 from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
-from coopdesk.models import NoticeKind
 from journeys.actions.base import (
     _cancel_registration,
     _check_member_or_manager,
@@ -149,16 +152,20 @@ def sign_up_prospect(
 ) -> Registration | None:
     """The public form: a new account, its path and a place at the meeting.
 
-    An e-mail that already has an account gets nothing created or changed (no account
-    takeover) and the same answer as a new one (no way to probe who is a member): the owner
-    is told in Coopdesk, and registers after logging in."""
+    The account cannot log in before its owner follows the link e-mailed to the address
+    (an unverified allauth EmailAddress; see coopdesk.accounts.addresses), so nobody can sign
+    up with someone else's address. An address that already has an account gets nothing
+    created or changed (no account takeover) and the same answer as a new one, in the same
+    time: a password is hashed and one e-mail sent either way, that one telling the owner
+    they already have an account."""
     meeting = _lock_meeting(meeting)
     if meeting.starts_at <= timezone.now():
         raise Conflict(_("This meeting has already started: choose a later one."))
     email = User.objects.normalize_email(email).strip().lower()
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
-        _tell_existing_account(existing, meeting)
+        make_password(password)  # the work a new account costs, so that timing tells nothing
+        _tell_existing_account(existing)
         return None
     try:
         with transaction.atomic():
@@ -166,19 +173,26 @@ def sign_up_prospect(
                 email, password, first_name=first_name.strip(), last_name=last_name.strip(),
                 phone=phone.strip(), sector=sector, role=Role.MEMBER, office=meeting.office,
             )
+            address = EmailAddress.objects.get(user=member)
+            address.verified = False  # until she follows the link e-mailed to it
+            address.save(update_fields=["verified"])
     except IntegrityError:  # the same address, signed up at the same instant
         return None
     journey = start_journey(member=member, by=member)
-    return register_for_meeting(meeting, journey=journey, by=member)
+    registration = register_for_meeting(meeting, journey=journey, by=member)
+    # The first stage's tasks prepare the meeting: due the day before it, not after.
+    latest = max(timezone.localdate(meeting.starts_at) - timedelta(days=1), timezone.localdate())
+    journey.tasks.filter(stage=Stage.INFO_MEETING, due_date__gt=latest).update(due_date=latest)
+    # Sent last, in the request (allauth builds the link from it), as for a known address.
+    _send_verification(address)
+    return registration
 
 
-def _tell_existing_account(user: User, meeting: InfoMeeting) -> None:
+def _send_verification(address: EmailAddress) -> None:
+    with translation.override(address.user.language):
+        address.send_confirmation(signup=True)
+
+
+def _tell_existing_account(user: User) -> None:
     with translation.override(user.language):
-        message = _(
-            "Someone signed up with your e-mail address for the information meeting of "
-            "%(when)s. If it was you, log in and register from “My path”; otherwise you can "
-            "ignore this message: nothing was changed."
-        ) % {"when": _when(meeting.starts_at)}
-        title = _("Sign-up with your e-mail address")
-    notify.notice(user, kind=NoticeKind.JOURNEY, verb="signup_existing_account", title=title,
-                  description=message, target=meeting)
+        get_adapter().send_account_already_exists_mail(user.email)

@@ -3,6 +3,7 @@ staff's page to create a meeting and take the roll."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -53,7 +54,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def too_many_signups(request: HttpRequest) -> bool:
-    key = f"journeys:signups:{request.META.get('REMOTE_ADDR', '')}"
+    """Counted in the cache (Redis in production: across workers), per client address as
+    allauth reads it (X-Forwarded-For only behind trusted proxies, README)."""
+    key = f"journeys:signups:{get_adapter(request).get_client_ip(request)}"
     if cache.add(key, 1, timeout=3600):
         return False
     try:

@@ -55,13 +55,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _daphne(django_db_blocker, tmp_path_factory):
+def _daphne(django_db_blocker, tmp_path_factory, log_path: Path | None = None,
+            **extra_env: str):
     from django.conf import settings
     from django.db import connection
 
     port = _free_port()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="coopdesk.settings", DEBUG="true",
-               MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+               MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+               # Staff personas work without an authenticator (a test turns it on).
+               MFA_REQUIRED_FOR_STAFF="false")
+    env.update(extra_env)
     with django_db_blocker.unblock():
         name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
@@ -69,7 +73,8 @@ def _daphne(django_db_blocker, tmp_path_factory):
     else:
         url = settings.DATABASE_URL.rsplit("/", 1)[0]
         env["DATABASE_URL"] = f"{url}/{name}"
-    log = open(tmp_path_factory.mktemp("daphne") / "daphne.log", "w")  # noqa: SIM115
+    log_path = log_path or tmp_path_factory.mktemp("daphne") / "daphne.log"
+    log = open(log_path, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "coopdesk.asgi:application"],
@@ -152,7 +157,7 @@ def new_page(browser, server):
 
 def login(page, email: str, password: str = "pass") -> None:
     page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
+    page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()

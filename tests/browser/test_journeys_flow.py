@@ -4,6 +4,7 @@ books a diagnosis, the advisor holds it and records the CAPE: the new tasks are 
 import re
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -31,6 +32,9 @@ def test_prospect_to_cape(new_page, advisor, path):  # noqa: F811
     prospect.check("#id_consent")
     prospect.locator("#signup-form button[type=submit]").click()
     expect(prospect).to_have_url(re.compile(r"/parcours/inscription/merci/$"))
+    # She confirms her address from the e-mail (the link is followed in
+    # tests/journeys/test_signup_accounts.py): until then she cannot log in.
+    EmailAddress.objects.filter(email="emma.laurent@exemple.fr").update(verified=True)
     login(prospect, "emma.laurent@exemple.fr", "un-Mot-de-passe-42")
     prospect.goto("/parcours/")
     expect(prospect.locator(".path-step.step-current")).to_have_count(1)

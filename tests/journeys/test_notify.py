@@ -102,23 +102,6 @@ def test_email_about_a_path_the_advisor_no_longer_follows_is_not_sent(
     assert row.status == OutboxStatus.FAILED and "no longer see" in row.last_error
 
 
-def test_a_signup_with_a_known_address_is_told_to_its_owner_by_email(meeting, member, client,
-                                                                     mailoutbox, settings):
-    settings.SITE_URL = "https://coop.example"
-    actions.sign_up_prospect(meeting=meeting, first_name="Pirate", last_name="X",
-                             email=member.email, password="un-Mot-de-passe-42")
-    outbox.send_pending()
-    [mail] = mailoutbox
-    assert mail.to == [member.email]
-    assert mail.subject.startswith("Inscription avec votre adresse e-mail – Réunion d")
-    assert "Quelqu'un s'est inscrit avec votre adresse e-mail" in mail.body
-    assert "rien n'a été modifié" in mail.body
-    url = "https://coop.example" + reverse("journeys:journey-mine")
-    assert url in mail.body
-    client.force_login(member)
-    assert client.get(url.removeprefix(settings.SITE_URL)).status_code == 200
-
-
 # --- the same path as every domain: named, worded when read, pushed --------------------------
 
 

@@ -1,11 +1,17 @@
 """Load the French demo data once: people, teams, requests, journeys, articles."""
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from coopdesk import demo
+from coopdesk.accounts.middleware import STAFF_ROLES
 from coopdesk.accounts.models import User
 from coopdesk.notify.registry import registry
+
+# Every demo staff account shares this TOTP secret (add it once to an authenticator app): staff
+# must use two-factor (README "Two-factor"). Demo data only: never a real account's secret.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class Command(BaseCommand):
@@ -24,6 +30,8 @@ class Command(BaseCommand):
         # Each app registered its loader at start-up (coopdesk/notify/registry.py), in the
         # order they build on each other: teams and requests, articles, then paths.
         people = demo.load_people()
+        for person in User.objects.filter(role__in=STAFF_ROLES):
+            TOTP.activate(person, DEMO_TOTP_SECRET)
         for _order, load in registry.demo_loaders:
             load(people)
 
@@ -32,4 +40,6 @@ class Command(BaseCommand):
         for email, who in demo.DEMO_LOGINS:
             self.stdout.write(f"  {email:<24} {who}")
         self.stdout.write(f"  {demo.DEMO_PROSPECTS}")
+        self.stdout.write(f"Staff log in with a TOTP code too: add the secret {DEMO_TOTP_SECRET} "
+                          "to an authenticator app (the same for every demo staff account).")
         self.stdout.write("")

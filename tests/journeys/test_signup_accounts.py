@@ -1,0 +1,101 @@
+"""The public sign-up through allauth: verified addresses, the same answer and time for known
+and new addresses (hole 5), the first tasks due before the meeting."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from journeys.models import JourneyTask, Stage
+from tests.accounts.test_accounts import log_in, logged_in
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def signup(client, meeting, headers=None, **overrides):
+    data = {"first_name": "Emma", "last_name": "Laurent", "email": "emma@exemple.fr",
+            "phone": "", "sector": "consulting", "password": "un-Mot-de-passe-42",
+            "consent": "on", "website": ""} | overrides
+    return client.post(reverse("journeys:meeting-signup", args=[meeting.pk]), data,
+                       headers=headers)
+
+
+def test_a_prospect_logs_in_only_after_verifying_her_address(client, meeting, mailoutbox):
+    signup(client, meeting)
+    [mail] = mailoutbox
+    assert mail.to == ["emma@exemple.fr"]
+    response = log_in(client, "emma@exemple.fr", "un-Mot-de-passe-42")
+    assert response.status_code == 302 and not logged_in(client)
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.body).group(1)
+    assert client.get(link).status_code == 200  # a page with a button: GET confirms nothing
+    response = client.post(link)
+    assert EmailAddress.objects.get(email="emma@exemple.fr").verified
+    assert response["Location"] == reverse("journeys:journey-mine")
+    assert not logged_in(client)  # the link itself logs nobody in
+    response = client.post(f"{reverse('accounts:login')}?next={response['Location']}",
+                           {"login": "emma@exemple.fr", "password": "un-Mot-de-passe-42"})
+    assert logged_in(client) and response["Location"] == reverse("journeys:journey-mine")
+
+
+def test_a_known_address_gets_the_same_answer_and_an_already_have_an_account_email(
+    client, meeting, member, mailoutbox
+):
+    new = signup(client, meeting)
+    known = signup(client, meeting, email=member.email)
+    assert (new.status_code, new["Location"]) == (known.status_code, known["Location"])
+    assert [mail.to for mail in mailoutbox] == [["emma@exemple.fr"], [member.email]]
+    assert reverse("account_reset_password") in mailoutbox[1].body
+
+
+def test_the_sign_up_takes_the_same_time_for_known_and_new_addresses(
+    client, meeting, member, settings
+):
+    """Hole 5: 5 ms for a known address, 182 ms for a new one (the password hash)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.ACCOUNT_RATE_LIMITS = False
+
+    def timed(email):
+        start = time.perf_counter()
+        signup(client, meeting, email=email)
+        return time.perf_counter() - start
+
+    new = min(timed(f"p{n}@exemple.fr") for n in range(2))
+    known = min(timed(member.email) for _ in range(2))
+    assert 0.5 < known / new < 2, (known, new)
+
+
+def test_the_first_tasks_fall_due_before_the_meeting(client, meeting):
+    signup(client, meeting)
+    tasks = JourneyTask.objects.filter(journey__member__email="emma@exemple.fr",
+                                       stage=Stage.INFO_MEETING)
+    day_before = timezone.localdate(meeting.starts_at) - timedelta(days=1)
+    assert tasks and all(task.due_date <= day_before for task in tasks)
+
+
+
+
+def test_the_sign_up_limit_counts_the_client_behind_a_trusted_proxy(client, meeting, settings):
+    from journeys.views.meetings import SIGNUPS_PER_HOUR
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for n in range(SIGNUPS_PER_HOUR):  # one client, forging a different address each time
+        forged = {"X-Forwarded-For": f"10.0.0.{n}, 6.6.6.6"}
+        assert signup(client, meeting, forged, email=f"p{n}@exemple.fr").status_code == 302
+    again = signup(client, meeting, {"X-Forwarded-For": "6.6.6.6"}, email="x@exemple.fr")
+    assert again.status_code == 429
+    other = signup(client, meeting, {"X-Forwarded-For": "7.7.7.7"}, email="y@exemple.fr")
+    assert other.status_code == 302  # another client behind the same proxy is not held back
