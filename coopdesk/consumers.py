@@ -28,6 +28,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from coopdesk import notify
+from coopdesk.accounts.middleware import must_set_up_two_factor
 from coopdesk.converters import LARGEST
 from coopdesk.notify.registry import registry
 
@@ -82,6 +83,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
+            return
+        if await database_sync_to_async(must_set_up_two_factor)(user):
+            await self.close(code=4403)  # as the pages: nothing until two-factor is set up
             return
         self.groups_joined: set[str] = set()
         self.recent_frames: deque[float] = deque(maxlen=RATE_LIMIT)

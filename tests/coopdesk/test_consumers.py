@@ -42,6 +42,24 @@ def test_socket_from_another_site_is_refused(socket_for, flush_layer, member):
     run(scenario)
 
 
+def test_staff_without_two_factor_get_no_socket(socket_for, flush_layer, settings, agent, member):
+    """As the pages: an agent who has not set up two-factor hears nothing yet; a member,
+    for whom it is optional, connects."""
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    refused, accepted = socket_for(agent), socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        connected, code = await refused.connect()
+        assert (connected, code) == (False, 4403)
+        await refused.disconnect()
+        connected, _ = await accepted.connect()
+        assert connected
+        await accepted.disconnect()
+
+    run(scenario)
+
+
 def test_member_sees_status_and_reply_on_own_request(socket_for, flush_layer, ticket, agent):
     communicator = socket_for(ticket.requester)
 
