@@ -222,7 +222,7 @@ class Seeder:
         self.first_names = dict(User.objects.values_list("pk", "first_name"))
 
     def teams(self) -> None:
-        from helpdesk.demo import TEAMS
+        from helpdesk.demo import TEAMS, set_calendar
         from helpdesk.models import Category, Team
 
         self.team_agents: dict[int, list[int]] = {}
@@ -231,9 +231,10 @@ class Seeder:
             agents = self.agents[5 * t : 5 * t + 5] + self.agents[(5 * t + 5) % AGENTS :][:1]
             team = Team.objects.create(
                 slug=spec["slug"], name=spec["name"], description=spec["description"],
-                email=spec["email"], phone=spec["phone"], opening_hours=spec["hours"],
+                email=spec["email"], phone=spec["phone"], region=spec.get("region", "FR"),
                 first_response_hours=spec["target"], lead=agents[0],
             )
+            set_calendar(team, spec)
             team.agents.set(agents)
             self.team_agents[team.pk] = [agent.pk for agent in agents]
             for position, (label, help_text, priority) in enumerate(spec["categories"]):

@@ -3,14 +3,26 @@ from django.contrib import admin
 from helpdesk.models import (
     Attachment,
     Category,
+    Closure,
     CollectionCase,
     CollectionSettings,
     Draft,
     Message,
+    OpeningRange,
     Team,
     Ticket,
     TicketEvent,
 )
+
+
+class OpeningRangeInline(admin.TabularInline):
+    model = OpeningRange
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
 
 
 class CategoryInline(admin.TabularInline):
@@ -20,10 +32,10 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "lead", "email", "phone", "first_response_hours"]
+    list_display = ["name", "lead", "email", "phone", "region", "first_response_hours"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["agents"]
-    inlines = [CategoryInline]
+    inlines = [OpeningRangeInline, ClosureInline, CategoryInline]
 
 
 @admin.register(Category)

@@ -3,19 +3,40 @@ in every state, made through the real actions so that timelines and notification
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
 from coopdesk.demo import People
 from helpdesk import actions
-from helpdesk.models import Category, Draft, Priority, Team, Ticket
+from helpdesk.models import Category, Closure, Draft, OpeningRange, Priority, Team, Ticket
+
+
+def week(days: str, *ranges: str) -> dict[int, list[tuple[time, time]]]:
+    """Opening ranges for days "0-4" (Monday to Friday) or one day "3" (Thursday)."""
+    first, _, last = days.partition("-")
+    spans = [tuple(time.fromisoformat(at) for at in span.split("-")) for span in ranges]
+    return {day: spans for day in range(int(first), int(last or first) + 1)}
+
+
+def set_calendar(team: Team, spec: dict) -> None:
+    """The team's week from its spec, and the Christmas week it closes."""
+    OpeningRange.objects.bulk_create(
+        OpeningRange(team=team, weekday=day, starts=starts, ends=ends)
+        for day, spans in spec["week"].items() for starts, ends in spans
+    )
+    year = timezone.localdate().year
+    Closure.objects.create(
+        team=team, first_day=date(year, 12, 24), last_day=date(year, 12, 31),
+        reason="Fermeture de fin d’année",
+    )
+
 
 TEAMS = [
     {
         "slug": "juridique", "name": "Juridique", "lead": "julien", "agents": ["julien", "yanis"],
         "email": "juridique@coopdesk.test", "phone": "04 72 00 00 01",
-        "hours": "Lundi–vendredi, 9 h–12 h 30 et 14 h–17 h", "target": 48,
+        "week": week("0-4", "09:00-12:30", "14:00-17:00"), "target": 14,
         "description": "Relit vos contrats et conditions de vente, conseille en cas de litige "
         "et vous aide sur la propriété intellectuelle.",
         "categories": [
@@ -33,7 +54,8 @@ TEAMS = [
     {
         "slug": "recouvrement", "name": "Recouvrement", "lead": "nadia",
         "agents": ["nadia", "yanis"], "email": "recouvrement@coopdesk.test",
-        "phone": "04 72 00 00 02", "hours": "Lundi–vendredi, 9 h–17 h", "target": 24,
+        "phone": "04 72 00 00 02", "week": week("0-4", "09:00-17:00"), "region": "FR-57",
+        "target": 8,
         "description": "Suit vos factures impayées : relances, mise en demeure, puis "
         "contentieux, toujours avec votre accord.",
         "categories": [
@@ -49,7 +71,7 @@ TEAMS = [
     {
         "slug": "relation-clients", "name": "Relation clients", "lead": "thomas",
         "agents": ["thomas", "nadia"], "email": "clients@coopdesk.test",
-        "phone": "04 72 00 00 03", "hours": "Lundi–vendredi, 9 h–18 h", "target": 24,
+        "phone": "04 72 00 00 03", "week": week("0-4", "09:00-18:00"), "target": 9,
         "description": "Vous aide avec vos devis, vos factures et vos échanges avec les clients.",
         "categories": [
             ("Un différend avec un client", "Un désaccord sur une prestation, un retard, un "
@@ -64,7 +86,7 @@ TEAMS = [
     {
         "slug": "comptabilite", "name": "Comptabilité", "lead": "emilie",
         "agents": ["emilie", "marc"], "email": "compta@coopdesk.test",
-        "phone": "04 72 00 00 04", "hours": "Lundi–jeudi, 9 h–17 h", "target": 72,
+        "phone": "04 72 00 00 04", "week": week("0-3", "09:00-17:00"), "region": "BE", "target": 24,
         "description": "Tient la comptabilité de votre activité, vos achats, vos notes de frais "
         "et votre trésorerie.",
         "categories": [
@@ -80,7 +102,7 @@ TEAMS = [
     {
         "slug": "paie", "name": "Paie", "lead": "emilie", "agents": ["marc", "emilie"],
         "email": "paie@coopdesk.test", "phone": "04 72 00 00 05",
-        "hours": "Lundi–vendredi, 9 h–12 h", "target": 48,
+        "week": week("0-4", "09:00-12:00"), "target": 6,
         "description": "Prépare vos fiches de paie, vos contrats et vos attestations.",
         "categories": [
             ("Une question sur ma fiche de paie", "Un montant, une cotisation, une ligne que "
@@ -96,7 +118,8 @@ TEAMS = [
     {
         "slug": "communication", "name": "Communication", "lead": "lea", "agents": ["lea"],
         "email": "communication@coopdesk.test", "phone": "04 72 00 00 06",
-        "hours": "Mardi et jeudi, 9 h–17 h", "target": 96,
+        "week": week("1", "09:00-17:00") | week("3", "09:00-17:00"),
+        "target": 16,
         "description": "Vous conseille pour faire connaître votre activité.",
         "categories": [
             ("Mon site ou mes réseaux sociaux", "Être visible en ligne.", Priority.LOW),
@@ -112,9 +135,10 @@ def load_teams(people: People) -> dict[str, Team]:
     for spec in TEAMS:
         team = Team.objects.create(
             slug=spec["slug"], name=spec["name"], description=spec["description"],
-            email=spec["email"], phone=spec["phone"], opening_hours=spec["hours"],
+            email=spec["email"], phone=spec["phone"], region=spec.get("region", "FR"),
             first_response_hours=spec["target"], lead=people.agents[spec["lead"]],
         )
+        set_calendar(team, spec)
         team.agents.set([people.agents[key] for key in spec["agents"]])
         for position, (label, help_text, priority) in enumerate(spec["categories"]):
             Category.objects.create(

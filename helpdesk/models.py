@@ -7,14 +7,17 @@ called only from helpdesk/actions.py, which saves, writes the timeline and notif
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import (
     RETURN_VALUE,
@@ -26,6 +29,16 @@ from django_fsm import (
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import TimelineEvent
 from coopdesk.rendering import render_markdown
+from helpdesk.business_time import Calendar, hours_in_words
+
+
+class HolidayRegion(models.TextChoices):
+    """Regions as the `holidays` package names them (country, then subdivision)."""
+
+    FRANCE = "FR", _("France")
+    MOSELLE = "FR-57", _("France, Moselle")
+    ALSACE = "FR-6AE", _("France, Alsace")
+    BELGIUM = "BE", _("Belgium")
 
 
 class Team(models.Model):
@@ -34,9 +47,13 @@ class Team(models.Model):
     description = models.TextField(_("what this team does"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    region = models.CharField(
+        _("public holidays of"), max_length=10, choices=HolidayRegion.choices,
+        default=HolidayRegion.FRANCE,
+    )
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Europe/Paris")
     first_response_hours = models.PositiveIntegerField(
-        _("first-response target (hours)"), default=24
+        _("first-response target (business hours)"), default=24
     )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("team lead"), null=True, blank=True,
@@ -57,6 +74,75 @@ class Team(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("helpdesk:queue-detail", args=[self.slug])
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The team's business time: its opening ranges, holidays and closures (two
+        queries, once per loaded team; a prefetch of `opening_ranges` and `closures`
+        spares them on lists). A team without opening hours counts clock hours."""
+        weekly: dict[int, list] = {}
+        for opening in self.opening_ranges.all():
+            weekly.setdefault(opening.weekday, []).append((opening.starts, opening.ends))
+        if not weekly:
+            return Calendar.always_open()
+        return Calendar(
+            {day: tuple(sorted(ranges)) for day, ranges in weekly.items()},
+            time_zone=self.time_zone,
+            region=self.region,
+            closures=tuple((c.first_day, c.last_day) for c in self.closures.all()),
+        )
+
+    @property
+    def opening_hours(self) -> str:
+        """The hours in words, generated from the opening ranges."""
+        weekly: dict[int, list] = {}
+        for opening in self.opening_ranges.all():
+            weekly.setdefault(opening.weekday, []).append((opening.starts, opening.ends))
+        return hours_in_words(weekly)
+
+
+class OpeningRange(models.Model):
+    """One range of a team's week: several a day for a lunch break; an end at 00:00 is
+    midnight at the end of the day."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="opening_ranges")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAYS.items())
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["weekday", "starts"]
+        verbose_name = _("opening range")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.weekday]} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts is not None and self.ends is not None:
+            if self.ends != time(0) and self.ends <= self.starts:
+                raise ValidationError(_("A range ends after it starts (00:00 for midnight)."))
+
+
+class Closure(models.Model):
+    """Days the team is closed besides public holidays (e.g. Christmas week)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField(_("first day closed"))
+    last_day = models.DateField(_("last day closed"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.first_day}–{self.last_day} {self.reason}".strip()
+
+    def clean(self) -> None:
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError(_("The last day comes after the first."))
 
 
 class Priority(models.IntegerChoices):
@@ -305,7 +391,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     @classmethod
     def first_response_due_for(cls, team: Team, at=None):
-        return (at or timezone.now()) + timedelta(hours=team.first_response_hours)
+        """The team's first-response target counted in its business time."""
+        return team.calendar.add(at or timezone.now(), team.first_response_hours * 60)
 
     # --- transitions: pure; they check, set fields, and return. actions.py saves. ---
 
