@@ -35,6 +35,7 @@ from helpdesk.models import (
     Draft,
     EventKind,
     Message,
+    Priority,
     State,
     Team,
     Ticket,
@@ -102,7 +103,7 @@ def create_ticket(
         raise Conflict(_("This category is no longer offered. Please choose another one."))
     now = timezone.now()
     team = category.team
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         subject=subject,
         body=body,
         category=category,
@@ -111,8 +112,9 @@ def create_ticket(
         requester=requester,
         created_at=now,
         updated_at=now,
-        first_response_due=Ticket.first_response_due_for(team, now),
     )
+    ticket.start_clock(now)
+    ticket.save()
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
     _attach(ticket, None, files, requester)
@@ -133,6 +135,8 @@ def acknowledge_ticket(
     ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
     lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+    if note.strip():  # words to the member: the team has answered her
+        ticket.team_answered(timezone.now())
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before, note=note)
     notify.event(event)
@@ -207,6 +211,10 @@ def wait_for_member(
     if before == State.NEW:
         lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     lifecycle.run(ticket, ticket.wait_for_member, by)
+    now = timezone.now()
+    if note.strip():  # a question to the member: the team has answered her
+        ticket.team_answered(now)
+    ticket.pause_clock(now)
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
     notify.event(event)
@@ -247,8 +255,9 @@ def transfer_ticket(
     lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
-    ticket.first_response_due = Ticket.first_response_due_for(to_team)
+    promised = ticket.first_response_due
     ticket.first_response_at = None
+    ticket.start_clock(timezone.now())  # the new team's targets, from now
     lifecycle.save(ticket)
     event = lifecycle.record(
         ticket,
@@ -256,10 +265,50 @@ def transfer_ticket(
         by=by,
         from_state=before,
         note=reason,
-        data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk},
+        data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
+              **_promise_moved(ticket, promised, why="transfer")},
     )
     notify.event(event)
     return ticket
+
+
+@transaction.atomic
+def change_priority(
+    ticket: Ticket, *, by: User, priority: int, expected_version: int | None = None
+) -> Ticket:
+    """A new priority: its targets replace the old ones, keeping the time already used."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team sets a request's priority")
+    if priority not in Priority.values:
+        raise Conflict(_("Unknown priority."))
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: its priority no longer matters."))
+    if priority == ticket.priority:
+        return ticket
+    before_targets, promised = ticket.team.targets_for(ticket.priority), ticket.first_response_due
+    was = ticket.priority
+    ticket.priority = priority
+    ticket.retarget(timezone.now(), before_targets)
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.PRIORITY, by=by,
+        data={"from": was, "to": priority, **_promise_moved(ticket, promised, why="priority")},
+    )
+    notify.event(event)
+    return ticket
+
+
+def _promise_moved(ticket: Ticket, promised, *, why: str) -> dict:
+    """What the step's event adds when the first answer promised to the member moves, and
+    why (a transfer, a new priority, the pause while the team waited for her): the
+    timeline and the notifications say it with the step."""
+    if ticket.first_response_at is not None or ticket.first_response_due == promised:
+        return {}
+    return {"promise": {
+        "why": why, "due": ticket.first_response_due.isoformat(),
+        "was": promised.isoformat() if promised else None,
+    }}
 
 
 def bulk_apply(action, tickets: Iterable[Ticket], **kwargs) -> tuple[int, list[str]]:
@@ -298,25 +347,33 @@ def add_reply(
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)
     kind = EventKind.REPLIED
+    now = timezone.now()
+    promised = ticket.first_response_due
     if ticket.requester_id == by.pk:
         if ticket.state == State.WAITING:
             lifecycle.run(ticket, ticket.member_answered, by)
+            ticket.resume_clock(now)
             kind = EventKind.ANSWERED
         elif ticket.state == State.RESOLVED:
             lifecycle.run(ticket, ticket.reopen, by)
             kind = EventKind.REOPENED
+        ticket.member_wrote(now)
     elif is_team_agent(ticket, by):
         if ticket.state == State.NEW:
             lifecycle.run(ticket, ticket.acknowledge, by, by=by)
-        ticket.first_response_at = ticket.first_response_at or timezone.now()
+        ticket.team_answered(now)
         if then == "wait" and ticket.state != State.WAITING:
             lifecycle.run(ticket, ticket.wait_for_member, by)
+            ticket.pause_clock(now)
             kind = EventKind.WAITING
         elif then == "resolve":
             lifecycle.run(ticket, ticket.resolve, by)
             kind = EventKind.RESOLVED
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, kind, by=by, from_state=before, message=message)
+    moved = _promise_moved(ticket, promised, why="paused") if kind == EventKind.ANSWERED else {}
+    event = lifecycle.record(
+        ticket, kind, by=by, from_state=before, message=message, data=moved
+    )
     notify.event(event)
     return message
 
@@ -362,6 +419,7 @@ def reopen_ticket(
     ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
     lifecycle.run(ticket, ticket.reopen, by)
+    ticket.member_wrote(timezone.now())
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.REOPENED, by=by, from_state=before, note=note)
     notify.event(event)

@@ -9,6 +9,7 @@ from helpdesk.models import (
     Draft,
     Message,
     OpeningRange,
+    ServiceTarget,
     Team,
     Ticket,
     TicketEvent,
@@ -17,6 +18,11 @@ from helpdesk.models import (
 
 class OpeningRangeInline(admin.TabularInline):
     model = OpeningRange
+    extra = 0
+
+
+class ServiceTargetInline(admin.TabularInline):
+    model = ServiceTarget
     extra = 0
 
 
@@ -35,7 +41,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "lead", "email", "phone", "region", "first_response_hours"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["agents"]
-    inlines = [OpeningRangeInline, ClosureInline, CategoryInline]
+    inlines = [OpeningRangeInline, ClosureInline, ServiceTargetInline, CategoryInline]
 
 
 @admin.register(Category)

@@ -156,8 +156,10 @@ def _category(label: str) -> Category:
 def _backdate(ticket: Ticket, days: float) -> None:
     """Demo only: spread the requests over the past weeks."""
     moment = timezone.now() - timedelta(days=days)
+    ticket.start_clock(moment)
     Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=moment, first_response_due=Ticket.first_response_due_for(ticket.team, moment)
+        created_at=moment, first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due, due_at=ticket.nearest_due(),
     )
     ticket.events.filter(kind="created").update(created_at=moment)
 

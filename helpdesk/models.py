@@ -7,8 +7,9 @@ called only from helpdesk/actions.py, which saves, writes the timeline and notif
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,6 +93,13 @@ class Team(models.Model):
             closures=tuple((c.first_day, c.last_day) for c in self.closures.all()),
         )
 
+    def targets_for(self, priority: int) -> Targets:
+        for target in self.targets.all():
+            if target.priority == priority:
+                return target.as_targets()
+        minutes = self.first_response_hours * 60
+        return Targets(minutes, minutes, minutes * RESOLUTION_FACTOR)
+
     @property
     def opening_hours(self) -> str:
         """The hours in words, generated from the opening ranges."""
@@ -150,6 +158,53 @@ class Priority(models.IntegerChoices):
     NORMAL = 2, _("Normal")
     HIGH = 3, _("High")
     URGENT = 4, _("Urgent")
+
+
+class Targets(NamedTuple):
+    """A team's promises for one priority, in business minutes."""
+
+    first_response: float
+    next_update: float
+    resolution: float
+
+
+# A team that set no target for a priority: its first-response target, the next update in
+# the same time, the resolution in five times as long.
+RESOLUTION_FACTOR = 5
+
+
+class ServiceTarget(models.Model):
+    """What a team promises for requests of one priority, in business hours."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="targets")
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
+    first_response_hours = models.DecimalField(
+        _("first response within (business hours)"), max_digits=6, decimal_places=2
+    )
+    next_update_hours = models.DecimalField(
+        _("next update after the member writes (business hours)"), max_digits=6,
+        decimal_places=2,
+    )
+    resolution_hours = models.DecimalField(
+        _("resolution within (business hours)"), max_digits=6, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["team", "-priority"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "priority"], name="one_target_per_priority")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.get_priority_display()}"
+
+    def as_targets(self) -> Targets:
+        return Targets(
+            float(self.first_response_hours) * 60, float(self.next_update_hours) * 60,
+            float(self.resolution_hours) * 60,
+        )
 
 
 class Category(models.Model):
@@ -320,6 +375,12 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
     first_response_due = models.DateTimeField(_("first response due"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    # The promises, in the team's business time (see `start_clock` and the steps in
+    # actions.py); `due_at` is the nearest of those that still bind, None while paused.
+    next_update_due = models.DateTimeField(_("next update due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -350,12 +411,21 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["assignee", "state"], name="ticket_assignee"),
             models.Index(fields=["state", "resolved_at"], name="ticket_autoclose"),
+            # The queue by due time, and the escalation scan of the requests due soonest.
+            models.Index(fields=["team", "due_at"], name="ticket_team_due"),
+            models.Index(fields=["due_at"], name="ticket_due",
+                         condition=Q(due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
+        due = self.nearest_due()
+        if due != self.due_at:
+            self.due_at = due
+            if update_fields is not None:
+                update_fields = {*update_fields, "due_at"}
         # A step saves only the columns it changed: the body is rendered when it is saved.
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
@@ -390,15 +460,81 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         return self.first_response_at is None and self.is_active and due < timezone.now()
 
     @classmethod
-    def first_response_due_for(cls, team: Team, at=None):
+    def first_response_due_for(cls, team: Team, at=None, priority: int = Priority.NORMAL):
         """The team's first-response target counted in its business time."""
-        return team.calendar.add(at or timezone.now(), team.first_response_hours * 60)
+        minutes = team.targets_for(priority).first_response
+        return team.calendar.add(at or timezone.now(), minutes)
+
+    # --- the clock: business-time promises, kept by the steps in actions.py ---
+
+    def nearest_due(self) -> datetime | None:
+        """The promise that binds now: none once finished or while paused."""
+        if self.state not in (State.NEW, State.OPEN):
+            return None
+        if self.first_response_at is None:
+            return self.first_response_due
+        dues = [due for due in (self.next_update_due, self.resolution_due) if due]
+        return min(dues, default=None)
+
+    def start_clock(self, at: datetime) -> None:
+        """A new request, or one arriving in a team: the team's targets from `at`."""
+        targets, calendar = self.team.targets_for(self.priority), self.team.calendar
+        self.first_response_due = calendar.add(at, targets.first_response)
+        self.resolution_due = calendar.add(at, targets.resolution)
+        self.next_update_due = None
+        self.paused_at = None
+
+    def pause_clock(self, at: datetime) -> None:
+        self.paused_at = self.paused_at or at
+
+    def resume_clock(self, at: datetime) -> None:
+        """Her answer: each promise still ahead when the clock paused gets the business
+        time it had left; one already missed stays missed."""
+        if self.paused_at is None:
+            return
+        calendar = self.team.calendar
+        for name in ("first_response_due", "resolution_due"):
+            due = getattr(self, name)
+            if due is None or (name == "first_response_due" and self.first_response_at):
+                continue
+            left = calendar.minutes_between(self.paused_at, due)
+            if left > 0:
+                setattr(self, name, calendar.add(at, left))
+        self.paused_at = None
+
+    def member_wrote(self, at: datetime) -> None:
+        """The team owes her an update within its next-update target."""
+        if self.first_response_at and self.next_update_due is None:
+            minutes = self.team.targets_for(self.priority).next_update
+            self.next_update_due = self.team.calendar.add(at, minutes)
+
+    def team_answered(self, at: datetime) -> None:
+        """A public reply or question: the first response, and the update she waited for."""
+        self.first_response_at = self.first_response_at or at
+        self.next_update_due = None
+
+    def retarget(self, at: datetime, before: Targets) -> None:
+        """A new priority: each open promise keeps the time already used and gets the
+        new target's length (late at once when the new target is already used up)."""
+        after, calendar = self.team.targets_for(self.priority), self.team.calendar
+        since = self.paused_at or at
+        for name, old, new in (
+            ("first_response_due", before.first_response, after.first_response),
+            ("next_update_due", before.next_update, after.next_update),
+            ("resolution_due", before.resolution, after.resolution),
+        ):
+            due = getattr(self, name)
+            if due is None or (name == "first_response_due" and self.first_response_at):
+                continue
+            left = calendar.minutes_between(since, due) + new - old
+            setattr(self, name, calendar.add(since, left) if left > 0 else since)
 
     # --- transitions: pure; they check, set fields, and return. actions.py saves. ---
 
     @transition(field=state, source=State.NEW, target=State.OPEN, permission=is_team_agent)
     def acknowledge(self, *, by: User) -> None:
-        self.first_response_at = self.first_response_at or timezone.now()
+        # Taking a request up says nothing to the member: not a first response.
+        pass
 
     @transition(
         field=state, source=[State.NEW, State.OPEN, State.WAITING],
@@ -406,8 +542,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     )
     def assign(self, *, to: User | None) -> str:
         self.assignee = to
-        if self.state == State.NEW:
-            self.first_response_at = self.first_response_at or timezone.now()
+        if self.state == State.NEW:  # taken up, but nothing was said to the member yet
             return State.OPEN
         return self.state
 

@@ -4,6 +4,9 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -45,9 +48,19 @@ TICKET_LABELS = {
     "priority": gettext_lazy("Priority changed"),
 }
 
+# Why a promised date moved, said after it.
+RESCHEDULED_WHY = {
+    "transfer": gettext_lazy("the request moved to another team, whose target starts now"),
+    "priority": gettext_lazy("its priority changed"),
+    "paused": gettext_lazy("the clock was paused while the team waited for your answer"),
+}
+
 
 def ticket_detail(kind: str, data: dict) -> dict:
     """What an event's words need from its data (names and numbers, no sentence)."""
+    if "promise" in data:  # the step moved the first answer's promised date
+        return {**ticket_detail(kind, {k: v for k, v in data.items() if k != "promise"}),
+                "promise": {"due": data["promise"].get("due"), "why": data["promise"].get("why")}}
     if kind == "assigned":
         return {"name": data.get("assignee") or ""}
     if kind == "transferred":
@@ -75,10 +88,25 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
             "Closed automatically %(days)d day after resolution",
             "Closed automatically %(days)d days after resolution", days,
         ) % {"days": days}
+    if "promise" in detail:
+        detail = dict(detail)
+        step = ticket_words(verb, {k: v for k, v in detail.items() if k != "promise"},
+                            for_requester=for_requester)
+        return f"{step}. {promise_words(detail['promise'])}"
     text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
     for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text
+
+
+def promise_words(promise: dict) -> str:
+    """ "First answer now expected by 7 December 10:00: its priority changed." """
+    when = parse_datetime(promise.get("due") or "")
+    text = _("First answer now expected by %(when)s") % {
+        "when": date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "—"
+    }
+    why = RESCHEDULED_WHY.get(promise.get("why") or "")
+    return _("%(what)s: %(why)s.") % {"what": text, "why": why} if why else text + "."
 
 
 def ticket_label(data: dict, verb: str, recipient_id: int) -> str:
