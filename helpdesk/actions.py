@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
@@ -33,6 +34,7 @@ from helpdesk.models import (
     CollectionSettings,
     Consent,
     Draft,
+    Escalation,
     EventKind,
     Message,
     Priority,
@@ -462,6 +464,41 @@ def auto_close_resolved(now=None) -> int:
             notify.event(event)
             closed += 1
     return closed
+
+
+def escalate(now=None) -> int:
+    """Worker job: a promise at risk (RISK_SHARE of its business time used) is told to the
+    handler, or to the team while nobody handles it; a late one to them and the team
+    lead. Each once per promise (a new promise starts again, see Ticket.save), each a line
+    of the team's timeline. Returns how many alerts were sent."""
+    now = now or timezone.now()
+    candidates = Ticket.objects.filter(
+        Q(escalation=Escalation.NONE) | Q(due_at__lte=now),
+        risk_at__lte=now, escalation__lt=Escalation.LATE,
+    ).only("pk")
+    sent = 0
+    for ticket in list(candidates):
+        with transaction.atomic():
+            ticket = lifecycle.lock(ticket)
+            if ticket.due_at is None or ticket.risk_at is None or ticket.risk_at > now:
+                continue
+            level = Escalation.LATE if ticket.due_at <= now else Escalation.AT_RISK
+            if level <= ticket.escalation:
+                continue
+            # Not a step of the request: neither its version (open forms stay valid) nor
+            # its last update (the queue's order) move.
+            ticket.escalation = level
+            if level == Escalation.LATE:
+                ticket.lead_alerted_at = now
+            ticket.save(update_fields=["escalation", "lead_alerted_at"])
+            kind = EventKind.LATE if level == Escalation.LATE else EventKind.AT_RISK
+            event = lifecycle.record(
+                ticket, kind, by=None, is_internal=True,
+                data={"due": ticket.due_at.isoformat()}, created_at=now,
+            )
+            notify.event(event)
+            sent += 1
+    return sent
 
 
 # --- drafts --------------------------------------------------------------------------------------

@@ -94,6 +94,21 @@ class Calendar:
                 left -= ends - begins
         raise ValueError("this calendar has no opening in the next three years")
 
+    def subtract(self, moment: datetime, minutes: float) -> datetime:
+        """The instant `minutes` business minutes before `moment` (the inverse of add)."""
+        left = timedelta(minutes=minutes)
+        moment = moment.astimezone(UTC)
+        day = moment.astimezone(self._zone).date()
+        for offset in range(MAX_DAYS):
+            for begins, ends in reversed(self.open_ranges(day - timedelta(days=offset))):
+                if begins >= moment:
+                    continue
+                ends = min(ends, moment)
+                if ends - left >= begins:
+                    return ends - left
+                left -= ends - begins
+        raise ValueError("this calendar has no opening in the last three years")
+
     def minutes_between(self, start: datetime, end: datetime) -> float:
         """Business minutes from `start` to `end`; negative when `end` comes first."""
         if end < start:

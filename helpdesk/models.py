@@ -344,6 +344,16 @@ class TicketQuerySet(models.QuerySet):
         )
 
 
+class Escalation(models.IntegerChoices):
+    NONE = 0, _("None")
+    AT_RISK = 1, _("Handler alerted: at risk")
+    LATE = 2, _("Team lead alerted: late")
+
+
+# A promise is at risk once this share of its business time is used.
+RISK_SHARE = 0.75
+
+
 class Ticket(ConcurrentTransitionMixin, models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("your message"))
@@ -381,6 +391,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Escalation (actions.escalate): at risk once RISK_SHARE of the target is used; what
+    # was said about the promise that binds now, reset when it moves.
+    risk_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        _("escalation"), choices=Escalation.choices, default=Escalation.NONE
+    )
+    lead_alerted_at = models.DateTimeField(_("team lead alerted"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -413,8 +430,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "resolved_at"], name="ticket_autoclose"),
             # The queue by due time, and the escalation scan of the requests due soonest.
             models.Index(fields=["team", "due_at"], name="ticket_team_due"),
-            models.Index(fields=["due_at"], name="ticket_due",
-                         condition=Q(due_at__isnull=False)),
+            # The escalation scan: only the requests with a promise not yet escalated.
+            models.Index(fields=["risk_at"], name="ticket_risk",
+                         condition=Q(risk_at__isnull=False) & Q(escalation__lt=2)),
         ]
 
     def __str__(self) -> str:
@@ -422,10 +440,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
         due = self.nearest_due()
-        if due != self.due_at:
-            self.due_at = due
+        if due != self.due_at:  # a new promise: its own escalation
+            self.due_at, self.escalation, self.lead_alerted_at = due, Escalation.NONE, None
+            self.risk_at = self.risk_for(due)
             if update_fields is not None:
-                update_fields = {*update_fields, "due_at"}
+                update_fields = {
+                    *update_fields, "due_at", "escalation", "lead_alerted_at", "risk_at"
+                }
         # A step saves only the columns it changed: the body is rendered when it is saved.
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
@@ -475,6 +496,19 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             return self.first_response_due
         dues = [due for due in (self.next_update_due, self.resolution_due) if due]
         return min(dues, default=None)
+
+    def risk_for(self, due: datetime | None) -> datetime | None:
+        """When the promise `due` turns at risk: the last quarter of its target."""
+        if due is None:
+            return None
+        targets = self.team.targets_for(self.priority)
+        if self.first_response_at is None:
+            target = targets.first_response
+        elif due == self.next_update_due:
+            target = targets.next_update
+        else:
+            target = targets.resolution
+        return self.team.calendar.subtract(due, target * (1 - RISK_SHARE))
 
     def start_clock(self, at: datetime) -> None:
         """A new request, or one arriving in a team: the team's targets from `at`."""
@@ -614,6 +648,8 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     PRIORITY = "priority", _("Priority changed")
+    AT_RISK = "at_risk", _("At risk: the handler was alerted")
+    LATE = "late", _("Late: the team lead was alerted")
 
 
 class TicketEventQuerySet(models.QuerySet):

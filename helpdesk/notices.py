@@ -46,6 +46,8 @@ TICKET_LABELS = {
     "confirmed": gettext_lazy("Resolution confirmed"),
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
     "priority": gettext_lazy("Priority changed"),
+    "at_risk": gettext_lazy("At risk: most of the promised time is used"),
+    "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
 }
 
 # Why a promised date moved, said after it.
@@ -124,6 +126,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     member's advisors, watchers and followers (checked like the page checks them), muted
     people out. Internal notes reach the team handling the request only."""
     ticket = event.ticket
+    if event.kind in ESCALATIONS:
+        return escalation_recipients(event)
     people: set[int] = set()
     to_check: set[int] = set()  # may have lost sight of the request since: checked
     if not event.is_internal:
@@ -153,6 +157,26 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
             user for user in users if user.pk in handlers and user.pk != ticket.requester_id
         ]
     return users
+
+
+ESCALATIONS = ("at_risk", "late")
+
+
+def escalation_recipients(event: TicketEvent) -> list[User]:
+    """The handler, or the team's agents while nobody handles it; and, once late, the
+    team lead. Those who muted the request hear nothing of it."""
+    ticket = event.ticket
+    if ticket.assignee_id:
+        people = {ticket.assignee_id}
+    else:
+        people = set(ticket.team.agents.values_list("pk", flat=True))
+    if event.kind == "late" and ticket.team.lead_id:
+        people.add(ticket.team.lead_id)
+    people -= set(
+        TicketSubscription.objects.filter(ticket=ticket, mode=Subscription.MUTE)
+        .values_list("user_id", flat=True)
+    )
+    return [user for user in notify.active_users(people) if user.works_for_team(ticket.team_id)]
 
 
 def ticket_data(event: TicketEvent) -> dict:
@@ -343,8 +367,11 @@ def register() -> None:
         NoticeKind.ASSIGNED: Delivery.EMAIL,
         NoticeKind.REPLIED: Delivery.EMAIL,
         NoticeKind.REOPENED: Delivery.EMAIL,
+        NoticeKind.LATE: Delivery.EMAIL,  # a promise broken: worth an e-mail
     })
     registry.register_concerned(NoticeKind.NOTE, STAFF)
+    registry.register_concerned(NoticeKind.AT_RISK, STAFF)
+    registry.register_concerned(NoticeKind.LATE, STAFF)
     registry.register_concerned(NoticeKind.COLLECTION, {Role.MEMBER, Role.ADVISOR})
 
 

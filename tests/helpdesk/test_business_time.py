@@ -87,6 +87,13 @@ def test_between_is_the_inverse_of_add(office):
     assert office.minutes_between(paris(2026, 12, 2, 10), paris(2026, 12, 1, 10)) == -390
 
 
+def test_subtract_is_the_inverse_of_add(office):
+    start = paris(2026, 12, 3, 11, 17)
+    for minutes in (1, 59, 200, 1000, 5000):
+        assert office.subtract(office.add(start, minutes), minutes) == start
+    assert office.subtract(paris(2026, 12, 28, 10), 120) == paris(2026, 12, 24, 16)
+
+
 def test_pause_and_resume_keeps_the_time_left(office):
     with time_machine.travel(paris(2026, 12, 4, 16), tick=False):
         due = office.add(datetime.now(UTC), 6 * 60)  # Monday 15:30
