@@ -7,7 +7,7 @@ called only from helpdesk/actions.py, which saves, writes the timeline and notif
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -81,9 +81,7 @@ class Team(models.Model):
         """The team's business time: its opening ranges, holidays and closures (two
         queries, once per loaded team; a prefetch of `opening_ranges` and `closures`
         spares them on lists). A team without opening hours counts clock hours."""
-        weekly: dict[int, list] = {}
-        for opening in self.opening_ranges.all():
-            weekly.setdefault(opening.weekday, []).append((opening.starts, opening.ends))
+        weekly = self.weekly_hours
         if not weekly:
             return Calendar.always_open()
         return Calendar(
@@ -100,13 +98,18 @@ class Team(models.Model):
         minutes = self.first_response_hours * 60
         return Targets(minutes, minutes, minutes * RESOLUTION_FACTOR)
 
-    @property
-    def opening_hours(self) -> str:
-        """The hours in words, generated from the opening ranges."""
+    @cached_property
+    def weekly_hours(self) -> dict[int, list]:
+        """Weekday (Monday 0) -> its opening ranges (start, end)."""
         weekly: dict[int, list] = {}
         for opening in self.opening_ranges.all():
             weekly.setdefault(opening.weekday, []).append((opening.starts, opening.ends))
-        return hours_in_words(weekly)
+        return weekly
+
+    @property
+    def opening_hours(self) -> str:
+        """The hours in words, generated from the opening ranges."""
+        return hours_in_words(self.weekly_hours)
 
 
 class OpeningRange(models.Model):
@@ -280,6 +283,7 @@ def people_matching(word: str) -> list[int] | models.QuerySet:
 
 LIST_FIELDS = (
     "subject", "state", "priority", "created_at", "updated_at", "first_response_due",
+    "due_at", "risk_at",
     "first_response_at", "team__name", "team__slug", "category__label",
     "requester__first_name", "requester__last_name", "requester__email",
     "assignee__first_name", "assignee__last_name", "assignee__email",
@@ -496,6 +500,34 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             return self.first_response_due
         dues = [due for due in (self.next_update_due, self.resolution_due) if due]
         return min(dues, default=None)
+
+    def place_in_line(self) -> int | None:
+        """Her place among the team's requests not yet answered, in the order the team
+        works them (due time first): one count on the (team, due_at) index."""
+        if self.first_response_at is not None or self.state not in (State.NEW, State.OPEN):
+            return None
+        ahead = Ticket.objects.filter(
+            Q(due_at__lt=self.due_at) | Q(due_at=self.due_at, pk__lt=self.pk),
+            team_id=self.team_id, due_at__lte=self.due_at, first_response_at__isnull=True,
+            state__in=[State.NEW, State.OPEN],
+        ).count()
+        return ahead + 1
+
+    @property
+    def closes_on(self) -> datetime | None:
+        """When a resolved request closes by itself (actions.auto_close_resolved)."""
+        if self.state != State.RESOLVED or self.resolved_at is None:
+            return None
+        return self.resolved_at + timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
+
+    @property
+    def is_late(self) -> bool:
+        return self.due_at is not None and self.due_at <= timezone.now()
+
+    @property
+    def is_at_risk(self) -> bool:
+        now = timezone.now()
+        return self.risk_at is not None and self.risk_at <= now < self.due_at
 
     def risk_for(self, due: datetime | None) -> datetime | None:
         """When the promise `due` turns at risk: the last quarter of its target."""

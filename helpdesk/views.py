@@ -12,9 +12,10 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +47,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    State,
     Team,
     Ticket,
     TicketEvent,
@@ -88,7 +90,16 @@ def staff_teams(user: User):
 def ticket_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
-    tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
+    # A resolved request waits for her confirmation: with the current ones, and those
+    # that need her (a question, a resolution to confirm) first.
+    current = [*ACTIVE_STATES, State.RESOLVED]
+    if show == "active":
+        needs_her = Q(state__in=[State.WAITING, State.RESOLVED])
+        tickets = tickets.filter(state__in=current).order_by(
+            ExpressionWrapper(~needs_her, output_field=BooleanField()), "-updated_at"
+        )
+    else:
+        tickets = tickets.exclude(state__in=current)
     page = CountLaterPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
@@ -404,11 +415,17 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def queue_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_support_staff:
         raise Http404
+    now = timezone.now()
     teams = staff_teams(request.user).annotate(
         open_count=Count("tickets", filter=Q(tickets__state__in=ACTIVE_STATES)),
         unassigned_count=Count(
             "tickets", filter=Q(tickets__state__in=ACTIVE_STATES, tickets__assignee=None)
         ),
+        waiting_count=Count("tickets", filter=Q(tickets__state=State.WAITING)),
+        at_risk_count=Count(
+            "tickets", filter=Q(tickets__risk_at__lte=now, tickets__due_at__gt=now)
+        ),
+        late_count=Count("tickets", filter=Q(tickets__due_at__lte=now)),
     )
     mine = Ticket.objects.filter(assignee=request.user).active().for_list()[:PAGE_SIZE]
     return render(request, "helpdesk/queue_list.html", {"teams": teams, "mine": mine})

@@ -173,3 +173,60 @@ def test_across_the_change_to_winter_time(open_team, member, category):
             requester=member, category=category, subject="Facture", body="Bonjour"
         )
     assert ticket.first_response_due == paris(2026, 10, 27, 10)  # 9:00 UTC, winter time
+
+
+# --- what the member and the team read --------------------------------------------------------
+
+
+def test_her_page_says_her_place_in_line_and_when(open_team, member, category, login):
+    first = opened_friday_evening(member, category)
+    with at(2026, 12, 4, 20):
+        second = actions.create_ticket(
+            requester=member, category=category, subject="Autre", body="Bonjour"
+        )
+    with at(2026, 12, 5, 10):
+        page = login(member).get(second.get_absolute_url()).content.decode()
+    assert "number 2 in line" in page and "first answer expected by" in page
+    assert fresh(first).place_in_line() == 1
+
+
+def test_what_happens_next_while_waiting_and_resolved(open_team, member, category, agent, login):
+    ticket = opened_friday_evening(member, category)
+    client = login(member)
+    with at(2026, 12, 7, 10):
+        actions.add_reply(ticket, by=agent, body="Quelle facture ?", then="wait")
+        page = client.get(ticket.get_absolute_url()).content.decode()
+        assert "the clock is paused" in page
+        actions.resolve_ticket(ticket, by=agent)
+        page = client.get(ticket.get_absolute_url()).content.decode()
+        assert "closes by itself on" in page
+
+
+def test_requests_needing_her_come_first_in_my_requests(open_team, member, category, agent, login):
+    ticket = opened_friday_evening(member, category)
+    resolved = opened_friday_evening(member, category)
+    with at(2026, 12, 7, 10):
+        actions.resolve_ticket(resolved, by=agent)
+    with at(2026, 12, 7, 11):
+        actions.add_reply(ticket, by=member, body="Du nouveau")  # updated last
+        page = login(member).get("/demandes/").content.decode()
+    assert page.index(resolved.reference) < page.index(ticket.reference)
+
+
+def test_the_queue_sorts_by_due_time_and_filters_the_late(open_team, member, category, agent,
+                                                          login):
+    late = opened_friday_evening(member, category)
+    with at(2026, 12, 8, 10):
+        later = actions.create_ticket(
+            requester=member, category=category, subject="Plus tard", body="Bonjour"
+        )
+    client = login(agent)
+    url = f"/equipes/{open_team.slug}/"
+    with at(2026, 12, 8, 12):
+        page = client.get(url).content.decode()
+        assert page.index(late.reference) < page.index(later.reference)
+        assert "late by 1 h" in page and "due in 1 working day" in page
+        page = client.get(url, {"clock": "late"}).content.decode()
+        assert late.reference in page and later.reference not in page
+        cards = client.get("/equipes/").content.decode()
+        assert "1 late" in cards
