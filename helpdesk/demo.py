@@ -164,30 +164,48 @@ def _backdate(ticket: Ticket, days: float) -> None:
     ticket.events.filter(kind="created").update(created_at=moment)
 
 
+def _opened_with(ticket: Ticket, used: float) -> None:
+    """Demo only: opened so long ago (in its team's business time) that this share of its
+    first-response target is used: 0.5 on time, 0.8 at risk, 1.5 late."""
+    target = ticket.team.targets_for(ticket.priority).first_response
+    moment = ticket.team.calendar.subtract(timezone.now(), target * used)
+    ticket.start_clock(moment)
+    ticket.created_at = moment
+    ticket.due_at = ticket.nearest_due()
+    ticket.risk_at = ticket.risk_for(ticket.due_at)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        created_at=moment, first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due, due_at=ticket.due_at, risk_at=ticket.risk_at,
+    )
+    ticket.events.filter(kind="created").update(created_at=moment)
+
+
 def load_tickets(people: People) -> None:
     m, a = people.members, people.agents
 
-    def new(member, label, subject, body, days=0.0):
+    def new(member, label, subject, body, days=0.0, used=None):
         ticket = actions.create_ticket(
             requester=m[member], category=_category(label), subject=subject, body=body
         )
-        if days:
+        if used is not None:
+            _opened_with(ticket, used)
+        elif days:
             _backdate(ticket, days)
-            ticket.refresh_from_db()
+        ticket.refresh_from_db()
         return ticket
 
-    # New, nobody has looked at it yet.
+    # New, nobody has looked at them yet: on time, at risk, late (escalated below), on time.
     new("camille", "Faire relire un contrat client", "Contrat de prestation avec la mairie",
         "Bonjour,\n\nLa mairie de Villeurbanne me propose un contrat de 6 mois pour des "
         "ateliers. Pouvez-vous le relire avant que je signe ? Il y a une clause de pénalités "
-        "de retard qui m'inquiète.\n\nMerci !", days=0.2)
+        "de retard qui m'inquiète.\n\nMerci !", used=0.3)
     new("hugo", "Une facture impayée", "Facture F-2026-014 non réglée",
         "Le client **Bâti Sud** n'a pas payé la facture F-2026-014 (2 400 € TTC), échue "
-        "depuis 20 jours.", days=1.5)
+        "depuis 20 jours.", used=0.8)
     new("sarah", "Ouvrir un compte client", "Nouveau client : boutique Les Fils d'Ariane",
-        "Je dois facturer une nouvelle boutique, voici ses coordonnées…", days=2)
+        "Je dois facturer une nouvelle boutique, voici ses coordonnées…", used=1.5)
     new("mathis", "Mon site ou mes réseaux sociaux", "Instagram pour mon atelier",
-        "Comment présenter mon atelier de céramique sur Instagram ?", days=3)
+        "Comment présenter mon atelier de céramique sur Instagram ?", used=0.5)
 
     # Waiting for the member.
     t = new("camille", "Une facture impayée", "Relance pour la facture F-2026-031",
@@ -277,6 +295,8 @@ def load_tickets(people: People) -> None:
         subject="Augmenter mon salaire en décembre",
         body="Bonjour, mon chiffre d'affaires a augmenté ce trimestre et je voudrais…",
     )
+    # The late ones have been escalated, as the worker would have done.
+    actions.escalate()
 
 
 def load_collections(people: People) -> None:

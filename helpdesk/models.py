@@ -430,10 +430,15 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["requester", "state", "-updated_at"], name="ticket_requester_state"
             ),
-            models.Index(fields=["assignee", "state"], name="ticket_assignee"),
+            # "Assigned to me", newest first, without sorting all of an agent's requests.
+            models.Index(fields=["assignee", "state", "-updated_at"], name="ticket_assignee"),
             models.Index(fields=["state", "resolved_at"], name="ticket_autoclose"),
             # The queue by due time, and the escalation scan of the requests due soonest.
             models.Index(fields=["team", "due_at"], name="ticket_team_due"),
+            # The team cards' counts (in progress, unassigned, waiting, at risk, late) read
+            # from the index alone.
+            models.Index(fields=["team", "state", "assignee", "due_at", "risk_at"],
+                         name="ticket_team_clock"),
             # The escalation scan: only the requests with a promise not yet escalated.
             models.Index(fields=["risk_at"], name="ticket_risk",
                          condition=Q(risk_at__isnull=False) & Q(escalation__lt=2)),

@@ -416,17 +416,24 @@ def queue_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_support_staff:
         raise Http404
     now = timezone.now()
-    teams = staff_teams(request.user).annotate(
-        open_count=Count("tickets", filter=Q(tickets__state__in=ACTIVE_STATES)),
-        unassigned_count=Count(
-            "tickets", filter=Q(tickets__state__in=ACTIVE_STATES, tickets__assignee=None)
-        ),
-        waiting_count=Count("tickets", filter=Q(tickets__state=State.WAITING)),
-        at_risk_count=Count(
-            "tickets", filter=Q(tickets__risk_at__lte=now, tickets__due_at__gt=now)
-        ),
-        late_count=Count("tickets", filter=Q(tickets__due_at__lte=now)),
-    )
+    teams = list(staff_teams(request.user))
+    # One pass over the active requests of these teams (the (team, state) index), not a
+    # join of every request the teams ever had to count the few still active.
+    counts = {
+        row["team"]: row for row in Ticket.objects.filter(
+            team__in=[team.pk for team in teams], state__in=ACTIVE_STATES
+        ).values("team").annotate(
+            open_count=Count("pk"),
+            unassigned_count=Count("pk", filter=Q(assignee=None)),
+            waiting_count=Count("pk", filter=Q(state=State.WAITING)),
+            at_risk_count=Count("pk", filter=Q(risk_at__lte=now, due_at__gt=now)),
+            late_count=Count("pk", filter=Q(due_at__lte=now)),
+        )
+    }
+    for team in teams:
+        row = counts.get(team.pk, {})
+        for name in ("open", "unassigned", "waiting", "at_risk", "late"):
+            setattr(team, f"{name}_count", row.get(f"{name}_count", 0))
     mine = Ticket.objects.filter(assignee=request.user).active().for_list()[:PAGE_SIZE]
     return render(request, "helpdesk/queue_list.html", {"teams": teams, "mine": mine})
 

@@ -230,3 +230,27 @@ def test_the_queue_sorts_by_due_time_and_filters_the_late(open_team, member, cat
         assert late.reference in page and later.reference not in page
         cards = client.get("/equipes/").content.decode()
         assert "1 late" in cards
+
+
+def test_the_demo_has_every_clock_state_and_promises_only_opening_hours(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    active = Ticket.objects.active().select_related("team")
+    now = timezone.now()
+    states = set()
+    for ticket in active:
+        calendar = ticket.team.calendar
+        for due in (ticket.first_response_due, ticket.next_update_due, ticket.resolution_due):
+            if due is not None:  # within opening hours, or right at a range's end
+                assert calendar.minutes_between(calendar.subtract(due, 1), due) == 1, ticket
+        if ticket.state == State.WAITING:
+            states.add("paused")
+        elif ticket.lead_alerted_at:
+            states.add("escalated")
+        elif ticket.due_at and ticket.risk_at and ticket.risk_at <= now < ticket.due_at:
+            states.add("at risk")
+        elif ticket.due_at and ticket.due_at > now:
+            states.add("on time")
+    assert states == {"paused", "escalated", "at risk", "on time"}
