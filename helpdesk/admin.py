@@ -72,7 +72,8 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ["team", "requester", "assignee"]
     fields = ["subject", "body", "category", "priority", "state", "team", "requester", "assignee",
               "version", "created_at", "updated_at", "first_response_due", "first_response_at",
-              "resolved_at", "closed_at"]
+              "next_update_due", "resolution_due", "paused_at", "due_at", "risk_at",
+              "escalation", "lead_alerted_at", "resolved_at", "closed_at"]
     readonly_fields = fields
     inlines = [EventInline]
 

@@ -127,6 +127,14 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = team.agents.all()
 
 
+class PriorityForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, widget=QuickSelect,
+        help_text=_("Its targets replace the current ones; the time already used counts."),
+    )
+
+
 class TransferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     category = CategoryChoiceField(

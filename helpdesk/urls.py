@@ -16,6 +16,7 @@ urlpatterns = [
     path("demandes/<int:pk>/repondre/", views.ticket_reply, name="ticket-reply"),
     path("demandes/<int:pk>/note/", views.ticket_note, name="ticket-note"),
     path("demandes/<int:pk>/attribuer/", views.ticket_assign, name="ticket-assign"),
+    path("demandes/<int:pk>/priorite/", views.ticket_priority, name="ticket-priority"),
     path("demandes/<int:pk>/transferer/", views.ticket_transfer, name="ticket-transfer"),
     path("demandes/<int:pk>/etape/<slug:step>/", views.ticket_step, name="ticket-step"),
     path("pieces-jointes/<int:pk>/", views.attachment_download, name="attachment-download"),

@@ -35,6 +35,7 @@ from helpdesk.forms import (
     CollectionSettingsForm,
     DraftForm,
     NoteForm,
+    PriorityForm,
     QueueFilter,
     ReplyForm,
     TicketForm,
@@ -274,6 +275,9 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
             ),
+            priority_form=PriorityForm(
+                initial={"version": ticket.version, "priority": ticket.priority}
+            ),
             # Only those this agent may open: other teams' requests would answer 404.
             other_requests=Ticket.objects.visible_to(user)
             .filter(requester=member)
@@ -342,6 +346,21 @@ STEPS = {
     "withdraw": Step(actions.withdraw_ticket, gettext_lazy("Your request has been withdrawn.")),
 }
 ticket_step = step_view(STEPS, get_visible_ticket)
+
+
+@login_required
+@require_POST
+def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a priority."), status=400)
+    actions.change_priority(ticket, by=request.user, priority=form.cleaned_data["priority"],
+                            expected_version=form.cleaned_data["version"])
+    messages.success(request, _("Priority saved; the promised times follow it."))
+    return redirect(ticket)
 
 
 @login_required

@@ -254,3 +254,18 @@ def test_the_demo_has_every_clock_state_and_promises_only_opening_hours(db):
         elif ticket.due_at and ticket.due_at > now:
             states.add("on time")
     assert states == {"paused", "escalated", "at risk", "on time"}
+
+
+def test_the_team_changes_the_priority_from_the_request_page(open_team, member, category,
+                                                             agent, login):
+    ServiceTarget.objects.create(
+        team=open_team, priority=Priority.URGENT, first_response_hours=2, next_update_hours=2,
+        resolution_hours=8,
+    )
+    ticket = opened_friday_evening(member, category)
+    url = f"/demandes/{ticket.pk}/priorite/"
+    with at(2026, 12, 7, 10):
+        assert login(member).post(url, {"version": 1, "priority": 4}).status_code in (403, 404)
+        assert login(agent).post(url, {"version": 1, "priority": 9}).status_code == 400
+        assert login(agent).post(url, {"version": 1, "priority": 4}).status_code == 302
+    assert fresh(ticket).first_response_due == paris(2026, 12, 7, 11)
