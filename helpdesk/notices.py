@@ -18,6 +18,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
     CollectionEventKind,
+    State,
     Step,
     Ticket,
     TicketEvent,
@@ -109,6 +110,40 @@ def promise_words(promise: dict) -> str:
     }
     why = RESCHEDULED_WHY.get(promise.get("why") or "")
     return _("%(what)s: %(why)s.") % {"what": text, "why": why} if why else text + "."
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
+
+
+def next_step(ticket: Ticket) -> str:
+    """What happens next, with who and when: the request page and every e-mail about it
+    say it (one count for the place in line, while nobody has answered yet)."""
+    if ticket.state == State.WAITING:
+        return _("The team needs an answer from the member to go on: the clock is paused "
+                 "until then.")
+    if ticket.state == State.RESOLVED:
+        closes = ticket.closes_on
+        return _("Without an answer, it closes by itself on %(when)s.") % {
+            "when": date_format(timezone.localtime(closes), "DATE_FORMAT") if closes else "—"
+        }
+    if not ticket.is_active:
+        return ""
+    if not ticket.first_response_at:
+        place = ticket.place_in_line() or 1
+        return ngettext(
+            "%(team)s takes requests up in order: this one is next in line; first answer "
+            "expected by %(when)s.",
+            "%(team)s takes requests up in order: this one is number %(place)s in line; "
+            "first answer expected by %(when)s.", place,
+        ) % {"team": ticket.team.name, "place": place, "when": _when(ticket.first_response_due)}
+    if ticket.assignee_id:
+        return _("%(name)s is on it; next update by %(when)s.") % {
+            "name": ticket.assignee.first_name, "when": _when(ticket.due_at)
+        }
+    return _("The %(team)s team is on it; next update by %(when)s.") % {
+        "team": ticket.team.name, "when": _when(ticket.due_at)
+    }
 
 
 def ticket_label(data: dict, verb: str, recipient_id: int) -> str:
@@ -238,6 +273,7 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
         "message": message.body if message else "",
         "message_html": message.body_html if message else "",  # sanitised when saved
         "note": event.note,
+        "next_step": next_step(ticket),
         "url": ticket.get_absolute_url(),
         "link": "ticket",
         "group": ("ticket", ticket.pk),

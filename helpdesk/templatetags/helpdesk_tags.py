@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from helpdesk.models import Priority, State
-from helpdesk.notices import case_label, ticket_detail, ticket_words
+from helpdesk.notices import case_label, next_step, ticket_detail, ticket_words
 
 register = template.Library()
 
@@ -148,3 +148,6 @@ def clock_words(ticket, calendar=None) -> str:
         '<span class="clock {}" title="{}">{}</span>', css, short_datetime(timezone.localtime(due)),
         words,
     )
+
+
+register.simple_tag(next_step, name="next_step")

@@ -269,3 +269,19 @@ def test_the_team_changes_the_priority_from_the_request_page(open_team, member, 
         assert login(agent).post(url, {"version": 1, "priority": 9}).status_code == 400
         assert login(agent).post(url, {"version": 1, "priority": 4}).status_code == 302
     assert fresh(ticket).first_response_due == paris(2026, 12, 7, 11)
+
+
+def test_every_email_about_the_request_says_what_happens_next(open_team, member, category,
+                                                              agent):
+    from coopdesk.models import OutboxEmail
+    from coopdesk.outbox import send_pending
+
+    ticket = opened_friday_evening(member, category)
+    with at(2026, 12, 7, 10):
+        actions.add_reply(ticket, by=agent, body="Quelle facture ?", then="wait")
+        OutboxEmail.objects.exclude(recipient=member).delete()
+        send_pending()
+    from django.core import mail
+
+    (email,) = [m for m in mail.outbox if member.email in m.to]
+    assert "le délai est suspendu" in email.body  # in her language
