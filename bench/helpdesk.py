@@ -22,7 +22,7 @@ from datetime import UTC, timedelta
 from bench import harness
 
 AREA = "helpdesk"
-SEED_VERSION = 2
+SEED_VERSION = 3
 TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))
 MEMBERS = 2_000
 AGENTS = 30
@@ -77,7 +77,8 @@ NOTES = [
 TICKET_COLUMNS = [
     "id", "subject", "body", "body_html", "category_id", "team_id", "priority", "requester_id",
     "assignee_id", "state", "version", "created_at", "updated_at", "first_response_due",
-    "first_response_at", "resolved_at", "closed_at",
+    "first_response_at", "resolved_at", "closed_at", "resolution_due", "paused_at", "due_at",
+    "risk_at", "escalation",
 ]
 MESSAGE_COLUMNS = ["id", "ticket_id", "author_id", "body", "body_html", "is_internal", "created_at"]
 ATTACHMENT_COLUMNS = [
@@ -222,18 +223,21 @@ class Seeder:
         self.first_names = dict(User.objects.values_list("pk", "first_name"))
 
     def teams(self) -> None:
-        from helpdesk.demo import TEAMS
+        from helpdesk.demo import TEAMS, set_calendar
         from helpdesk.models import Category, Team
 
         self.team_agents: dict[int, list[int]] = {}
+        self.calendars = {}
         self.categories = []
         for t, spec in enumerate(TEAMS):
             agents = self.agents[5 * t : 5 * t + 5] + self.agents[(5 * t + 5) % AGENTS :][:1]
             team = Team.objects.create(
                 slug=spec["slug"], name=spec["name"], description=spec["description"],
-                email=spec["email"], phone=spec["phone"], opening_hours=spec["hours"],
+                email=spec["email"], phone=spec["phone"], region=spec.get("region", "FR"),
                 first_response_hours=spec["target"], lead=agents[0],
             )
+            set_calendar(team, spec)
+            self.calendars[team.pk] = team.calendar
             team.agents.set(agents)
             self.team_agents[team.pk] = [agent.pk for agent in agents]
             for position, (label, help_text, priority) in enumerate(spec["categories"]):
@@ -356,11 +360,26 @@ class Seeder:
                 events.append(self.event(pk, "waiting", assignee or rng.choice(agents),
                                          current, "waiting", at, note="Pouvez-vous préciser ?"))
                 version += 1
+            # The clock as the actions keep it (Ticket.start_clock, nearest_due, risk_for);
+            # the promises already broken or at risk were escalated by an earlier scan.
+            calendar = self.calendars[team]
+            first_due = calendar.add(created, target * 60)
+            resolution_due = calendar.add(created, target * 60 * 5)
+            due_at = risk_at = paused_at = None
+            escalation = 0
+            if state in ("new", "open"):
+                due_at = first_due if first_response is None else resolution_due
+                share = 0.25 if first_response is None else 1.25
+                risk_at = calendar.subtract(due_at, target * 60 * share)
+                escalation = 2 if due_at <= now else 1 if risk_at <= now else 0
+            elif state == "waiting":
+                paused_at = updated
             tickets.append((
                 pk, subject, body, body_html, category, team, priority, requester, assignee,
                 state, version, dt(created), dt(updated),
-                dt(created + timedelta(hours=target)), dt(first_response), dt(resolved_at),
-                dt(closed_at),
+                dt(first_due), dt(first_response), dt(resolved_at),
+                dt(closed_at), dt(resolution_due), dt(paused_at), dt(due_at), dt(risk_at),
+                escalation,
             ))
             if advisor:
                 watchers.append((pk, advisor))
@@ -465,6 +484,56 @@ def measure() -> None:
     advisor_client.force_login(member.advisor)
     harness.report("advisor_requests", advisor_client, reverse("helpdesk:advisor-requests"),
                    tickets=tickets)
+    # The teams overview (/equipes/) as a team lead reads it: cards with their counts.
+    lead_client = Client()
+    lead_client.force_login(team.lead)
+    harness.report("queue_list", lead_client, reverse("helpdesk:queue-list"), tickets=tickets)
+    measure_clock(team, tickets)
+
+
+def measure_clock(team, tickets: int) -> None:
+    """due_compute: a due time across a week with a holiday and a pause (add, the
+    business minutes left at the pause, add again), in µs. escalation_scan: the worker
+    job over every request (the late ones were escalated when seeded), in ms."""
+    import statistics
+    import time
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpdesk import actions
+
+    calendar = team.calendar
+    paris = ZoneInfo("Europe/Paris")
+    opened = datetime(2026, 12, 23, 16, tzinfo=paris)  # Christmas on the Friday
+    paused, resumed = datetime(2026, 12, 24, 10, tzinfo=paris), datetime(2026, 12, 29, 11,
+                                                                          tzinfo=paris)
+
+    def due_compute() -> datetime:
+        due = calendar.add(opened, team.first_response_hours * 60)
+        return calendar.add(resumed, calendar.minutes_between(paused, due))
+
+    timings = []
+    for _ in range(harness.RUNS * 20):
+        start = time.perf_counter()
+        due_compute()
+        timings.append((time.perf_counter() - start) * 1e6)
+    harness.emit(page="due_compute", db=harness.vendor(), tickets=tickets,
+                 median_us=round(statistics.median(timings), 1))
+
+    actions.escalate()  # what the seeding left to send
+    timings = []
+    for _ in range(harness.RUNS):
+        start = time.perf_counter()
+        actions.escalate()
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        actions.escalate()
+    harness.emit(page="escalation_scan", db=harness.vendor(), tickets=tickets,
+                 median_ms=round(statistics.median(timings), 2),
+                 queries=len(captured.captured_queries))
 
 
 def main() -> None:

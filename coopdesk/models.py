@@ -33,6 +33,8 @@ class NoticeKind(models.TextChoices):
     REOPENED = "reopened", _("A request is reopened")
     CLOSED = "closed", _("A request is closed or withdrawn")
     NOTE = "note", _("A colleague writes an internal note")
+    AT_RISK = "at_risk", _("A request nears its promised time (75 % of it used)")
+    LATE = "late", _("A request is late: its handler and the team lead are alerted")
     # Beyond requests: one choice per thing a person follows, each with its reminders.
     JOURNEY = "journey", _("A path moves on: a stage, a meeting, a contract, a mentor")
     REMINDER = "reminder", _(

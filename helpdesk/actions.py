@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
@@ -33,8 +34,10 @@ from helpdesk.models import (
     CollectionSettings,
     Consent,
     Draft,
+    Escalation,
     EventKind,
     Message,
+    Priority,
     State,
     Team,
     Ticket,
@@ -113,7 +116,7 @@ def create_ticket(
         raise Conflict(_("This category is no longer offered. Please choose another one."))
     now = timezone.now()
     team = category.team
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         subject=subject,
         body=body,
         category=category,
@@ -122,8 +125,9 @@ def create_ticket(
         requester=requester,
         created_at=now,
         updated_at=now,
-        first_response_due=Ticket.first_response_due_for(team, now),
     )
+    ticket.start_clock(now)
+    ticket.save()
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
     _attach(ticket, None, files, requester)
@@ -144,6 +148,8 @@ def acknowledge_ticket(
     ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
     lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+    if note.strip():  # words to the member: the team has answered her
+        ticket.team_answered(timezone.now())
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before, note=note)
     notify.event(event)
@@ -218,6 +224,10 @@ def wait_for_member(
     if before == State.NEW:
         lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     lifecycle.run(ticket, ticket.wait_for_member, by)
+    now = timezone.now()
+    if note.strip():  # a question to the member: the team has answered her
+        ticket.team_answered(now)
+    ticket.pause_clock(now)
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
     notify.event(event)
@@ -258,8 +268,9 @@ def transfer_ticket(
     lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
-    ticket.first_response_due = Ticket.first_response_due_for(to_team)
+    promised = ticket.first_response_due
     ticket.first_response_at = None
+    ticket.start_clock(timezone.now())  # the new team's targets, from now
     lifecycle.save(ticket)
     event = lifecycle.record(
         ticket,
@@ -267,10 +278,50 @@ def transfer_ticket(
         by=by,
         from_state=before,
         note=reason,
-        data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk},
+        data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
+              **_promise_moved(ticket, promised, why="transfer")},
     )
     notify.event(event)
     return ticket
+
+
+@transaction.atomic
+def change_priority(
+    ticket: Ticket, *, by: User, priority: int, expected_version: int | None = None
+) -> Ticket:
+    """A new priority: its targets replace the old ones, keeping the time already used."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team sets a request's priority")
+    if priority not in Priority.values:
+        raise Conflict(_("Unknown priority."))
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: its priority no longer matters."))
+    if priority == ticket.priority:
+        return ticket
+    before_targets, promised = ticket.team.targets_for(ticket.priority), ticket.first_response_due
+    was = ticket.priority
+    ticket.priority = priority
+    ticket.retarget(timezone.now(), before_targets)
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.PRIORITY, by=by,
+        data={"from": was, "to": priority, **_promise_moved(ticket, promised, why="priority")},
+    )
+    notify.event(event)
+    return ticket
+
+
+def _promise_moved(ticket: Ticket, promised, *, why: str) -> dict:
+    """What the step's event adds when the first answer promised to the member moves, and
+    why (a transfer, a new priority, the pause while the team waited for her): the
+    timeline and the notifications say it with the step."""
+    if ticket.first_response_at is not None or ticket.first_response_due == promised:
+        return {}
+    return {"promise": {
+        "why": why, "due": ticket.first_response_due.isoformat(),
+        "was": promised.isoformat() if promised else None,
+    }}
 
 
 def bulk_apply(action, tickets: Iterable[Ticket], **kwargs) -> tuple[int, list[str]]:
@@ -309,25 +360,33 @@ def add_reply(
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)
     kind = EventKind.REPLIED
+    now = timezone.now()
+    promised = ticket.first_response_due
     if ticket.requester_id == by.pk:
         if ticket.state == State.WAITING:
             lifecycle.run(ticket, ticket.member_answered, by)
+            ticket.resume_clock(now)
             kind = EventKind.ANSWERED
         elif ticket.state == State.RESOLVED:
             lifecycle.run(ticket, ticket.reopen, by)
             kind = EventKind.REOPENED
+        ticket.member_wrote(now)
     elif is_team_agent(ticket, by):
         if ticket.state == State.NEW:
             lifecycle.run(ticket, ticket.acknowledge, by, by=by)
-        ticket.first_response_at = ticket.first_response_at or timezone.now()
+        ticket.team_answered(now)
         if then == "wait" and ticket.state != State.WAITING:
             lifecycle.run(ticket, ticket.wait_for_member, by)
+            ticket.pause_clock(now)
             kind = EventKind.WAITING
         elif then == "resolve":
             lifecycle.run(ticket, ticket.resolve, by)
             kind = EventKind.RESOLVED
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, kind, by=by, from_state=before, message=message)
+    moved = _promise_moved(ticket, promised, why="paused") if kind == EventKind.ANSWERED else {}
+    event = lifecycle.record(
+        ticket, kind, by=by, from_state=before, message=message, data=moved
+    )
     notify.event(event)
     return message
 
@@ -373,6 +432,7 @@ def reopen_ticket(
     ticket = lifecycle.lock(ticket, expected_version)
     before = ticket.state
     lifecycle.run(ticket, ticket.reopen, by)
+    ticket.member_wrote(timezone.now())
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.REOPENED, by=by, from_state=before, note=note)
     notify.event(event)
@@ -415,6 +475,41 @@ def auto_close_resolved(now=None) -> int:
             notify.event(event)
             closed += 1
     return closed
+
+
+def escalate(now=None) -> int:
+    """Worker job: a promise at risk (RISK_SHARE of its business time used) is told to the
+    handler, or to the team while nobody handles it; a late one to them and the team
+    lead. Each once per promise (a new promise starts again, see Ticket.save), each a line
+    of the team's timeline. Returns how many alerts were sent."""
+    now = now or timezone.now()
+    candidates = Ticket.objects.filter(
+        Q(escalation=Escalation.NONE) | Q(due_at__lte=now),
+        risk_at__lte=now, escalation__lt=Escalation.LATE,
+    ).only("pk")
+    sent = 0
+    for ticket in list(candidates):
+        with transaction.atomic():
+            ticket = lifecycle.lock(ticket)
+            if ticket.due_at is None or ticket.risk_at is None or ticket.risk_at > now:
+                continue
+            level = Escalation.LATE if ticket.due_at <= now else Escalation.AT_RISK
+            if level <= ticket.escalation:
+                continue
+            # Not a step of the request: neither its version (open forms stay valid) nor
+            # its last update (the queue's order) move.
+            ticket.escalation = level
+            if level == Escalation.LATE:
+                ticket.lead_alerted_at = now
+            ticket.save(update_fields=["escalation", "lead_alerted_at"])
+            kind = EventKind.LATE if level == Escalation.LATE else EventKind.AT_RISK
+            event = lifecycle.record(
+                ticket, kind, by=None, is_internal=True,
+                data={"due": ticket.due_at.isoformat()}, created_at=now,
+            )
+            notify.event(event)
+            sent += 1
+    return sent
 
 
 # --- drafts --------------------------------------------------------------------------------------

@@ -4,14 +4,32 @@ from coopdesk.audit import AuditedAdmin
 from helpdesk.models import (
     Attachment,
     Category,
+    Closure,
     CollectionCase,
     CollectionSettings,
     Draft,
     Message,
+    OpeningRange,
+    ServiceTarget,
     Team,
     Ticket,
     TicketEvent,
 )
+
+
+class OpeningRangeInline(admin.TabularInline):
+    model = OpeningRange
+    extra = 0
+
+
+class ServiceTargetInline(admin.TabularInline):
+    model = ServiceTarget
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
 
 
 class CategoryInline(admin.TabularInline):
@@ -21,10 +39,10 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["name", "lead", "email", "phone", "first_response_hours"]
+    list_display = ["name", "lead", "email", "phone", "region", "first_response_hours"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["agents"]
-    inlines = [CategoryInline]
+    inlines = [OpeningRangeInline, ClosureInline, ServiceTargetInline, CategoryInline]
 
 
 @admin.register(Category)
@@ -55,7 +73,8 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ["team", "requester", "assignee"]
     fields = ["subject", "body", "category", "priority", "state", "team", "requester", "assignee",
               "version", "created_at", "updated_at", "first_response_due", "first_response_at",
-              "resolved_at", "closed_at"]
+              "next_update_due", "resolution_due", "paused_at", "due_at", "risk_at",
+              "escalation", "lead_alerted_at", "resolved_at", "closed_at"]
     readonly_fields = fields
     inlines = [EventInline]
 

@@ -17,3 +17,4 @@ class HelpdeskConfig(AppConfig):
         privacy.register_privacy()
         jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
         jobs.register("take announced collection steps", 300, actions.take_announced_steps)
+        jobs.register("escalate requests at risk or late", 300, actions.escalate)

@@ -3,19 +3,40 @@ in every state, made through the real actions so that timelines and notification
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from django.utils import timezone
 
 from coopdesk.demo import People
 from helpdesk import actions
-from helpdesk.models import Category, Draft, Priority, Team, Ticket
+from helpdesk.models import Category, Closure, Draft, OpeningRange, Priority, Team, Ticket
+
+
+def week(days: str, *ranges: str) -> dict[int, list[tuple[time, time]]]:
+    """Opening ranges for days "0-4" (Monday to Friday) or one day "3" (Thursday)."""
+    first, _, last = days.partition("-")
+    spans = [tuple(time.fromisoformat(at) for at in span.split("-")) for span in ranges]
+    return {day: spans for day in range(int(first), int(last or first) + 1)}
+
+
+def set_calendar(team: Team, spec: dict) -> None:
+    """The team's week from its spec, and the Christmas week it closes."""
+    OpeningRange.objects.bulk_create(
+        OpeningRange(team=team, weekday=day, starts=starts, ends=ends)
+        for day, spans in spec["week"].items() for starts, ends in spans
+    )
+    year = timezone.localdate().year
+    Closure.objects.create(
+        team=team, first_day=date(year, 12, 24), last_day=date(year, 12, 31),
+        reason="Fermeture de fin d’année",
+    )
+
 
 TEAMS = [
     {
         "slug": "juridique", "name": "Juridique", "lead": "julien", "agents": ["julien", "yanis"],
         "email": "juridique@coopdesk.test", "phone": "04 72 00 00 01",
-        "hours": "Lundi–vendredi, 9 h–12 h 30 et 14 h–17 h", "target": 48,
+        "week": week("0-4", "09:00-12:30", "14:00-17:00"), "target": 14,
         "description": "Relit vos contrats et conditions de vente, conseille en cas de litige "
         "et vous aide sur la propriété intellectuelle.",
         "categories": [
@@ -33,7 +54,8 @@ TEAMS = [
     {
         "slug": "recouvrement", "name": "Recouvrement", "lead": "nadia",
         "agents": ["nadia", "yanis"], "email": "recouvrement@coopdesk.test",
-        "phone": "04 72 00 00 02", "hours": "Lundi–vendredi, 9 h–17 h", "target": 24,
+        "phone": "04 72 00 00 02", "week": week("0-4", "09:00-17:00"), "region": "FR-57",
+        "target": 8,
         "description": "Suit vos factures impayées : relances, mise en demeure, puis "
         "contentieux, toujours avec votre accord.",
         "categories": [
@@ -49,7 +71,7 @@ TEAMS = [
     {
         "slug": "relation-clients", "name": "Relation clients", "lead": "thomas",
         "agents": ["thomas", "nadia"], "email": "clients@coopdesk.test",
-        "phone": "04 72 00 00 03", "hours": "Lundi–vendredi, 9 h–18 h", "target": 24,
+        "phone": "04 72 00 00 03", "week": week("0-4", "09:00-18:00"), "target": 9,
         "description": "Vous aide avec vos devis, vos factures et vos échanges avec les clients.",
         "categories": [
             ("Un différend avec un client", "Un désaccord sur une prestation, un retard, un "
@@ -64,7 +86,7 @@ TEAMS = [
     {
         "slug": "comptabilite", "name": "Comptabilité", "lead": "emilie",
         "agents": ["emilie", "marc"], "email": "compta@coopdesk.test",
-        "phone": "04 72 00 00 04", "hours": "Lundi–jeudi, 9 h–17 h", "target": 72,
+        "phone": "04 72 00 00 04", "week": week("0-3", "09:00-17:00"), "region": "BE", "target": 24,
         "description": "Tient la comptabilité de votre activité, vos achats, vos notes de frais "
         "et votre trésorerie.",
         "categories": [
@@ -80,7 +102,7 @@ TEAMS = [
     {
         "slug": "paie", "name": "Paie", "lead": "emilie", "agents": ["marc", "emilie"],
         "email": "paie@coopdesk.test", "phone": "04 72 00 00 05",
-        "hours": "Lundi–vendredi, 9 h–12 h", "target": 48,
+        "week": week("0-4", "09:00-12:00"), "target": 6,
         "description": "Prépare vos fiches de paie, vos contrats et vos attestations.",
         "categories": [
             ("Une question sur ma fiche de paie", "Un montant, une cotisation, une ligne que "
@@ -96,7 +118,8 @@ TEAMS = [
     {
         "slug": "communication", "name": "Communication", "lead": "lea", "agents": ["lea"],
         "email": "communication@coopdesk.test", "phone": "04 72 00 00 06",
-        "hours": "Mardi et jeudi, 9 h–17 h", "target": 96,
+        "week": week("1", "09:00-17:00") | week("3", "09:00-17:00"),
+        "target": 16,
         "description": "Vous conseille pour faire connaître votre activité.",
         "categories": [
             ("Mon site ou mes réseaux sociaux", "Être visible en ligne.", Priority.LOW),
@@ -112,9 +135,10 @@ def load_teams(people: People) -> dict[str, Team]:
     for spec in TEAMS:
         team = Team.objects.create(
             slug=spec["slug"], name=spec["name"], description=spec["description"],
-            email=spec["email"], phone=spec["phone"], opening_hours=spec["hours"],
+            email=spec["email"], phone=spec["phone"], region=spec.get("region", "FR"),
             first_response_hours=spec["target"], lead=people.agents[spec["lead"]],
         )
+        set_calendar(team, spec)
         team.agents.set([people.agents[key] for key in spec["agents"]])
         for position, (label, help_text, priority) in enumerate(spec["categories"]):
             Category.objects.create(
@@ -132,8 +156,26 @@ def _category(label: str) -> Category:
 def _backdate(ticket: Ticket, days: float) -> None:
     """Demo only: spread the requests over the past weeks."""
     moment = timezone.now() - timedelta(days=days)
+    ticket.start_clock(moment)
     Ticket.objects.filter(pk=ticket.pk).update(
-        created_at=moment, first_response_due=Ticket.first_response_due_for(ticket.team, moment)
+        created_at=moment, first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due, due_at=ticket.nearest_due(),
+    )
+    ticket.events.filter(kind="created").update(created_at=moment)
+
+
+def _opened_with(ticket: Ticket, used: float) -> None:
+    """Demo only: opened so long ago (in its team's business time) that this share of its
+    first-response target is used: 0.5 on time, 0.8 at risk, 1.5 late."""
+    target = ticket.team.targets_for(ticket.priority).first_response
+    moment = ticket.team.calendar.subtract(timezone.now(), target * used)
+    ticket.start_clock(moment)
+    ticket.created_at = moment
+    ticket.due_at = ticket.nearest_due()
+    ticket.risk_at = ticket.risk_for(ticket.due_at)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        created_at=moment, first_response_due=ticket.first_response_due,
+        resolution_due=ticket.resolution_due, due_at=ticket.due_at, risk_at=ticket.risk_at,
     )
     ticket.events.filter(kind="created").update(created_at=moment)
 
@@ -141,27 +183,29 @@ def _backdate(ticket: Ticket, days: float) -> None:
 def load_tickets(people: People) -> None:
     m, a = people.members, people.agents
 
-    def new(member, label, subject, body, days=0.0):
+    def new(member, label, subject, body, days=0.0, used=None):
         ticket = actions.create_ticket(
             requester=m[member], category=_category(label), subject=subject, body=body
         )
-        if days:
+        if used is not None:
+            _opened_with(ticket, used)
+        elif days:
             _backdate(ticket, days)
-            ticket.refresh_from_db()
+        ticket.refresh_from_db()
         return ticket
 
-    # New, nobody has looked at it yet.
+    # New, nobody has looked at them yet: on time, at risk, late (escalated below), on time.
     new("camille", "Faire relire un contrat client", "Contrat de prestation avec la mairie",
         "Bonjour,\n\nLa mairie de Villeurbanne me propose un contrat de 6 mois pour des "
         "ateliers. Pouvez-vous le relire avant que je signe ? Il y a une clause de pénalités "
-        "de retard qui m'inquiète.\n\nMerci !", days=0.2)
+        "de retard qui m'inquiète.\n\nMerci !", used=0.3)
     new("hugo", "Une facture impayée", "Facture F-2026-014 non réglée",
         "Le client **Bâti Sud** n'a pas payé la facture F-2026-014 (2 400 € TTC), échue "
-        "depuis 20 jours.", days=1.5)
+        "depuis 20 jours.", used=0.8)
     new("sarah", "Ouvrir un compte client", "Nouveau client : boutique Les Fils d'Ariane",
-        "Je dois facturer une nouvelle boutique, voici ses coordonnées…", days=2)
+        "Je dois facturer une nouvelle boutique, voici ses coordonnées…", used=1.5)
     new("mathis", "Mon site ou mes réseaux sociaux", "Instagram pour mon atelier",
-        "Comment présenter mon atelier de céramique sur Instagram ?", days=3)
+        "Comment présenter mon atelier de céramique sur Instagram ?", used=0.5)
 
     # Waiting for the member.
     t = new("camille", "Une facture impayée", "Relance pour la facture F-2026-031",
@@ -251,6 +295,8 @@ def load_tickets(people: People) -> None:
         subject="Augmenter mon salaire en décembre",
         body="Bonjour, mon chiffre d'affaires a augmenté ce trimestre et je voudrais…",
     )
+    # The late ones have been escalated, as the worker would have done.
+    actions.escalate()
 
 
 def load_collections(people: People) -> None:

@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
@@ -127,6 +129,14 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = team.agents.all()
 
 
+class PriorityForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, widget=QuickSelect,
+        help_text=_("Its targets replace the current ones; the time already used counts."),
+    )
+
+
 class TransferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     category = CategoryChoiceField(
@@ -169,9 +179,21 @@ class BulkForm(forms.Form):
         return data
 
 
+class DueFirstOrdering(django_filters.OrderingFilter):
+    """Due time first; the requests with no running clock (paused, finished) last, on
+    every database (SQLite would put them first)."""
+
+    def get_ordering_value(self, param: str):
+        if param == "due_at":
+            return F("due_at").asc(nulls_last=True)
+        return super().get_ordering_value(param)
+
+
 class QueueFilter(django_filters.FilterSet):
     WHO = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("Everyone"))]
+    CLOCK = [("at_risk", _("At risk")), ("late", _("Late")), ("paused", _("Paused"))]
     SORT = [
+        ("due_at", _("Due time")),
         ("-updated_at", _("Last update")),
         ("created_at", _("Oldest first")),
         ("-priority", _("Priority")),
@@ -200,8 +222,13 @@ class QueueFilter(django_filters.FilterSet):
         label=_("Search"), method="filter_text",
         help_text=_("Reference (D-2026-00042), subject or member"),
     )
-    sort = django_filters.OrderingFilter(
-        label=_("Sort by"), fields=["updated_at", "created_at", "priority", "first_response_due"],
+    clock = django_filters.ChoiceFilter(
+        label=_("Clock"), choices=CLOCK, method="filter_clock", empty_label=_("Any"),
+        widget=QuickSelect,
+    )
+    sort = DueFirstOrdering(
+        label=_("Sort by"),
+        fields=["due_at", "updated_at", "created_at", "priority", "first_response_due"],
         choices=SORT, empty_label=None, widget=QuickSelect,
     )
 
@@ -213,6 +240,8 @@ class QueueFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else None
         if data is not None and not data.getlist("state") and "filtered" not in data:
             data.setlist("state", [State.NEW, State.OPEN, State.WAITING])
+        if data is not None and not data.get("sort"):
+            data["sort"] = "due_at"
         super().__init__(data, *args, **kwargs)
         self.user = user
         self.filters["category"].queryset = team.categories.all()
@@ -225,6 +254,16 @@ class QueueFilter(django_filters.FilterSet):
             return queryset.filter(assignee=self.user)
         if value == "unassigned":
             return queryset.filter(assignee__isnull=True)
+        return queryset
+
+    def filter_clock(self, queryset, name, value):
+        now = timezone.now()
+        if value == "at_risk":
+            return queryset.filter(risk_at__lte=now, due_at__gt=now)
+        if value == "late":
+            return queryset.filter(due_at__lte=now)
+        if value == "paused":
+            return queryset.filter(state=State.WAITING)
         return queryset
 
     def filter_text(self, queryset, name, value):

@@ -7,14 +7,18 @@ called only from helpdesk/actions.py, which saves, writes the timeline and notif
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_fsm import (
     RETURN_VALUE,
@@ -26,6 +30,16 @@ from django_fsm import (
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import TimelineEvent
 from coopdesk.rendering import render_markdown
+from helpdesk.business_time import Calendar, hours_in_words
+
+
+class HolidayRegion(models.TextChoices):
+    """Regions as the `holidays` package names them (country, then subdivision)."""
+
+    FRANCE = "FR", _("France")
+    MOSELLE = "FR-57", _("France, Moselle")
+    ALSACE = "FR-6AE", _("France, Alsace")
+    BELGIUM = "BE", _("Belgium")
 
 
 class Team(models.Model):
@@ -34,9 +48,13 @@ class Team(models.Model):
     description = models.TextField(_("what this team does"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    region = models.CharField(
+        _("public holidays of"), max_length=10, choices=HolidayRegion.choices,
+        default=HolidayRegion.FRANCE,
+    )
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Europe/Paris")
     first_response_hours = models.PositiveIntegerField(
-        _("first-response target (hours)"), default=24
+        _("first-response target (business hours)"), default=24
     )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("team lead"), null=True, blank=True,
@@ -58,12 +76,138 @@ class Team(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("helpdesk:queue-detail", args=[self.slug])
 
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The team's business time: its opening ranges, holidays and closures (two
+        queries, once per loaded team; a prefetch of `opening_ranges` and `closures`
+        spares them on lists). A team without opening hours counts clock hours."""
+        weekly = self.weekly_hours
+        if not weekly:
+            return Calendar.always_open()
+        return Calendar(
+            {day: tuple(sorted(ranges)) for day, ranges in weekly.items()},
+            time_zone=self.time_zone,
+            region=self.region,
+            closures=tuple((c.first_day, c.last_day) for c in self.closures.all()),
+        )
+
+    def targets_for(self, priority: int) -> Targets:
+        for target in self.targets.all():
+            if target.priority == priority:
+                return target.as_targets()
+        minutes = self.first_response_hours * 60
+        return Targets(minutes, minutes, minutes * RESOLUTION_FACTOR)
+
+    @cached_property
+    def weekly_hours(self) -> dict[int, list]:
+        """Weekday (Monday 0) -> its opening ranges (start, end)."""
+        weekly: dict[int, list] = {}
+        for opening in self.opening_ranges.all():
+            weekly.setdefault(opening.weekday, []).append((opening.starts, opening.ends))
+        return weekly
+
+    @property
+    def opening_hours(self) -> str:
+        """The hours in words, generated from the opening ranges."""
+        return hours_in_words(self.weekly_hours)
+
+
+class OpeningRange(models.Model):
+    """One range of a team's week: several a day for a lunch break; an end at 00:00 is
+    midnight at the end of the day."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="opening_ranges")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=WEEKDAYS.items())
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+
+    class Meta:
+        ordering = ["weekday", "starts"]
+        verbose_name = _("opening range")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{WEEKDAYS[self.weekday]} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts is not None and self.ends is not None:
+            if self.ends != time(0) and self.ends <= self.starts:
+                raise ValidationError(_("A range ends after it starts (00:00 for midnight)."))
+
+
+class Closure(models.Model):
+    """Days the team is closed besides public holidays (e.g. Christmas week)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField(_("first day closed"))
+    last_day = models.DateField(_("last day closed"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.first_day}–{self.last_day} {self.reason}".strip()
+
+    def clean(self) -> None:
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError(_("The last day comes after the first."))
+
 
 class Priority(models.IntegerChoices):
     LOW = 1, _("Low")
     NORMAL = 2, _("Normal")
     HIGH = 3, _("High")
     URGENT = 4, _("Urgent")
+
+
+class Targets(NamedTuple):
+    """A team's promises for one priority, in business minutes."""
+
+    first_response: float
+    next_update: float
+    resolution: float
+
+
+# A team that set no target for a priority: its first-response target, the next update in
+# the same time, the resolution in five times as long.
+RESOLUTION_FACTOR = 5
+
+
+class ServiceTarget(models.Model):
+    """What a team promises for requests of one priority, in business hours."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="targets")
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
+    first_response_hours = models.DecimalField(
+        _("first response within (business hours)"), max_digits=6, decimal_places=2
+    )
+    next_update_hours = models.DecimalField(
+        _("next update after the member writes (business hours)"), max_digits=6,
+        decimal_places=2,
+    )
+    resolution_hours = models.DecimalField(
+        _("resolution within (business hours)"), max_digits=6, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["team", "-priority"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "priority"], name="one_target_per_priority")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.get_priority_display()}"
+
+    def as_targets(self) -> Targets:
+        return Targets(
+            float(self.first_response_hours) * 60, float(self.next_update_hours) * 60,
+            float(self.resolution_hours) * 60,
+        )
 
 
 class Category(models.Model):
@@ -147,6 +291,7 @@ def without_plural(word: str) -> str:
 
 LIST_FIELDS = (
     "subject", "state", "priority", "created_at", "updated_at", "first_response_due",
+    "due_at", "risk_at",
     "first_response_at", "team__name", "team__slug", "category__label",
     "requester__first_name", "requester__last_name", "requester__email",
     "assignee__first_name", "assignee__last_name", "assignee__email",
@@ -212,6 +357,16 @@ class TicketQuerySet(models.QuerySet):
         )
 
 
+class Escalation(models.IntegerChoices):
+    NONE = 0, _("None")
+    AT_RISK = 1, _("Handler alerted: at risk")
+    LATE = 2, _("Team lead alerted: late")
+
+
+# A promise is at risk once this share of its business time is used.
+RISK_SHARE = 0.75
+
+
 class Ticket(ConcurrentTransitionMixin, models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("your message"))
@@ -243,6 +398,19 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
     first_response_due = models.DateTimeField(_("first response due"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    # The promises, in the team's business time (see `start_clock` and the steps in
+    # actions.py); `due_at` is the nearest of those that still bind, None while paused.
+    next_update_due = models.DateTimeField(_("next update due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Escalation (actions.escalate): at risk once RISK_SHARE of the target is used; what
+    # was said about the promise that binds now, reset when it moves.
+    risk_at = models.DateTimeField(_("at risk from"), null=True, blank=True)
+    escalation = models.PositiveSmallIntegerField(
+        _("escalation"), choices=Escalation.choices, default=Escalation.NONE
+    )
+    lead_alerted_at = models.DateTimeField(_("team lead alerted"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -271,14 +439,32 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["requester", "state", "-updated_at"], name="ticket_requester_state"
             ),
-            models.Index(fields=["assignee", "state"], name="ticket_assignee"),
+            # "Assigned to me", newest first, without sorting all of an agent's requests.
+            models.Index(fields=["assignee", "state", "-updated_at"], name="ticket_assignee"),
             models.Index(fields=["state", "resolved_at"], name="ticket_autoclose"),
+            # The queue by due time, and the escalation scan of the requests due soonest.
+            models.Index(fields=["team", "due_at"], name="ticket_team_due"),
+            # The team cards' counts (in progress, unassigned, waiting, at risk, late) read
+            # from the index alone.
+            models.Index(fields=["team", "state", "assignee", "due_at", "risk_at"],
+                         name="ticket_team_clock"),
+            # The escalation scan: only the requests with a promise not yet escalated.
+            models.Index(fields=["risk_at"], name="ticket_risk",
+                         condition=Q(risk_at__isnull=False) & Q(escalation__lt=2)),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
+        due = self.nearest_due()
+        if due != self.due_at:  # a new promise: its own escalation
+            self.due_at, self.escalation, self.lead_alerted_at = due, Escalation.NONE, None
+            self.risk_at = self.risk_for(due)
+            if update_fields is not None:
+                update_fields = {
+                    *update_fields, "due_at", "escalation", "lead_alerted_at", "risk_at"
+                }
         # A step saves only the columns it changed: the body is rendered when it is saved.
         if update_fields is None or "body" in update_fields:
             self.body_html = render_markdown(self.body)
@@ -313,14 +499,122 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         return self.first_response_at is None and self.is_active and due < timezone.now()
 
     @classmethod
-    def first_response_due_for(cls, team: Team, at=None):
-        return (at or timezone.now()) + timedelta(hours=team.first_response_hours)
+    def first_response_due_for(cls, team: Team, at=None, priority: int = Priority.NORMAL):
+        """The team's first-response target counted in its business time."""
+        minutes = team.targets_for(priority).first_response
+        return team.calendar.add(at or timezone.now(), minutes)
+
+    # --- the clock: business-time promises, kept by the steps in actions.py ---
+
+    def nearest_due(self) -> datetime | None:
+        """The promise that binds now: none once finished or while paused."""
+        if self.state not in (State.NEW, State.OPEN):
+            return None
+        if self.first_response_at is None:
+            return self.first_response_due
+        dues = [due for due in (self.next_update_due, self.resolution_due) if due]
+        return min(dues, default=None)
+
+    def place_in_line(self) -> int | None:
+        """Her place among the team's requests not yet answered, in the order the team
+        works them (due time first): one count on the (team, due_at) index."""
+        if self.first_response_at is not None or self.state not in (State.NEW, State.OPEN):
+            return None
+        ahead = Ticket.objects.filter(
+            Q(due_at__lt=self.due_at) | Q(due_at=self.due_at, pk__lt=self.pk),
+            team_id=self.team_id, due_at__lte=self.due_at, first_response_at__isnull=True,
+            state__in=[State.NEW, State.OPEN],
+        ).count()
+        return ahead + 1
+
+    @property
+    def closes_on(self) -> datetime | None:
+        """When a resolved request closes by itself (actions.auto_close_resolved)."""
+        if self.state != State.RESOLVED or self.resolved_at is None:
+            return None
+        return self.resolved_at + timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
+
+    @property
+    def is_late(self) -> bool:
+        return self.due_at is not None and self.due_at <= timezone.now()
+
+    @property
+    def is_at_risk(self) -> bool:
+        now = timezone.now()
+        return self.risk_at is not None and self.risk_at <= now < self.due_at
+
+    def risk_for(self, due: datetime | None) -> datetime | None:
+        """When the promise `due` turns at risk: the last quarter of its target."""
+        if due is None:
+            return None
+        targets = self.team.targets_for(self.priority)
+        if self.first_response_at is None:
+            target = targets.first_response
+        elif due == self.next_update_due:
+            target = targets.next_update
+        else:
+            target = targets.resolution
+        return self.team.calendar.subtract(due, target * (1 - RISK_SHARE))
+
+    def start_clock(self, at: datetime) -> None:
+        """A new request, or one arriving in a team: the team's targets from `at`."""
+        targets, calendar = self.team.targets_for(self.priority), self.team.calendar
+        self.first_response_due = calendar.add(at, targets.first_response)
+        self.resolution_due = calendar.add(at, targets.resolution)
+        self.next_update_due = None
+        self.paused_at = None
+
+    def pause_clock(self, at: datetime) -> None:
+        self.paused_at = self.paused_at or at
+
+    def resume_clock(self, at: datetime) -> None:
+        """Her answer: each promise still ahead when the clock paused gets the business
+        time it had left; one already missed stays missed."""
+        if self.paused_at is None:
+            return
+        calendar = self.team.calendar
+        for name in ("first_response_due", "resolution_due"):
+            due = getattr(self, name)
+            if due is None or (name == "first_response_due" and self.first_response_at):
+                continue
+            left = calendar.minutes_between(self.paused_at, due)
+            if left > 0:
+                setattr(self, name, calendar.add(at, left))
+        self.paused_at = None
+
+    def member_wrote(self, at: datetime) -> None:
+        """The team owes her an update within its next-update target."""
+        if self.first_response_at and self.next_update_due is None:
+            minutes = self.team.targets_for(self.priority).next_update
+            self.next_update_due = self.team.calendar.add(at, minutes)
+
+    def team_answered(self, at: datetime) -> None:
+        """A public reply or question: the first response, and the update she waited for."""
+        self.first_response_at = self.first_response_at or at
+        self.next_update_due = None
+
+    def retarget(self, at: datetime, before: Targets) -> None:
+        """A new priority: each open promise keeps the time already used and gets the
+        new target's length (late at once when the new target is already used up)."""
+        after, calendar = self.team.targets_for(self.priority), self.team.calendar
+        since = self.paused_at or at
+        for name, old, new in (
+            ("first_response_due", before.first_response, after.first_response),
+            ("next_update_due", before.next_update, after.next_update),
+            ("resolution_due", before.resolution, after.resolution),
+        ):
+            due = getattr(self, name)
+            if due is None or (name == "first_response_due" and self.first_response_at):
+                continue
+            left = calendar.minutes_between(since, due) + new - old
+            setattr(self, name, calendar.add(since, left) if left > 0 else since)
 
     # --- transitions: pure; they check, set fields, and return. actions.py saves. ---
 
     @transition(field=state, source=State.NEW, target=State.OPEN, permission=is_team_agent)
     def acknowledge(self, *, by: User) -> None:
-        self.first_response_at = self.first_response_at or timezone.now()
+        # Taking a request up says nothing to the member: not a first response.
+        pass
 
     @transition(
         field=state, source=[State.NEW, State.OPEN, State.WAITING],
@@ -328,8 +622,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     )
     def assign(self, *, to: User | None) -> str:
         self.assignee = to
-        if self.state == State.NEW:
-            self.first_response_at = self.first_response_at or timezone.now()
+        if self.state == State.NEW:  # taken up, but nothing was said to the member yet
             return State.OPEN
         return self.state
 
@@ -401,6 +694,8 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     PRIORITY = "priority", _("Priority changed")
+    AT_RISK = "at_risk", _("At risk: the handler was alerted")
+    LATE = "late", _("Late: the team lead was alerted")
 
 
 class TicketEventQuerySet(models.QuerySet):

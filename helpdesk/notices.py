@@ -4,6 +4,9 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 
 from __future__ import annotations
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -15,6 +18,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
     CollectionEventKind,
+    State,
     Step,
     Ticket,
     TicketEvent,
@@ -43,11 +47,23 @@ TICKET_LABELS = {
     "confirmed": gettext_lazy("Resolution confirmed"),
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
     "priority": gettext_lazy("Priority changed"),
+    "at_risk": gettext_lazy("At risk: most of the promised time is used"),
+    "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
+}
+
+# Why a promised date moved, said after it.
+RESCHEDULED_WHY = {
+    "transfer": gettext_lazy("the request moved to another team, whose target starts now"),
+    "priority": gettext_lazy("its priority changed"),
+    "paused": gettext_lazy("the clock was paused while the team waited for your answer"),
 }
 
 
 def ticket_detail(kind: str, data: dict) -> dict:
     """What an event's words need from its data (names and numbers, no sentence)."""
+    if "promise" in data:  # the step moved the first answer's promised date
+        return {**ticket_detail(kind, {k: v for k, v in data.items() if k != "promise"}),
+                "promise": {"due": data["promise"].get("due"), "why": data["promise"].get("why")}}
     if kind == "assigned":
         return {"name": data.get("assignee") or ""}
     if kind == "transferred":
@@ -75,10 +91,59 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
             "Closed automatically %(days)d day after resolution",
             "Closed automatically %(days)d days after resolution", days,
         ) % {"days": days}
+    if "promise" in detail:
+        detail = dict(detail)
+        step = ticket_words(verb, {k: v for k, v in detail.items() if k != "promise"},
+                            for_requester=for_requester)
+        return f"{step}. {promise_words(detail['promise'])}"
     text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
     for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text
+
+
+def promise_words(promise: dict) -> str:
+    """ "First answer now expected by 7 December 10:00: its priority changed." """
+    when = parse_datetime(promise.get("due") or "")
+    text = _("First answer now expected by %(when)s") % {
+        "when": date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "—"
+    }
+    why = RESCHEDULED_WHY.get(promise.get("why") or "")
+    return _("%(what)s: %(why)s.") % {"what": text, "why": why} if why else text + "."
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
+
+
+def next_step(ticket: Ticket) -> str:
+    """What happens next, with who and when: the request page and every e-mail about it
+    say it (one count for the place in line, while nobody has answered yet)."""
+    if ticket.state == State.WAITING:
+        return _("The team needs an answer from the member to go on: the clock is paused "
+                 "until then.")
+    if ticket.state == State.RESOLVED:
+        closes = ticket.closes_on
+        return _("Without an answer, it closes by itself on %(when)s.") % {
+            "when": date_format(timezone.localtime(closes), "DATE_FORMAT") if closes else "—"
+        }
+    if not ticket.is_active:
+        return ""
+    if not ticket.first_response_at:
+        place = ticket.place_in_line() or 1
+        return ngettext(
+            "%(team)s takes requests up in order: this one is next in line; first answer "
+            "expected by %(when)s.",
+            "%(team)s takes requests up in order: this one is number %(place)s in line; "
+            "first answer expected by %(when)s.", place,
+        ) % {"team": ticket.team.name, "place": place, "when": _when(ticket.first_response_due)}
+    if ticket.assignee_id:
+        return _("%(name)s is on it; next update by %(when)s.") % {
+            "name": ticket.assignee.first_name, "when": _when(ticket.due_at)
+        }
+    return _("The %(team)s team is on it; next update by %(when)s.") % {
+        "team": ticket.team.name, "when": _when(ticket.due_at)
+    }
 
 
 def ticket_label(data: dict, verb: str, recipient_id: int) -> str:
@@ -96,6 +161,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     member's advisors, watchers and followers (checked like the page checks them), muted
     people out. Internal notes reach the team handling the request only."""
     ticket = event.ticket
+    if event.kind in ESCALATIONS:
+        return escalation_recipients(event)
     people: set[int] = set()
     to_check: set[int] = set()  # may have lost sight of the request since: checked
     if not event.is_internal:
@@ -125,6 +192,26 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
             user for user in users if user.pk in handlers and user.pk != ticket.requester_id
         ]
     return users
+
+
+ESCALATIONS = ("at_risk", "late")
+
+
+def escalation_recipients(event: TicketEvent) -> list[User]:
+    """The handler, or the team's agents while nobody handles it; and, once late, the
+    team lead. Those who muted the request hear nothing of it."""
+    ticket = event.ticket
+    if ticket.assignee_id:
+        people = {ticket.assignee_id}
+    else:
+        people = set(ticket.team.agents.values_list("pk", flat=True))
+    if event.kind == "late" and ticket.team.lead_id:
+        people.add(ticket.team.lead_id)
+    people -= set(
+        TicketSubscription.objects.filter(ticket=ticket, mode=Subscription.MUTE)
+        .values_list("user_id", flat=True)
+    )
+    return [user for user in notify.active_users(people) if user.works_for_team(ticket.team_id)]
 
 
 def ticket_data(event: TicketEvent) -> dict:
@@ -186,6 +273,7 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
         "message": message.body if message else "",
         "message_html": message.body_html if message else "",  # sanitised when saved
         "note": event.note,
+        "next_step": next_step(ticket),
         "url": ticket.get_absolute_url(),
         "link": "ticket",
         "group": ("ticket", ticket.pk),
@@ -315,8 +403,11 @@ def register() -> None:
         NoticeKind.ASSIGNED: Delivery.EMAIL,
         NoticeKind.REPLIED: Delivery.EMAIL,
         NoticeKind.REOPENED: Delivery.EMAIL,
+        NoticeKind.LATE: Delivery.EMAIL,  # a promise broken: worth an e-mail
     })
     registry.register_concerned(NoticeKind.NOTE, STAFF)
+    registry.register_concerned(NoticeKind.AT_RISK, STAFF)
+    registry.register_concerned(NoticeKind.LATE, STAFF)
     registry.register_concerned(NoticeKind.COLLECTION, {Role.MEMBER, Role.ADVISOR})
 
 

@@ -12,9 +12,10 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +36,7 @@ from helpdesk.forms import (
     CollectionSettingsForm,
     DraftForm,
     NoteForm,
+    PriorityForm,
     QueueFilter,
     ReplyForm,
     TicketForm,
@@ -47,6 +49,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    State,
     Team,
     Ticket,
     TicketEvent,
@@ -72,7 +75,7 @@ def get_visible_ticket(user: User, pk: int, *, for_page: bool = False) -> Ticket
             *(field.name for field in Ticket._meta.concrete_fields), *people,
             "requester__sector", "requester__advisor", "requester__office",
             "team__name", "team__slug", "team__description", "team__email", "team__phone",
-            "team__opening_hours", "team__first_response_hours", "team__lead",
+            "team__region", "team__time_zone", "team__first_response_hours", "team__lead",
             *(["requester__office__name"] if user.is_support_staff else []),
         )
     return get_object_or_404(queryset, pk=pk)
@@ -89,7 +92,16 @@ def staff_teams(user: User):
 def ticket_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
-    tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
+    # A resolved request waits for her confirmation: with the current ones, and those
+    # that need her (a question, a resolution to confirm) first.
+    current = [*ACTIVE_STATES, State.RESOLVED]
+    if show == "active":
+        needs_her = Q(state__in=[State.WAITING, State.RESOLVED])
+        tickets = tickets.filter(state__in=current).order_by(
+            ExpressionWrapper(~needs_her, output_field=BooleanField()), "-updated_at"
+        )
+    else:
+        tickets = tickets.exclude(state__in=current)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
@@ -264,6 +276,9 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
             ),
+            priority_form=PriorityForm(
+                initial={"version": ticket.version, "priority": ticket.priority}
+            ),
             # Only those this agent may open: other teams' requests would answer 404.
             other_requests=Ticket.objects.visible_to(user)
             .filter(requester=member)
@@ -332,6 +347,21 @@ STEPS = {
     "withdraw": Step(actions.withdraw_ticket, gettext_lazy("Your request has been withdrawn.")),
 }
 ticket_step = step_view(STEPS, get_visible_ticket)
+
+
+@login_required
+@require_POST
+def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a priority."), status=400)
+    actions.change_priority(ticket, by=request.user, priority=form.cleaned_data["priority"],
+                            expected_version=form.cleaned_data["version"])
+    messages.success(request, _("Priority saved; the promised times follow it."))
+    return redirect(ticket)
 
 
 @login_required
@@ -405,13 +435,31 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def queue_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_support_staff:
         raise Http404
-    teams = staff_teams(request.user).annotate(
-        open_count=Count("tickets", filter=Q(tickets__state__in=ACTIVE_STATES)),
-        unassigned_count=Count(
-            "tickets", filter=Q(tickets__state__in=ACTIVE_STATES, tickets__assignee=None)
-        ),
-    )
-    mine = Ticket.objects.filter(assignee=request.user).active().for_list()[:PAGE_SIZE]
+    now = timezone.now()
+    teams = list(staff_teams(request.user))
+    # One pass over the active requests of these teams (the (team, state) index), not a
+    # join of every request the teams ever had to count the few still active.
+    counts = {
+        row["team"]: row for row in Ticket.objects.filter(
+            team__in=[team.pk for team in teams], state__in=ACTIVE_STATES
+        ).values("team").annotate(
+            open_count=Count("team"),  # not "pk": the id is not in the index
+            unassigned_count=Count("team", filter=Q(assignee=None)),
+            waiting_count=Count("team", filter=Q(state=State.WAITING)),
+            at_risk_count=Count("team", filter=Q(risk_at__lte=now, due_at__gt=now)),
+            late_count=Count("team", filter=Q(due_at__lte=now)),
+        )
+    }
+    for team in teams:
+        row = counts.get(team.pk, {})
+        for name in ("open", "unassigned", "waiting", "at_risk", "late"):
+            setattr(team, f"{name}_count", row.get(f"{name}_count", 0))
+    # The page's ids first, from the (assignee, state, -updated_at) index alone: with the
+    # joins of a list row, SQLite walked every request the agent ever had (14-48 ms at
+    # 100,000 requests, against 3 ms in two steps).
+    newest = Ticket.objects.filter(assignee=request.user).active().order_by("-updated_at")
+    ids = list(newest.values_list("pk", flat=True)[:PAGE_SIZE])
+    mine = Ticket.objects.filter(pk__in=ids).order_by("-updated_at").for_list()
     return render(request, "helpdesk/queue_list.html", {"teams": teams, "mine": mine})
 
 

@@ -548,6 +548,6 @@ def service_list(request: HttpRequest) -> HttpResponse:
         Prefetch("articles", queryset=articles)
     )
     teams = Team.objects.select_related("lead").prefetch_related(
-        Prefetch("categories", queryset=categories)
+        Prefetch("categories", queryset=categories), "opening_ranges"
     )
     return render(request, "kb/service_list.html", {"teams": teams})

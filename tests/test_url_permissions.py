@@ -249,6 +249,12 @@ ROUTES: dict[str, list[Case]] = {
                         {"version": w["ticket"].version, "assignee": w["agent"].pk}),
              TEAM_WRITE, may_change={"agent"})
     ],
+    "helpdesk:ticket-priority": [
+        Case("priority", "post",
+             lambda w: (ticket_url("ticket-priority")(w),
+                        {"version": w["ticket"].version, "priority": 4}),
+             TEAM_WRITE, may_change={"agent"})
+    ],
     "helpdesk:ticket-transfer": [
         Case("transfer page", "get", get(ticket_url("ticket-transfer")),
              {p: 200 if st == 302 else st for p, st in TEAM_WRITE.items() if p != "anonymous"}

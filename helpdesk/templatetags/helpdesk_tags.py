@@ -10,10 +10,10 @@ from functools import lru_cache
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from helpdesk.models import Priority, State
-from helpdesk.notices import case_label, ticket_detail, ticket_words
+from helpdesk.notices import case_label, next_step, ticket_detail, ticket_words
 
 register = template.Library()
 
@@ -110,3 +110,46 @@ def case_event_words(event) -> str:
     """An unpaid invoice's timeline event in the words notifications and e-mails use."""
     consent = event.note if event.kind == "consent" else ""
     return case_label({"kind": event.kind, "step": event.step, "consent": consent}, "", 0)
+
+
+def _duration_words(minutes: float, day_minutes: float) -> str:
+    """Business time in words: minutes, hours, then working days."""
+    if minutes < 60:
+        n = max(1, round(minutes))
+        return ngettext("%(n)d min", "%(n)d min", n) % {"n": n}
+    if minutes < day_minutes:
+        n = max(1, round(minutes / 60))
+        return ngettext("%(n)d h", "%(n)d h", n) % {"n": n}
+    n = max(1, round(minutes / day_minutes))
+    return ngettext("%(n)d working day", "%(n)d working days", n) % {"n": n}
+
+
+@register.simple_tag
+def clock_words(ticket, calendar=None) -> str:
+    """A request's clock in words, in its team's business time: "due in 2 h", "late by 1
+    working day", "paused". Text, not colour alone (CSS: .clock.late / .at-risk)."""
+    if ticket.state == State.WAITING:
+        return format_html('<span class="clock paused">{}</span>', gettext("paused"))
+    due = ticket.due_at
+    if due is None:
+        return ""
+    calendar = calendar or ticket.team.calendar
+    now = timezone.now()
+    day = calendar.minutes_per_day()
+    if due <= now:
+        words = gettext("late by %(time)s") % {
+            "time": _duration_words(calendar.minutes_between(due, now), day)
+        }
+        css = "late"
+    else:
+        words = gettext("due in %(time)s") % {
+            "time": _duration_words(calendar.minutes_between(now, due), day)
+        }
+        css = "at-risk" if ticket.risk_at and ticket.risk_at <= now else "on-time"
+    return format_html(
+        '<span class="clock {}" title="{}">{}</span>', css, short_datetime(timezone.localtime(due)),
+        words,
+    )
+
+
+register.simple_tag(next_step, name="next_step")

@@ -96,7 +96,10 @@ def journey_context(journey: Journey, viewer: User, *, for_member: bool = False)
         journey.path.stages.prefetch_related(Prefetch("links", queryset=StageLink.objects.all()))
     )
     timeline = build_timeline(journey, stages)
-    tasks = list(journey.tasks.exclude(state=TaskState.DROPPED).select_related("team"))
+    tasks = list(
+        journey.tasks.exclude(state=TaskState.DROPPED).select_related("team")
+        .prefetch_related("team__opening_ranges")  # the contact card's hours, in words
+    )
     open_tasks = [task for task in tasks if task.state == TaskState.OPEN]
     done_tasks = [task for task in tasks if task.state == TaskState.DONE]
     events = list(

@@ -139,7 +139,9 @@ def test_member_tutorial_is_reviewed_published_and_found(new_page, agent, topic,
     expect(result).to_have_text("Faire signer un devis en ligne")
     expect(reader.locator(".kb-results mark").first).to_be_visible()
     result.click()
-    expect(reader.locator(".kb-meta")).to_contain_text(author.get_full_name())
+    # A member's tutorial shows its author as she chose: her first name unless she says more.
+    expect(reader.locator(".kb-meta")).to_contain_text(author.first_name)
+    expect(reader.locator(".kb-meta")).not_to_contain_text(author.last_name)
 
     # The glossary term shows its definition on keyboard focus, not only on hover.
     tip = reader.locator(".term-tip").first

@@ -23,12 +23,13 @@ def admin_client(client, admin_user):
 def team_form(team: Team, **changes) -> dict:
     data = {
         "name": team.name, "slug": team.slug, "description": team.description,
-        "email": team.email, "phone": team.phone, "opening_hours": team.opening_hours,
-        "first_response_hours": team.first_response_hours,
+        "email": team.email, "phone": team.phone, "region": team.region,
+        "time_zone": team.time_zone, "first_response_hours": team.first_response_hours,
         "lead": team.lead_id or "", "agents": list(team.agents.values_list("pk", flat=True)),
-        "categories-TOTAL_FORMS": 0, "categories-INITIAL_FORMS": 0,
-        "categories-MIN_NUM_FORMS": 0, "categories-MAX_NUM_FORMS": 1000,
     }
+    for inline in ("opening_ranges", "closures", "targets", "categories"):
+        data |= {f"{inline}-TOTAL_FORMS": 0, f"{inline}-INITIAL_FORMS": 0,
+                 f"{inline}-MIN_NUM_FORMS": 0, f"{inline}-MAX_NUM_FORMS": 1000}
     return data | changes
 
 

@@ -71,7 +71,9 @@ def test_a_step_writes_only_the_columns_it_changed(agent, ticket):
     """Acknowledging does not render the Markdown body again, nor write the subject."""
     with mock.patch("helpdesk.models.render_markdown") as render, \
             CaptureQueriesContext(connection) as queries:
-        actions.acknowledge_ticket(ticket, by=agent, expected_version=ticket.version)
+        actions.acknowledge_ticket(
+            ticket, by=agent, note="Bien reçu", expected_version=ticket.version
+        )
     render.assert_not_called()
     (update,) = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "helpdesk_ticket"')]
     assert '"state"' in update and '"first_response_at"' in update and '"version"' in update

@@ -141,10 +141,12 @@ def test_opening_attachments_are_stored_with_the_request(member, category):
 # --- the team's transitions -------------------------------------------------------------------
 
 
-def test_acknowledge_opens_and_records_the_first_response(ticket, agent):
+def test_acknowledge_opens_but_only_words_to_the_member_are_a_first_response(
+    ticket, agent
+):
     ticket = actions.acknowledge_ticket(ticket, by=agent, expected_version=1)
     assert ticket.state == State.OPEN
-    assert ticket.first_response_at is not None
+    assert ticket.first_response_at is None  # nothing was said to her yet
     assert ticket.version == 2
     event = last_event(ticket)
     assert (event.kind, event.actor, event.from_state, event.to_state) == (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
@@ -231,11 +233,12 @@ def test_another_members_draft_cannot_be_deleted(login, member, other_member):
 
 def test_request_page_shows_team_card_status_timeline_and_reply(member_client, ticket, team):
     team.phone = "04 72 00 00 00"
-    team.opening_hours = "Lundi-vendredi 9h-17h"
     team.save()
+    for weekday in range(5):
+        team.opening_ranges.create(weekday=weekday, starts=time(9), ends=time(17))
     page = body(member_client.get(ticket.get_absolute_url()))
     assert "recouvrement@example.test" in page and "tel:0472000000" in page
-    assert "Lundi-vendredi 9h-17h" in page and "24 hours" in page
+    assert "Monday–Friday 9:00–17:00" in page and "24 hours" in page
     assert "not yet assigned" in page and "First response promised by" in page
     assert "Mon client ne paie pas." in page
     assert reverse("helpdesk:ticket-reply", args=[ticket.pk]) in page
