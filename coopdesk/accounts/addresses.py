@@ -7,16 +7,15 @@ link e-mailed to it is followed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.models import EmailAddress
 
 
-def record_login_address(sender: type, instance, created: bool, raw: bool = False,
-                         **kwargs: Any) -> None:
-    if raw or not instance.email:
+def record_login_address(user) -> None:
+    """Called by User.save(): the address the account logs in with, verified unless the
+    public sign-up says otherwise afterwards."""
+    if not user.email:
         return
-    if EmailAddress.objects.filter(user=instance, email__iexact=instance.email).exists():
+    if EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
         return
-    EmailAddress.objects.filter(user=instance, primary=True).update(primary=False)
-    EmailAddress.objects.create(user=instance, email=instance.email, primary=True, verified=True)
+    EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)

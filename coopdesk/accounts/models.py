@@ -125,6 +125,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("people")
         indexes = [models.Index(fields=["role", "advisor"])]
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The address it logs in with is an allauth EmailAddress: a rule of the account
+        # itself, kept here rather than in a signal (fixtures' raw saves skip it).
+        fields = kwargs.get("update_fields")
+        if fields is None or "email" in fields:
+            from coopdesk.accounts.addresses import record_login_address
+
+            record_login_address(self)
+
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
