@@ -61,7 +61,7 @@ def _daphne(django_db_blocker, tmp_path_factory, log_path: Path | None = None,
     from django.db import connection
 
     port = _free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="coopdesk.settings", DEBUG="true",
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.browser.server_settings", DEBUG="true",
                MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
                # Staff personas work without an authenticator (a test turns it on).
                MFA_REQUIRED_FOR_STAFF="false")
