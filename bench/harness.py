@@ -48,6 +48,8 @@ def _configure_environment() -> None:
     os.environ["DEBUG"] = "false"
     # Plain HTTP, as behind the TLS proxy of a deployment (else every page answers a redirect).
     os.environ["SECURE_SSL_REDIRECT"] = "false"
+    # Its staff are past the second factor (signed in by session, without an authenticator).
+    os.environ["MFA_REQUIRED_FOR_STAFF"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ.pop("REDIS_URL", None)
     if wants_postgres():

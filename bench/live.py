@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     # Plain HTTP, as behind the TLS proxy of a deployment: no redirect, cookies sent over HTTP.
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.live_settings", DEBUG="false",
                LOG_LEVEL="WARNING", SECURE_SSL_REDIRECT="false", SESSION_COOKIE_SECURE="false",
-               CSRF_COOKIE_SECURE="false")
+               CSRF_COOKIE_SECURE="false", MFA_REQUIRED_FOR_STAFF="false")
     env.setdefault("SECRET_KEY", "bench-only-secret-key")
     env.pop("REDIS_URL", None)
     workdir = Path(tempfile.mkdtemp(prefix="coopdesk-bench-live-"))
