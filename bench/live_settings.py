@@ -1,7 +1,9 @@
 """Settings for the daphne processes of bench/live.py: the project's, with the Redis layer's
-keys under their own prefix so that a benchmark never talks to a developer's server."""
+keys (of every layer) under their own prefix so that a benchmark never talks to a developer's server."""
 
 from coopdesk.settings import *  # noqa: F403
 
-if CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis"):  # noqa: F405
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "coopdesk-bench-live"  # noqa: F405
+# Every Redis layer: the request's push layer must speak where the consumers listen.
+for layer in CHANNEL_LAYERS.values():  # noqa: F405
+    if layer["BACKEND"].startswith("channels_redis"):
+        layer["CONFIG"]["prefix"] = "coopdesk-bench-live"
