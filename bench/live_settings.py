@@ -1,5 +1,5 @@
-"""Settings for the daphne processes of bench/live.py: the project's, with the Redis layer's
-keys (of every layer) under their own prefix so that a benchmark never talks to a developer's server."""
+"""Settings for the daphne processes of bench/live.py: the project's, with the keys of every
+Redis layer under their own prefix, so that a benchmark never talks to a developer's server."""
 
 from coopdesk.settings import *  # noqa: F403
 
