@@ -1,10 +1,19 @@
 """Persona fixtures: a member, another member, their advisor, a team with an agent, a lead."""
 
+import factory.random
 import pytest
 
 from coopdesk.accounts.models import Role
 from helpdesk import actions
 from tests.factories import CategoryFactory, OfficeFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _same_names_every_run(request):
+    """Factories draw names at random; seeding by the test's id gives each test the same
+    people on every run, alone, in any order or on any xdist worker, so a name clash
+    that breaks a test breaks it every time rather than once in a while."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)

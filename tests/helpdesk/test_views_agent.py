@@ -134,6 +134,8 @@ def test_queue_search_by_subject_and_member_name(agent_client, make, team, membe
 def test_queue_search_needs_every_word(agent_client, make, team, member, other_member):
     member.first_name, member.last_name = "Camille", "Roux"
     member.save()
+    other_member.last_name = "Aubry"
+    other_member.save()
     make("Facture Horizon impayée", requester=member)
     make("Facture Atelier", requester=other_member)
     make("Contrat Horizon", requester=other_member)
