@@ -35,6 +35,10 @@ class NoticeKind(models.TextChoices):
     NOTE = "note", _("A colleague writes an internal note")
     AT_RISK = "at_risk", _("A request nears its promised time (75 % of it used)")
     LATE = "late", _("A request is late: its handler and the team lead are alerted")
+    RATED = "rated", _("A member says how they were served, with their comment")
+    LOW_SCORE = "low_score", _(
+        "A member was poorly served (1 or 2 out of 5): the team lead is alerted"
+    )
     # Beyond requests: one choice per thing a person follows, each with its reminders.
     JOURNEY = "journey", _("A path moves on: a stage, a meeting, a contract, a mentor")
     REMINDER = "reminder", _(

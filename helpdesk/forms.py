@@ -13,7 +13,15 @@ from coopdesk.forms import IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
-from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
+from helpdesk.models import (
+    Category,
+    CollectionSettings,
+    Priority,
+    Score,
+    State,
+    Team,
+    Ticket,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -304,3 +312,29 @@ class CollectionSettingsForm(forms.ModelForm):
         fields = ["reminder_1", "reminder_2", "formal_notice", "litigation", "tell_me_before"]
         widgets = {name: forms.RadioSelect for name in
                    ["reminder_1", "reminder_2", "formal_notice", "litigation"]}
+
+
+SATISFACTION_COMMENT_MAX_CHARS = 2000
+
+
+class SatisfactionForm(forms.Form):
+    """How were you served? Five answers in words, and an optional comment for the team."""
+
+    score = forms.TypedChoiceField(
+        label=_("How were you served?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(value, f"{value} – {label}") for value, label in reversed(Score.choices)],
+        error_messages={"required": _("Choose one answer, from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("A comment for the team (optional)"), required=False,
+        max_length=SATISFACTION_COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SatisfactionQuestionForm(forms.Form):
+    ask = forms.TypedChoiceField(
+        label=_("When one of my requests closes"), coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Ask me how I was served")), ("no", _("Do not ask me"))],
+    )

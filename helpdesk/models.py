@@ -696,6 +696,8 @@ class EventKind(models.TextChoices):
     PRIORITY = "priority", _("Priority changed")
     AT_RISK = "at_risk", _("At risk: the handler was alerted")
     LATE = "late", _("Late: the team lead was alerted")
+    RATED = "rated", _("The member said how they were served")
+    LOW_SCORE = "low_score", _("Low score: the team lead was alerted")
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -794,6 +796,75 @@ class Attachment(models.Model):
         if self.message_id and self.message.is_internal:
             return works_for_team(user, self.ticket.team_id)
         return True
+
+
+class Score(models.IntegerChoices):
+    """How the member was served, in words (never stars or colour alone)."""
+
+    VERY_POORLY = 1, _("Very poorly")
+    POORLY = 2, _("Poorly")
+    FAIRLY = 3, _("Fairly")
+    WELL = 4, _("Well")
+    VERY_WELL = 5, _("Very well")
+
+
+LOW_SCORES = (Score.VERY_POORLY, Score.POORLY)
+
+
+class Satisfaction(models.Model):
+    """The member's answer to "How were you served?", one per request, asked once it is
+    closed by her confirmation or by itself (helpdesk/satisfaction.py). Written only by
+    actions.rate_ticket; `team` is the team that served her, kept for the results."""
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, related_name="satisfaction"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="satisfactions"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="satisfactions")
+    score = models.PositiveSmallIntegerField(_("how you were served"), choices=Score.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    lead_alerted_at = models.DateTimeField(_("team lead alerted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="satisfaction_score_1_5"
+            )
+        ]
+        # Results per team and month read this index only (helpdesk/satisfaction.py).
+        indexes = [
+            models.Index(fields=["team", "created_at", "score"], name="satisfaction_results")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.score}/5"
+
+    @property
+    def is_low(self) -> bool:
+        return self.score in LOW_SCORES
+
+
+class SatisfactionOptOut(models.Model):
+    """A member who asked not to be asked how she was served (her preferences)."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+        related_name="satisfaction_opt_out",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction question turned off")
+        verbose_name_plural = _("satisfaction questions turned off")
+
+    def __str__(self) -> str:
+        return str(self.member_id)
 
 
 class Draft(models.Model):

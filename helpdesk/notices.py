@@ -4,6 +4,7 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -14,10 +15,13 @@ from coopdesk import notify, outbox
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import Delivery, NoticeKind, Subscription, TicketSubscription
 from coopdesk.notify import registry
+from helpdesk import satisfaction
 from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
     CollectionEventKind,
+    EventKind,
+    Score,
     State,
     Step,
     Ticket,
@@ -49,6 +53,9 @@ TICKET_LABELS = {
     "priority": gettext_lazy("Priority changed"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
+    "rated": gettext_lazy("How the member was served: {score}/5, “{words}”"),
+    "rated_again": gettext_lazy("The member changed the answer: {score}/5, “{words}”"),
+    "low_score": gettext_lazy("Low score ({score}/5, “{words}”): the team lead is alerted"),
 }
 
 # Why a promised date moved, said after it.
@@ -70,6 +77,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"team": data.get("to_team", "")}
     if kind == "closed":
         return {key: data[key] for key in ("automatic", "days", "confirmed") if key in data}
+    if kind in ("rated", "low_score") and data.get("score") in Score.values:
+        return {"score": data["score"], **({"again": True} if data.get("was") else {})}
     return {}
 
 
@@ -80,6 +89,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "unassigned"
     if verb == "closed" and detail.get("confirmed"):
         return "confirmed"
+    if verb == "rated" and detail.get("again"):
+        return "rated_again"
     return verb if verb in TICKET_LABELS else "replied"
 
 
@@ -97,6 +108,8 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
                             for_requester=for_requester)
         return f"{step}. {promise_words(detail['promise'])}"
     text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
+    if "score" in detail:
+        detail = {**detail, "words": Score(detail["score"]).label}
     for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text
@@ -163,6 +176,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     ticket = event.ticket
     if event.kind in ESCALATIONS:
         return escalation_recipients(event)
+    if event.kind == EventKind.LOW_SCORE:
+        return lead_recipients(event)
     people: set[int] = set()
     to_check: set[int] = set()  # may have lost sight of the request since: checked
     if not event.is_internal:
@@ -212,6 +227,15 @@ def escalation_recipients(event: TicketEvent) -> list[User]:
         .values_list("user_id", flat=True)
     )
     return [user for user in notify.active_users(people) if user.works_for_team(ticket.team_id)]
+
+
+def lead_recipients(event: TicketEvent) -> list[User]:
+    """The team lead of the team that served the member, while she leads it."""
+    team = event.ticket.team
+    return [
+        user for user in notify.active_users([team.lead_id])
+        if user.works_for_team(team.pk)
+    ]
 
 
 def ticket_data(event: TicketEvent) -> dict:
@@ -269,6 +293,7 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
     for_requester = user.pk == ticket.requester_id
     return {
         "label": ticket_label_key(detail, event.kind, for_requester=for_requester),
+        "survey": survey_links(ticket, user) if event.kind == EventKind.CLOSED else None,
         "ticket": ticket,
         "message": message.body if message else "",
         "message_html": message.body_html if message else "",  # sanitised when saved
@@ -277,6 +302,24 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
         "url": ticket.get_absolute_url(),
         "link": "ticket",
         "group": ("ticket", ticket.pk),
+    }
+
+
+def survey_links(ticket: Ticket, user: User) -> dict | None:
+    """The one-click answers of the e-mail telling the member her request is closed: each a
+    link, with its token, to a page where she confirms the score she clicked."""
+    if user.pk != ticket.requester_id or not satisfaction.is_open(ticket):
+        return None
+    if not satisfaction.wants_question(user):
+        return None
+    path = reverse("helpdesk:satisfaction-answer",
+                   args=[ticket.pk, satisfaction.make_token(ticket)])
+    return {
+        "choices": [
+            {"score": score, "label": label, "url": outbox.absolute(f"{path}?score={score}")}
+            for score, label in reversed(Score.choices)
+        ],
+        "until": satisfaction.open_until(ticket),
     }
 
 
@@ -394,9 +437,11 @@ def register() -> None:
     # Members act on two steps of a request: a question for them, and a resolution to
     # confirm; their unpaid invoices (a formal notice about to reach their client) cannot
     # wait either. Agents live in the queue: e-mail only for what lands on them.
+    # A request closed by itself asks her how she was served (its e-mail's one-click links).
     registry.register_defaults(Role.MEMBER, {
         NoticeKind.WAITING: Delivery.EMAIL,
         NoticeKind.RESOLVED: Delivery.EMAIL,
+        NoticeKind.CLOSED: Delivery.EMAIL,
         NoticeKind.COLLECTION: Delivery.EMAIL,
     })
     registry.register_defaults(Role.AGENT, {
@@ -404,10 +449,13 @@ def register() -> None:
         NoticeKind.REPLIED: Delivery.EMAIL,
         NoticeKind.REOPENED: Delivery.EMAIL,
         NoticeKind.LATE: Delivery.EMAIL,  # a promise broken: worth an e-mail
+        NoticeKind.LOW_SCORE: Delivery.EMAIL,  # a member poorly served: worth a call back
     })
     registry.register_concerned(NoticeKind.NOTE, STAFF)
     registry.register_concerned(NoticeKind.AT_RISK, STAFF)
     registry.register_concerned(NoticeKind.LATE, STAFF)
+    registry.register_concerned(NoticeKind.RATED, STAFF)
+    registry.register_concerned(NoticeKind.LOW_SCORE, {Role.LEAD, Role.ADMIN})
     registry.register_concerned(NoticeKind.COLLECTION, {Role.MEMBER, Role.ADVISOR})
 
 
