@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
@@ -322,7 +323,8 @@ class SatisfactionForm(forms.Form):
 
     score = forms.TypedChoiceField(
         label=_("How were you served?"), coerce=int, widget=forms.RadioSelect,
-        choices=[(value, f"{value} – {label}") for value, label in reversed(Score.choices)],
+        choices=[(value, format_lazy("{} – {}", value, label))
+                 for value, label in reversed(Score.choices)],
         error_messages={"required": _("Choose one answer, from 1 to 5.")},
     )
     comment = forms.CharField(

@@ -291,7 +291,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
             .only("subject", "state", "created_at", "requester", "team__name")[:10],
         )
     if ticket.state == State.CLOSED and (context["is_requester"] or ticket.team_view):
-        context.update(satisfaction_context(request, ticket, events, forms.get("satisfaction_form")))
+        form = forms.get("satisfaction_form")
+        context.update(satisfaction_context(request, ticket, events, form))
     return context
 
 

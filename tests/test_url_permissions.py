@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
-from helpdesk import actions, views
+from helpdesk import actions, satisfaction, views
 from helpdesk.models import Attachment, CollectionCase, Draft, Message, Ticket
 from tests.helpdesk.flows import pdf
 
@@ -275,6 +275,26 @@ ROUTES: dict[str, list[Case]] = {
         Case("step withdraw (the member's)", "post",
              lambda w: (ticket_url("ticket-step", "withdraw")(w), {"version": w["ticket"].version}),
              PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 403}, may_change={"member"})
+    ],
+    # How were you served? Camille's request is still open: nobody may answer yet, and her
+    # link (a token naming her request and her) answers nobody but shows why, to anyone.
+    "helpdesk:ticket-satisfaction": [
+        Case("answer on the request's page (the member's)", "post",
+             lambda w: (ticket_url("ticket-satisfaction")(w), {"score": 5}),
+             PARTICIPANTS | {"member": 409, "advisor": 403, "agent": 403})
+    ],
+    "helpdesk:satisfaction-answer": [
+        Case("Camille's e-mail link (request not closed)", "post",
+             lambda w: (ticket_url("satisfaction-answer", satisfaction.make_token(w["ticket"]))(w),
+                        {"score": 5}),
+             everyone(400, 400)),
+        Case("a forged link", "get", get(ticket_url("satisfaction-answer", "1:forged:x")),
+             everyone(400, 400)),
+    ],
+    "helpdesk:satisfaction-settings": [
+        Case("whether I am asked how I was served", "get",
+             get(lambda w: reverse("helpdesk:satisfaction-settings")),
+             everyone(404) | {"member": 200, "other_member": 200})
     ],
     "helpdesk:attachment-download": [
         Case("file sent with the request", "get",

@@ -305,7 +305,7 @@ def test_the_lead_can_turn_the_alert_off(ticket, agent, member, lead):
     assert "low_score" not in dict(notify.kinds_for(agent))
 
 
-# --- the member's choice ----------------------------------------------------------------------------
+# --- the member's choice ---------------------------------------------------------------------
 
 
 def test_a_member_who_turned_the_question_off_is_not_asked(login, ticket, agent, member):
@@ -331,7 +331,7 @@ def test_a_bad_choice_is_a_form_error(login, member):
     assert response.status_code == 400
 
 
-# --- results ---------------------------------------------------------------------------------------
+# --- results ---------------------------------------------------------------------------------
 
 
 def _answer(ticket: Ticket, member, score: int, when: datetime) -> None:
