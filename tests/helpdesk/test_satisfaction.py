@@ -386,3 +386,25 @@ def test_the_results_table_reads_in_words(rf, member, agent, ticket):
                             {"satisfaction_results": rows})
     assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
     assert closed.team.name in html and "4.0" in html
+
+
+# --- her data ----------------------------------------------------------------------------------
+
+
+def test_her_answer_is_in_her_data_and_its_comment_goes_with_her_erasure(
+    ticket, agent, member, admin_user
+):
+    from coopdesk.accounts.erasure import ask_erasure, erase_account
+    from coopdesk.accounts.privacy import ERASED
+    from helpdesk.privacy import export_requests
+
+    closed = move_to(ticket, State.CLOSED, agent=agent)
+    actions.rate_ticket(closed, by=member, score=2, comment="Mon voisin m'a mieux aidée")
+    [record] = export_requests(member).records
+    assert record["satisfaction"]["score"] == 2
+    assert record["satisfaction"]["comment"] == "Mon voisin m'a mieux aidée"
+    ask_erasure(member)
+    erase_account(member, by=admin_user)
+    answer = Satisfaction.objects.get(ticket=closed)
+    assert (answer.score, answer.comment) == (2, ERASED)
+    assert not TicketEvent.objects.filter(note="Mon voisin m'a mieux aidée").exists()
