@@ -247,6 +247,7 @@ def load_tickets(people: People) -> None:
     actions.add_reply(t, by=a["lea"], then="resolve",
                       body="C'est noté pour la lettre du 1er du mois !")
     actions.confirm_resolution(t, by=m["chloe"])
+    actions.rate_ticket(t, by=m["chloe"], score=5, comment="Rapide et sympathique, merci Léa !")
 
     # Withdrawn by the member.
     t = new("lucas", "Logo, cartes de visite", "Nouveau logo",
@@ -273,6 +274,9 @@ def load_tickets(people: People) -> None:
                       body="Voici votre attestation, en pièce jointe dans votre espace.")
     Ticket.objects.filter(pk=t.pk).update(resolved_at=timezone.now() - timedelta(days=8))
     actions.auto_close_resolved()
+    # A low score: the payroll team's lead is alerted and offered a follow-up.
+    actions.rate_ticket(t, by=m["ines"], score=2,
+                        comment="J'ai dû chercher l'attestation moi-même dans mon espace.")
 
     # Reopened by the member.
     t = new("hugo", "Un achat à enregistrer", "Achat d'une perceuse", "Facture jointe.", days=7)
