@@ -30,7 +30,6 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from email import policy
-from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
