@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
@@ -84,6 +85,26 @@ class Refusal(Exception):
 
 
 # --- reading the message ----------------------------------------------------------------
+
+_MISSING = object()
+
+
+class ParsedMessage(EmailMessage):
+    """policy.default parses a header again at every read, and walking the parts reads each
+    Content-Type many times: more than the database work of a reply. Read once, kept."""
+
+    def get(self, name, failobj=None):
+        cache = self.__dict__.setdefault("_read_headers", {})
+        key = name.lower()
+        if key not in cache:
+            cache[key] = super().get(name, _MISSING)
+        value = cache[key]
+        return failobj if value is _MISSING else value
+
+
+def parse(raw: bytes) -> ParsedMessage:
+    return BytesParser(ParsedMessage, policy=policy.default).parsebytes(raw)
+
 
 
 def _header(message, name: str) -> str:
@@ -293,7 +314,7 @@ def process(
         headers = BytesHeaderParser(policy=policy.default).parsebytes(raw[:65536])
         return _record(headers, raw, Refusal(Outcome.TOO_LARGE, f"{size // (1024 * 1024)} MB"))
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        message = parse(raw)
     except Exception as error:
         return _logged(Result(Outcome.UNREADABLE, repr(error)[:200]), "", "")
     auto = automatic(message)
