@@ -24,6 +24,7 @@ Every e-mail that reaches step 3 is recorded (InboundEmail) with its outcome, an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -180,13 +181,14 @@ class _HtmlText(HTMLParser):
     BLOCKS = {"p", "div", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table",
               "ul", "ol", "pre"}
 
-    def __init__(self):
+    def __init__(self, *, quotes: bool = False):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.quoted = 0
+        self.quotes = quotes
 
     def handle_starttag(self, tag, attrs):
-        if tag == "blockquote":
+        if tag == "blockquote" and not self.quotes:
             self.quoted += 1
         elif tag == "li":
             self.parts.append("\n- ")
@@ -194,7 +196,7 @@ class _HtmlText(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
-        if tag == "blockquote":
+        if tag == "blockquote" and not self.quotes:
             self.quoted = max(self.quoted - 1, 0)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
@@ -213,16 +215,17 @@ HTML_TAGS = {"p", "div", "br", "span", "blockquote", "ul", "ol", "li", "table", 
              "h5", "h6", "hr", "pre", "code"}
 
 
-def html_to_text(html: str) -> str:
-    """Sanitised first (scripts, styles and their content gone), then flattened."""
+def html_to_text(html: str, *, quotes: bool = False) -> str:
+    """Sanitised first (scripts, styles and their content gone), then flattened; quoted
+    history (<blockquote>) left out unless `quotes`."""
     clean = nh3.clean(html, tags=HTML_TAGS, attributes={}, link_rel=None)
-    parser = _HtmlText()
+    parser = _HtmlText(quotes=quotes)
     parser.feed(clean)
     parser.close()
     return parser.text()
 
 
-def body_text(message) -> str:
+def body_text(message, *, quotes: bool = False) -> str:
     try:
         part = message.get_body(preferencelist=("plain", "html"))
     except Exception:
@@ -234,13 +237,23 @@ def body_text(message) -> str:
             return ""
     text = _decoded(part)
     if part.get_content_subtype() == "html":
-        return html_to_text(text)
+        return html_to_text(text, quotes=quotes)
     return text
 
 
 # The line our e-mails start with ("## Write your answer above this line... ##"), quoted
-# or not: what follows is our own e-mail.
-MARKER_RE = re.compile(r"^[>\s]*##\s.*\s##\s*$", re.MULTILINE)
+# or not, in any of our languages: what follows is our own e-mail.
+MARKER = "Write your answer above this line to reply by e-mail."
+
+
+@functools.cache
+def marker_re() -> re.Pattern:
+    phrases = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            phrases.add(re.escape(_(MARKER)))
+    return re.compile(rf"^[>\s]*##\s*({'|'.join(sorted(phrases))})\s*##\s*$", re.MULTILINE)
+
 # Separators mail-parser-reply does not know: Android's and some webmails'.
 SEPARATOR_RE = re.compile(
     r"^\s*-{2,}\s*(Original Message|Message d'origine|Message original|Forwarded message|"
@@ -258,7 +271,7 @@ SENT_FROM_RE = re.compile(
 def reply_text(text: str) -> str:
     """The words the person wrote: our e-mail, the quoted history, the signature cut."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for pattern in (MARKER_RE, SEPARATOR_RE):
+    for pattern in (marker_re(), SEPARATOR_RE):
         match = pattern.search(text)
         if match:
             text = text[: match.start()]
@@ -276,9 +289,12 @@ def reply_text(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+SIGNATURE_IMAGE_BYTES = 32 * 1024
+
+
 def attachments(message) -> list[SimpleUploadedFile]:
-    """The files sent with the message. Images shown inside an HTML signature (referred to
-    as cid:) are decoration, not files the person meant to send."""
+    """The files sent with the message. Small images shown inside the HTML (referred to as
+    cid:) are a signature's decoration, not files the person meant to send."""
     referenced = set()
     try:
         html = message.get_body(preferencelist=("html",))
@@ -288,13 +304,13 @@ def attachments(message) -> list[SimpleUploadedFile]:
         pass
     files = []
     for part in message.iter_attachments():
-        content_id = (_header(part, "Content-ID") or "").strip("<> ")
-        if content_id and content_id in referenced:
-            continue
         if part.get_content_maintype() == "multipart":
             continue
         name = part.get_filename() or _("attachment")
         data = part.get_payload(decode=True) or b""
+        content_id = (_header(part, "Content-ID") or "").strip("<> ")
+        if content_id in referenced and len(data) < SIGNATURE_IMAGE_BYTES:
+            continue  # a logo in a signature; a photo pasted in the text is larger: kept
         content_type = part.get_content_type()
         files.append(SimpleUploadedFile(name, data, content_type=content_type))
     return files
@@ -384,8 +400,15 @@ def _person(email: str) -> User | None:
     return User.objects.filter(email__iexact=email, is_active=True).first()
 
 
-def _text(message, files) -> str:
-    text = reply_text(body_text(message))
+def _text(message, files, *, whole: bool = False) -> str:
+    """The reply's words; `whole` for a new request, which may well be a forwarded e-mail:
+    then nothing is cut but our own e-mail."""
+    text = body_text(message, quotes=whole)
+    if whole:
+        match = marker_re().search(text)
+        text = (text[: match.start()] if match else text).strip()
+    else:
+        text = reply_text(text)
     if not text and files:
         text = _("Files sent by e-mail: %(names)s") % {
             "names": ", ".join(upload.name for upload in files)
@@ -435,7 +458,7 @@ def _new_request(message, message_id: str, sender: str, team: Team) -> Result:
         return _unknown_sender(message_id, sender, team)
     with translation.override(user.language):
         files = attachments(message)
-        text = _text(message, files)
+        text = _text(message, files, whole=True)
         subject = " ".join(_header(message, "Subject").split())[:SUBJECT_MAX]
         subject = subject or _("Request sent by e-mail")
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -263,3 +264,44 @@ def test_an_auto_reply_to_a_teams_address_gets_no_answer(team, mailoutbox):
     raw = fill("auto_reply_fr.eml", **{"from": "inconnu@example.test", "reply": team.email})
     assert inbound.process(raw).outcome == Outcome.AUTO_REPLY
     assert mailoutbox == []
+
+
+def test_a_forwarded_e_mail_to_a_team_keeps_what_was_forwarded(member, team):
+    raw = (
+        f"From: {member.email}\nTo: {team.email}\nSubject: Fwd: Relance Horizon\n"
+        "Message-ID: <fwd-0001@example.test>\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Voici ce que le client m'a répondu.\n\n"
+        "---------- Forwarded message ---------\nFrom: Agence Horizon <compta@horizon.example>\n"
+        "Date: Fri, 4 Dec 2026 at 17:02\nSubject: Relance\n\n"
+        "Nous paierons la facture F-31 fin janvier.\n"
+    ).encode()
+    ticket = Ticket.objects.get(pk=inbound.process(raw).ticket_id)
+    assert "Voici ce que le client m'a répondu." in ticket.body
+    assert "Nous paierons la facture F-31 fin janvier." in ticket.body
+
+
+def test_a_heading_the_person_wrote_is_not_taken_for_our_line(ticket, member):
+    raw = message("iphone_en.eml", sender=member, ticket=ticket).replace(
+        b"Thanks, I'll call the client tomorrow.",
+        b"## Calendrier ##\n\nThanks, I'll call the client tomorrow.",
+    )
+    assert inbound.process(raw).outcome == Outcome.POSTED
+    [reply] = posted(ticket)
+    assert reply.body.startswith("## Calendrier ##")
+
+
+def test_a_photo_pasted_in_the_text_is_kept_a_signature_logo_is_not(ticket, member):
+    raw = message("outlook_en.eml", sender=member, ticket=ticket)
+    photo = base64.encodebytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40_000)
+    raw = raw.replace(
+        b"--_004_AM9PR07MB7140_--",
+        b"--_004_AM9PR07MB7140_\nContent-Type: image/png; name=\"photo.png\"\n"
+        b"Content-Disposition: inline; filename=\"photo.png\"\n"
+        b"Content-ID: <photo.png@01DA2B3C>\nContent-Transfer-Encoding: base64\n\n"
+        + photo + b"\n--_004_AM9PR07MB7140_--",
+    ).replace(
+        b"<img src=3D\"cid:image001",
+        b"<img src=3D\"cid:photo.png@01DA2B3C\"><img src=3D\"cid:image001",
+    )
+    assert inbound.process(raw).outcome == Outcome.POSTED
+    assert [a.name for a in ticket.attachments.all()] == ["photo.png"]
