@@ -355,9 +355,11 @@ def _record(message, raw: bytes, refusal: Refusal) -> Result:
     message_id, sender = message_id_of(message, raw), _sender(message)
     result = Result(refusal.outcome, refusal.detail[:500])
     try:
-        InboundEmail.objects.create(
-            message_id=message_id, sender=sender, outcome=result.outcome, detail=result.detail
-        )
+        with transaction.atomic():  # a savepoint: a duplicate leaves the caller's work intact
+            InboundEmail.objects.create(
+                message_id=message_id, sender=sender, outcome=result.outcome,
+                detail=result.detail,
+            )
     except IntegrityError:
         result = Result(Outcome.DUPLICATE)
     return _logged(result, message_id, sender)
