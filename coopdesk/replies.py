@@ -22,6 +22,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -107,7 +108,10 @@ def address_matches(token: Token, email: str) -> bool:
 
 
 def id_domain() -> str:
-    return settings.REPLY_DOMAIN or settings.SITE_URL.split("://", 1)[-1].split("/")[0]
+    """The right-hand side of our Message-IDs: a host name, never a port (not allowed there)."""
+    if settings.REPLY_DOMAIN:
+        return settings.REPLY_DOMAIN
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def thread_id(kind: str, object_id: int) -> str:

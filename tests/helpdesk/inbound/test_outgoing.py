@@ -59,6 +59,7 @@ def test_the_line_to_write_above_is_in_the_readers_language(ticket, agent, membe
     assert to_member.body.startswith("## Écrivez votre réponse au-dessus de cette ligne")
     assert "au-dessus de cette ligne" in to_member.alternatives[0][0]
     assert to_agent.body.startswith("## Write your answer above this line to reply by e-mail. ##")
+    assert "Répondez à cet e-mail, ou sur la page de la demande" in to_member.body
 
 
 def test_no_reply_address_under_an_internal_note(ticket, agent, other_agent, mailoutbox):
@@ -108,3 +109,10 @@ def test_a_reply_to_a_real_notification_round_trips(ticket, agent, member, mailo
     assert ticket.messages.latest("pk").body == "La voici, en pièce jointe demain."
     # Our own e-mail sent back unchanged is a loop, not a reply.
     assert inbound.process(mail.message().as_bytes()).outcome == Outcome.LOOP
+
+
+def test_message_ids_name_a_host_never_a_port(settings):
+    settings.REPLY_DOMAIN = ""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert replies.message_id("o1").endswith("@127.0.0.1>")
+    assert replies.is_own_message_id(replies.message_id("o1"))
