@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
@@ -95,6 +95,17 @@ def _attach(ticket: Ticket, message: Message | None, files: Iterable[UploadedFil
         attachment.save()
 
 
+def may_reply(ticket: Ticket, user: User) -> bool:
+    """Whether add_reply would let this person write on this request now."""
+    if ticket.state in (State.CLOSED, State.WITHDRAWN):
+        return False
+    try:
+        _check_can_reply(ticket, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _check_can_reply(ticket: Ticket, by: User) -> None:
     if is_team_agent(ticket, by):
         return
@@ -118,6 +129,36 @@ def create_ticket(
 ) -> Ticket:
     if not category.is_active:
         raise Conflict(_("This category is no longer offered. Please choose another one."))
+    return _open(requester=requester, category=category, subject=subject, body=body,
+                 files=files, draft_key=draft_key)
+
+
+@transaction.atomic
+def open_by_email(
+    *, requester: User, team: Team, subject: str, body: str, files: Iterable[UploadedFile] = ()
+) -> Ticket:
+    """A request e-mailed to a team's address: filed under the team's "arrived by e-mail"
+    category (not offered on forms) for the team to sort."""
+    category = team.categories.filter(by_email=True).first()
+    if category is None:
+        with translation.override(settings.LANGUAGE_CODE):  # a row, in the site's language
+            label = _("Arrived by e-mail")
+        category = Category.objects.create(
+            team=team, label=label, by_email=True, is_active=False, position=10_000
+        )
+    return _open(requester=requester, category=category, subject=subject, body=body,
+                 files=files)
+
+
+def _open(
+    *,
+    requester: User,
+    category: Category,
+    subject: str,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    draft_key: str = "",
+) -> Ticket:
     now = timezone.now()
     team = category.team
     ticket = Ticket(

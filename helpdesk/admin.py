@@ -8,6 +8,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    InboundEmail,
     Message,
     OpeningRange,
     ServiceTarget,
@@ -91,6 +92,22 @@ class MessageAdmin(admin.ModelAdmin):
 
 admin.site.register(Attachment)
 admin.site.register(Draft)
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """What became of each incoming e-mail: read only (the record keeps each Message-ID once)."""
+
+    list_display = ["received_at", "sender", "outcome", "ticket", "detail"]
+    list_filter = ["outcome"]
+    search_fields = ["sender", "message_id"]
+    raw_id_fields = ["ticket"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CollectionCase)

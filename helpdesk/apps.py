@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,11 @@ class HelpdeskConfig(AppConfig):
     def ready(self) -> None:
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
         # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
+        from anymail.signals import inbound
+
         from coopdesk import jobs
         from helpdesk import actions, notices, privacy
+        from helpdesk.inbound import imap, webhook
 
         notices.register()
         notices.register_demo()
@@ -18,3 +22,5 @@ class HelpdeskConfig(AppConfig):
         jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
         jobs.register("take announced collection steps", 300, actions.take_announced_steps)
         jobs.register("escalate requests at risk or late", 300, actions.escalate)
+        jobs.register("read the replies mailbox (IMAP)", settings.IMAP_POLL_SECONDS, imap.poll)
+        inbound.connect(webhook.received, dispatch_uid="helpdesk.inbound.webhook")

@@ -16,6 +16,7 @@ from coopdesk.accounts.models import Role, User
 from coopdesk.models import Delivery, NoticeKind, Subscription, TicketSubscription
 from coopdesk.notify import registry
 from helpdesk import satisfaction
+from helpdesk.actions import may_reply
 from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
@@ -302,6 +303,9 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
         "url": ticket.get_absolute_url(),
         "link": "ticket",
         "group": ("ticket", ticket.pk),
+        "thread": ("t", ticket.pk),
+        # An answer by e-mail is a public reply: never offered under an internal note.
+        "can_reply": not event.is_internal and may_reply(ticket, user),
     }
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from helpdesk import views
+from helpdesk.inbound.webhook import inbound_webhook
 
 app_name = "helpdesk"
 
@@ -34,5 +35,7 @@ urlpatterns = [
     path("factures-impayees/<id:pk>/choix/", views.collection_consent, name="collection-consent"),
     path("factures-impayees/<id:pk>/etape/<slug:step>/", views.collection_step,
          name="collection-step"),
+    # An e-mail service provider's inbound webhook (anymail checks its signature).
+    path("email/entrant/", inbound_webhook, name="email-inbound"),
     path("conseiller/demandes/", views.advisor_requests, name="advisor-requests"),
 ]

@@ -239,6 +239,13 @@ ROUTES: dict[str, list[Case]] = {
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()},
              may_change={"member", "advisor", "agent"})
     ],
+    # A provider's inbound webhook: none configured in the walk, so no such page for anyone
+    # (tests/helpdesk/inbound/test_ways_in.py checks the signed calls of a configured one).
+    "helpdesk:email-inbound": [
+        Case("e-mail webhook, no provider", "post",
+             lambda w: (reverse("helpdesk:email-inbound"), {"body-mime": "From: x"}),
+             everyone(404, 404))
+    ],
     "helpdesk:ticket-note": [
         Case("internal note", "post", lambda w: (ticket_url("ticket-note")(w), {"body": "Note"}),
              everyone(404) | {"agent": 302}, may_change={"agent"})
