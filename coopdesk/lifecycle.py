@@ -5,10 +5,9 @@ diagnosis slots (journeys) and articles (kb) are django-fsm-2 models changed onl
 app's actions. Each action reads, in its own body, as the same five steps:
 
     ticket = lifecycle.lock(ticket, expected_version)      # row lock, stale form: 409
-    before = ticket.state
     lifecycle.run(ticket, ticket.resolve, by)               # 403, or 409 in plain words
     lifecycle.save(ticket)                                  # next version, changed columns
-    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, from_state=before)
+    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by)  # from the state run() left
     notify.event(event)                                     # who hears of it, and how
 
 The model declares its own words, so that every app refuses the same way:
@@ -37,6 +36,7 @@ from coopdesk.conflicts import Conflict
 M = TypeVar("M", bound=models.Model)
 
 _READ = "_lifecycle_read"  # the column values lock() read, to save only what changed since
+_LEFT = "_lifecycle_left"  # the state the first transition since the last event left
 
 
 def lock(obj: M, expected_version: int | None = None) -> M:
@@ -81,16 +81,20 @@ def refusal(obj: models.Model, transition) -> str:
     message = getattr(obj, "refused_message", None) or _(
         "This step is not possible while the status is “%(state)s”."
     )
+    return message % {"state": getattr(obj, f"get_{_state_field(transition)}_display")()}
+
+
+def _state_field(transition) -> str:
     field = transition._django_fsm.field
-    name = field if isinstance(field, str) else field.name
-    return message % {"state": getattr(obj, f"get_{name}_display")()}
+    return field if isinstance(field, str) else field.name
 
 
 def run(obj, transition, by, /, *args, **kwargs):
     """Run a model transition for `by` (None: the system, e.g. the worker).
 
     Positional-only, because transitions such as acknowledge(by=...) take a `by` keyword of
-    their own.
+    their own. The state it leaves is remembered for the next event's `from_state` (the
+    first one left, when a step runs several transitions).
     """
     name = transition.__name__
     if by is not None and not may(transition, by):
@@ -99,7 +103,11 @@ def run(obj, transition, by, /, *args, **kwargs):
         raise Conflict(refusal(obj, transition))
     if by is not None and not has_transition_perm(transition, by):  # depends on the state
         raise PermissionDenied(f"{by} may not {name} {obj}")
-    return transition(*args, **kwargs)
+    left = getattr(obj, _state_field(transition))
+    result = transition(*args, **kwargs)
+    if not hasattr(obj, _LEFT):
+        setattr(obj, _LEFT, left)
+    return result
 
 
 def save(obj: models.Model, *fields: str, at=None) -> None:
@@ -128,12 +136,16 @@ def save(obj: models.Model, *fields: str, at=None) -> None:
 
 
 def record(
-    subject: models.Model, kind: str, *, by, from_state: str = "", note: str = "",
+    subject: models.Model, kind: str, *, by, from_state: str | None = None, note: str = "",
     data: dict | None = None, **extra: Any,
 ):
     """Write one line of the subject's timeline (its `events`), ending in its state now.
 
-    It does not notify: the action hands the event to coopdesk.notify itself."""
+    It starts from the state the step's transitions left (see run()), or from none when the
+    step ran no transition; `from_state` says otherwise (a side event of another step says
+    ""). It does not notify: the action hands the event to coopdesk.notify itself."""
+    if from_state is None:
+        from_state = subject.__dict__.pop(_LEFT, "")
     return subject.events.create(
         kind=kind, actor=by, from_state=from_state, to_state=subject.state, note=note,
         data=data or {}, **extra,

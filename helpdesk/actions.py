@@ -146,12 +146,11 @@ def acknowledge_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     if note.strip():  # words to the member: the team has answered her
         ticket.team_answered(timezone.now())
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -191,12 +190,11 @@ def assign_ticket(
 
 
 def _assign(ticket: Ticket, *, by: User, to: User | None, note: str = "") -> Ticket:
-    before = ticket.state
     lifecycle.run(ticket, ticket.assign, by, to=to)
     lifecycle.save(ticket)
     data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None}
     event = lifecycle.record(
-        ticket, EventKind.ASSIGNED, by=by, from_state=before, note=note, data=data
+        ticket, EventKind.ASSIGNED, by=by, note=note, data=data
     )
     notify.event(event)
     return ticket
@@ -207,10 +205,9 @@ def resolve_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.resolve, by)
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -220,8 +217,7 @@ def wait_for_member(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    if before == State.NEW:
+    if ticket.state == State.NEW:
         lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     lifecycle.run(ticket, ticket.wait_for_member, by)
     now = timezone.now()
@@ -229,7 +225,7 @@ def wait_for_member(
         ticket.team_answered(now)
     ticket.pause_clock(now)
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.WAITING, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -239,10 +235,9 @@ def close_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.close, by)
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.CLOSED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.CLOSED, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -264,7 +259,7 @@ def transfer_ticket(
         raise Conflict(_("That category belongs to another team."))
     if not reason.strip():
         raise Conflict(_("Say why the request is transferred: the member will read it."))
-    before, from_team = ticket.state, ticket.team
+    from_team = ticket.team
     lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
@@ -276,7 +271,6 @@ def transfer_ticket(
         ticket,
         EventKind.TRANSFERRED,
         by=by,
-        from_state=before,
         note=reason,
         data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
               **_promise_moved(ticket, promised, why="transfer")},
@@ -415,11 +409,10 @@ def confirm_resolution(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.confirm, by)
     lifecycle.save(ticket)
     event = lifecycle.record(
-        ticket, EventKind.CLOSED, by=by, from_state=before, note=note, data={"confirmed": True}
+        ticket, EventKind.CLOSED, by=by, note=note, data={"confirmed": True}
     )
     notify.event(event)
     return ticket
@@ -430,11 +423,10 @@ def reopen_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.reopen, by)
     ticket.member_wrote(timezone.now())
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -444,10 +436,9 @@ def withdraw_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.withdraw, by)
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WITHDRAWN, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.WITHDRAWN, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -541,11 +532,10 @@ ANNOUNCE_DAYS = 2
 
 
 def _take_step(case: CollectionCase, *, by: User | None, note: str = "") -> None:
-    before = case.state
     lifecycle.run(case, case.take_step, None)
     lifecycle.save(case)
     event = lifecycle.record(
-        case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state, note=note
+        case, CollectionEventKind.TAKEN, by=by, step=case.state, note=note
     )
     notify.event(event)
 
@@ -634,10 +624,9 @@ def mark_case_paid(
     case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
 ) -> CollectionCase:
     case = lifecycle.lock(case, expected_version)
-    before = case.state
     lifecycle.run(case, case.mark_paid, by)
     lifecycle.save(case)
-    event = lifecycle.record(case, CollectionEventKind.PAID, by=by, from_state=before, note=note)
+    event = lifecycle.record(case, CollectionEventKind.PAID, by=by, note=note)
     notify.event(event)
     return case
 
@@ -647,11 +636,10 @@ def stop_case(
     case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
 ) -> CollectionCase:
     case = lifecycle.lock(case, expected_version)
-    before = case.state
     lifecycle.run(case, case.stop, by)
     lifecycle.save(case)
     event = lifecycle.record(
-        case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note
+        case, CollectionEventKind.STOPPED, by=by, note=note
     )
     notify.event(event)
     return case

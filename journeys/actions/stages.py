@@ -102,11 +102,10 @@ def advance_journey(
 
 
 def _advance(journey: Journey, *, by: User | None, check_permission: bool, note: str = "") -> None:
-    before = journey.state
     lifecycle.run(journey, journey.advance, by if check_permission else None)
     lifecycle.save(journey)
     _create_stage_tasks(journey, journey.state, timezone.localdate())
-    event = lifecycle.record(journey, EventKind.ADVANCED, by=by, from_state=before, note=note)
+    event = lifecycle.record(journey, EventKind.ADVANCED, by=by, note=note)
     notify.event(event)
 
 
@@ -119,12 +118,11 @@ def sign_cape(
     if error:
         raise ValidationError(error)
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.sign_cape, by, start=start, end=end)
     lifecycle.save(journey)
     tasks = _create_stage_tasks(journey, Stage.CAPE, start)
     event = lifecycle.record(
-        journey, EventKind.CAPE_SIGNED, by=by, from_state=before,
+        journey, EventKind.CAPE_SIGNED, by=by,
         data={"start": start.isoformat(), "end": end.isoformat(), "tasks": len(tasks)},
     )
     notify.event(event)
@@ -158,13 +156,12 @@ def sign_salaried_contract(
     journey: Journey, *, by: User, start: date, expected_version: int | None = None
 ) -> Journey:
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.sign_salaried_contract, by, start=start)
     lifecycle.save(journey)
     _create_stage_tasks(journey, Stage.SALARIED, start)
     _schedule_followup(journey, start)
     event = lifecycle.record(
-        journey, EventKind.SALARIED, by=by, from_state=before, data={"start": start.isoformat()}
+        journey, EventKind.SALARIED, by=by, data={"start": start.isoformat()}
     )
     notify.event(event)
     return journey
@@ -175,13 +172,12 @@ def grant_membership(
     journey: Journey, *, by: User, on: date, expected_version: int | None = None
 ) -> Journey:
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.grant_membership, by, on=on)
     lifecycle.save(journey)
     _create_stage_tasks(journey, Stage.ASSOCIATE, on)
     _schedule_followup(journey, on)
     event = lifecycle.record(
-        journey, EventKind.MEMBERSHIP, by=by, from_state=before, data={"on": on.isoformat()}
+        journey, EventKind.MEMBERSHIP, by=by, data={"on": on.isoformat()}
     )
     notify.event(event)
     return journey
@@ -194,7 +190,6 @@ def exit_journey(
 ) -> Journey:
     """Leaving, from any stage: open tasks are dropped, bookings freed, exit tasks created."""
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.leave, by, reason=reason, note=note)
     lifecycle.save(journey)
     for task in journey.tasks.select_for_update().filter(state=TaskState.OPEN):
@@ -209,7 +204,7 @@ def exit_journey(
         _release_slot(slot, by=by)
     _create_stage_tasks(journey, Stage.EXITED, timezone.localdate(now))
     event = lifecycle.record(
-        journey, EventKind.EXITED, by=by, from_state=before, note=note,
+        journey, EventKind.EXITED, by=by, note=note,
         data={"reason": reason},
     )
     notify.event(event)
