@@ -10,6 +10,10 @@ app's actions. Each action reads, in its own body, as the same five steps:
     event = lifecycle.record(ticket, EventKind.RESOLVED, by=by)  # from the state run() left
     notify.event(event)                                     # who hears of it, and how
 
+A step that is nothing but its transition and its event (resolve a request, stop a
+collection case, submit an article) is declared with `plain_step()`, which runs those same
+five steps; a step that does more is written out in full in its app's actions.
+
 The model declares its own words, so that every app refuses the same way:
 
 - `stale_message`: a form that showed an older version (409, nothing saved), formatted with
@@ -23,14 +27,16 @@ The model declares its own words, so that every app refuses the same way:
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import FSMFieldMixin, can_proceed, has_transition_perm
 
+from coopdesk import notify
 from coopdesk.conflicts import Conflict
 
 M = TypeVar("M", bound=models.Model)
@@ -150,3 +156,25 @@ def record(
         kind=kind, actor=by, from_state=from_state, to_state=subject.state, note=note,
         data=data or {}, **extra,
     )
+
+
+def plain_step(
+    transition: str, kind: str, *, doc: str = "", data: dict | None = None
+) -> Callable[..., Any]:
+    """The action for a step that is only its transition and its event: it locks the row,
+    runs `transition` (the name of the model's method), saves, records an event of `kind`
+    with the person's note (and `data`) and hands the event to notify.
+
+    It takes what every step takes: `(obj, *, by, note="", expected_version=None)`."""
+
+    @transaction.atomic
+    def action(obj: M, *, by, note: str = "", expected_version: int | None = None) -> M:
+        obj = lock(obj, expected_version)
+        run(obj, getattr(obj, transition), by)
+        save(obj)
+        event = record(obj, kind, by=by, note=note, data=dict(data or {}))
+        notify.event(event)
+        return obj
+
+    action.__doc__ = doc
+    return action

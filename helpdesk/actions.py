@@ -200,16 +200,7 @@ def _assign(ticket: Ticket, *, by: User, to: User | None, note: str = "") -> Tic
     return ticket
 
 
-@transaction.atomic
-def resolve_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    lifecycle.run(ticket, ticket.resolve, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, note=note)
-    notify.event(event)
-    return ticket
+resolve_ticket = lifecycle.plain_step("resolve", EventKind.RESOLVED)
 
 
 @transaction.atomic
@@ -230,16 +221,7 @@ def wait_for_member(
     return ticket
 
 
-@transaction.atomic
-def close_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    lifecycle.run(ticket, ticket.close, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.CLOSED, by=by, note=note)
-    notify.event(event)
-    return ticket
+close_ticket = lifecycle.plain_step("close", EventKind.CLOSED)
 
 
 @transaction.atomic
@@ -404,18 +386,10 @@ def add_note(
 # --- the member's side -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def confirm_resolution(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    lifecycle.run(ticket, ticket.confirm, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(
-        ticket, EventKind.CLOSED, by=by, note=note, data={"confirmed": True}
-    )
-    notify.event(event)
-    return ticket
+confirm_resolution = lifecycle.plain_step(
+    "confirm", EventKind.CLOSED, doc="The member says the answer solved it: the request closes.",
+    data={"confirmed": True},
+)
 
 
 @transaction.atomic
@@ -431,16 +405,7 @@ def reopen_ticket(
     return ticket
 
 
-@transaction.atomic
-def withdraw_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    lifecycle.run(ticket, ticket.withdraw, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WITHDRAWN, by=by, note=note)
-    notify.event(event)
-    return ticket
+withdraw_ticket = lifecycle.plain_step("withdraw", EventKind.WITHDRAWN)
 
 
 # --- periodic ------------------------------------------------------------------------------------
@@ -619,30 +584,10 @@ def set_collection_consent(
     return case
 
 
-@transaction.atomic
-def mark_case_paid(
-    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
-) -> CollectionCase:
-    case = lifecycle.lock(case, expected_version)
-    lifecycle.run(case, case.mark_paid, by)
-    lifecycle.save(case)
-    event = lifecycle.record(case, CollectionEventKind.PAID, by=by, note=note)
-    notify.event(event)
-    return case
+mark_case_paid = lifecycle.plain_step("mark_paid", CollectionEventKind.PAID)
 
 
-@transaction.atomic
-def stop_case(
-    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
-) -> CollectionCase:
-    case = lifecycle.lock(case, expected_version)
-    lifecycle.run(case, case.stop, by)
-    lifecycle.save(case)
-    event = lifecycle.record(
-        case, CollectionEventKind.STOPPED, by=by, note=note
-    )
-    notify.event(event)
-    return case
+stop_case = lifecycle.plain_step("stop", CollectionEventKind.STOPPED)
 
 
 def take_announced_steps(now=None) -> int:

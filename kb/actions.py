@@ -262,19 +262,9 @@ def after_admin_save(article: Article, *, by: User, created: bool, changed: list
 # --- the review workflow -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def submit_article(
-    article: Article, *, by: User, note: str = "", expected_version: int | None = None
-) -> Article:
-    """The author sends the draft to the reviewers."""
-    article = lifecycle.lock(article, expected_version)
-    lifecycle.run(article, article.submit, by)
-    lifecycle.save(article)
-    event = lifecycle.record(
-        article, ArticleEventKind.SUBMITTED, by=by, note=note
-    )
-    notify.event(event)
-    return article
+submit_article = lifecycle.plain_step(
+    "submit", ArticleEventKind.SUBMITTED, doc="The author sends the draft to the reviewers."
+)
 
 
 @transaction.atomic
