@@ -118,11 +118,19 @@ class TimelineEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        subject = next(
-            field for field in self._meta.fields
+        return f"{self._subject_field().value_from_object(self)} {self.kind}"
+
+    @classmethod
+    def _subject_field(cls) -> models.ForeignKey:
+        return next(
+            field for field in cls._meta.fields
             if field.many_to_one and field.remote_field.related_name == "events"
         )
-        return f"{subject.value_from_object(self)} {self.kind}"
+
+    @property
+    def subject(self) -> models.Model:
+        """What this is a line of the timeline of (the request, the case, the journey...)."""
+        return getattr(self, self._subject_field().name)
 
 
 class OutboxStatus(models.TextChoices):
