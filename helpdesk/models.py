@@ -28,7 +28,7 @@ from django_fsm import (
 )
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.models import TimelineEvent
+from coopdesk.models import TimelineEvent, timeline_fields
 from coopdesk.rendering import render_markdown
 from helpdesk.business_time import Calendar, hours_in_words
 
@@ -705,12 +705,8 @@ class TicketEventQuerySet(models.QuerySet):
 
 
 class TicketEvent(TimelineEvent):
-    """One line of a request's timeline: who did what, when, from which state to which."""
-
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    kind, from_state, to_state = timeline_fields(EventKind, State)
     is_internal = models.BooleanField(default=False)
     message = models.ForeignKey(
         "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -1037,9 +1033,7 @@ class CollectionEventKind(models.TextChoices):
 
 class CollectionEvent(TimelineEvent):
     case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=CollectionEventKind.choices)
-    from_state = models.CharField(max_length=20, choices=Step.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=Step.choices, blank=True)
+    kind, from_state, to_state = timeline_fields(CollectionEventKind, Step)
     step = models.CharField(max_length=20, choices=Step.choices, blank=True)
 
     class Meta(TimelineEvent.Meta):
