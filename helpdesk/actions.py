@@ -42,7 +42,6 @@ from helpdesk.models import (
     Team,
     Ticket,
     is_team_agent,
-    works_for_team,
 )
 
 # --- helpers ---------------------------------------------------------------------------
@@ -179,7 +178,7 @@ def assign_ticket(
     ticket: Ticket, *, by: User, to: User | None, expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    if to is not None and not ticket.team.agents.filter(pk=to.pk).exists():
+    if to is not None and not to.works_for_team(ticket.team_id):
         raise Conflict(
             _("%(name)s is not a member of the %(team)s team.")
             % {"name": to.first_name, "team": ticket.team.name}
@@ -510,7 +509,7 @@ def open_collection_case(
     *, by: User, member: User, team: Team, client_name: str, invoice_number: str, amount,
     due_date, ticket: Ticket | None = None,
 ) -> CollectionCase:
-    if not works_for_team(by, team.pk):
+    if not by.works_for_team(team.pk):
         raise PermissionDenied("only the team's agents open collection cases")
     if not member.is_member:
         raise Conflict(_("Collection cases are opened for members only."))
