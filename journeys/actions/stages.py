@@ -155,16 +155,10 @@ def renew_cape(
 def sign_salaried_contract(
     journey: Journey, *, by: User, start: date, expected_version: int | None = None
 ) -> Journey:
+    """The salaried contract (CESA) is signed: the member is employed from `start`."""
     journey = lifecycle.lock(journey, expected_version)
     lifecycle.run(journey, journey.sign_salaried_contract, by, start=start)
-    lifecycle.save(journey)
-    _create_stage_tasks(journey, Stage.SALARIED, start)
-    _schedule_followup(journey, start)
-    event = lifecycle.record(
-        journey, EventKind.SALARIED, by=by, data={"start": start.isoformat()}
-    )
-    notify.event(event)
-    return journey
+    return _entered_on(journey, Stage.SALARIED, EventKind.SALARIED, by=by, day=start, key="start")
 
 
 @transaction.atomic
@@ -173,12 +167,19 @@ def grant_membership(
 ) -> Journey:
     journey = lifecycle.lock(journey, expected_version)
     lifecycle.run(journey, journey.grant_membership, by, on=on)
+    return _entered_on(journey, Stage.ASSOCIATE, EventKind.MEMBERSHIP, by=by, day=on, key="on")
+
+
+def _entered_on(
+    journey: Journey, stage: str, kind: str, *, by: User, day: date, key: str
+) -> Journey:
+    """The rest of a step into a stage that starts on a given day (the salaried contract,
+    membership): its tasks and the yearly follow-up count from that day, which the event
+    keeps under `key`."""
     lifecycle.save(journey)
-    _create_stage_tasks(journey, Stage.ASSOCIATE, on)
-    _schedule_followup(journey, on)
-    event = lifecycle.record(
-        journey, EventKind.MEMBERSHIP, by=by, data={"on": on.isoformat()}
-    )
+    _create_stage_tasks(journey, stage, day)
+    _schedule_followup(journey, day)
+    event = lifecycle.record(journey, kind, by=by, data={key: day.isoformat()})
     notify.event(event)
     return journey
 
