@@ -18,7 +18,8 @@ The model declares its own words, so that every app refuses the same way:
 
 - `stale_message`: a form that showed an older version (409, nothing saved), formatted with
   %(state)s, the label of the state it is in now; `lock_related`: what to read with it;
-- `refused_message`: a step the state does not allow now (409), formatted with %(state)s;
+- `refused_message`: a step the state does not allow now (409), formatted with %(state)s
+  (by default, "This step is not possible while the status is “%(state)s”.");
   and, optionally, `refusal(name)`: a plainer sentence for one transition, or None;
 - a step that is not this person's is a 403, decided before the state is looked at, so that
   the answer never depends on (nor tells) the state of something that is not theirs.

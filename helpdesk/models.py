@@ -416,13 +416,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     objects = TicketQuerySet.as_manager()
 
-    # coopdesk.lifecycle: what a step reads with the row, and how it refuses.
+    # coopdesk.lifecycle: what a step reads with the row, and how it refuses a stale form
+    # (a step the status does not allow gets lifecycle's own sentence, naming the status).
     lock_related = ("team",)
     stale_message = _(
         "This request was changed by someone else while you were on the page "
         "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
     )
-    refused_message = _("This step is not possible while the status is “%(state)s”.")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -941,12 +941,12 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
 
     objects = CollectionCaseQuerySet.as_manager()
 
-    # coopdesk.lifecycle: how a step refuses.
+    # coopdesk.lifecycle: how a step refuses a stale form (and, by default, a step the
+    # status does not allow).
     stale_message = _(
         "This invoice's follow-up changed while you were on the page (it is now "
         "“%(state)s”). Nothing was saved: reload the page and try again."
     )
-    refused_message = _("This step is not possible while the status is “%(state)s”.")
 
     class Meta:
         ordering = ["-updated_at"]
