@@ -92,29 +92,22 @@ def other_category(other_team):
 
 @pytest.fixture
 def agent(team):
-    agent = UserFactory(first_name="Nadia", role=Role.AGENT)
-    team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Nadia", role=Role.AGENT, teams=[team])
 
 
 @pytest.fixture
 def other_agent(team):
-    agent = UserFactory(first_name="Yanis", role=Role.AGENT)
-    team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Yanis", role=Role.AGENT, teams=[team])
 
 
 @pytest.fixture
 def outside_agent(other_team):
-    agent = UserFactory(first_name="Julien", role=Role.AGENT)
-    other_team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Julien", role=Role.AGENT, teams=[other_team])
 
 
 @pytest.fixture
 def lead(team):
-    lead = UserFactory(first_name="Émilie", role=Role.LEAD)
-    team.agents.add(lead)
+    lead = UserFactory(first_name="Émilie", role=Role.LEAD, teams=[team])
     team.lead = lead
     team.save()
     return lead
