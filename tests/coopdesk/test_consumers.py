@@ -26,20 +26,12 @@ def run(scenario):
     async_to_sync(scenario)()
 
 
-def test_anonymous_socket_is_refused(socket_for, flush_layer):
-    communicator = socket_for(None)
-
-    async def scenario():
-        await flush_layer()
-        connected, _ = await communicator.connect()
-        assert not connected
-        await communicator.disconnect()  # as the server does after a refusal
-
-    run(scenario)
-
-
-def test_socket_from_another_site_is_refused(socket_for, flush_layer, member):
-    communicator = socket_for(member, origin=b"https://evil.example")
+@pytest.mark.parametrize("who, origin", [
+    pytest.param(None, b"http://testserver", id="anonymous"),
+    pytest.param("member", b"https://evil.example", id="from another site"),
+])
+def test_socket_is_refused(request, socket_for, flush_layer, who, origin):
+    communicator = socket_for(who and request.getfixturevalue(who), origin=origin)
 
     async def scenario():
         await flush_layer()
