@@ -3,6 +3,7 @@
 import factory.random
 import pytest
 
+from coopdesk import notify
 from coopdesk.accounts.models import Role
 from helpdesk import actions
 from tests.factories import CategoryFactory, OfficeFactory, TeamFactory, UserFactory
@@ -27,6 +28,15 @@ def _fast_password_hashing(request, settings):
     passwords with the default hashers, so they keep them."""
     if request.node.get_closest_marker("browser") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """The (group, message) pairs notify pushes to the channel layer, in order, kept here
+    instead of sent (with django_capture_on_commit_callbacks(execute=True): after commit)."""
+    messages = []
+    monkeypatch.setattr(notify.push, "push", messages.extend)
+    return messages
 
 
 @pytest.fixture(autouse=True)
