@@ -103,7 +103,7 @@ class TimelineEvent(models.Model):
 
     Requests, collection cases, journeys and articles each keep their own table, with a
     foreign key to their subject (related_name="events") and their own kinds and states as
-    choices; coopdesk.lifecycle.record() writes them all the same way.
+    choices (`timeline_fields()`); coopdesk.lifecycle.record() writes them all the same way.
     """
 
     kind = models.CharField(max_length=30)
@@ -122,11 +122,31 @@ class TimelineEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        subject = next(
-            field for field in self._meta.fields
+        return f"{self._subject_field().value_from_object(self)} {self.kind}"
+
+    @classmethod
+    def _subject_field(cls) -> models.ForeignKey:
+        return next(
+            field for field in cls._meta.fields
             if field.many_to_one and field.remote_field.related_name == "events"
         )
-        return f"{subject.value_from_object(self)} {self.kind}"
+
+    @property
+    def subject(self) -> models.Model:
+        """What this is a line of the timeline of (the request, the case, the journey...)."""
+        return getattr(self, self._subject_field().name)
+
+
+def timeline_fields(
+    kinds: type[models.TextChoices], states: type[models.TextChoices], *, kind_length: int = 20
+) -> tuple[models.CharField, models.CharField, models.CharField]:
+    """A timeline's `kind`, `from_state` and `to_state` with its own choices, for
+    `kind, from_state, to_state = timeline_fields(EventKind, State)` in a TimelineEvent."""
+    return (
+        models.CharField(max_length=kind_length, choices=kinds.choices),
+        models.CharField(max_length=20, choices=states.choices, blank=True),
+        models.CharField(max_length=20, choices=states.choices, blank=True),
+    )
 
 
 class OutboxStatus(models.TextChoices):

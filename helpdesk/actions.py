@@ -46,7 +46,6 @@ from helpdesk.models import (
     Team,
     Ticket,
     is_team_agent,
-    works_for_team,
 )
 
 # --- helpers ---------------------------------------------------------------------------
@@ -191,12 +190,11 @@ def acknowledge_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     if note.strip():  # words to the member: the team has answered her
         ticket.team_answered(timezone.now())
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -225,7 +223,7 @@ def assign_ticket(
     ticket: Ticket, *, by: User, to: User | None, expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    if to is not None and not ticket.team.agents.filter(pk=to.pk).exists():
+    if to is not None and not to.works_for_team(ticket.team_id):
         raise Conflict(
             _("%(name)s is not a member of the %(team)s team.")
             % {"name": to.first_name, "team": ticket.team.name}
@@ -236,28 +234,17 @@ def assign_ticket(
 
 
 def _assign(ticket: Ticket, *, by: User, to: User | None, note: str = "") -> Ticket:
-    before = ticket.state
     lifecycle.run(ticket, ticket.assign, by, to=to)
     lifecycle.save(ticket)
     data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None}
     event = lifecycle.record(
-        ticket, EventKind.ASSIGNED, by=by, from_state=before, note=note, data=data
+        ticket, EventKind.ASSIGNED, by=by, note=note, data=data
     )
     notify.event(event)
     return ticket
 
 
-@transaction.atomic
-def resolve_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.resolve, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, from_state=before, note=note)
-    notify.event(event)
-    return ticket
+resolve_ticket = lifecycle.plain_step("resolve", EventKind.RESOLVED)
 
 
 @transaction.atomic
@@ -265,8 +252,7 @@ def wait_for_member(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    if before == State.NEW:
+    if ticket.state == State.NEW:
         lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     lifecycle.run(ticket, ticket.wait_for_member, by)
     now = timezone.now()
@@ -274,22 +260,12 @@ def wait_for_member(
         ticket.team_answered(now)
     ticket.pause_clock(now)
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.WAITING, by=by, note=note)
     notify.event(event)
     return ticket
 
 
-@transaction.atomic
-def close_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.close, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.CLOSED, by=by, from_state=before, note=note)
-    notify.event(event)
-    return ticket
+close_ticket = lifecycle.plain_step("close", EventKind.CLOSED)
 
 
 @transaction.atomic
@@ -309,7 +285,7 @@ def transfer_ticket(
         raise Conflict(_("That category belongs to another team."))
     if not reason.strip():
         raise Conflict(_("Say why the request is transferred: the member will read it."))
-    before, from_team = ticket.state, ticket.team
+    from_team = ticket.team
     lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
@@ -321,7 +297,6 @@ def transfer_ticket(
         ticket,
         EventKind.TRANSFERRED,
         by=by,
-        from_state=before,
         note=reason,
         data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
               **_promise_moved(ticket, promised, why="transfer")},
@@ -455,19 +430,10 @@ def add_note(
 # --- the member's side -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def confirm_resolution(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.confirm, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(
-        ticket, EventKind.CLOSED, by=by, from_state=before, note=note, data={"confirmed": True}
-    )
-    notify.event(event)
-    return ticket
+confirm_resolution = lifecycle.plain_step(
+    "confirm", EventKind.CLOSED, doc="The member says the answer solved it: the request closes.",
+    data={"confirmed": True},
+)
 
 
 @transaction.atomic
@@ -475,26 +441,15 @@ def reopen_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.reopen, by)
     ticket.member_wrote(timezone.now())
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, note=note)
     notify.event(event)
     return ticket
 
 
-@transaction.atomic
-def withdraw_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.withdraw, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WITHDRAWN, by=by, from_state=before, note=note)
-    notify.event(event)
-    return ticket
+withdraw_ticket = lifecycle.plain_step("withdraw", EventKind.WITHDRAWN)
 
 
 # --- how the member was served ---------------------------------------------------------------
@@ -640,11 +595,10 @@ ANNOUNCE_DAYS = 2
 
 
 def _take_step(case: CollectionCase, *, by: User | None, note: str = "") -> None:
-    before = case.state
     lifecycle.run(case, case.take_step, None)
     lifecycle.save(case)
     event = lifecycle.record(
-        case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state, note=note
+        case, CollectionEventKind.TAKEN, by=by, step=case.state, note=note
     )
     notify.event(event)
 
@@ -654,7 +608,7 @@ def open_collection_case(
     *, by: User, member: User, team: Team, client_name: str, invoice_number: str, amount,
     due_date, ticket: Ticket | None = None,
 ) -> CollectionCase:
-    if not works_for_team(by, team.pk):
+    if not by.works_for_team(team.pk):
         raise PermissionDenied("only the team's agents open collection cases")
     if not member.is_member:
         raise Conflict(_("Collection cases are opened for members only."))
@@ -728,32 +682,10 @@ def set_collection_consent(
     return case
 
 
-@transaction.atomic
-def mark_case_paid(
-    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
-) -> CollectionCase:
-    case = lifecycle.lock(case, expected_version)
-    before = case.state
-    lifecycle.run(case, case.mark_paid, by)
-    lifecycle.save(case)
-    event = lifecycle.record(case, CollectionEventKind.PAID, by=by, from_state=before, note=note)
-    notify.event(event)
-    return case
+mark_case_paid = lifecycle.plain_step("mark_paid", CollectionEventKind.PAID)
 
 
-@transaction.atomic
-def stop_case(
-    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
-) -> CollectionCase:
-    case = lifecycle.lock(case, expected_version)
-    before = case.state
-    lifecycle.run(case, case.stop, by)
-    lifecycle.save(case)
-    event = lifecycle.record(
-        case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note
-    )
-    notify.event(event)
-    return case
+stop_case = lifecycle.plain_step("stop", CollectionEventKind.STOPPED)
 
 
 def take_announced_steps(now=None) -> int:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from coopdesk.admin import TimelineInline
 from coopdesk.audit import AuditedAdmin
 from helpdesk.models import (
     Attachment,
@@ -53,15 +54,10 @@ class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ["label"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(TimelineInline):
     model = TicketEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "actor", "from_state", "to_state", "note", "is_internal"]
+    fields = [*TimelineInline.fields, "is_internal"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)

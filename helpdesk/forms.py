@@ -59,6 +59,13 @@ def attachment_help() -> str:
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    """The categories offered now, each named with the team that handles it."""
+
+    def __init__(self, **kwargs) -> None:
+        offered = Category.objects.filter(is_active=True).select_related("team")
+        kwargs.setdefault("queryset", offered)
+        super().__init__(**kwargs)
+
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.team.name} — {obj.label}"
 
@@ -66,7 +73,6 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class TicketForm(forms.Form):
     category = CategoryChoiceField(
         label=_("What is it about?"),
-        queryset=Category.objects.filter(is_active=True).select_related("team"),
         empty_label=_("Choose the subject of your request"),
         error_messages={"required": _("Choose what your request is about.")},
     )
@@ -150,7 +156,6 @@ class TransferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     category = CategoryChoiceField(
         label=_("New team and category"),
-        queryset=Category.objects.filter(is_active=True).select_related("team"),
         empty_label=_("Choose the team and category"),
         error_messages={"required": _("Choose the team that should handle this request.")},
     )

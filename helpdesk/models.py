@@ -28,7 +28,7 @@ from django_fsm import (
 )
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.models import TimelineEvent
+from coopdesk.models import TimelineEvent, timeline_fields
 from coopdesk.rendering import render_markdown
 from helpdesk.business_time import Calendar, hours_in_words
 
@@ -418,13 +418,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     objects = TicketQuerySet.as_manager()
 
-    # coopdesk.lifecycle: what a step reads with the row, and how it refuses.
+    # coopdesk.lifecycle: what a step reads with the row, and how it refuses a stale form
+    # (a step the status does not allow gets lifecycle's own sentence, naming the status).
     lock_related = ("team",)
     stale_message = _(
         "This request was changed by someone else while you were on the page "
         "(it is now “%(state)s”). Nothing was saved: reload the page and try again."
     )
-    refused_message = _("This step is not possible while the status is “%(state)s”.")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -709,12 +709,8 @@ class TicketEventQuerySet(models.QuerySet):
 
 
 class TicketEvent(TimelineEvent):
-    """One line of a request's timeline: who did what, when, from which state to which."""
-
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    kind, from_state, to_state = timeline_fields(EventKind, State)
     is_internal = models.BooleanField(default=False)
     message = models.ForeignKey(
         "Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -1018,12 +1014,12 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
 
     objects = CollectionCaseQuerySet.as_manager()
 
-    # coopdesk.lifecycle: how a step refuses.
+    # coopdesk.lifecycle: how a step refuses a stale form (and, by default, a step the
+    # status does not allow).
     stale_message = _(
         "This invoice's follow-up changed while you were on the page (it is now "
         "“%(state)s”). Nothing was saved: reload the page and try again."
     )
-    refused_message = _("This step is not possible while the status is “%(state)s”.")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -1110,9 +1106,7 @@ class CollectionEventKind(models.TextChoices):
 
 class CollectionEvent(TimelineEvent):
     case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=CollectionEventKind.choices)
-    from_state = models.CharField(max_length=20, choices=Step.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=Step.choices, blank=True)
+    kind, from_state, to_state = timeline_fields(CollectionEventKind, Step)
     step = models.CharField(max_length=20, choices=Step.choices, blank=True)
 
     class Meta(TimelineEvent.Meta):

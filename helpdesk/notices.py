@@ -414,26 +414,18 @@ def case_place(case: CollectionCase, user: User, event) -> dict:
 
 
 def register() -> None:
-    registry.register_source(TicketEvent, registry.Source(
-        notice_kind=lambda event: notify.notice_kind(event.kind),
-        recipients=ticket_recipients,
-        data=ticket_data,
-        target=lambda event: event.ticket,
-        sender=lambda event: event.actor or event.ticket.requester,
-        messages=ticket_messages,
+    registry.register_source(TicketEvent, registry.timeline_source(
+        notice_kind=lambda event: notify.notice_kind(event.kind), owner="requester",
+        recipients=ticket_recipients, data=ticket_data, messages=ticket_messages,
     ))
     registry.register_wording("ticket", registry.Wording(label=ticket_label, about=ticket_about))
     registry.register_place(Ticket, ticket_place)
     registry.register_watch("ticket", ticket_groups)
     registry.register_watch("team", team_groups)
 
-    registry.register_source(CollectionEvent, registry.Source(
-        notice_kind=lambda event: NoticeKind.COLLECTION,
-        recipients=case_recipients,
-        data=case_data,
-        target=lambda event: event.case,
-        sender=lambda event: event.actor or event.case.member,
-        verb=lambda event: f"collection.{event.kind}",
+    registry.register_source(CollectionEvent, registry.timeline_source(
+        notice_kind=NoticeKind.COLLECTION, owner="member", domain="collection",
+        recipients=case_recipients, data=case_data,
     ))
     registry.register_wording("collection", registry.Wording(label=case_label, about=case_about))
     registry.register_place(CollectionCase, case_place)

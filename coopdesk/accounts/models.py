@@ -67,7 +67,7 @@ class UserManager(BaseUserManager["User"]):
         `User.works_for_team`)."""
         return self.filter(Q(role=Role.ADMIN) | Q(teams=team_id), is_active=True).filter(
             role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]
-        )
+        ).distinct()  # an admin who also joined teams is one person
 
 
 class User(AbstractBaseUser, PermissionsMixin):
