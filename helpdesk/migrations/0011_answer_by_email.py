@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0009_queue_list_indexes'),
+        ('helpdesk', '0010_satisfaction'),
     ]
 
     operations = [
