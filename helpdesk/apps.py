@@ -10,7 +10,7 @@ class HelpdeskConfig(AppConfig):
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
         # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
         from coopdesk import jobs
-        from helpdesk import actions, notices, privacy
+        from helpdesk import actions, health, notices, privacy
 
         notices.register()
         notices.register_demo()
@@ -18,3 +18,4 @@ class HelpdeskConfig(AppConfig):
         jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
         jobs.register("take announced collection steps", 300, actions.take_announced_steps)
         jobs.register("escalate requests at risk or late", 300, actions.escalate)
+        jobs.register("sum up the teams' days (health)", 300, health.refresh)

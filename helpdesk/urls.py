@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpdesk import views
+from helpdesk import health_views, views
 
 app_name = "helpdesk"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("pieces-jointes/<id:pk>/", views.attachment_download, name="attachment-download"),
     path("equipes/", views.queue_list, name="queue-list"),
     path("equipes/<slug:slug>/", views.queue, name="queue-detail"),
+    path("equipes/<slug:slug>/sante/", health_views.team_health, name="team-health"),
+    path("sante-des-equipes/", health_views.coop_health, name="coop-health"),
     path("equipes/<slug:slug>/lot/", views.queue_bulk, name="queue-bulk"),
     path("factures-impayees/", views.collection_list, name="collection-list"),
     path("factures-impayees/nouveau/", views.collection_create, name="collection-create"),
