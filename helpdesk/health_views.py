@@ -89,6 +89,8 @@ def team_health(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = health_context(request, [team])
     context["team"] = team
+    if user.works_for_team(team.pk):  # a lead outside the team's agents has no queue
+        context["queue_url"] = team.get_absolute_url()
     # Work by person is for the lead, to balance it: not a ranking shown to the team.
     context["workload"] = health.workload(team) if team.lead_id == user.pk else None
     return render(request, "helpdesk/team_health.html", context)
@@ -102,4 +104,9 @@ def coop_health(request: HttpRequest) -> HttpResponse:
     teams = list(Team.objects.prefetch_related("opening_ranges", "closures"))
     context = health_context(request, teams)
     context["team_rows"] = health.by_team(teams, context["weeks"])
+    # A link only to the teams' pages this person may open (a lead: the teams they work in).
+    mine = set(Team.objects.filter(Q(pk__in=request.user.team_ids()) | Q(lead=request.user))
+               .values_list("pk", flat=True))
+    for row in context["team_rows"]:
+        row["may_open"] = row["team"].pk in mine
     return render(request, "helpdesk/coop_health.html", context)

@@ -292,6 +292,15 @@ ROUTES: dict[str, list[Case]] = {
         Case("the team's queue", "get",
              get(lambda w: reverse("helpdesk:queue-detail", args=[w["team"].slug])), STAFF_PAGE)
     ],
+    "helpdesk:team-health": [
+        Case("the team's health", "get",
+             get(lambda w: reverse("helpdesk:team-health", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    # Admins and team leads only: none of the walk's personas.
+    "helpdesk:coop-health": [
+        Case("the cooperative's health", "get", get(lambda w: reverse("helpdesk:coop-health")),
+             everyone(404))
+    ],
     "helpdesk:queue-bulk": [
         Case("bulk close", "post",
              lambda w: (reverse("helpdesk:queue-bulk", args=[w["team"].slug]),
