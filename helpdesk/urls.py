@@ -1,11 +1,12 @@
 from django.urls import path
 
-from helpdesk import health_views, views
+from helpdesk import exports, health_views, views
 
 app_name = "helpdesk"
 
 urlpatterns = [
     path("demandes/", views.ticket_list, name="ticket-list"),
+    path("demandes/export.csv", exports.my_requests_export, name="ticket-export"),
     path("demandes/nouvelle/", views.ticket_create, name="ticket-create"),
     path("demandes/brouillons/", views.draft_save, name="draft-save"),
     path("demandes/brouillons/<id:pk>/supprimer/", views.draft_delete, name="draft-delete"),
@@ -24,8 +25,10 @@ urlpatterns = [
     path("equipes/<slug:slug>/", views.queue, name="queue-detail"),
     path("equipes/<slug:slug>/sante/", health_views.team_health, name="team-health"),
     path("sante-des-equipes/", health_views.coop_health, name="coop-health"),
+    path("equipes/<slug:slug>/export.csv", exports.queue_export, name="queue-export"),
     path("equipes/<slug:slug>/lot/", views.queue_bulk, name="queue-bulk"),
     path("factures-impayees/", views.collection_list, name="collection-list"),
+    path("factures-impayees/export.csv", exports.collection_export, name="collection-export"),
     path("factures-impayees/nouveau/", views.collection_create, name="collection-create"),
     path("factures-impayees/reglages/", views.collection_settings, name="collection-settings"),
     path("factures-impayees/<id:pk>/", views.collection_detail, name="collection-detail"),
@@ -33,4 +36,6 @@ urlpatterns = [
     path("factures-impayees/<id:pk>/etape/<slug:step>/", views.collection_step,
          name="collection-step"),
     path("conseiller/demandes/", views.advisor_requests, name="advisor-requests"),
+    path("conseiller/demandes/export.csv", exports.advisor_requests_export,
+         name="advisor-requests-export"),
 ]

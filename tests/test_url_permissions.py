@@ -392,6 +392,26 @@ ROUTES: dict[str, list[Case]] = {
              everyone(404) | {"advisor": 200, "other_advisor": 200},
              hidden_from={"other_advisor"})
     ],
+    # CSV exports: the same people and rows as their page.
+    "helpdesk:advisor-requests-export": [
+        Case("my members' requests (CSV)", "get",
+             get(lambda w: reverse("helpdesk:advisor-requests-export")),
+             everyone(404) | {"advisor": 200, "other_advisor": 200},
+             hidden_from={"other_advisor"})
+    ],
+    "helpdesk:ticket-export": [
+        Case("my requests (CSV)", "get", get(lambda w: reverse("helpdesk:ticket-export")),
+             everyone(200), hidden_from=NOT_THE_OWNER)
+    ],
+    "helpdesk:queue-export": [
+        Case("the team's queue (CSV)", "get",
+             get(lambda w: reverse("helpdesk:queue-export", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    "helpdesk:collection-export": [
+        Case("unpaid invoices (CSV)", "get", get(lambda w: reverse("helpdesk:collection-export")),
+             everyone(200), hidden_from={"other_member", "other_advisor", "outside_agent"},
+             secret=INVOICE)
+    ],
 }
 
 
