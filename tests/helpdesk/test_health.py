@@ -226,3 +226,13 @@ def test_the_pages_query_counts(week, client, lead, team, django_assert_max_num_
             client.get(reverse("helpdesk:team-health", args=[team.slug]))
         with django_assert_max_num_queries(12):
             client.get(reverse("helpdesk:coop-health"))
+
+
+def test_the_catalogue_shows_the_real_median_beside_the_promise(week, client, member, team,
+                                                                other_team):
+    client.force_login(member)
+    with at(*NOW):
+        page = client.get("/aide/services/").content.decode()
+    assert "half of the first responses within 9.0 business hours" in page.replace(
+        "9,0", "9.0")
+    assert "not enough answers yet to say" in page  # the other team answered nobody
