@@ -236,3 +236,27 @@ def test_the_catalogue_shows_the_real_median_beside_the_promise(week, client, me
     assert "half of the first responses within 9.0 business hours" in page.replace(
         "9,0", "9.0")
     assert "not enough answers yet to say" in page  # the other team answered nobody
+
+
+def test_the_demo_has_twelve_weeks_of_history(db, client, django_assert_max_num_queries):
+    import io
+    import time as clock
+
+    from django.core.management import call_command
+
+    from coopdesk.accounts.models import User
+    from helpdesk.models import Team
+
+    started = clock.perf_counter()
+    call_command("load_demo", stdout=io.StringIO())
+    assert clock.perf_counter() - started < 60  # the whole demo, history included
+    team = Team.objects.get(slug="recouvrement")
+    figures = health.health([Team_with_calendar(team)], 12)
+    assert sum(1 for week in figures.weeks if week.incoming) >= 10
+    assert figures.response_median is not None and figures.compliance is not None
+    # The history's members never log in and are in no other part of the demo.
+    history = User.objects.filter(email__endswith="@exemple.fr", requests__isnull=False)
+    assert not any(person.has_usable_password() for person in history.distinct())
+    client.force_login(team.lead)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("helpdesk:team-health", args=[team.slug])).status_code == 200
