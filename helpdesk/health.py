@@ -341,13 +341,19 @@ def health(teams: list[Team], weeks: int, now: datetime | None = None) -> Health
 
 def _age_bucket(teams: list[Team], now: datetime) -> Case:
     """0-3: the backlog age of an active request, in working days of its team."""
-    whens = []
-    for team in teams:
+    def of(team: Team) -> Case:
         calendar, day = team.calendar, team.calendar.minutes_per_day()
-        for bucket, days in enumerate(AGE_LIMITS):
-            since = calendar.subtract(now, days * day)
-            whens.append(When(team_id=team.pk, created_at__gt=since, then=Value(bucket)))
-    return Case(*whens, default=Value(len(AGE_LIMITS)), output_field=IntegerField())
+        return Case(
+            *(When(created_at__gt=calendar.subtract(now, days * day), then=Value(bucket))
+              for bucket, days in enumerate(AGE_LIMITS)),
+            default=Value(len(AGE_LIMITS)), output_field=IntegerField(),
+        )
+
+    if len(teams) == 1:
+        return of(teams[0])
+    # The team first, then its own limits: a row meets three comparisons, not three a team.
+    return Case(*(When(team_id=team.pk, then=of(team)) for team in teams),
+                output_field=IntegerField())
 
 
 def _count_now(result: Health, teams: list[Team], now: datetime) -> None:

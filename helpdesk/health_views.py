@@ -83,10 +83,8 @@ def team_health(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not user.is_support_staff:
         raise Http404
-    team = get_object_or_404(
-        Team.objects.filter(Q(pk__in=user.team_ids()) | Q(lead=user)).prefetch_related("opening_ranges", "closures"),
-        slug=slug,
-    )
+    teams = Team.objects.filter(Q(pk__in=user.team_ids()) | Q(lead=user))
+    team = get_object_or_404(teams.prefetch_related("opening_ranges", "closures"), slug=slug)
     context = health_context(request, [team])
     context["team"] = team
     if user.works_for_team(team.pk):  # a lead outside the team's agents has no queue
