@@ -24,6 +24,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -210,16 +211,20 @@ def refresh() -> int | None:
 # --- reading: the page ----------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float | None:
+def percentile(values: list[float], share: float, *, ordered: bool = False) -> float | None:
     """The nearest-rank percentile: the smallest value at or above `share` of them."""
     if not values:
         return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+    values = values if ordered else sorted(values)
+    return values[max(0, math.ceil(share * len(values)) - 1)]
 
 
-def median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+def median(values: list[float], *, ordered: bool = False) -> float | None:
+    if not values:
+        return None
+    values = values if ordered else sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
 @dataclass
@@ -272,21 +277,30 @@ class Health:
     def hours(self, minutes: float | None) -> float | None:
         return None if minutes is None else round(minutes / 60, 1)
 
+    # Each list sorted once for its median and 90th percentile (thousands of values).
+    @cached_property
+    def _responses(self) -> list[float]:
+        return sorted(self.response_minutes)
+
+    @cached_property
+    def _resolutions(self) -> list[float]:
+        return sorted(self.resolution_minutes)
+
     @property
     def response_median(self) -> float | None:
-        return self.hours(median(self.response_minutes))
+        return self.hours(median(self._responses, ordered=True))
 
     @property
     def response_p90(self) -> float | None:
-        return self.hours(percentile(self.response_minutes, 0.9))
+        return self.hours(percentile(self._responses, 0.9, ordered=True))
 
     @property
     def resolution_median(self) -> float | None:
-        return self.hours(median(self.resolution_minutes))
+        return self.hours(median(self._resolutions, ordered=True))
 
     @property
     def resolution_p90(self) -> float | None:
-        return self.hours(percentile(self.resolution_minutes, 0.9))
+        return self.hours(percentile(self._resolutions, 0.9, ordered=True))
 
     @property
     def reopen_rate(self) -> int | None:
