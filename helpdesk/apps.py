@@ -13,7 +13,7 @@ class HelpdeskConfig(AppConfig):
         from anymail.signals import inbound
 
         from coopdesk import jobs
-        from helpdesk import actions, notices, privacy
+        from helpdesk import actions, health, notices, privacy
         from helpdesk.inbound import imap, webhook
 
         notices.register()
@@ -24,3 +24,4 @@ class HelpdeskConfig(AppConfig):
         jobs.register("escalate requests at risk or late", 300, actions.escalate)
         jobs.register("read the replies mailbox (IMAP)", settings.IMAP_POLL_SECONDS, imap.poll)
         inbound.connect(webhook.received, dispatch_uid="helpdesk.inbound.webhook")
+        jobs.register("sum up the teams' days (health)", 300, health.refresh)

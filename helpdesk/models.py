@@ -450,6 +450,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             # from the index alone.
             models.Index(fields=["team", "state", "assignee", "due_at", "risk_at"],
                          name="ticket_team_clock"),
+            # Team health: the backlog by age with at risk and late, read from the index
+            # alone (without it, every active row of the team: 64 vs 15 ms at 100,000).
+            models.Index(fields=["team", "state", "created_at", "due_at", "risk_at"],
+                         name="ticket_team_age"),
             # The escalation scan: only the requests with a promise not yet escalated.
             models.Index(fields=["risk_at"], name="ticket_risk",
                          condition=Q(risk_at__isnull=False) & Q(escalation__lt=2)),
@@ -1160,3 +1164,35 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.outcome}"
+
+# --- team health: one row per team and day, kept by the worker (helpdesk/health.py) ---
+
+
+class TeamDay(models.Model):
+    """What happened in one team on one day (its own time zone): the health page sums these
+    rows instead of reading every request of the period. The business-time durations are
+    kept one by one (a list of minutes) so that a period's median and 90th percentile are
+    exact, not an average of daily medians. Written only by `helpdesk.health.refresh`."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    incoming = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_in_time = models.PositiveIntegerField(default=0)
+    response_minutes = models.JSONField(default=list)
+    resolved = models.PositiveIntegerField(default=0)
+    resolution_minutes = models.JSONField(default=list)
+    reopened = models.PositiveIntegerField(default=0)
+    transfers_in = models.PositiveIntegerField(default=0)
+    transfers_out = models.PositiveIntegerField(default=0)
+    avoided = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team", "day"]
+        verbose_name = _("team day")
+        verbose_name_plural = _("team days")
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="team_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.day}"

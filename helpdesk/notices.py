@@ -461,6 +461,7 @@ def load_demo(people) -> None:
     demo.load_teams(people)
     demo.load_tickets(people)
     demo.load_collections(people)
+    demo.load_history(people)
 
 
 def register_demo() -> None:

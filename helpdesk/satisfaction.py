@@ -155,3 +155,17 @@ def results_by_month(
             distribution=tuple(row[f"s{score}"] for score in range(1, 6)),
         ))
     return results
+
+
+def recent_comments(team_ids: Iterable[int], since: date | datetime, *, limit: int = 10):
+    """The latest answers that came with a comment, newest first: what members said, in
+    their own words, to the team that served them."""
+    return (
+        Satisfaction.objects.filter(
+            team_id__in=list(team_ids), created_at__gte=_moment(since)
+        )
+        .exclude(comment="")
+        .select_related("ticket")
+        .only("score", "comment", "created_at", "ticket__id", "ticket__subject")
+        .order_by("-created_at", "-pk")[:limit]
+    )

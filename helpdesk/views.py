@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -91,8 +91,9 @@ def staff_teams(user: User):
 # --- member: my requests, new request, drafts ----------------------------------------------
 
 
-@login_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def my_requests(request: HttpRequest) -> tuple[QuerySet, str]:
+    """The requests "My requests" lists, in its order, and which of its tabs (the CSV
+    export reads the same)."""
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
     # A resolved request waits for her confirmation: with the current ones, and those
@@ -105,6 +106,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         tickets = tickets.exclude(state__in=current)
+    return tickets, show
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets, show = my_requests(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
@@ -494,13 +501,18 @@ def get_staff_team(user: User, slug: str) -> Team:
     return get_object_or_404(staff_teams(user), slug=slug)
 
 
+def queue_filter(request: HttpRequest, team: Team) -> QueueFilter:
+    """The team's queue with the filters of the query string (the CSV export reads the same)."""
+    tickets = Ticket.objects.filter(team=team).for_list()
+    return QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
+
+
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_staff_team(request.user, slug)
     # A text search is planned for its words (see custom_plans); the plain queue is not.
     with custom_plans() if request.GET.get("q", "").strip() else nullcontext():
-        tickets = Ticket.objects.filter(team=team).for_list()
-        filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
+        filters = queue_filter(request, team)
         page = paginate(request, filters.qs, PAGE_SIZE, CountLaterPaginator)
         context = {
             "team": team,
@@ -546,8 +558,8 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 # --- advisors ----------------------------------------------------------------------------------
 
 
-@login_required
-def advisor_requests(request: HttpRequest) -> HttpResponse:
+def advisor_tickets(request: HttpRequest) -> tuple[QuerySet, str]:
+    """The advisor's members' requests the page lists, and which tab (the CSV export too)."""
     if not request.user.is_advisor:
         raise Http404
     show = request.GET.get("show", "active")
@@ -556,6 +568,12 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     members = User.objects.filter(request.user.followed_members_q()).values("pk")
     tickets = Ticket.objects.filter(requester__in=members).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
+    return tickets, show
+
+
+@login_required
+def advisor_requests(request: HttpRequest) -> HttpResponse:
+    tickets, show = advisor_tickets(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
 
@@ -563,9 +581,14 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
 # --- collections: unpaid invoices ----------------------------------------------------------------
 
 
+def collection_cases(user: User) -> QuerySet:
+    """The unpaid invoices' follow-ups the list shows this person (the CSV export too)."""
+    return CollectionCase.objects.visible_to(user).select_related("member", "team")
+
+
 @login_required
 def collection_list(request: HttpRequest) -> HttpResponse:
-    cases = CollectionCase.objects.visible_to(request.user).select_related("member", "team")
+    cases = collection_cases(request.user)
     page = paginate(request, cases, PAGE_SIZE, CountLaterPaginator)
     can_open = request.user.is_support_staff and staff_teams(request.user).exists()
     return render(request, "helpdesk/collection_list.html", {"page": page, "can_open": can_open})

@@ -319,6 +319,15 @@ ROUTES: dict[str, list[Case]] = {
         Case("the team's queue", "get",
              get(lambda w: reverse("helpdesk:queue-detail", args=[w["team"].slug])), STAFF_PAGE)
     ],
+    "helpdesk:team-health": [
+        Case("the team's health", "get",
+             get(lambda w: reverse("helpdesk:team-health", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    # Admins and team leads only: none of the walk's personas.
+    "helpdesk:coop-health": [
+        Case("the cooperative's health", "get", get(lambda w: reverse("helpdesk:coop-health")),
+             everyone(404))
+    ],
     "helpdesk:queue-bulk": [
         Case("bulk close", "post",
              lambda w: (reverse("helpdesk:queue-bulk", args=[w["team"].slug]),
@@ -409,6 +418,26 @@ ROUTES: dict[str, list[Case]] = {
         Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),
              everyone(404) | {"advisor": 200, "other_advisor": 200},
              hidden_from={"other_advisor"})
+    ],
+    # CSV exports: the same people and rows as their page.
+    "helpdesk:advisor-requests-export": [
+        Case("my members' requests (CSV)", "get",
+             get(lambda w: reverse("helpdesk:advisor-requests-export")),
+             everyone(404) | {"advisor": 200, "other_advisor": 200},
+             hidden_from={"other_advisor"})
+    ],
+    "helpdesk:ticket-export": [
+        Case("my requests (CSV)", "get", get(lambda w: reverse("helpdesk:ticket-export")),
+             everyone(200), hidden_from=NOT_THE_OWNER)
+    ],
+    "helpdesk:queue-export": [
+        Case("the team's queue (CSV)", "get",
+             get(lambda w: reverse("helpdesk:queue-export", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    "helpdesk:collection-export": [
+        Case("unpaid invoices (CSV)", "get", get(lambda w: reverse("helpdesk:collection-export")),
+             everyone(200), hidden_from={"other_member", "other_advisor", "outside_agent"},
+             secret=INVOICE)
     ],
 }
 
