@@ -78,7 +78,9 @@ def health_context(request: HttpRequest, teams: list[Team]) -> dict:
         "satisfaction_results": satisfaction.results_by_month(
             team_ids, figures.first, figures.last + timedelta(days=1)
         ),
-        "satisfaction_comments": satisfaction.recent_comments(team_ids, figures.first),
+        "satisfaction_comments": satisfaction.recent_comments(
+            team_ids, figures.first, reader=request.user
+        ),
     }
 
 

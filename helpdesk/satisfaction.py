@@ -157,13 +157,16 @@ def results_by_month(
     return results
 
 
-def recent_comments(team_ids: Iterable[int], since: date | datetime, *, limit: int = 10):
+def recent_comments(team_ids: Iterable[int], since: date | datetime, *, reader: User,
+                    limit: int = 10):
     """The latest answers that came with a comment, newest first: what members said, in
-    their own words, to the team that served them."""
+    their own words, to the team that served them. Only the teams the reader works for:
+    a lead reads the cooperative's figures, not what members told another team."""
     return (
         Satisfaction.objects.filter(
             team_id__in=list(team_ids), created_at__gte=_moment(since)
         )
+        .filter(team_id__in=reader.team_ids())
         .exclude(comment="")
         .select_related("ticket")
         .only("score", "comment", "created_at", "ticket__id", "ticket__subject")

@@ -232,6 +232,13 @@ def test_the_lead_reads_members_scores_and_comments(week, client, lead, member, 
     page = response.content.decode()
     assert "Réponse lente &lt;b&gt;mais&lt;/b&gt; juste" in page
     assert reverse("helpdesk:ticket-detail", args=[ticket.pk]) in page
+    # The cooperative's page: the results of every team, the words only to their team.
+    other_lead = UserFactory(role=Role.LEAD)
+    client.force_login(other_lead)
+    with at(*NOW):
+        response = client.get(reverse("helpdesk:coop-health"))
+    assert len(response.context["satisfaction_results"]) == 1
+    assert "Réponse lente" not in response.content.decode()
 
 
 def test_the_pages_query_counts(week, client, lead, team, django_assert_max_num_queries):
