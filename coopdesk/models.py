@@ -35,6 +35,7 @@ class NoticeKind(models.TextChoices):
     NOTE = "note", _("A colleague writes an internal note")
     AT_RISK = "at_risk", _("A request nears its promised time (75 % of it used)")
     LATE = "late", _("A request is late: its handler and the team lead are alerted")
+    REMINDED = "reminded", _("A reminder: the team still waits for your answer")
     # Beyond requests: one choice per thing a person follows, each with its reminders.
     JOURNEY = "journey", _("A path moves on: a stage, a meeting, a contract, a mentor")
     REMINDER = "reminder", _(

@@ -18,3 +18,6 @@ class HelpdeskConfig(AppConfig):
         jobs.register("auto-close resolved requests", 300, actions.auto_close_resolved)
         jobs.register("take announced collection steps", 300, actions.take_announced_steps)
         jobs.register("escalate requests at risk or late", 300, actions.escalate)
+        jobs.register("remind members of unanswered questions", 300, actions.remind_waiting)
+        jobs.register("close requests left unanswered", 300, actions.close_unanswered)
+        jobs.register("measure the teams' answering pace", 600, actions.measure_answer_pace)
