@@ -76,6 +76,7 @@ def get_visible_ticket(user: User, pk: int, *, for_page: bool = False) -> Ticket
             "requester__sector", "requester__advisor", "requester__office",
             "team__name", "team__slug", "team__description", "team__email", "team__phone",
             "team__region", "team__time_zone", "team__first_response_hours", "team__lead",
+            "team__answer_minutes",
             *(["requester__office__name"] if user.is_support_staff else []),
         )
     return get_object_or_404(queryset, pk=pk)

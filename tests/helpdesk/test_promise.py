@@ -306,3 +306,26 @@ def test_a_priority_change_while_paused_promises_nothing_before_her_answer(
     # leave seven, counted from the pause.
     assert ticket.paused_at == paris(2026, 12, 7, 10) and ticket.due_at is None
     assert ticket.resolution_due == paris(2026, 12, 8, 11)
+
+
+def test_her_place_and_expected_answer_cost_the_same_however_long_the_line(
+    open_team, member, other_member, category, login
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Team.objects.filter(pk=open_team.pk).update(answer_minutes=30)
+    client = login(member)
+
+    def queries(ticket) -> int:
+        with at(2026, 12, 5, 10), CaptureQueriesContext(connection) as captured:
+            assert client.get(ticket.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    first = new_request(member, category, 2026, 12, 4, 19)
+    few = queries(first)
+    for minute in range(6):
+        new_request(other_member, category, 2026, 12, 4, 19, minute + 1)
+    last = new_request(member, category, 2026, 12, 4, 20)
+    assert queries(last) == few
+    assert fresh(last).place_in_line() == 8
