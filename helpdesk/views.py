@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, FilteredRelation, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -437,26 +437,30 @@ def queue_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_support_staff:
         raise Http404
     now = timezone.now()
-    # Each team with the counts of its active requests, in one query: the join is limited
-    # to the active ones (the (team, state, ...) index alone), not every request the team
-    # ever had, and the teams need no query of their own.
-    teams = list(
-        staff_teams(request.user)
-        .annotate(active=FilteredRelation("tickets", condition=Q(tickets__state__in=ACTIVE_STATES)))
-        .annotate(
-            open_count=Count("active__team"),  # not "pk": the id is not in the index
-            unassigned_count=Count("active__team", filter=Q(active__assignee=None)),
-            waiting_count=Count("active__team", filter=Q(active__state=State.WAITING)),
-            at_risk_count=Count(
-                "active__team", filter=Q(active__risk_at__lte=now, active__due_at__gt=now)
-            ),
-            late_count=Count("active__team", filter=Q(active__due_at__lte=now)),
+    teams = list(staff_teams(request.user))
+    # One pass over the active requests of these teams (the (team, state) index), not a
+    # join of every request the teams ever had to count the few still active. (Folding the
+    # teams into this query, through a join limited to the active requests, saved a round
+    # trip on PostgreSQL but made SQLite sort the 9,000 joined rows: 10.9 -> 14.0 ms.)
+    counts = {
+        row["team"]: row for row in Ticket.objects.filter(
+            team__in=[team.pk for team in teams], state__in=ACTIVE_STATES
+        ).values("team").annotate(
+            open_count=Count("team"),  # not "pk": the id is not in the index
+            unassigned_count=Count("team", filter=Q(assignee=None)),
+            waiting_count=Count("team", filter=Q(state=State.WAITING)),
+            at_risk_count=Count("team", filter=Q(risk_at__lte=now, due_at__gt=now)),
+            late_count=Count("team", filter=Q(due_at__lte=now)),
         )
-        .order_by("name")
-    )
+    }
+    for team in teams:
+        row = counts.get(team.pk, {})
+        for name in ("open", "unassigned", "waiting", "at_risk", "late"):
+            setattr(team, f"{name}_count", row.get(f"{name}_count", 0))
     # The page's ids first, from the (assignee, state, -updated_at) index alone, then their
-    # rows, in one query: with the joins of a list row around the whole search, SQLite
-    # walked every request the agent ever had (14-48 ms at 100,000 requests, 3 ms so).
+    # rows: with the joins of a list row around the whole search, SQLite walked every
+    # request the agent ever had (14-48 ms at 100,000 requests, against 3 ms in two steps).
+    # The ids as a subquery keep the two steps' plan in one query (one round trip fewer).
     newest = Ticket.objects.filter(assignee=request.user).active().order_by("-updated_at")
     mine = (
         Ticket.objects.filter(pk__in=Subquery(newest.values("pk")[:PAGE_SIZE]))
