@@ -5,7 +5,7 @@ already used up. Frozen clock; a team open Monday to Friday 9–12, 14–17 (Par
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -329,3 +329,28 @@ def test_her_place_and_expected_answer_cost_the_same_however_long_the_line(
     last = new_request(member, category, 2026, 12, 4, 20)
     assert queries(last) == few
     assert fresh(last).place_in_line() == 8
+
+
+def test_the_resolved_request_closes_on_the_day_its_page_says(asked, member, agent, login):
+    with at(2026, 12, 8, 10):
+        actions.resolve_ticket(asked, by=agent)
+        page = login(member).get(asked.get_absolute_url()).content.decode()
+    assert "it closes by itself on Dec. 15, 2026" in page
+    closes = fresh(asked).closes_on
+    assert closes == paris(2026, 12, 15, 10)
+    assert actions.auto_close_resolved(closes - timedelta(seconds=1)) == 0
+    assert actions.auto_close_resolved(closes) == 1
+
+
+def test_the_reminder_email_says_when_the_request_closes_in_her_language(asked, member):
+    from django.core import mail
+
+    from coopdesk.outbox import send_pending
+
+    OutboxEmail.objects.all().delete()
+    with at(2026, 12, 14, 10, 5):
+        actions.remind_waiting()
+        send_pending()
+    (email,) = [m for m in mail.outbox if member.email in m.to]
+    assert "Relance : l’équipe attend toujours votre réponse" in email.body
+    assert "clôturée d’elle-même le 21 décembre 2026" in email.body
