@@ -552,9 +552,12 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         hers, in business time from now. Without a pace yet, the promise. Never earlier
         than now, never while the team is closed."""
         now = now or timezone.now()
+        if self.team.answer_minutes is None and self.first_response_due > now:
+            return self.first_response_due  # within opening hours: computed so
+        # The team's calendar: its opening ranges and closures, two small queries.
         calendar = self.team.calendar
         if self.team.answer_minutes is None:
-            return max(self.first_response_due, calendar.add(now, 0))
+            return calendar.add(now, 0)
         return calendar.add(now, place * self.team.answer_minutes)
 
     @property
