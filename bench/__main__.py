@@ -12,7 +12,7 @@ import sys
 
 from bench import harness
 
-AREAS = ["helpdesk", "live", "journeys", "kb", "markdown"]
+AREAS = ["helpdesk", "live", "journeys", "kb", "markdown", "inbound"]
 
 
 def load(area: str):

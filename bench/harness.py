@@ -42,8 +42,9 @@ def pg_url() -> str:
     return os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
 
 
-def _configure_environment() -> None:
-    """Production-like settings (DEBUG off), on the benchmark database, before Django starts."""
+def production_like_settings() -> None:
+    """Production-like settings (DEBUG off) for a benchmark, before Django starts; the
+    caller chooses the database."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "coopdesk.settings"
     os.environ["DEBUG"] = "false"
     # Plain HTTP, as behind the TLS proxy of a deployment (else every page answers a redirect).
@@ -52,6 +53,11 @@ def _configure_environment() -> None:
     os.environ["MFA_REQUIRED_FOR_STAFF"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ.pop("REDIS_URL", None)
+
+
+def _configure_environment() -> None:
+    """Production-like settings, on the benchmark database, before Django starts."""
+    production_like_settings()
     if wants_postgres():
         os.environ["DATABASE_URL"] = pg_url()
         # The test client keeps one connection for the whole run, so a pool changes no

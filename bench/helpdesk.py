@@ -488,7 +488,88 @@ def measure() -> None:
     lead_client = Client()
     lead_client.force_login(team.lead)
     harness.report("queue_list", lead_client, reverse("helpdesk:queue-list"), tickets=tickets)
+    measure_health(team, tickets)
+    measure_csv(tickets)
     measure_clock(team, tickets)
+
+
+HEALTH_DAYS = 26 * 7 + 7  # the longest period a health page shows
+
+
+def measure_health(team, tickets: int) -> None:
+    """team_health: a team's page over 12 weeks, read by its lead; coop_health: the
+    cooperative's, by the same lead. The days are summed once after seeding (what the
+    worker's job keeps up to date), then reused while the seed matches."""
+    import time
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from helpdesk import health
+
+    signature_now = f"{signature()} days={HEALTH_DAYS} {timezone.localdate()}"
+    if harness.seeded("health") != signature_now:
+        started = time.perf_counter()
+        today = timezone.localdate()
+        rows = health.rebuild(today - timedelta(days=HEALTH_DAYS), today)
+        harness.mark_seeded("health", signature_now)
+        harness.progress(f"summed {rows:,} team days in {time.perf_counter() - started:.1f} s")
+    lead_client = Client()
+    lead_client.force_login(team.lead)
+    harness.report("team_health", lead_client,
+                   reverse("helpdesk:team-health", args=[team.slug]) + "?weeks=12",
+                   tickets=tickets, weeks=12)
+    harness.report("coop_health", lead_client, reverse("helpdesk:coop-health") + "?weeks=12",
+                   tickets=tickets, weeks=12)
+
+
+def measure_csv(tickets: int) -> None:
+    """csv_queue: the export of a team's whole queue (every state: the largest team), in ms
+    for the response read to its end, and the peak memory it took (tracemalloc, a run of its
+    own) at that size and over every request (the same rows code, 100,000 rows)."""
+    import time
+    import tracemalloc
+
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from coopdesk import csv_export
+    from helpdesk import exports
+    from helpdesk.models import Team, Ticket
+
+    team = Team.objects.annotate(n=Count("tickets")).order_by("-n").first()
+    client = Client()
+    client.force_login(team.agents.order_by("pk").first())
+    url = reverse("helpdesk:queue-export", args=[team.slug]) + "?filtered=1"
+
+    def read() -> int:
+        response = client.get(url)
+        return sum(1 for _ in response.streaming_content) - 1  # the header line
+
+    rows = read()  # warm-up
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        read()
+        timings.append((time.perf_counter() - start) * 1000)
+    tracemalloc.start()
+    read()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    reader = team.agents.order_by("pk").first()
+    tracemalloc.start()
+    every = Ticket.objects.order_by("-updated_at").for_list()
+    total = sum(1 for _ in csv_export.lines(
+        exports._ticket_header(staff=True), exports._ticket_rows(every, reader, staff=True)
+    )) - 1
+    _, peak_all = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    harness.emit(page="csv_queue", db=harness.vendor(), tickets=tickets, rows=rows,
+                 median_ms=round(sorted(timings)[1], 1), peak_mb=round(peak / 2**20, 1),
+                 rows_all=total, peak_mb_all=round(peak_all / 2**20, 1))
 
 
 def measure_clock(team, tickets: int) -> None:

@@ -26,6 +26,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.harness import production_like_settings, wants_postgres
+
 # BENCH_JOURNEYS makes a quick, smaller run possible (a multiple of 400).
 JOURNEYS = int(os.environ.get("BENCH_JOURNEYS", "20000"))
 MEMBERS_PER_ADVISOR = 400
@@ -42,24 +44,13 @@ def progress(message: str) -> None:
           flush=True)
 
 
-def wants_postgres() -> bool:
-    return os.environ.get("BENCH_DB", "sqlite").strip().lower() in {"postgres", "postgresql", "pg"}
-
-
 def setup() -> None:
     """Configure Django on the benchmark database unless a caller already did."""
     from django.apps import apps
 
     if apps.ready:
         return
-    os.environ["DJANGO_SETTINGS_MODULE"] = "coopdesk.settings"
-    os.environ["DEBUG"] = "false"
-    # Plain HTTP, as behind the TLS proxy of a deployment (else every page answers a redirect).
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    # Its staff are past the second factor (signed in by session, without an authenticator).
-    os.environ["MFA_REQUIRED_FOR_STAFF"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ.pop("REDIS_URL", None)
+    production_like_settings()
     if wants_postgres():
         url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
         _create_postgres_database(url)

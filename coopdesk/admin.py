@@ -15,6 +15,27 @@ from coopdesk.audit import change_values
 from coopdesk.models import ErasureRequest
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their object and never written here (a timeline, the tasks of a
+    journey, an article's revisions): the actions write them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TimelineInline(ReadOnlyInline):
+    """A subject's timeline events (coopdesk.models.TimelineEvent)."""
+
+    fields = ["created_at", "kind", "actor", "from_state", "to_state", "note"]
+    readonly_fields = fields
+
+
 @admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
     """Who changed which configuration row, when, with the values before and after.

@@ -5,17 +5,21 @@ diagnosis slots (journeys) and articles (kb) are django-fsm-2 models changed onl
 app's actions. Each action reads, in its own body, as the same five steps:
 
     ticket = lifecycle.lock(ticket, expected_version)      # row lock, stale form: 409
-    before = ticket.state
     lifecycle.run(ticket, ticket.resolve, by)               # 403, or 409 in plain words
     lifecycle.save(ticket)                                  # next version, changed columns
-    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, from_state=before)
+    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by)  # from the state run() left
     notify.event(event)                                     # who hears of it, and how
+
+A step that is nothing but its transition and its event (resolve a request, stop a
+collection case, submit an article) is declared with `plain_step()`, which runs those same
+five steps; a step that does more is written out in full in its app's actions.
 
 The model declares its own words, so that every app refuses the same way:
 
 - `stale_message`: a form that showed an older version (409, nothing saved), formatted with
   %(state)s, the label of the state it is in now; `lock_related`: what to read with it;
-- `refused_message`: a step the state does not allow now (409), formatted with %(state)s;
+- `refused_message`: a step the state does not allow now (409), formatted with %(state)s
+  (by default, "This step is not possible while the status is “%(state)s”.");
   and, optionally, `refusal(name)`: a plainer sentence for one transition, or None;
 - a step that is not this person's is a 403, decided before the state is looked at, so that
   the answer never depends on (nor tells) the state of something that is not theirs.
@@ -24,19 +28,22 @@ The model declares its own words, so that every app refuses the same way:
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import FSMFieldMixin, can_proceed, has_transition_perm
 
+from coopdesk import notify
 from coopdesk.conflicts import Conflict
 
 M = TypeVar("M", bound=models.Model)
 
 _READ = "_lifecycle_read"  # the column values lock() read, to save only what changed since
+_LEFT = "_lifecycle_left"  # the state the first transition since the last event left
 
 
 def lock(obj: M, expected_version: int | None = None) -> M:
@@ -81,16 +88,20 @@ def refusal(obj: models.Model, transition) -> str:
     message = getattr(obj, "refused_message", None) or _(
         "This step is not possible while the status is “%(state)s”."
     )
+    return message % {"state": getattr(obj, f"get_{_state_field(transition)}_display")()}
+
+
+def _state_field(transition) -> str:
     field = transition._django_fsm.field
-    name = field if isinstance(field, str) else field.name
-    return message % {"state": getattr(obj, f"get_{name}_display")()}
+    return field if isinstance(field, str) else field.name
 
 
 def run(obj, transition, by, /, *args, **kwargs):
     """Run a model transition for `by` (None: the system, e.g. the worker).
 
     Positional-only, because transitions such as acknowledge(by=...) take a `by` keyword of
-    their own.
+    their own. The state it leaves is remembered for the next event's `from_state` (the
+    first one left, when a step runs several transitions).
     """
     name = transition.__name__
     if by is not None and not may(transition, by):
@@ -99,7 +110,11 @@ def run(obj, transition, by, /, *args, **kwargs):
         raise Conflict(refusal(obj, transition))
     if by is not None and not has_transition_perm(transition, by):  # depends on the state
         raise PermissionDenied(f"{by} may not {name} {obj}")
-    return transition(*args, **kwargs)
+    left = getattr(obj, _state_field(transition))
+    result = transition(*args, **kwargs)
+    if not hasattr(obj, _LEFT):
+        setattr(obj, _LEFT, left)
+    return result
 
 
 def save(obj: models.Model, *fields: str, at=None) -> None:
@@ -128,13 +143,39 @@ def save(obj: models.Model, *fields: str, at=None) -> None:
 
 
 def record(
-    subject: models.Model, kind: str, *, by, from_state: str = "", note: str = "",
+    subject: models.Model, kind: str, *, by, from_state: str | None = None, note: str = "",
     data: dict | None = None, **extra: Any,
 ):
     """Write one line of the subject's timeline (its `events`), ending in its state now.
 
-    It does not notify: the action hands the event to coopdesk.notify itself."""
+    It starts from the state the step's transitions left (see run()), or from none when the
+    step ran no transition; `from_state` says otherwise (a side event of another step says
+    ""). It does not notify: the action hands the event to coopdesk.notify itself."""
+    if from_state is None:
+        from_state = subject.__dict__.pop(_LEFT, "")
     return subject.events.create(
         kind=kind, actor=by, from_state=from_state, to_state=subject.state, note=note,
         data=data or {}, **extra,
     )
+
+
+def plain_step(
+    transition: str, kind: str, *, doc: str = "", data: dict | None = None
+) -> Callable[..., Any]:
+    """The action for a step that is only its transition and its event: it locks the row,
+    runs `transition` (the name of the model's method), saves, records an event of `kind`
+    with the person's note (and `data`) and hands the event to notify.
+
+    It takes what every step takes: `(obj, *, by, note="", expected_version=None)`."""
+
+    @transaction.atomic
+    def action(obj: M, *, by, note: str = "", expected_version: int | None = None) -> M:
+        obj = lock(obj, expected_version)
+        run(obj, getattr(obj, transition), by)
+        save(obj)
+        event = record(obj, kind, by=by, note=note, data=dict(data or {}))
+        notify.event(event)
+        return obj
+
+    action.__doc__ = doc
+    return action

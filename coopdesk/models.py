@@ -36,6 +36,10 @@ class NoticeKind(models.TextChoices):
     AT_RISK = "at_risk", _("A request nears its promised time (75 % of it used)")
     LATE = "late", _("A request is late: its handler and the team lead are alerted")
     REMINDED = "reminded", _("A reminder: the team still waits for your answer")
+    RATED = "rated", _("A member says how they were served, with their comment")
+    LOW_SCORE = "low_score", _(
+        "A member was poorly served (1 or 2 out of 5): the team lead is alerted"
+    )
     # Beyond requests: one choice per thing a person follows, each with its reminders.
     JOURNEY = "journey", _("A path moves on: a stage, a meeting, a contract, a mentor")
     REMINDER = "reminder", _(
@@ -100,7 +104,7 @@ class TimelineEvent(models.Model):
 
     Requests, collection cases, journeys and articles each keep their own table, with a
     foreign key to their subject (related_name="events") and their own kinds and states as
-    choices; coopdesk.lifecycle.record() writes them all the same way.
+    choices (`timeline_fields()`); coopdesk.lifecycle.record() writes them all the same way.
     """
 
     kind = models.CharField(max_length=30)
@@ -119,11 +123,31 @@ class TimelineEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        subject = next(
-            field for field in self._meta.fields
+        return f"{self._subject_field().value_from_object(self)} {self.kind}"
+
+    @classmethod
+    def _subject_field(cls) -> models.ForeignKey:
+        return next(
+            field for field in cls._meta.fields
             if field.many_to_one and field.remote_field.related_name == "events"
         )
-        return f"{subject.value_from_object(self)} {self.kind}"
+
+    @property
+    def subject(self) -> models.Model:
+        """What this is a line of the timeline of (the request, the case, the journey...)."""
+        return getattr(self, self._subject_field().name)
+
+
+def timeline_fields(
+    kinds: type[models.TextChoices], states: type[models.TextChoices], *, kind_length: int = 20
+) -> tuple[models.CharField, models.CharField, models.CharField]:
+    """A timeline's `kind`, `from_state` and `to_state` with its own choices, for
+    `kind, from_state, to_state = timeline_fields(EventKind, State)` in a TimelineEvent."""
+    return (
+        models.CharField(max_length=kind_length, choices=kinds.choices),
+        models.CharField(max_length=20, choices=states.choices, blank=True),
+        models.CharField(max_length=20, choices=states.choices, blank=True),
+    )
 
 
 class OutboxStatus(models.TextChoices):

@@ -42,7 +42,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from notifications.models import Notification
 
-from coopdesk import jobs, notify
+from coopdesk import jobs, notify, replies
 from coopdesk.models import Delivery, OutboxEmail, OutboxKind, OutboxStatus
 from coopdesk.notify.registry import registry
 
@@ -268,9 +268,15 @@ def build_message(email: OutboxEmail) -> EmailMultiAlternatives:
     with translation.override(language):
         if email.kind == OutboxKind.DIGEST:
             name, context = "digest", digest_context(email)
+            thread, can_reply = None, False
         else:
             name, context = "event", event_context(email)
+            thread, can_reply = context["item"]["thread"], context["item"]["can_reply"]
+        threading = replies.headers(
+            unique=f"o{email.pk}", thread=thread, user=user, can_reply=can_reply
+        )
         context.update(
+            reply_above="Reply-To" in threading,
             lang=language,
             person=user,
             preferences_url=absolute(reverse("coopdesk:preference-edit")),
@@ -284,7 +290,11 @@ def build_message(email: OutboxEmail) -> EmailMultiAlternatives:
         subject=subject,
         body=text,
         to=[user.email],
-        headers={"X-Coopdesk-Outbox": str(email.pk), "Auto-Submitted": "auto-generated"},
+        headers={
+            "X-Coopdesk-Outbox": str(email.pk),
+            "Auto-Submitted": "auto-generated",
+            **threading,
+        },
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -308,6 +318,10 @@ def _item(notification: Notification, user) -> dict:
     return {
         "label": "",
         "note": "",
+        # What the e-mail is about, as (kind letter, id), for the threading headers; and
+        # whether this reader may answer it by e-mail (the app's place says).
+        "thread": None,
+        "can_reply": False,
         **item,
         "phrase": notify.label(notification),
         # A reminder or a notice is a sentence written for its one reader.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "anymail",
     "helpdesk",
     "journeys",
     "kb",
@@ -300,6 +301,33 @@ else:
     EMAIL_CONSOLE_BODIES = env_bool("EMAIL_CONSOLE_BODIES", False)
 # Any backend by its dotted path (a provider's API, or the test suite's recording one).
 EMAIL_BACKEND = env("EMAIL_BACKEND", EMAIL_BACKEND)
+
+# Answering by e-mail (helpdesk/inbound.py, README "Answering by e-mail"). REPLY_DOMAIN set:
+# e-mails about a request carry a reply address reply+<token>@REPLY_DOMAIN per reader.
+REPLY_DOMAIN = env("REPLY_DOMAIN").lower()
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 25 * 1024 * 1024)
+INBOUND_MAX_PER_HOUR = env_int("INBOUND_MAX_PER_HOUR", 30)  # per sender address
+# An e-mail service provider's inbound webhook (anymail's name: mailgun, postmark, sendgrid,
+# brevo, amazon_ses...) at /email/entrant/; its secrets go in ANYMAIL_* variables.
+INBOUND_ESP = env("INBOUND_ESP").lower()
+# Every ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"], e.g. ANYMAIL_WEBHOOK_SECRET
+# ("user:password", the basic authentication most providers use) or
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+# A mailbox read by the worker: IMAP_HOST set turns the job on.
+IMAP_HOST = env("IMAP_HOST")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_SSL = env_bool("IMAP_SSL", True)
+IMAP_USER = env("IMAP_USER")
+IMAP_PASSWORD = env("IMAP_PASSWORD")
+IMAP_FOLDER = env("IMAP_FOLDER", "INBOX")
+IMAP_DONE_FOLDER = env("IMAP_DONE_FOLDER", "Coopdesk-done")
+IMAP_REFUSED_FOLDER = env("IMAP_REFUSED_FOLDER", "Coopdesk-refused")
+IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)
 
 # Helpdesk rules.
 TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 7)

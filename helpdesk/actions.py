@@ -18,13 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
+from helpdesk import satisfaction as questions
 from helpdesk.models import (
     LADDER,
     Attachment,
@@ -38,11 +39,13 @@ from helpdesk.models import (
     EventKind,
     Message,
     Priority,
+    Satisfaction,
+    SatisfactionOptOut,
+    Score,
     State,
     Team,
     Ticket,
     is_team_agent,
-    works_for_team,
 )
 
 # --- helpers ---------------------------------------------------------------------------
@@ -91,6 +94,17 @@ def _attach(ticket: Ticket, message: Message | None, files: Iterable[UploadedFil
         attachment.save()
 
 
+def may_reply(ticket: Ticket, user: User) -> bool:
+    """Whether add_reply would let this person write on this request now."""
+    if ticket.state in (State.CLOSED, State.WITHDRAWN):
+        return False
+    try:
+        _check_can_reply(ticket, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _check_can_reply(ticket: Ticket, by: User) -> None:
     if is_team_agent(ticket, by):
         return
@@ -114,6 +128,36 @@ def create_ticket(
 ) -> Ticket:
     if not category.is_active:
         raise Conflict(_("This category is no longer offered. Please choose another one."))
+    return _open(requester=requester, category=category, subject=subject, body=body,
+                 files=files, draft_key=draft_key)
+
+
+@transaction.atomic
+def open_by_email(
+    *, requester: User, team: Team, subject: str, body: str, files: Iterable[UploadedFile] = ()
+) -> Ticket:
+    """A request e-mailed to a team's address: filed under the team's "arrived by e-mail"
+    category (not offered on forms) for the team to sort."""
+    category = team.categories.filter(by_email=True).first()
+    if category is None:
+        with translation.override(settings.LANGUAGE_CODE):  # a row, in the site's language
+            label = _("Arrived by e-mail")
+        category = Category.objects.create(
+            team=team, label=label, by_email=True, is_active=False, position=10_000
+        )
+    return _open(requester=requester, category=category, subject=subject, body=body,
+                 files=files)
+
+
+def _open(
+    *,
+    requester: User,
+    category: Category,
+    subject: str,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    draft_key: str = "",
+) -> Ticket:
     now = timezone.now()
     team = category.team
     ticket = Ticket(
@@ -146,12 +190,11 @@ def acknowledge_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     if note.strip():  # words to the member: the team has answered her
         ticket.team_answered(timezone.now())
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, note=note)
     notify.event(event)
     return ticket
 
@@ -180,7 +223,7 @@ def assign_ticket(
     ticket: Ticket, *, by: User, to: User | None, expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    if to is not None and not ticket.team.agents.filter(pk=to.pk).exists():
+    if to is not None and not to.works_for_team(ticket.team_id):
         raise Conflict(
             _("%(name)s is not a member of the %(team)s team.")
             % {"name": to.first_name, "team": ticket.team.name}
@@ -191,28 +234,17 @@ def assign_ticket(
 
 
 def _assign(ticket: Ticket, *, by: User, to: User | None, note: str = "") -> Ticket:
-    before = ticket.state
     lifecycle.run(ticket, ticket.assign, by, to=to)
     lifecycle.save(ticket)
     data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None}
     event = lifecycle.record(
-        ticket, EventKind.ASSIGNED, by=by, from_state=before, note=note, data=data
+        ticket, EventKind.ASSIGNED, by=by, note=note, data=data
     )
     notify.event(event)
     return ticket
 
 
-@transaction.atomic
-def resolve_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.resolve, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.RESOLVED, by=by, from_state=before, note=note)
-    notify.event(event)
-    return ticket
+resolve_ticket = lifecycle.plain_step("resolve", EventKind.RESOLVED)
 
 
 @transaction.atomic
@@ -220,8 +252,7 @@ def wait_for_member(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    if before == State.NEW:
+    if ticket.state == State.NEW:
         lifecycle.run(ticket, ticket.acknowledge, by, by=by)
     lifecycle.run(ticket, ticket.wait_for_member, by)
     now = timezone.now()
@@ -229,22 +260,12 @@ def wait_for_member(
         ticket.team_answered(now)
     ticket.pause_clock(now)
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WAITING, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.WAITING, by=by, note=note)
     notify.event(event)
     return ticket
 
 
-@transaction.atomic
-def close_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.close, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.CLOSED, by=by, from_state=before, note=note)
-    notify.event(event)
-    return ticket
+close_ticket = lifecycle.plain_step("close", EventKind.CLOSED)
 
 
 @transaction.atomic
@@ -264,7 +285,7 @@ def transfer_ticket(
         raise Conflict(_("That category belongs to another team."))
     if not reason.strip():
         raise Conflict(_("Say why the request is transferred: the member will read it."))
-    before, from_team = ticket.state, ticket.team
+    from_team = ticket.team
     lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
@@ -276,7 +297,6 @@ def transfer_ticket(
         ticket,
         EventKind.TRANSFERRED,
         by=by,
-        from_state=before,
         note=reason,
         data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
               **_promise_moved(ticket, promised, why="transfer")},
@@ -417,19 +437,10 @@ def add_note(
 # --- the member's side -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def confirm_resolution(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.confirm, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(
-        ticket, EventKind.CLOSED, by=by, from_state=before, note=note, data={"confirmed": True}
-    )
-    notify.event(event)
-    return ticket
+confirm_resolution = lifecycle.plain_step(
+    "confirm", EventKind.CLOSED, doc="The member says the answer solved it: the request closes.",
+    data={"confirmed": True},
+)
 
 
 @transaction.atomic
@@ -437,26 +448,69 @@ def reopen_ticket(
     ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Ticket:
     ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
     lifecycle.run(ticket, ticket.reopen, by)
     ticket.member_wrote(timezone.now())
     lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, from_state=before, note=note)
+    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, note=note)
     notify.event(event)
     return ticket
+
+
+withdraw_ticket = lifecycle.plain_step("withdraw", EventKind.WITHDRAWN)
+
+
+# --- how the member was served ---------------------------------------------------------------
 
 
 @transaction.atomic
-def withdraw_ticket(
-    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
-) -> Ticket:
-    ticket = lifecycle.lock(ticket, expected_version)
-    before = ticket.state
-    lifecycle.run(ticket, ticket.withdraw, by)
-    lifecycle.save(ticket)
-    event = lifecycle.record(ticket, EventKind.WITHDRAWN, by=by, from_state=before, note=note)
+def rate_ticket(
+    ticket: Ticket, *, by: User, score: int, comment: str = "", now=None
+) -> Satisfaction:
+    """The member says how she was served, or changes what she said, while the question is
+    open (helpdesk/satisfaction.py). The team hears of it on the timeline (internal: the
+    comment is hers to the team, not a message of the request); a low score alerts the
+    team lead, once per request."""
+    ticket = lifecycle.lock(ticket)  # one answer at a time per request
+    now = now or timezone.now()
+    if ticket.requester_id != by.pk:
+        raise PermissionDenied("only the member says how she was served")
+    if score not in Score.values:
+        raise Conflict(_("Choose how you were served, from 1 to 5."))
+    if not questions.is_open(ticket, now=now):
+        raise Conflict(_("The time to say how you were served is over for this request."))
+    comment = comment.strip()
+    answer = Satisfaction.objects.filter(ticket=ticket).first()
+    if answer is not None and (answer.score, answer.comment) == (score, comment):
+        return answer  # the same answer again (a second click): nothing new to tell
+    was = answer.score if answer else None
+    if answer is None:
+        answer = Satisfaction(
+            ticket=ticket, member=by, team_id=ticket.team_id, created_at=now
+        )
+    answer.score, answer.comment, answer.changed_at = score, comment, now
+    answer.save()
+    event = lifecycle.record(
+        ticket, EventKind.RATED, by=by, from_state=ticket.state, is_internal=True,
+        note=comment, data={"score": score, "was": was}, created_at=now,
+    )
     notify.event(event)
-    return ticket
+    if answer.is_low and answer.lead_alerted_at is None and ticket.team.lead_id:
+        answer.lead_alerted_at = now
+        answer.save(update_fields=["lead_alerted_at"])
+        event = lifecycle.record(
+            ticket, EventKind.LOW_SCORE, by=None, from_state=ticket.state, is_internal=True,
+            note=comment, data={"score": score}, created_at=now,
+        )
+        notify.event(event)
+    return answer
+
+
+def set_satisfaction_question(member: User, *, ask: bool) -> None:
+    """A member's choice: whether she is asked how she was served when a request closes."""
+    if ask:
+        SatisfactionOptOut.objects.filter(member=member).delete()
+    else:
+        SatisfactionOptOut.objects.get_or_create(member=member)
 
 
 # --- periodic ------------------------------------------------------------------------------------
@@ -638,11 +692,10 @@ ANNOUNCE_DAYS = 2
 
 
 def _take_step(case: CollectionCase, *, by: User | None, note: str = "") -> None:
-    before = case.state
     lifecycle.run(case, case.take_step, None)
     lifecycle.save(case)
     event = lifecycle.record(
-        case, CollectionEventKind.TAKEN, by=by, from_state=before, step=case.state, note=note
+        case, CollectionEventKind.TAKEN, by=by, step=case.state, note=note
     )
     notify.event(event)
 
@@ -652,7 +705,7 @@ def open_collection_case(
     *, by: User, member: User, team: Team, client_name: str, invoice_number: str, amount,
     due_date, ticket: Ticket | None = None,
 ) -> CollectionCase:
-    if not works_for_team(by, team.pk):
+    if not by.works_for_team(team.pk):
         raise PermissionDenied("only the team's agents open collection cases")
     if not member.is_member:
         raise Conflict(_("Collection cases are opened for members only."))
@@ -726,32 +779,10 @@ def set_collection_consent(
     return case
 
 
-@transaction.atomic
-def mark_case_paid(
-    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
-) -> CollectionCase:
-    case = lifecycle.lock(case, expected_version)
-    before = case.state
-    lifecycle.run(case, case.mark_paid, by)
-    lifecycle.save(case)
-    event = lifecycle.record(case, CollectionEventKind.PAID, by=by, from_state=before, note=note)
-    notify.event(event)
-    return case
+mark_case_paid = lifecycle.plain_step("mark_paid", CollectionEventKind.PAID)
 
 
-@transaction.atomic
-def stop_case(
-    case: CollectionCase, *, by: User, note: str = "", expected_version: int | None = None
-) -> CollectionCase:
-    case = lifecycle.lock(case, expected_version)
-    before = case.state
-    lifecycle.run(case, case.stop, by)
-    lifecycle.save(case)
-    event = lifecycle.record(
-        case, CollectionEventKind.STOPPED, by=by, from_state=before, note=note
-    )
-    notify.event(event)
-    return case
+stop_case = lifecycle.plain_step("stop", CollectionEventKind.STOPPED)
 
 
 def take_announced_steps(now=None) -> int:

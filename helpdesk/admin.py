@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from coopdesk.admin import TimelineInline
 from coopdesk.audit import AuditedAdmin
 from helpdesk.models import (
     Attachment,
@@ -8,6 +9,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    InboundEmail,
     Message,
     OpeningRange,
     ServiceTarget,
@@ -52,15 +54,10 @@ class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ["label"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(TimelineInline):
     model = TicketEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "actor", "from_state", "to_state", "note", "is_internal"]
+    fields = [*TimelineInline.fields, "is_internal"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)
@@ -91,6 +88,22 @@ class MessageAdmin(admin.ModelAdmin):
 
 admin.site.register(Attachment)
 admin.site.register(Draft)
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """What became of each incoming e-mail: read only (the record keeps each Message-ID once)."""
+
+    list_display = ["received_at", "sender", "outcome", "ticket", "detail"]
+    list_filter = ["outcome"]
+    search_fields = ["sender", "message_id"]
+    raw_id_fields = ["ticket"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(CollectionCase)

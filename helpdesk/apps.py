@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +10,11 @@ class HelpdeskConfig(AppConfig):
     def ready(self) -> None:
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
         # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
+        from anymail.signals import inbound
+
         from coopdesk import jobs
-        from helpdesk import actions, notices, privacy
+        from helpdesk import actions, health, notices, privacy
+        from helpdesk.inbound import imap, webhook
 
         notices.register()
         notices.register_demo()
@@ -21,3 +25,6 @@ class HelpdeskConfig(AppConfig):
         jobs.register("remind members of unanswered questions", 300, actions.remind_waiting)
         jobs.register("close requests left unanswered", 300, actions.close_unanswered)
         jobs.register("measure the teams' answering pace", 600, actions.measure_answer_pace)
+        jobs.register("read the replies mailbox (IMAP)", settings.IMAP_POLL_SECONDS, imap.poll)
+        inbound.connect(webhook.received, dispatch_uid="helpdesk.inbound.webhook")
+        jobs.register("sum up the teams' days (health)", 300, health.refresh)

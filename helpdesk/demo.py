@@ -247,6 +247,7 @@ def load_tickets(people: People) -> None:
     actions.add_reply(t, by=a["lea"], then="resolve",
                       body="C'est noté pour la lettre du 1er du mois !")
     actions.confirm_resolution(t, by=m["chloe"])
+    actions.rate_ticket(t, by=m["chloe"], score=5, comment="Rapide et sympathique, merci Léa !")
 
     # Withdrawn by the member.
     t = new("lucas", "Logo, cartes de visite", "Nouveau logo",
@@ -273,6 +274,9 @@ def load_tickets(people: People) -> None:
                       body="Voici votre attestation, en pièce jointe dans votre espace.")
     Ticket.objects.filter(pk=t.pk).update(resolved_at=timezone.now() - timedelta(days=8))
     actions.auto_close_resolved()
+    # A low score: the payroll team's lead is alerted and offered a follow-up.
+    actions.rate_ticket(t, by=m["ines"], score=2,
+                        comment="J'ai dû chercher l'attestation moi-même dans mon espace.")
 
     # Reopened by the member.
     t = new("hugo", "Un achat à enregistrer", "Achat d'une perceuse", "Facture jointe.", days=7)
@@ -325,3 +329,82 @@ def load_collections(people: People) -> None:
     case = open_case("sarah", "Les Fils d'Ariane", "F-2026-007", "320.00", 30)
     actions.propose_next_step(case, by=nadia)
     actions.mark_case_paid(case, by=nadia)
+
+
+# --- twelve weeks of history, so that the team health charts show something real ---------
+
+HISTORY_WEEKS = 12
+HISTORY_MEMBERS = [("romane", "Romane", "Perrin"), ("bastien", "Bastien", "Roux"),
+                   ("yasmine", "Yasmine", "Haddad"), ("noe", "Noé", "Lambert"),
+                   ("elsa", "Elsa", "Marchand"), ("karl", "Karl", "Weber")]
+HISTORY_REPLY = "Bonjour,\n\nc'est fait, vous trouverez le détail dans votre espace."
+
+
+def load_history(people: People) -> None:
+    """Requests of the last twelve weeks, answered, resolved and confirmed, written in a few
+    bulk inserts (not through the actions: a few hundred requests would take seconds of
+    notifications and rendering), by members who are in no other part of the demo. Then the
+    team days are summed, as the worker's job does."""
+    import random
+
+    from coopdesk.accounts.models import Role, User
+    from coopdesk.rendering import render_markdown
+    from helpdesk import health
+    from helpdesk.models import EventKind, Message, State, TicketEvent
+
+    rng = random.Random(13)
+    now = timezone.now()
+    members = [
+        User.objects.create_user(f"{key}@exemple.fr", None, first_name=first, last_name=last,
+                                 role=Role.MEMBER)
+        for key, first, last in HISTORY_MEMBERS
+    ]
+    reply_html = render_markdown(HISTORY_REPLY)
+    plans = []
+    for team in Team.objects.prefetch_related("opening_ranges", "closures", "agents",
+                                              "categories"):
+        categories, agents = list(team.categories.all()), list(team.agents.all())
+        calendar, target = team.calendar, team.first_response_hours * 60
+        # A team answering faster lately: later weeks keep their promise more often.
+        for n in range(HISTORY_WEEKS * rng.randint(3, 6)):
+            created = calendar.add(now - timedelta(days=rng.uniform(2, 7 * HISTORY_WEEKS)), 0)
+            late = rng.random() < 0.35 * (created - now).days / -(7 * HISTORY_WEEKS) + 0.05
+            answered = calendar.add(created, target * (rng.uniform(1.05, 2) if late
+                                                       else rng.uniform(0.05, 0.9)))
+            resolved = calendar.add(answered, rng.uniform(30, 3 * target))
+            closed = resolved + timedelta(hours=rng.uniform(2, 72))
+            if closed >= now:
+                continue
+            category = rng.choice(categories)
+            plans.append((Ticket(
+                subject=f"{category.label} ({n + 1})", body="Bonjour, pouvez-vous m'aider ?",
+                body_html="<p>Bonjour, pouvez-vous m'aider ?</p>", category=category, team=team,
+                priority=category.default_priority, requester=rng.choice(members),
+                assignee=rng.choice(agents), state=State.CLOSED, created_at=created,
+                updated_at=closed, first_response_due=calendar.add(created, target),
+                first_response_at=answered, resolved_at=resolved, closed_at=closed,
+            ), created, answered, resolved, closed))
+    tickets = Ticket.objects.bulk_create([plan[0] for plan in plans], batch_size=200)
+    messages = Message.objects.bulk_create([
+        Message(ticket=ticket, author=ticket.assignee, body=HISTORY_REPLY, body_html=reply_html,
+                created_at=answered)
+        for ticket, (_, _, answered, _, _) in zip(tickets, plans, strict=True)
+    ], batch_size=200)
+    events = []
+    for ticket, message, (_, created, answered, resolved, closed) in zip(
+        tickets, messages, plans, strict=True
+    ):
+        events += [
+            TicketEvent(ticket=ticket, kind=EventKind.CREATED, actor=ticket.requester,
+                        to_state=State.NEW, created_at=created, data={"team": ticket.team.name}),
+            TicketEvent(ticket=ticket, kind=EventKind.REPLIED, actor=ticket.assignee,
+                        from_state=State.NEW, to_state=State.OPEN, message=message,
+                        created_at=answered),
+            TicketEvent(ticket=ticket, kind=EventKind.RESOLVED, actor=ticket.assignee,
+                        from_state=State.OPEN, to_state=State.RESOLVED, created_at=resolved),
+            TicketEvent(ticket=ticket, kind=EventKind.CLOSED, actor=ticket.requester,
+                        from_state=State.RESOLVED, to_state=State.CLOSED, created_at=closed),
+        ]
+    TicketEvent.objects.bulk_create(events, batch_size=500)
+    today = timezone.localdate()
+    health.rebuild(today - timedelta(days=7 * (HISTORY_WEEKS + 1)), today)

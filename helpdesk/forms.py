@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
@@ -13,7 +14,15 @@ from coopdesk.forms import IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
-from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
+from helpdesk.models import (
+    Category,
+    CollectionSettings,
+    Priority,
+    Score,
+    State,
+    Team,
+    Ticket,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,6 +59,13 @@ def attachment_help() -> str:
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    """The categories offered now, each named with the team that handles it."""
+
+    def __init__(self, **kwargs) -> None:
+        offered = Category.objects.filter(is_active=True).select_related("team")
+        kwargs.setdefault("queryset", offered)
+        super().__init__(**kwargs)
+
     def label_from_instance(self, obj: Category) -> str:
         return f"{obj.team.name} — {obj.label}"
 
@@ -57,7 +73,6 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class TicketForm(forms.Form):
     category = CategoryChoiceField(
         label=_("What is it about?"),
-        queryset=Category.objects.filter(is_active=True).select_related("team"),
         empty_label=_("Choose the subject of your request"),
         error_messages={"required": _("Choose what your request is about.")},
     )
@@ -141,7 +156,6 @@ class TransferForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     category = CategoryChoiceField(
         label=_("New team and category"),
-        queryset=Category.objects.filter(is_active=True).select_related("team"),
         empty_label=_("Choose the team and category"),
         error_messages={"required": _("Choose the team that should handle this request.")},
     )
@@ -304,3 +318,30 @@ class CollectionSettingsForm(forms.ModelForm):
         fields = ["reminder_1", "reminder_2", "formal_notice", "litigation", "tell_me_before"]
         widgets = {name: forms.RadioSelect for name in
                    ["reminder_1", "reminder_2", "formal_notice", "litigation"]}
+
+
+SATISFACTION_COMMENT_MAX_CHARS = 2000
+
+
+class SatisfactionForm(forms.Form):
+    """How were you served? Five answers in words, and an optional comment for the team."""
+
+    score = forms.TypedChoiceField(
+        label=_("How were you served?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(value, format_lazy("{} – {}", value, label))
+                 for value, label in reversed(Score.choices)],
+        error_messages={"required": _("Choose one answer, from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("A comment for the team (optional)"), required=False,
+        max_length=SATISFACTION_COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SatisfactionQuestionForm(forms.Form):
+    ask = forms.TypedChoiceField(
+        label=_("When one of my requests closes"), coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Ask me how I was served")), ("no", _("Do not ask me"))],
+    )

@@ -4,6 +4,7 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -14,10 +15,14 @@ from coopdesk import notify, outbox
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import Delivery, NoticeKind, Subscription, TicketSubscription
 from coopdesk.notify import registry
+from helpdesk import satisfaction
+from helpdesk.actions import may_reply
 from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
     CollectionEventKind,
+    EventKind,
+    Score,
     State,
     Step,
     Ticket,
@@ -51,6 +56,9 @@ TICKET_LABELS = {
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
     "reminded": gettext_lazy("Reminder: the team still needs the member's answer"),
     "reminded_you": gettext_lazy("Reminder: the team still needs your answer"),
+    "rated": gettext_lazy("How the member was served: {score}/5, “{words}”"),
+    "rated_again": gettext_lazy("The member changed the answer: {score}/5, “{words}”"),
+    "low_score": gettext_lazy("Low score ({score}/5, “{words}”): the team lead is alerted"),
 }
 
 # Why a promised date moved, said after it.
@@ -79,6 +87,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         }
     if kind == "reminded":
         return {"closes": data.get("closes", "")}
+    if kind in ("rated", "low_score") and data.get("score") in Score.values:
+        return {"score": data["score"], **({"again": True} if data.get("was") else {})}
     return {}
 
 
@@ -91,6 +101,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "unassigned"
     if verb == "closed" and detail.get("confirmed"):
         return "confirmed"
+    if verb == "rated" and detail.get("again"):
+        return "rated_again"
     return verb if verb in TICKET_LABELS else "replied"
 
 
@@ -121,6 +133,8 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
                 "what": text, "when": _day(closes)
             }
         return text
+    if "score" in detail:
+        detail = {**detail, "words": Score(detail["score"]).label}
     for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text
@@ -226,6 +240,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
         return escalation_recipients(event)
     if event.kind == "reminded":
         return reminder_recipients(event)
+    if event.kind == EventKind.LOW_SCORE:
+        return lead_recipients(event)
     people: set[int] = set()
     to_check: set[int] = set()  # may have lost sight of the request since: checked
     if not event.is_internal:
@@ -294,6 +310,15 @@ def reminder_recipients(event: TicketEvent) -> list[User]:
     ]
 
 
+def lead_recipients(event: TicketEvent) -> list[User]:
+    """The team lead of the team that served the member, while she leads it."""
+    team = event.ticket.team
+    return [
+        user for user in notify.active_users([team.lead_id])
+        if user.works_for_team(team.pk)
+    ]
+
+
 def ticket_data(event: TicketEvent) -> dict:
     ticket = event.ticket
     return {
@@ -349,6 +374,7 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
     for_requester = user.pk == ticket.requester_id
     return {
         "label": ticket_label_key(detail, event.kind, for_requester=for_requester),
+        "survey": survey_links(ticket, user) if event.kind == EventKind.CLOSED else None,
         "ticket": ticket,
         "message": message.body if message else "",
         "message_html": message.body_html if message else "",  # sanitised when saved
@@ -357,6 +383,27 @@ def ticket_place(ticket: Ticket, user: User, event) -> dict:
         "url": ticket.get_absolute_url(),
         "link": "ticket",
         "group": ("ticket", ticket.pk),
+        "thread": ("t", ticket.pk),
+        # An answer by e-mail is a public reply: never offered under an internal note.
+        "can_reply": not event.is_internal and may_reply(ticket, user),
+    }
+
+
+def survey_links(ticket: Ticket, user: User) -> dict | None:
+    """The one-click answers of the e-mail telling the member her request is closed: each a
+    link, with its token, to a page where she confirms the score she clicked."""
+    if user.pk != ticket.requester_id or not satisfaction.is_open(ticket):
+        return None
+    if not satisfaction.wants_question(user):
+        return None
+    path = reverse("helpdesk:satisfaction-answer",
+                   args=[ticket.pk, satisfaction.make_token(ticket)])
+    return {
+        "choices": [
+            {"score": score, "label": label, "url": outbox.absolute(f"{path}?score={score}")}
+            for score, label in reversed(Score.choices)
+        ],
+        "until": satisfaction.open_until(ticket),
     }
 
 
@@ -447,26 +494,18 @@ def case_place(case: CollectionCase, user: User, event) -> dict:
 
 
 def register() -> None:
-    registry.register_source(TicketEvent, registry.Source(
-        notice_kind=lambda event: notify.notice_kind(event.kind),
-        recipients=ticket_recipients,
-        data=ticket_data,
-        target=lambda event: event.ticket,
-        sender=lambda event: event.actor or event.ticket.requester,
-        messages=ticket_messages,
+    registry.register_source(TicketEvent, registry.timeline_source(
+        notice_kind=lambda event: notify.notice_kind(event.kind), owner="requester",
+        recipients=ticket_recipients, data=ticket_data, messages=ticket_messages,
     ))
     registry.register_wording("ticket", registry.Wording(label=ticket_label, about=ticket_about))
     registry.register_place(Ticket, ticket_place)
     registry.register_watch("ticket", ticket_groups)
     registry.register_watch("team", team_groups)
 
-    registry.register_source(CollectionEvent, registry.Source(
-        notice_kind=lambda event: NoticeKind.COLLECTION,
-        recipients=case_recipients,
-        data=case_data,
-        target=lambda event: event.case,
-        sender=lambda event: event.actor or event.case.member,
-        verb=lambda event: f"collection.{event.kind}",
+    registry.register_source(CollectionEvent, registry.timeline_source(
+        notice_kind=NoticeKind.COLLECTION, owner="member", domain="collection",
+        recipients=case_recipients, data=case_data,
     ))
     registry.register_wording("collection", registry.Wording(label=case_label, about=case_about))
     registry.register_place(CollectionCase, case_place)
@@ -474,10 +513,12 @@ def register() -> None:
     # Members act on two steps of a request: a question for them, and a resolution to
     # confirm; their unpaid invoices (a formal notice about to reach their client) cannot
     # wait either. Agents live in the queue: e-mail only for what lands on them.
+    # A request closed by itself asks her how she was served (its e-mail's one-click links).
     registry.register_defaults(Role.MEMBER, {
         NoticeKind.WAITING: Delivery.EMAIL,
         NoticeKind.RESOLVED: Delivery.EMAIL,
         NoticeKind.REMINDED: Delivery.EMAIL,
+        NoticeKind.CLOSED: Delivery.EMAIL,
         NoticeKind.COLLECTION: Delivery.EMAIL,
     })
     registry.register_defaults(Role.AGENT, {
@@ -485,11 +526,14 @@ def register() -> None:
         NoticeKind.REPLIED: Delivery.EMAIL,
         NoticeKind.REOPENED: Delivery.EMAIL,
         NoticeKind.LATE: Delivery.EMAIL,  # a promise broken: worth an e-mail
+        NoticeKind.LOW_SCORE: Delivery.EMAIL,  # a member poorly served: worth a call back
     })
     registry.register_concerned(NoticeKind.NOTE, STAFF)
     registry.register_concerned(NoticeKind.AT_RISK, STAFF)
     registry.register_concerned(NoticeKind.LATE, STAFF)
     registry.register_concerned(NoticeKind.REMINDED, {Role.MEMBER, Role.ADVISOR})
+    registry.register_concerned(NoticeKind.RATED, STAFF)
+    registry.register_concerned(NoticeKind.LOW_SCORE, {Role.LEAD, Role.ADMIN})
     registry.register_concerned(NoticeKind.COLLECTION, {Role.MEMBER, Role.ADVISOR})
 
 
@@ -499,6 +543,7 @@ def load_demo(people) -> None:
     demo.load_teams(people)
     demo.load_tickets(people)
     demo.load_collections(people)
+    demo.load_history(people)
     from helpdesk.actions import measure_answer_pace
 
     measure_answer_pace()  # the teams' pace from the demo's answers, as the worker would

@@ -21,6 +21,7 @@ from helpdesk.models import (
     CollectionSettings,
     Draft,
     Message,
+    Satisfaction,
     Ticket,
     TicketEvent,
 )
@@ -35,6 +36,9 @@ def export_requests(user: User) -> Export:
     sent with one."""
     export = Export()
     tickets = Ticket.objects.filter(requester=user).select_related("category", "team")
+    answers = {
+        answer.ticket_id: answer for answer in Satisfaction.objects.filter(member=user)
+    }
     for ticket in tickets.order_by("created_at", "pk"):
         files = []
         public_files = ticket.attachments.filter(
@@ -64,6 +68,11 @@ def export_requests(user: User) -> Export:
                 for message in ticket.messages.public().select_related("author")
             ],
             "files": files,
+            # Her own answer to "How were you served?" (the team's timeline line is internal).
+            "satisfaction": {
+                "score": answers[ticket.pk].score, "comment": answers[ticket.pk].comment,
+                "at": answers[ticket.pk].changed_at.isoformat(),
+            } if ticket.pk in answers else None,
         })
     return export
 
@@ -105,6 +114,7 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
         note=ERASED
     )
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
+    Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
     Draft.objects.filter(owner=user).delete()
     return [tickets]
 

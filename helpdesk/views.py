@@ -12,14 +12,14 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from coopdesk import notify
 from coopdesk.accounts.models import Role, User
@@ -28,7 +28,7 @@ from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
 from coopdesk.paging import paginate
 from coopdesk.steps import Step, step_view
-from helpdesk import actions
+from helpdesk import actions, satisfaction
 from helpdesk.forms import (
     AssignForm,
     BulkForm,
@@ -39,6 +39,8 @@ from helpdesk.forms import (
     PriorityForm,
     QueueFilter,
     ReplyForm,
+    SatisfactionForm,
+    SatisfactionQuestionForm,
     TicketForm,
     TransferForm,
 )
@@ -49,6 +51,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    Satisfaction,
     State,
     Team,
     Ticket,
@@ -89,8 +92,9 @@ def staff_teams(user: User):
 # --- member: my requests, new request, drafts ----------------------------------------------
 
 
-@login_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def my_requests(request: HttpRequest) -> tuple[QuerySet, str]:
+    """The requests "My requests" lists, in its order, and which of its tabs (the CSV
+    export reads the same)."""
     show = request.GET.get("show", "active")
     tickets = Ticket.objects.filter(requester=request.user).for_list()
     # A resolved request waits for her confirmation: with the current ones, and those
@@ -103,6 +107,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         )
     else:
         tickets = tickets.exclude(state__in=current)
+    return tickets, show
+
+
+@login_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets, show = my_requests(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     drafts = Draft.objects.filter(owner=request.user).select_related("category")
     return render(
@@ -288,6 +298,28 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
             .select_related("team")
             .only("subject", "state", "created_at", "requester", "team__name")[:10],
         )
+    if ticket.state == State.CLOSED and (context["is_requester"] or ticket.team_view):
+        form = forms.get("satisfaction_form")
+        context.update(satisfaction_context(request, ticket, events, form))
+    return context
+
+
+def satisfaction_context(request: HttpRequest, ticket: Ticket, events, form) -> dict:
+    """How the member was served: the question for her while it is open (unless she turned
+    it off and has not answered), her answer for her and for the team."""
+    answer = Satisfaction.objects.filter(ticket=ticket).first()
+    context = {"satisfaction": answer}
+    if ticket.requester_id == request.user.pk:
+        closing = next((e.data for e in reversed(events) if e.kind == "closed"), {})
+        asked = satisfaction.is_open(ticket, closing=closing) and (
+            answer is not None or satisfaction.wants_question(request.user)
+        )
+        if asked:
+            initial = {"score": answer.score, "comment": answer.comment} if answer else {}
+            context.update(
+                satisfaction_form=form or SatisfactionForm(initial=initial),
+                satisfaction_until=satisfaction.open_until(ticket),
+            )
     return context
 
 
@@ -475,13 +507,18 @@ def get_staff_team(user: User, slug: str) -> Team:
     return get_object_or_404(staff_teams(user), slug=slug)
 
 
+def queue_filter(request: HttpRequest, team: Team) -> QueueFilter:
+    """The team's queue with the filters of the query string (the CSV export reads the same)."""
+    tickets = Ticket.objects.filter(team=team).for_list()
+    return QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
+
+
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_staff_team(request.user, slug)
     # A text search is planned for its words (see custom_plans); the plain queue is not.
     with custom_plans() if request.GET.get("q", "").strip() else nullcontext():
-        tickets = Ticket.objects.filter(team=team).for_list()
-        filters = QueueFilter(request.GET, queryset=tickets, team=team, user=request.user)
+        filters = queue_filter(request, team)
         page = paginate(request, filters.qs, PAGE_SIZE, CountLaterPaginator)
         context = {
             "team": team,
@@ -527,8 +564,8 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 # --- advisors ----------------------------------------------------------------------------------
 
 
-@login_required
-def advisor_requests(request: HttpRequest) -> HttpResponse:
+def advisor_tickets(request: HttpRequest) -> tuple[QuerySet, str]:
+    """The advisor's members' requests the page lists, and which tab (the CSV export too)."""
     if not request.user.is_advisor:
         raise Http404
     show = request.GET.get("show", "active")
@@ -537,6 +574,12 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
     members = User.objects.filter(request.user.followed_members_q()).values("pk")
     tickets = Ticket.objects.filter(requester__in=members).for_list()
     tickets = tickets.active() if show == "active" else tickets.exclude(state__in=ACTIVE_STATES)
+    return tickets, show
+
+
+@login_required
+def advisor_requests(request: HttpRequest) -> HttpResponse:
+    tickets, show = advisor_tickets(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
     return render(request, "helpdesk/advisor_requests.html", {"page": page, "show": show})
 
@@ -544,9 +587,14 @@ def advisor_requests(request: HttpRequest) -> HttpResponse:
 # --- collections: unpaid invoices ----------------------------------------------------------------
 
 
+def collection_cases(user: User) -> QuerySet:
+    """The unpaid invoices' follow-ups the list shows this person (the CSV export too)."""
+    return CollectionCase.objects.visible_to(user).select_related("member", "team")
+
+
 @login_required
 def collection_list(request: HttpRequest) -> HttpResponse:
-    cases = CollectionCase.objects.visible_to(request.user).select_related("member", "team")
+    cases = collection_cases(request.user)
     page = paginate(request, cases, PAGE_SIZE, CountLaterPaginator)
     can_open = request.user.is_support_staff and staff_teams(request.user).exists()
     return render(request, "helpdesk/collection_list.html", {"page": page, "can_open": can_open})
@@ -645,3 +693,82 @@ def subscription_set(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         target = ticket.get_absolute_url()
     return redirect(target)
+
+
+# --- how the member was served ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ticket_satisfaction(request: HttpRequest, pk: int) -> HttpResponse:
+    """The question on the request's page, for its member."""
+    ticket = get_visible_ticket(request.user, pk)
+    if ticket.requester_id != request.user.pk:
+        raise PermissionDenied
+    form = SatisfactionForm(request.POST)
+    if not form.is_valid():
+        context = ticket_context(request, ticket, satisfaction_form=form)
+        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+    actions.rate_ticket(ticket, by=request.user, score=form.cleaned_data["score"],
+                        comment=form.cleaned_data["comment"])
+    messages.success(request, _("Thank you: your answer is recorded."))
+    return redirect(ticket)
+
+
+@require_http_methods(["GET", "POST"])
+def satisfaction_answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The page the e-mail's links open, without logging in (the token names the request and
+    its member, and opens nothing else). Opening a link records nothing: mail scanners and
+    link previews open links too. The score clicked is shown chosen, and recorded when she
+    confirms (POST); she may add a comment, and come back to change her answer."""
+    try:
+        member_id = satisfaction.read_token(token, ticket_id=pk)
+    except satisfaction.TokenRefused as refused:
+        return satisfaction_refused(request, refused.reason, refused.status)
+    ticket = Ticket.objects.select_related("team", "requester").filter(pk=pk).first()
+    if ticket is None or ticket.requester_id != member_id or not ticket.requester.is_active:
+        return satisfaction_refused(request, "foreign", 403)
+    if not satisfaction.is_open(ticket):
+        return satisfaction_refused(request, "expired", 400)
+    answer = Satisfaction.objects.filter(ticket=ticket).first()
+    if request.method == "POST":
+        form = SatisfactionForm(request.POST)
+        if form.is_valid():
+            actions.rate_ticket(ticket, by=ticket.requester, score=form.cleaned_data["score"],
+                                comment=form.cleaned_data["comment"])
+            messages.success(request, _("Thank you: your answer is recorded."))
+            return redirect(request.path)
+    else:
+        initial = {"score": answer.score, "comment": answer.comment} if answer else {}
+        chosen = request.GET.get("score", "")
+        if chosen in {"1", "2", "3", "4", "5"}:
+            initial["score"] = int(chosen)
+        form = SatisfactionForm(initial=initial)
+    context = {"ticket": ticket, "answer": answer, "form": form,
+               "until": satisfaction.open_until(ticket)}
+    return render(request, "helpdesk/satisfaction_answer.html", context,
+                  status=400 if form.errors else 200)
+
+
+def satisfaction_refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    return render(request, "helpdesk/satisfaction_refused.html",
+                  {"reason": reason, "days": satisfaction.SATISFACTION_DAYS}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def satisfaction_settings(request: HttpRequest) -> HttpResponse:
+    """Whether the member is asked how she was served when a request closes."""
+    if not request.user.is_member:
+        raise Http404
+    asked = satisfaction.wants_question(request.user)
+    form = SatisfactionQuestionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"ask": "yes" if asked else "no"},
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.set_satisfaction_question(request.user, ask=form.cleaned_data["ask"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("helpdesk:satisfaction-settings")
+    return render(request, "helpdesk/satisfaction_settings.html", {"form": form},
+                  status=400 if form.errors else 200)

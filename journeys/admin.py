@@ -6,6 +6,7 @@ the pages, which go through journeys/actions."""
 from django.contrib import admin
 from django.db import models
 
+from coopdesk.admin import ReadOnlyInline, TimelineInline
 from coopdesk.audit import AuditedAdmin
 from journeys import actions
 from journeys.models import (
@@ -63,21 +64,8 @@ class StageTemplateAdmin(AuditedAdmin, admin.ModelAdmin):
     inlines = [TaskTemplateInline, StageLinkInline]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(ReadOnlyInline):
+class EventInline(TimelineInline):
     model = JourneyEvent
-    fields = ["created_at", "kind", "actor", "from_state", "to_state", "note"]
-    readonly_fields = fields
 
 
 class TaskInline(ReadOnlyInline):

@@ -148,12 +148,9 @@ def meeting_place(meeting: InfoMeeting, user: User, event=None) -> dict:
 
 
 def register() -> None:
-    registry.register_source(JourneyEvent, registry.Source(
-        notice_kind=lambda event: NoticeKind.JOURNEY,
-        recipients=journey_recipients,
-        data=journey_data,
-        target=lambda event: event.journey,
-        sender=lambda event: event.actor or event.journey.member,
+    registry.register_source(JourneyEvent, registry.timeline_source(
+        notice_kind=NoticeKind.JOURNEY, owner="member",
+        recipients=journey_recipients, data=journey_data,
     ))
     registry.register_wording("journey", registry.Wording(
         label=journey_label, about=journey_about

@@ -37,5 +37,6 @@ urlpatterns = [
     path("creneaux/<id:pk>/tenu/", views.slot_hold, name="slot-hold"),
     # Team leads, support teams
     path("cooperative/", views.coop_overview, name="coop-overview"),
+    path("cooperative/parcours.csv", views.coop_export, name="coop-export"),
     path("equipes/taches/", views.team_tasks, name="team-tasks"),
 ]

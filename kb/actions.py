@@ -262,20 +262,9 @@ def after_admin_save(article: Article, *, by: User, created: bool, changed: list
 # --- the review workflow -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def submit_article(
-    article: Article, *, by: User, note: str = "", expected_version: int | None = None
-) -> Article:
-    """The author sends the draft to the reviewers."""
-    article = lifecycle.lock(article, expected_version)
-    before = article.state
-    lifecycle.run(article, article.submit, by)
-    lifecycle.save(article)
-    event = lifecycle.record(
-        article, ArticleEventKind.SUBMITTED, by=by, from_state=before, note=note
-    )
-    notify.event(event)
-    return article
+submit_article = lifecycle.plain_step(
+    "submit", ArticleEventKind.SUBMITTED, doc="The author sends the draft to the reviewers."
+)
 
 
 @transaction.atomic
@@ -286,11 +275,10 @@ def request_changes(
     if not note.strip():
         raise Conflict(_("Say what should change: the author reads it."))
     article = lifecycle.lock(article, expected_version)
-    before = article.state
     lifecycle.run(article, article.request_changes, by)
     lifecycle.save(article)
     event = lifecycle.record(
-        article, ArticleEventKind.CHANGES, by=by, from_state=before, note=note
+        article, ArticleEventKind.CHANGES, by=by, note=note
     )
     notify.event(event)
     return article
@@ -302,13 +290,12 @@ def publish_article(
 ) -> Article:
     """Publish: readers see it, search finds it, and the text is kept as a revision."""
     article = lifecycle.lock(article, expected_version)
-    before = article.state
     lifecycle.run(article, article.publish, by, by=by)
     lifecycle.save(article)
     revision = _revision(article, by=by, note=note or _("First publication"))
     index_article(article)
     event = lifecycle.record(
-        article, ArticleEventKind.PUBLISHED, by=by, from_state=before, note=note,
+        article, ArticleEventKind.PUBLISHED, by=by, note=note,
         data={"revision": revision.number},
     )
     notify.event(event)
@@ -320,12 +307,11 @@ def archive_article(
     article: Article, *, by: User, note: str = "", expected_version: int | None = None
 ) -> Article:
     article = lifecycle.lock(article, expected_version)
-    before = article.state
     lifecycle.run(article, article.archive, by)
     lifecycle.save(article)
     index_article(article)
     event = lifecycle.record(
-        article, ArticleEventKind.ARCHIVED, by=by, from_state=before, note=note
+        article, ArticleEventKind.ARCHIVED, by=by, note=note
     )
     notify.event(event)
     return article

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from coopdesk.admin import ReadOnlyInline, TimelineInline
 from coopdesk.audit import AuditedAdmin
 from coopdesk.conflicts import Conflict
 from kb import actions
@@ -55,26 +56,14 @@ class StageInline(admin.TabularInline):
     extra = 0
 
 
-class RevisionInline(admin.TabularInline):
+class RevisionInline(ReadOnlyInline):
     model = ArticleRevision
-    extra = 0
-    can_delete = False
     fields = ["number", "created_at", "created_by", "note"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class ArticleEventInline(admin.TabularInline):
+class ArticleEventInline(TimelineInline):
     model = ArticleEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "actor", "from_state", "to_state", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _each(request, queryset, action, done_message) -> None:

@@ -48,13 +48,9 @@ def article_place(article: Article, user: User, event=None) -> dict:
 
 
 def register() -> None:
-    registry.register_source(ArticleEvent, registry.Source(
-        notice_kind=lambda event: NoticeKind.KB,
-        recipients=article_recipients,
-        data=article_data,
-        target=lambda event: event.article,
-        sender=lambda event: event.actor or event.article.author,
-        verb=lambda event: f"kb.{event.kind}",
+    registry.register_source(ArticleEvent, registry.timeline_source(
+        notice_kind=NoticeKind.KB, owner="author", domain="kb",
+        recipients=article_recipients, data=article_data,
     ))
     registry.register_wording("kb", registry.Wording(label=article_label, about=article_about))
     registry.register_place(Article, article_place)

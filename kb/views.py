@@ -28,6 +28,7 @@ from coopdesk.converters import parse_id
 from coopdesk.forms import StepForm
 from coopdesk.paging import page_number, paginate
 from coopdesk.steps import Step, step_view
+from helpdesk import health
 from helpdesk.models import Category, Team
 from kb import actions, search
 from kb.forms import (
@@ -547,7 +548,11 @@ def service_list(request: HttpRequest) -> HttpResponse:
     categories = Category.objects.filter(is_active=True).prefetch_related(
         Prefetch("articles", queryset=articles)
     )
-    teams = Team.objects.select_related("lead").prefetch_related(
+    teams = list(Team.objects.select_related("lead").prefetch_related(
         Prefetch("categories", queryset=categories), "opening_ranges"
-    )
+    ))
+    # The promise members can check: each team's real median first response (90 days).
+    medians = health.median_first_response()
+    for team in teams:
+        team.median_first_response = medians.get(team.pk)
     return render(request, "kb/service_list.html", {"teams": teams})

@@ -3,6 +3,7 @@
 import factory.random
 import pytest
 
+from coopdesk import notify
 from coopdesk.accounts.models import Role
 from helpdesk import actions
 from tests.factories import CategoryFactory, OfficeFactory, TeamFactory, UserFactory
@@ -27,6 +28,15 @@ def _fast_password_hashing(request, settings):
     passwords with the default hashers, so they keep them."""
     if request.node.get_closest_marker("browser") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pushed(monkeypatch):
+    """The (group, message) pairs notify pushes to the channel layer, in order, kept here
+    instead of sent (with django_capture_on_commit_callbacks(execute=True): after commit)."""
+    messages = []
+    monkeypatch.setattr(notify.push, "push", messages.extend)
+    return messages
 
 
 @pytest.fixture(autouse=True)
@@ -92,29 +102,22 @@ def other_category(other_team):
 
 @pytest.fixture
 def agent(team):
-    agent = UserFactory(first_name="Nadia", role=Role.AGENT)
-    team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Nadia", role=Role.AGENT, teams=[team])
 
 
 @pytest.fixture
 def other_agent(team):
-    agent = UserFactory(first_name="Yanis", role=Role.AGENT)
-    team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Yanis", role=Role.AGENT, teams=[team])
 
 
 @pytest.fixture
 def outside_agent(other_team):
-    agent = UserFactory(first_name="Julien", role=Role.AGENT)
-    other_team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Julien", role=Role.AGENT, teams=[other_team])
 
 
 @pytest.fixture
 def lead(team):
-    lead = UserFactory(first_name="Émilie", role=Role.LEAD)
-    team.agents.add(lead)
+    lead = UserFactory(first_name="Émilie", role=Role.LEAD, teams=[team])
     team.lead = lead
     team.save()
     return lead

@@ -27,6 +27,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBER
     password = factory.django.Password("pass")
 
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        """UserFactory(role=Role.AGENT, teams=[team]): an agent of these teams."""
+        if create and extracted:
+            self.teams.add(*extracted)
+
 
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:

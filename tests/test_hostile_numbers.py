@@ -118,6 +118,7 @@ def test_numeric_query_parameters_never_fail(value, people, slugs, category):
         (agent, f"{queue}?priority={value}&state={value}&sort={value}"),
         (agent, f"{queue}?q={value}"),
         (agent, f"{queue}?q=D-2026-{value}"),
+        (agent, f"{reverse('helpdesk:team-health', args=[slugs['team']])}?weeks={value}"),
     ]:
         response = client.get(path)
         assert response.status_code in (200, 400, 404), (path, response.status_code)

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
-from helpdesk import actions, views
+from helpdesk import actions, satisfaction, views
 from helpdesk.models import Attachment, CollectionCase, Draft, Message, Ticket
 from tests.helpdesk.flows import pdf
 
@@ -239,6 +239,13 @@ ROUTES: dict[str, list[Case]] = {
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()},
              may_change={"member", "advisor", "agent"})
     ],
+    # A provider's inbound webhook: none configured in the walk, so no such page for anyone
+    # (tests/helpdesk/inbound/test_ways_in.py checks the signed calls of a configured one).
+    "helpdesk:email-inbound": [
+        Case("e-mail webhook, no provider", "post",
+             lambda w: (reverse("helpdesk:email-inbound"), {"body-mime": "From: x"}),
+             everyone(404, 404))
+    ],
     "helpdesk:ticket-note": [
         Case("internal note", "post", lambda w: (ticket_url("ticket-note")(w), {"body": "Note"}),
              everyone(404) | {"agent": 302}, may_change={"agent"})
@@ -276,6 +283,26 @@ ROUTES: dict[str, list[Case]] = {
              lambda w: (ticket_url("ticket-step", "withdraw")(w), {"version": w["ticket"].version}),
              PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 403}, may_change={"member"})
     ],
+    # How were you served? Camille's request is still open: nobody may answer yet, and her
+    # link (a token naming her request and her) answers nobody but shows why, to anyone.
+    "helpdesk:ticket-satisfaction": [
+        Case("answer on the request's page (the member's)", "post",
+             lambda w: (ticket_url("ticket-satisfaction")(w), {"score": 5}),
+             PARTICIPANTS | {"member": 409, "advisor": 403, "agent": 403})
+    ],
+    "helpdesk:satisfaction-answer": [
+        Case("Camille's e-mail link (request not closed)", "post",
+             lambda w: (ticket_url("satisfaction-answer", satisfaction.make_token(w["ticket"]))(w),
+                        {"score": 5}),
+             everyone(400, 400)),
+        Case("a forged link", "get", get(ticket_url("satisfaction-answer", "1:forged:x")),
+             everyone(400, 400)),
+    ],
+    "helpdesk:satisfaction-settings": [
+        Case("whether I am asked how I was served", "get",
+             get(lambda w: reverse("helpdesk:satisfaction-settings")),
+             everyone(404) | {"member": 200, "other_member": 200})
+    ],
     "helpdesk:attachment-download": [
         Case("file sent with the request", "get",
              get(lambda w: reverse("helpdesk:attachment-download", args=[w["file"].pk])),
@@ -291,6 +318,15 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:queue-detail": [
         Case("the team's queue", "get",
              get(lambda w: reverse("helpdesk:queue-detail", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    "helpdesk:team-health": [
+        Case("the team's health", "get",
+             get(lambda w: reverse("helpdesk:team-health", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    # Admins and team leads only: none of the walk's personas.
+    "helpdesk:coop-health": [
+        Case("the cooperative's health", "get", get(lambda w: reverse("helpdesk:coop-health")),
+             everyone(404))
     ],
     "helpdesk:queue-bulk": [
         Case("bulk close", "post",
@@ -382,6 +418,26 @@ ROUTES: dict[str, list[Case]] = {
         Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),
              everyone(404) | {"advisor": 200, "other_advisor": 200},
              hidden_from={"other_advisor"})
+    ],
+    # CSV exports: the same people and rows as their page.
+    "helpdesk:advisor-requests-export": [
+        Case("my members' requests (CSV)", "get",
+             get(lambda w: reverse("helpdesk:advisor-requests-export")),
+             everyone(404) | {"advisor": 200, "other_advisor": 200},
+             hidden_from={"other_advisor"})
+    ],
+    "helpdesk:ticket-export": [
+        Case("my requests (CSV)", "get", get(lambda w: reverse("helpdesk:ticket-export")),
+             everyone(200), hidden_from=NOT_THE_OWNER)
+    ],
+    "helpdesk:queue-export": [
+        Case("the team's queue (CSV)", "get",
+             get(lambda w: reverse("helpdesk:queue-export", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    "helpdesk:collection-export": [
+        Case("unpaid invoices (CSV)", "get", get(lambda w: reverse("helpdesk:collection-export")),
+             everyone(200), hidden_from={"other_member", "other_advisor", "outside_agent"},
+             secret=INVOICE)
     ],
 }
 

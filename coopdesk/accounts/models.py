@@ -62,12 +62,19 @@ class UserManager(BaseUserManager["User"]):
     def advisors(self):
         return self.filter(role=Role.ADVISOR)
 
+    def in_team(self, team_id: int):
+        """The team's own people: its active agents and leads (who get its tasks' reminders;
+        admins may act for any team, but are not reminded of every team's work)."""
+        return self.filter(
+            teams=team_id, is_active=True, role__in=[Role.AGENT, Role.LEAD]
+        ).distinct()
+
     def working_for_team(self, team_id: int):
         """Who works for this team: its agents and leads, and admins (the inverse of
         `User.works_for_team`)."""
         return self.filter(Q(role=Role.ADMIN) | Q(teams=team_id), is_active=True).filter(
             role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]
-        )
+        ).distinct()  # an admin who also joined teams is one person
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -43,6 +43,26 @@ class Source:
     messages: Callable[[models.Model], list[tuple[str, dict]]] | None = None
 
 
+def timeline_source(
+    *, notice_kind: str | Callable[[models.Model], str], recipients: Callable, data: Callable,
+    owner: str, domain: str = "", messages: Callable | None = None,
+) -> Source:
+    """The Source of a timeline-event model (coopdesk.models.TimelineEvent): it points at
+    the event's subject and comes from its actor or, when the system acted, from the
+    person the subject belongs to (its `owner` attribute). `domain` prefixes the verb
+    stored with the notification ("collection.paid"); without it the verb is the kind."""
+    kind = notice_kind if callable(notice_kind) else (lambda event: notice_kind)
+    return Source(
+        notice_kind=kind,
+        recipients=recipients,
+        data=data,
+        target=lambda event: event.subject,
+        sender=lambda event: event.actor or getattr(event.subject, owner),
+        verb=(lambda event: f"{domain}.{event.kind}") if domain else (lambda event: event.kind),
+        messages=messages,
+    )
+
+
 @dataclass(frozen=True)
 class Wording:
     """Words for a domain's notifications, in the active language.

@@ -108,8 +108,9 @@ def _cancel_registration(registration: Registration, *, by: User | None) -> Regi
     lifecycle.run(registration, registration.cancel, None)
     lifecycle.save(registration)
     meeting = registration.meeting
+    # from_state="": when the journey is leaving, this is a side event of its exit.
     event = lifecycle.record(
-        registration.journey, EventKind.UNREGISTERED, by=by,
+        registration.journey, EventKind.UNREGISTERED, by=by, from_state="",
         data={"meeting": meeting.pk, "at": meeting.starts_at.isoformat()},
     )
     notify.event(event)
@@ -144,7 +145,7 @@ def _release_slot(slot: DiagnosisSlot, *, by: User | None) -> DiagnosisSlot:
     lifecycle.run(slot, slot.release, None)
     lifecycle.save(slot, "journey", "booked_at")
     event = lifecycle.record(
-        journey, EventKind.DIAGNOSIS_CANCELLED, by=by,
+        journey, EventKind.DIAGNOSIS_CANCELLED, by=by, from_state="",
         data={"at": slot.starts_at.isoformat(), "also_notify": [slot.advisor_id]},
     )
     notify.event(event)

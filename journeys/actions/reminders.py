@@ -72,7 +72,7 @@ def send_task_reminders(now: datetime | None = None) -> int:
         if task.assignee == Assignee.MEMBER:
             people = [member]
         elif task.assignee == Assignee.TEAM and task.team is not None:
-            people = list(task.team.agents.filter(is_active=True))
+            people = list(User.objects.in_team(task.team_id))
         else:
             people = _advisors_of(member)
         for person in people:

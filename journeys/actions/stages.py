@@ -102,11 +102,10 @@ def advance_journey(
 
 
 def _advance(journey: Journey, *, by: User | None, check_permission: bool, note: str = "") -> None:
-    before = journey.state
     lifecycle.run(journey, journey.advance, by if check_permission else None)
     lifecycle.save(journey)
     _create_stage_tasks(journey, journey.state, timezone.localdate())
-    event = lifecycle.record(journey, EventKind.ADVANCED, by=by, from_state=before, note=note)
+    event = lifecycle.record(journey, EventKind.ADVANCED, by=by, note=note)
     notify.event(event)
 
 
@@ -119,12 +118,11 @@ def sign_cape(
     if error:
         raise ValidationError(error)
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.sign_cape, by, start=start, end=end)
     lifecycle.save(journey)
     tasks = _create_stage_tasks(journey, Stage.CAPE, start)
     event = lifecycle.record(
-        journey, EventKind.CAPE_SIGNED, by=by, from_state=before,
+        journey, EventKind.CAPE_SIGNED, by=by,
         data={"start": start.isoformat(), "end": end.isoformat(), "tasks": len(tasks)},
     )
     notify.event(event)
@@ -157,17 +155,10 @@ def renew_cape(
 def sign_salaried_contract(
     journey: Journey, *, by: User, start: date, expected_version: int | None = None
 ) -> Journey:
+    """The salaried contract (CESA) is signed: the member is employed from `start`."""
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.sign_salaried_contract, by, start=start)
-    lifecycle.save(journey)
-    _create_stage_tasks(journey, Stage.SALARIED, start)
-    _schedule_followup(journey, start)
-    event = lifecycle.record(
-        journey, EventKind.SALARIED, by=by, from_state=before, data={"start": start.isoformat()}
-    )
-    notify.event(event)
-    return journey
+    return _entered_on(journey, Stage.SALARIED, EventKind.SALARIED, by=by, day=start, key="start")
 
 
 @transaction.atomic
@@ -175,14 +166,20 @@ def grant_membership(
     journey: Journey, *, by: User, on: date, expected_version: int | None = None
 ) -> Journey:
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.grant_membership, by, on=on)
+    return _entered_on(journey, Stage.ASSOCIATE, EventKind.MEMBERSHIP, by=by, day=on, key="on")
+
+
+def _entered_on(
+    journey: Journey, stage: str, kind: str, *, by: User, day: date, key: str
+) -> Journey:
+    """The rest of a step into a stage that starts on a given day (the salaried contract,
+    membership): its tasks and the yearly follow-up count from that day, which the event
+    keeps under `key`."""
     lifecycle.save(journey)
-    _create_stage_tasks(journey, Stage.ASSOCIATE, on)
-    _schedule_followup(journey, on)
-    event = lifecycle.record(
-        journey, EventKind.MEMBERSHIP, by=by, from_state=before, data={"on": on.isoformat()}
-    )
+    _create_stage_tasks(journey, stage, day)
+    _schedule_followup(journey, day)
+    event = lifecycle.record(journey, kind, by=by, data={key: day.isoformat()})
     notify.event(event)
     return journey
 
@@ -194,7 +191,6 @@ def exit_journey(
 ) -> Journey:
     """Leaving, from any stage: open tasks are dropped, bookings freed, exit tasks created."""
     journey = lifecycle.lock(journey, expected_version)
-    before = journey.state
     lifecycle.run(journey, journey.leave, by, reason=reason, note=note)
     lifecycle.save(journey)
     for task in journey.tasks.select_for_update().filter(state=TaskState.OPEN):
@@ -209,7 +205,7 @@ def exit_journey(
         _release_slot(slot, by=by)
     _create_stage_tasks(journey, Stage.EXITED, timezone.localdate(now))
     event = lifecycle.record(
-        journey, EventKind.EXITED, by=by, from_state=before, note=note,
+        journey, EventKind.EXITED, by=by, note=note,
         data={"reason": reason},
     )
     notify.event(event)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.models import TimelineEvent
+from coopdesk.models import TimelineEvent, timeline_fields
 from journeys.models.paths import Assignee, PathTemplate, TaskTemplate
 from journeys.models.rules import (
     OPEN_STAGES,
@@ -358,12 +358,8 @@ class EventKind(models.TextChoices):
 
 
 class JourneyEvent(TimelineEvent):
-    """One line of a journey's timeline: who did what, when, from which stage to which."""
-
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=30, choices=EventKind.choices)
-    from_state = models.CharField(max_length=20, choices=Stage.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    kind, from_state, to_state = timeline_fields(EventKind, Stage, kind_length=30)
 
     class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline event")

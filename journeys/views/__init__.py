@@ -8,6 +8,7 @@ from journeys.views.dashboards import (
     advisor_dashboard,
     advisor_list,
     advisor_stage,
+    coop_export,
     coop_overview,
 )
 from journeys.views.meetings import (
@@ -43,7 +44,8 @@ from journeys.views.staff import (
 )
 
 __all__ = [
-    "advisor_dashboard", "advisor_list", "advisor_stage", "coop_overview", "journey_adapt",
+    "advisor_dashboard", "advisor_list", "advisor_stage", "coop_export", "coop_overview",
+    "journey_adapt",
     "journey_detail", "journey_mentor", "journey_mine", "journey_reenter", "journey_step",
     "meeting_attendance", "meeting_create", "meeting_detail", "meeting_list", "meeting_register",
     "meeting_signup", "meeting_unregister", "mentor_volunteer", "signup_done", "slot_book",

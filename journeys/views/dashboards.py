@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from coopdesk import csv_export
 from coopdesk.accounts.models import Role
 from coopdesk.paging import paginate
 from journeys.models import (
@@ -121,10 +124,15 @@ def advisor_list(request: HttpRequest, kind: str) -> HttpResponse:
 # --- the cooperative view (team leads, admins) -------------------------------------------------
 
 
+def require_coop_view(user) -> None:
+    """The cooperative's overview and its funders' export: team leads and admins."""
+    if user.role not in {Role.LEAD, Role.ADMIN}:
+        raise Http404
+
+
 @login_required
 def coop_overview(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in {Role.LEAD, Role.ADMIN}:
-        raise Http404
+    require_coop_view(request.user)
     latest = Journey.objects.latest()
     counts = dict(latest.order_by().values_list("state").annotate(n=Count("pk")))
     reached = Journey.objects.aggregate(**{
@@ -161,3 +169,35 @@ def median_days_per_stage() -> list[tuple[str, float | None, int]]:
         (kind.label, round(statistics.median(values), 1) if values else None, len(values))
         for kind, values in durations.items()
     ]
+
+
+@login_required
+def coop_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The funders' export: every journey of every cycle (the rows the overview counts),
+    with the date of each stage, the CAPE contract's dates and renewals, and when and why
+    the member left. Streamed (coopdesk/csv_export.py). The free note on leaving stays out:
+    it is about a person, not for funders."""
+    require_coop_view(request.user)
+    journeys = Journey.objects.select_related("member", "path").order_by("member_id", "cycle")
+    header = [
+        _("Member"), _("Path"), _("Cycle"), _("Stage"), _("Started"), _("Information meeting"),
+        _("Diagnosis"), _("Diagnosis held"), _("CAPE"), _("CAPE start"), _("CAPE end"),
+        _("CAPE renewals"), _("Salaried phase"), _("Salaried contract start"), _("Membership"),
+        _("Associate since"), _("Left"), _("Reason for leaving"),
+    ]
+    stages, reasons = dict(Stage.choices), dict(ExitReason.choices)
+
+    def rows():
+        for journey in journeys.iterator(chunk_size=2000):
+            yield [
+                journey.member.get_full_name(), journey.path.name, journey.cycle,
+                stages.get(journey.state, journey.state), journey.created_at,
+                journey.info_meeting_at, journey.diagnosis_at, journey.diagnosis_held_at,
+                journey.cape_at, journey.cape_start, journey.cape_end, journey.cape_renewals,
+                journey.salaried_at, journey.salaried_start, journey.associate_at,
+                journey.associate_since, journey.exited_at,
+                reasons.get(journey.exit_reason, journey.exit_reason),
+            ]
+
+    filename = f"parcours-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_export.stream(filename, header, rows())

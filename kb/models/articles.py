@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.models import TimelineEvent
+from coopdesk.models import TimelineEvent, timeline_fields
 from journeys.models.rules import Stage
 
 REVIEW_EVERY = timedelta(days=365)
@@ -523,12 +523,8 @@ class ArticleEventKind(models.TextChoices):
 
 # Events readers never see: the review conversation and the owner's reminders.
 class ArticleEvent(TimelineEvent):
-    """One line of an article's timeline: who did what, when, from which state to which."""
-
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=ArticleEventKind.choices)
-    from_state = models.CharField(max_length=20, choices=ArticleState.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=ArticleState.choices, blank=True)
+    kind, from_state, to_state = timeline_fields(ArticleEventKind, ArticleState)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta(TimelineEvent.Meta):

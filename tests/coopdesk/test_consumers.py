@@ -14,24 +14,24 @@ from helpdesk import actions
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+async def watch_ticket(ticket, *communicators) -> None:
+    """Open each socket and watch the request, as its page does."""
+    for communicator in communicators:
+        await communicator.connect()
+        await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
+        assert (await communicator.receive_json_from())["type"] == "watching"
+
+
 def run(scenario):
     async_to_sync(scenario)()
 
 
-def test_anonymous_socket_is_refused(socket_for, flush_layer):
-    communicator = socket_for(None)
-
-    async def scenario():
-        await flush_layer()
-        connected, _ = await communicator.connect()
-        assert not connected
-        await communicator.disconnect()  # as the server does after a refusal
-
-    run(scenario)
-
-
-def test_socket_from_another_site_is_refused(socket_for, flush_layer, member):
-    communicator = socket_for(member, origin=b"https://evil.example")
+@pytest.mark.parametrize("who, origin", [
+    pytest.param(None, b"http://testserver", id="anonymous"),
+    pytest.param("member", b"https://evil.example", id="from another site"),
+])
+def test_socket_is_refused(request, socket_for, flush_layer, who, origin):
+    communicator = socket_for(who and request.getfixturevalue(who), origin=origin)
 
     async def scenario():
         await flush_layer()
@@ -114,10 +114,7 @@ def test_internal_note_reaches_team_page_but_not_member_page(
 
     async def scenario():
         await flush_layer()
-        for communicator in (member_socket, staff_socket):
-            await communicator.connect()
-            await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
-            assert (await communicator.receive_json_from())["type"] == "watching"
+        await watch_ticket(ticket, member_socket, staff_socket)
 
         await database_sync_to_async(actions.add_note)(ticket, by=agent, body="Client connu")
         heard = [await staff_socket.receive_json_from() for _ in range(2)]
@@ -140,10 +137,7 @@ def test_agent_who_filed_with_another_team_hears_no_internal_note(
 
     async def scenario():
         await flush_layer()
-        for communicator in (filer, handler):
-            await communicator.connect()
-            await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
-            assert (await communicator.receive_json_from())["type"] == "watching"
+        await watch_ticket(ticket, filer, handler)
 
         await database_sync_to_async(actions.add_note)(ticket, by=agent, body="Client connu")
         heard = await handler.receive_json_from()
@@ -164,10 +158,7 @@ def test_transfer_closes_the_old_teams_open_pages(
 
     async def scenario():
         await flush_layer()
-        for communicator in (member_socket, colleague):
-            await communicator.connect()
-            await communicator.send_json_to({"watch": "ticket", "id": ticket.pk})
-            assert (await communicator.receive_json_from())["type"] == "watching"
+        await watch_ticket(ticket, member_socket, colleague)
 
         await database_sync_to_async(actions.transfer_ticket)(
             ticket, by=agent, to_team=other_category.team, to_category=other_category,

@@ -163,3 +163,16 @@ def test_record_writes_the_subjects_timeline_and_leaves_notifying_to_the_action(
     assert not Notification.objects.filter(action_object_object_id=event.pk).exists()
     assert isinstance(event, TicketEvent)
     assert (event.ticket, event.to_state, event.note, event.data) == (ticket, State.NEW, "Vu", {})
+
+
+@pytest.mark.django_db
+def test_an_event_starts_from_the_state_the_steps_first_transition_left(agent, ticket):
+    ticket = lifecycle.lock(ticket)
+    lifecycle.run(ticket, ticket.acknowledge, agent, by=agent)
+    lifecycle.run(ticket, ticket.wait_for_member, agent)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.WAITING, by=agent)
+    assert (event.from_state, event.to_state) == (State.NEW, State.WAITING)
+    # The next event of the same object ran no transition of its own: it starts from none.
+    note = lifecycle.record(ticket, EventKind.NOTE, by=agent, is_internal=True)
+    assert (note.from_state, note.to_state) == ("", State.WAITING)

@@ -240,10 +240,8 @@ def live_js_handles() -> set[str]:
 
 
 def test_every_pushed_message_type_has_a_handler_in_live_js(
-    ticket, member, agent, django_capture_on_commit_callbacks, monkeypatch
+    ticket, member, agent, django_capture_on_commit_callbacks, pushed
 ):
-    pushed = []
-    monkeypatch.setattr(notify.push, "push", pushed.extend)
     with django_capture_on_commit_callbacks(execute=True):
         actions.claim_ticket(ticket, by=agent)
         actions.add_reply(ticket, by=agent, body="Quel montant ?", then="wait")

@@ -213,6 +213,16 @@ def test_assign_outside_the_team_is_refused(ticket, agent, outside_agent):
     assert snapshot(ticket) == before
 
 
+def test_assign_to_a_colleague_who_left_is_refused(ticket, agent, other_agent):
+    """Who may be assigned follows User.works_for_team: a deactivated agent no longer does."""
+    other_agent.is_active = False
+    other_agent.save(update_fields=["is_active"])
+    with pytest.raises(Conflict):
+        actions.assign_ticket(ticket, by=agent, to=other_agent)
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
 @pytest.mark.parametrize("start", [State.NEW, State.OPEN])
 def test_wait_for_member_records_the_question(ticket, agent, start):
     ticket = move_to(ticket, start, agent=agent)

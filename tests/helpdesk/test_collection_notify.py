@@ -28,10 +28,8 @@ def test_a_collection_step_reaches_the_backup_covering_the_member(
 
 
 def test_a_collection_step_names_the_invoice_in_the_readers_language(
-    agent, member, team, django_capture_on_commit_callbacks, monkeypatch
+    agent, member, team, django_capture_on_commit_callbacks, pushed
 ):
-    pushed = []
-    monkeypatch.setattr(notify.push, "push", pushed.extend)
     with django_capture_on_commit_callbacks(execute=True):
         case = open_case(agent, member, team)
         actions.propose_next_step(case, by=agent)

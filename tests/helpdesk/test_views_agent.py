@@ -363,22 +363,20 @@ def test_assign_with_bad_input_is_a_400(agent_client, ticket, data):
     assert response.status_code == 400
 
 
-def test_assign_outside_the_team_is_a_400(agent_client, outside_agent, ticket):
+@pytest.mark.parametrize("to, stale, status", [
+    pytest.param("outside_agent", False, 400, id="outside the team: 400"),
+    pytest.param("other_agent", True, 409, id="stale form: 409"),
+])
+def test_refused_assign_leaves_the_request_unassigned(
+    request, agent_client, agent, ticket, to, stale, status
+):
+    if stale:
+        actions.acknowledge_ticket(ticket, by=agent)
     response = agent_client.post(
         reverse("helpdesk:ticket-assign", args=[ticket.pk]),
-        {"version": 1, "assignee": outside_agent.pk},
+        {"version": 1, "assignee": request.getfixturevalue(to).pk},
     )
-    assert response.status_code == 400
-    assert Ticket.objects.get(pk=ticket.pk).assignee is None
-
-
-def test_stale_assign_is_a_409(agent_client, agent, other_agent, ticket):
-    actions.acknowledge_ticket(ticket, by=agent)
-    response = agent_client.post(
-        reverse("helpdesk:ticket-assign", args=[ticket.pk]),
-        {"version": 1, "assignee": other_agent.pk},
-    )
-    assert response.status_code == 409
+    assert response.status_code == status
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
 
 

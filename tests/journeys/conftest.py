@@ -100,9 +100,7 @@ def sap_path(legal_team, path):
 
 @pytest.fixture
 def legal_agent(legal_team):
-    agent = UserFactory(first_name="Yanis", role=Role.AGENT)
-    legal_team.agents.add(agent)
-    return agent
+    return UserFactory(first_name="Yanis", role=Role.AGENT, teams=[legal_team])
 
 
 @pytest.fixture

@@ -59,15 +59,22 @@ def test_a_card_that_shows_everything_has_no_link(advisor_client, advisor, path)
     assert list_url("fins-de-cape") not in body
 
 
-def test_the_full_list_is_paginated(advisor_client, advisor, path, monkeypatch):
+@pytest.mark.parametrize("name, key, heading", [
+    ("journeys:advisor-list", "fins-de-cape", "3 CAPE contracts ending within 30 days"),
+    ("journeys:advisor-stage", "cape", "3 members at this stage"),
+])
+def test_the_full_lists_are_paginated(
+    advisor_client, advisor, path, monkeypatch, name, key, heading
+):
+    url = reverse(name, args=[key])
     monkeypatch.setattr(dashboards, "PAGE_SIZE", 2)
     cape_members(advisor, 3)
-    first = advisor_client.get(list_url("fins-de-cape")).content.decode()
-    assert "3 CAPE contracts ending within 30 days" in first
+    first = advisor_client.get(url).content.decode()
+    assert heading in first
     assert "Membre0 Test" in first and "Membre1 Test" in first
     assert "Membre2 Test" not in first
     assert "page=2" in first
-    second = advisor_client.get(list_url("fins-de-cape") + "?page=2").content.decode()
+    second = advisor_client.get(url + "?page=2").content.decode()
     assert "Membre2 Test" in second and "Membre0 Test" not in second
 
 
@@ -152,15 +159,7 @@ def test_the_dashboard_shows_the_first_members_of_a_stage_and_links_to_all(
     assert f'<a href="{stage_url("cape")}">See all 3</a>' in body
 
 
-def test_the_members_of_a_stage_page_by_page(advisor_client, advisor, path, monkeypatch):
-    monkeypatch.setattr(dashboards, "PAGE_SIZE", 2)
-    cape_members(advisor, 3)
-    first = advisor_client.get(stage_url("cape")).content.decode()
-    assert "3 members at this stage" in first
-    assert "Membre0 Test" in first and "Membre1 Test" in first
-    assert "Membre2 Test" not in first and "page=2" in first
-    second = advisor_client.get(stage_url("cape") + "?page=2").content.decode()
-    assert "Membre2 Test" in second and "Membre0 Test" not in second
+def test_an_empty_stage_says_so(advisor_client, advisor, path):
     assert "Nobody at this stage." in advisor_client.get(stage_url("associate")).content.decode()
 
 

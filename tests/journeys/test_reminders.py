@@ -60,6 +60,17 @@ def test_advisor_and_team_tasks_go_to_who_does_them(cape_journey, advisor, legal
     assert not notes("task_due", member).exists()
 
 
+def test_team_tasks_remind_the_team_not_every_admin(cape_journey, legal_agent):
+    """Admins may act for any team; they are not reminded of every team's tasks."""
+    admin = UserFactory(role=Role.ADMIN)
+    set_due(cape_journey.tasks.get(key="rc-pro"), 0)
+    JourneyTask.objects.filter(journey=cape_journey).exclude(key="rc-pro").update(
+        due_date=timezone.localdate() + timedelta(9))
+    actions.send_task_reminders()
+    assert notes("task_due", legal_agent).count() == 1
+    assert not notes("task_due", admin).exists()
+
+
 def test_cape_ending_in_30_then_7_days_to_member_and_advisor(cape_journey, member, advisor):
     end = timezone.localdate() + timedelta(days=25)
     type(cape_journey).objects.filter(pk=cape_journey.pk).update(cape_end=end)

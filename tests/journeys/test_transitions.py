@@ -223,6 +223,10 @@ def test_exit_frees_the_place_at_the_meeting(journey, advisor, meeting, prospect
     actions.exit_journey(journey, by=advisor, reason=ExitReason.NOT_A_FIT)
     waiting.refresh_from_db()
     assert waiting.status == "registered"
+    # The exit is the step; freeing the place is a side event that starts from no state.
+    unregistered = journey.events.get(kind=EventKind.UNREGISTERED)
+    exited = journey.events.get(kind=EventKind.EXITED)
+    assert (unregistered.from_state, exited.from_state) == ("", Stage.INFO_MEETING)
 
 
 def test_reentry_starts_a_new_cycle_and_keeps_the_first(journey, advisor, member):

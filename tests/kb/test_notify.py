@@ -9,10 +9,8 @@ from kb import actions
 
 
 def test_a_proposal_reaches_the_reviewers_named_and_worded_when_read(
-    draft, member, agent, expert, django_capture_on_commit_callbacks, monkeypatch
+    draft, member, agent, expert, django_capture_on_commit_callbacks, pushed
 ):
-    pushed = []
-    monkeypatch.setattr(notify.push, "push", pushed.extend)
     with django_capture_on_commit_callbacks(execute=True):
         actions.submit_article(draft, by=member)
     told = Notification.objects.filter(verb="kb.submitted")

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from notifications.models import Notification
 
-from coopdesk import notify, outbox
+from coopdesk import outbox
 from coopdesk.conflicts import Conflict
 from coopdesk.models import OutboxEmail
 from kb import actions, search
@@ -176,13 +176,11 @@ def test_archiving_removes_it_from_readers_and_search(article, agent, member, cl
 
 
 def test_review_events_are_pushed_to_the_people_concerned_after_commit(
-    proposal, member, agent, monkeypatch, django_capture_on_commit_callbacks
+    proposal, member, agent, pushed, django_capture_on_commit_callbacks
 ):
-    pushed = []
-    monkeypatch.setattr(notify.push, "push", pushed.append)
     with django_capture_on_commit_callbacks(execute=True):
         actions.submit_article(proposal, by=member)
-    [[(group, body)]] = pushed  # the header's message, as for every domain; no kb.event
+    [(group, body)] = pushed  # the header's message, as for every domain; no kb.event
     assert group == f"user.{agent.pk}" and body["type"] == "notification"
     assert body["notification"]["kind"] == "kb.submitted"
 

@@ -1,0 +1,115 @@
+"""Team health pages: a team's (for its lead and agents) and the cooperative's (for admins
+and team leads). The figures come from helpdesk/health.py; the charts are plain SVG drawn
+by the template from the geometry computed here, styled by classes in static CSS (nothing
+inline: the pages keep the strict Content-Security-Policy)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from coopdesk.accounts.models import Role
+from helpdesk import health, satisfaction
+from helpdesk.models import Team
+
+# The drawing's own units: the SVG scales to the page's width (static/css/app.css).
+CHART_WIDTH, CHART_HEIGHT, CHART_BOTTOM = 600, 200, 24
+
+
+class PeriodForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        label=_("Period"), coerce=int, required=False,
+        choices=[(weeks, _("last %(n)d weeks") % {"n": weeks}) for weeks in health.PERIODS],
+    )
+
+    def chosen(self) -> int:
+        """The period asked for; the default for anything else (the form says which)."""
+        if self.is_valid() and self.cleaned_data["weeks"]:
+            return self.cleaned_data["weeks"]
+        return health.DEFAULT_WEEKS
+
+
+def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | None = None) -> dict:
+    """Bars for an SVG of CHART_WIDTH x CHART_HEIGHT: a value of None draws no bar."""
+    top = ceiling or max([value or 0 for value in values] + [1])
+    step = CHART_WIDTH / max(len(values), 1)
+    plot = CHART_HEIGHT - CHART_BOTTOM
+    # On a phone, a label every few weeks stays readable.
+    label_every = 1 if len(values) <= 6 else 2 if len(values) <= 13 else 4
+    bars = []
+    for n, (value, label) in enumerate(zip(values, labels, strict=True)):
+        height = round(plot * (value or 0) / top, 1)
+        bars.append({
+            "x": round(n * step + step * 0.15, 1), "width": round(step * 0.7, 1),
+            "y": round(plot - height, 1), "height": height, "value": value, "label": label,
+            "text_x": round(n * step + step / 2, 1),
+            "show_label": n % label_every == 0 or n == len(values) - 1,
+        })
+    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "base": plot,
+            "label_y": CHART_HEIGHT - 6, "top": top}
+
+
+def health_context(request: HttpRequest, teams: list[Team]) -> dict:
+    form = PeriodForm(request.GET)
+    weeks = form.chosen()
+    figures = health.health(teams, weeks)
+    team_ids = [team.pk for team in teams]
+    labels = [week.first.strftime("%d/%m") for week in figures.weeks]
+    return {
+        "form": form,
+        "weeks": weeks,
+        "health": figures,
+        "incoming_chart": bar_chart([week.incoming for week in figures.weeks], labels),
+        "compliance_chart": bar_chart(
+            [week.compliance for week in figures.weeks], labels, ceiling=100
+        ),
+        "backlog_chart": bar_chart(
+            figures.backlog,
+            [str(_("under 1 day")), "1–3", "3–7", str(_("over 7"))],
+        ),
+        "backlog_labels": [_("under 1 working day"), _("1 to 3 working days"),
+                           _("3 to 7 working days"), _("over 7 working days")],
+        "satisfaction_results": satisfaction.results_by_month(
+            team_ids, figures.first, figures.last + timedelta(days=1)
+        ),
+        "satisfaction_comments": satisfaction.recent_comments(team_ids, figures.first),
+    }
+
+
+@login_required
+def team_health(request: HttpRequest, slug: str) -> HttpResponse:
+    """A team's health, for its agents and lead (and admins)."""
+    user = request.user
+    if not user.is_support_staff:
+        raise Http404
+    teams = Team.objects.filter(Q(pk__in=user.team_ids()) | Q(lead=user))
+    team = get_object_or_404(teams.prefetch_related("opening_ranges", "closures"), slug=slug)
+    context = health_context(request, [team])
+    context["team"] = team
+    if user.works_for_team(team.pk):  # a lead outside the team's agents has no queue
+        context["queue_url"] = team.get_absolute_url()
+    # Work by person is for the lead, to balance it: not a ranking shown to the team.
+    context["workload"] = health.workload(team) if team.lead_id == user.pk else None
+    return render(request, "helpdesk/team_health.html", context)
+
+
+@login_required
+def coop_health(request: HttpRequest) -> HttpResponse:
+    """The whole cooperative's health, team by team, for admins and team leads."""
+    if request.user.role not in (Role.ADMIN, Role.LEAD) or not request.user.is_active:
+        raise Http404
+    teams = list(Team.objects.prefetch_related("opening_ranges", "closures"))
+    context = health_context(request, teams)
+    context["team_rows"] = health.by_team(teams, context["weeks"])
+    # A link only to the teams' pages this person may open (a lead: the teams they work in).
+    mine = set(Team.objects.filter(Q(pk__in=request.user.team_ids()) | Q(lead=request.user))
+               .values_list("pk", flat=True))
+    for row in context["team_rows"]:
+        row["may_open"] = row["team"].pk in mine
+    return render(request, "helpdesk/coop_health.html", context)
