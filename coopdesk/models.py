@@ -35,6 +35,7 @@ class NoticeKind(models.TextChoices):
     NOTE = "note", _("A colleague writes an internal note")
     AT_RISK = "at_risk", _("A request nears its promised time (75 % of it used)")
     LATE = "late", _("A request is late: its handler and the team lead are alerted")
+    REMINDED = "reminded", _("A reminder: the team still waits for your answer")
     RATED = "rated", _("A member says how they were served, with their comment")
     LOW_SCORE = "low_score", _(
         "A member was poorly served (1 or 2 out of 5): the team lead is alerted"

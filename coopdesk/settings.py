@@ -331,6 +331,10 @@ IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 60)
 
 # Helpdesk rules.
 TICKET_AUTO_CLOSE_DAYS = env_int("TICKET_AUTO_CLOSE_DAYS", 7)
+# A request waiting for the member's answer: she is reminded after this many days, and it
+# closes by itself after that many (helpdesk.actions.remind_waiting, close_unanswered).
+TICKET_WAITING_REMIND_DAYS = env_int("TICKET_WAITING_REMIND_DAYS", 7)
+TICKET_WAITING_CLOSE_DAYS = env_int("TICKET_WAITING_CLOSE_DAYS", 14)
 
 # django-notifications-community
 DJANGO_NOTIFICATIONS_CONFIG = {"USE_JSONFIELD": True, "SOFT_DELETE": False}

@@ -289,7 +289,7 @@ def transfer_ticket(
     lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
     if to_category is not None:
         ticket.category = to_category
-    promised = ticket.first_response_due
+    promised = ticket.member_promise()
     ticket.first_response_at = None
     ticket.start_clock(timezone.now())  # the new team's targets, from now
     lifecycle.save(ticket)
@@ -319,7 +319,7 @@ def change_priority(
         raise Conflict(_("This request is finished: its priority no longer matters."))
     if priority == ticket.priority:
         return ticket
-    before_targets, promised = ticket.team.targets_for(ticket.priority), ticket.first_response_due
+    before_targets, promised = ticket.team.targets_for(ticket.priority), ticket.member_promise()
     was = ticket.priority
     ticket.priority = priority
     ticket.retarget(timezone.now(), before_targets)
@@ -333,14 +333,21 @@ def change_priority(
 
 
 def _promise_moved(ticket: Ticket, promised, *, why: str) -> dict:
-    """What the step's event adds when the first answer promised to the member moves, and
-    why (a transfer, a new priority, the pause while the team waited for her): the
-    timeline and the notifications say it with the step."""
-    if ticket.first_response_at is not None or ticket.first_response_due == promised:
+    """What the step's event adds when the date promised to the member moves (her first
+    answer, or once answered the next update or resolution), and why (a transfer, a new
+    priority, the pause while the team waited for her): the timeline and the
+    notifications say it with the step. `promised` is `member_promise()` before the step.
+    A promise already used up says so ("late") rather than naming a past date."""
+    now_promised = ticket.member_promise()
+    if now_promised is None or now_promised == promised:
+        return {}
+    if promised is None and why != "transfer":  # a first promise, not a moved one
         return {}
     return {"promise": {
-        "why": why, "due": ticket.first_response_due.isoformat(),
+        "why": why, "due": now_promised.isoformat(),
         "was": promised.isoformat() if promised else None,
+        "what": "first" if ticket.first_response_at is None else "next",
+        **({"late": True} if now_promised <= timezone.now() else {}),
     }}
 
 
@@ -381,7 +388,7 @@ def add_reply(
     _attach(ticket, message, files, by)
     kind = EventKind.REPLIED
     now = timezone.now()
-    promised = ticket.first_response_due
+    promised = ticket.member_promise()
     if ticket.requester_id == by.pk:
         if ticket.state == State.WAITING:
             lifecycle.run(ticket, ticket.member_answered, by)
@@ -529,6 +536,96 @@ def auto_close_resolved(now=None) -> int:
             notify.event(event)
             closed += 1
     return closed
+
+
+def remind_waiting(now=None) -> int:
+    """Worker job: a request waiting TICKET_WAITING_REMIND_DAYS for the member's answer
+    reminds her, once per question (the date her page announced: `Ticket.reminds_on`)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.TICKET_WAITING_REMIND_DAYS)
+    due = Ticket.objects.filter(
+        state=State.WAITING, paused_at__lte=cutoff, member_reminded_at=None
+    ).only("pk")
+    reminded = 0
+    for ticket in list(due):
+        with transaction.atomic():
+            ticket = lifecycle.lock(ticket)
+            if ticket.state != State.WAITING or ticket.member_reminded_at is not None:
+                continue
+            if ticket.reminds_on is None or ticket.reminds_on > now:
+                continue
+            # Not a step: open forms stay valid and the request keeps its place in lists.
+            ticket.member_reminded_at = now
+            ticket.save(update_fields=["member_reminded_at"])
+            event = lifecycle.record(
+                ticket, EventKind.REMINDED, by=None, created_at=now,
+                data={"closes": ticket.closes_on.isoformat()},
+            )
+            notify.event(event)
+            reminded += 1
+    return reminded
+
+
+def close_unanswered(now=None) -> int:
+    """Worker job: close the requests whose question stayed unanswered
+    TICKET_WAITING_CLOSE_DAYS (the date announced: `Ticket.closes_on`)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.TICKET_WAITING_CLOSE_DAYS)
+    due = Ticket.objects.filter(state=State.WAITING, paused_at__lte=cutoff).only("pk")
+    closed = 0
+    for ticket in list(due):
+        with transaction.atomic():
+            ticket = lifecycle.lock(ticket)
+            if ticket.state != State.WAITING or not ticket.closes_on or ticket.closes_on > now:
+                continue
+            lifecycle.run(ticket, ticket.close_unanswered, None)
+            lifecycle.save(ticket, at=now)
+            event = lifecycle.record(
+                ticket, EventKind.CLOSED, by=None, from_state=State.WAITING,
+                data={"automatic": True, "unanswered": True,
+                      "days": settings.TICKET_WAITING_CLOSE_DAYS},
+            )
+            notify.event(event)
+            closed += 1
+    return closed
+
+
+# How many of a team's latest first answers measure its pace, and how few are too few.
+PACE_ANSWERS = 20
+PACE_AT_LEAST = 3
+
+
+def answer_pace(team: Team) -> float | None:
+    """The median business minutes a first answer took once the team could turn to it:
+    from the later of the request's arrival and the answer before it. While a line waits
+    that is the time between answers (several agents answer faster); on a quiet day, the
+    time from arrival. A place in line times this is the expected wait."""
+    rows = list(
+        Ticket.objects.filter(team=team, first_response_at__isnull=False)
+        .order_by("-first_response_at").values_list("created_at", "first_response_at")
+        [: PACE_ANSWERS + 1]
+    )
+    rows.reverse()
+    calendar, spans = team.calendar, []
+    for (_before, answered_before), (arrived, answered) in zip(rows, rows[1:], strict=False):
+        spans.append(max(0.0, calendar.minutes_between(max(arrived, answered_before), answered)))
+    if len(spans) < PACE_AT_LEAST:
+        return None
+    spans.sort()
+    middle = len(spans) // 2
+    return spans[middle] if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
+
+
+def measure_answer_pace() -> int:
+    """Worker job: each team's pace, stored on the team (`Team.answer_minutes`) so that a
+    request page reads it with the team. Returns how many teams' pace changed."""
+    changed = 0
+    for team in Team.objects.prefetch_related("opening_ranges", "closures"):
+        minutes = answer_pace(team)
+        if minutes != team.answer_minutes:
+            Team.objects.filter(pk=team.pk).update(answer_minutes=minutes)
+            changed += 1
+    return changed
 
 
 def escalate(now=None) -> int:

@@ -54,6 +54,8 @@ TICKET_LABELS = {
     "priority": gettext_lazy("Priority changed"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
+    "reminded": gettext_lazy("Reminder: the team still needs the member's answer"),
+    "reminded_you": gettext_lazy("Reminder: the team still needs your answer"),
     "rated": gettext_lazy("How the member was served: {score}/5, “{words}”"),
     "rated_again": gettext_lazy("The member changed the answer: {score}/5, “{words}”"),
     "low_score": gettext_lazy("Low score ({score}/5, “{words}”): the team lead is alerted"),
@@ -70,14 +72,21 @@ RESCHEDULED_WHY = {
 def ticket_detail(kind: str, data: dict) -> dict:
     """What an event's words need from its data (names and numbers, no sentence)."""
     if "promise" in data:  # the step moved the first answer's promised date
+        promise = data["promise"]
         return {**ticket_detail(kind, {k: v for k, v in data.items() if k != "promise"}),
-                "promise": {"due": data["promise"].get("due"), "why": data["promise"].get("why")}}
+                "promise": {key: promise[key] for key in ("due", "why", "what", "late")
+                            if key in promise}}
     if kind == "assigned":
         return {"name": data.get("assignee") or ""}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
     if kind == "closed":
-        return {key: data[key] for key in ("automatic", "days", "confirmed") if key in data}
+        return {
+            key: data[key] for key in ("automatic", "days", "confirmed", "unanswered")
+            if key in data
+        }
+    if kind == "reminded":
+        return {"closes": data.get("closes", "")}
     if kind in ("rated", "low_score") and data.get("score") in Score.values:
         return {"score": data["score"], **({"again": True} if data.get("was") else {})}
     return {}
@@ -86,6 +95,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
 def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
     if verb == "waiting" and for_requester:
         return "waiting_you"
+    if verb == "reminded" and for_requester:
+        return "reminded_you"
     if verb == "assigned" and not detail.get("name"):
         return "unassigned"
     if verb == "closed" and detail.get("confirmed"):
@@ -99,6 +110,12 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
     """A request event's words, in the active language."""
     if verb == "closed" and detail.get("automatic"):
         days = detail.get("days") or 0
+        if detail.get("unanswered"):
+            return ngettext(
+                "Closed automatically: the team's question stayed unanswered %(days)d day",
+                "Closed automatically: the team's question stayed unanswered %(days)d days",
+                days,
+            ) % {"days": days}
         return ngettext(
             "Closed automatically %(days)d day after resolution",
             "Closed automatically %(days)d days after resolution", days,
@@ -109,6 +126,13 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
                             for_requester=for_requester)
         return f"{step}. {promise_words(detail['promise'])}"
     text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
+    if verb == "reminded":
+        closes = parse_datetime(detail.get("closes") or "")
+        if closes:
+            text = _("%(what)s; without it, the request closes by itself on %(when)s") % {
+                "what": text, "when": _day(closes)
+            }
+        return text
     if "score" in detail:
         detail = {**detail, "words": Score(detail["score"]).label}
     for key, value in detail.items():
@@ -117,11 +141,17 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
 
 
 def promise_words(promise: dict) -> str:
-    """ "First answer now expected by 7 December 10:00: its priority changed." """
+    """ "First answer now expected by 7 December 10:00: its priority changed." A promise
+    already used up is said to be late, not given a date in the past."""
     when = parse_datetime(promise.get("due") or "")
-    text = _("First answer now expected by %(when)s") % {
-        "when": date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "—"
-    }
+    first = promise.get("what", "first") == "first"
+    if promise.get("late"):
+        text = _("The first answer is now late") if first else _("The next update is now late")
+    else:
+        text = (
+            _("First answer now expected by %(when)s") if first
+            else _("Next update now expected by %(when)s")
+        ) % {"when": _when(when)}
     why = RESCHEDULED_WHY.get(promise.get("why") or "")
     return _("%(what)s: %(why)s.") % {"what": text, "why": why} if why else text + "."
 
@@ -130,30 +160,61 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else "—"
 
 
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else "—"
+
+
 def next_step(ticket: Ticket) -> str:
     """What happens next, with who and when: the request page and every e-mail about it
-    say it (one count for the place in line, while nobody has answered yet)."""
+    say it (one count for the place in line, while nobody has answered yet). Each date is
+    one the system keeps: the worker's reminder and closing jobs, the escalation job."""
     if ticket.state == State.WAITING:
-        return _("The team needs an answer from the member to go on: the clock is paused "
-                 "until then.")
+        paused = _("The team needs an answer from the member to go on: the clock is paused "
+                   "until then.")
+        if ticket.closes_on is None:
+            return paused
+        if ticket.member_reminded_at:
+            then = _("A reminder was sent on %(reminded)s; without an answer, the request "
+                     "closes by itself on %(closes)s.")
+        else:
+            then = _("Without an answer, a reminder goes out on %(reminds)s and the request "
+                     "closes by itself on %(closes)s.")
+        return f"{paused} " + then % {
+            "reminded": _day(ticket.member_reminded_at), "reminds": _day(ticket.reminds_on),
+            "closes": _day(ticket.closes_on),
+        }
     if ticket.state == State.RESOLVED:
         closes = ticket.closes_on
-        return _("Without an answer, it closes by itself on %(when)s.") % {
-            "when": date_format(timezone.localtime(closes), "DATE_FORMAT") if closes else "—"
-        }
+        return _("Without an answer, it closes by itself on %(when)s.") % {"when": _day(closes)}
     if not ticket.is_active:
         return ""
     if not ticket.first_response_at:
         place = ticket.place_in_line() or 1
+        when = _when(ticket.expected_first_answer(place))
         return ngettext(
             "%(team)s takes requests up in order: this one is next in line; first answer "
             "expected by %(when)s.",
             "%(team)s takes requests up in order: this one is number %(place)s in line; "
             "first answer expected by %(when)s.", place,
-        ) % {"team": ticket.team.name, "place": place, "when": _when(ticket.first_response_due)}
-    if ticket.assignee_id:
+        ) % {"team": ticket.team.name, "place": place, "when": when}
+    who = ticket.assignee.first_name if ticket.assignee_id else None
+    late = ticket.late_promise
+    if late:
+        if late == "next_update":
+            text = _("The update promised by %(when)s is late.")
+        else:
+            text = _("The resolution promised by %(when)s is late.")
+        text = text % {"when": _when(ticket.due_at)}
+        if ticket.lead_alerted_at:
+            text += " " + _("The team lead was alerted on %(when)s.") % {
+                "when": _when(ticket.lead_alerted_at)
+            }
+        on_it = (_("%(name)s is on it.") % {"name": who} if who
+                 else _("The %(team)s team is on it.") % {"team": ticket.team.name})
+        return f"{on_it} {text}"
+    if who:
         return _("%(name)s is on it; next update by %(when)s.") % {
-            "name": ticket.assignee.first_name, "when": _when(ticket.due_at)
+            "name": who, "when": _when(ticket.due_at)
         }
     return _("The %(team)s team is on it; next update by %(when)s.") % {
         "team": ticket.team.name, "when": _when(ticket.due_at)
@@ -177,6 +238,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     ticket = event.ticket
     if event.kind in ESCALATIONS:
         return escalation_recipients(event)
+    if event.kind == "reminded":
+        return reminder_recipients(event)
     if event.kind == EventKind.LOW_SCORE:
         return lead_recipients(event)
     people: set[int] = set()
@@ -228,6 +291,23 @@ def escalation_recipients(event: TicketEvent) -> list[User]:
         .values_list("user_id", flat=True)
     )
     return [user for user in notify.active_users(people) if user.works_for_team(ticket.team_id)]
+
+
+def reminder_recipients(event: TicketEvent) -> list[User]:
+    """A reminder of the team's question: for the member (and the advisors following her,
+    checked like the page checks them), not for the team that asked."""
+    ticket = event.ticket
+    muted = set(
+        TicketSubscription.objects.filter(ticket=ticket, mode=Subscription.MUTE)
+        .values_list("user_id", flat=True)
+    )
+    advisors = set(ticket.requester.following_advisor_ids()) - muted - {ticket.requester_id}
+    people = ({ticket.requester_id} - muted) | advisors
+    return [
+        user for user in notify.active_users(people)
+        if user.pk == ticket.requester_id
+        or Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
+    ]
 
 
 def lead_recipients(event: TicketEvent) -> list[User]:
@@ -437,6 +517,7 @@ def register() -> None:
     registry.register_defaults(Role.MEMBER, {
         NoticeKind.WAITING: Delivery.EMAIL,
         NoticeKind.RESOLVED: Delivery.EMAIL,
+        NoticeKind.REMINDED: Delivery.EMAIL,
         NoticeKind.CLOSED: Delivery.EMAIL,
         NoticeKind.COLLECTION: Delivery.EMAIL,
     })
@@ -450,6 +531,7 @@ def register() -> None:
     registry.register_concerned(NoticeKind.NOTE, STAFF)
     registry.register_concerned(NoticeKind.AT_RISK, STAFF)
     registry.register_concerned(NoticeKind.LATE, STAFF)
+    registry.register_concerned(NoticeKind.REMINDED, {Role.MEMBER, Role.ADVISOR})
     registry.register_concerned(NoticeKind.RATED, STAFF)
     registry.register_concerned(NoticeKind.LOW_SCORE, {Role.LEAD, Role.ADMIN})
     registry.register_concerned(NoticeKind.COLLECTION, {Role.MEMBER, Role.ADVISOR})
@@ -462,6 +544,9 @@ def load_demo(people) -> None:
     demo.load_tickets(people)
     demo.load_collections(people)
     demo.load_history(people)
+    from helpdesk.actions import measure_answer_pace
+
+    measure_answer_pace()  # the teams' pace from the demo's answers, as the worker would
 
 
 def register_demo() -> None:
