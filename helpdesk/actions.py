@@ -17,13 +17,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from coopdesk import lifecycle, notify
-from coopdesk.accounts.models import User
+from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import (
     LADDER,
@@ -38,6 +38,7 @@ from helpdesk.models import (
     EventKind,
     Message,
     Priority,
+    SavedReply,
     State,
     Team,
     Ticket,
@@ -674,3 +675,78 @@ def take_announced_steps(now=None) -> int:
             _take_step(case, by=None)
             taken += 1
     return taken
+
+
+# --- saved replies ---------------------------------------------------------------------------
+
+
+def may_manage_saved_reply(reply: SavedReply, user: User) -> bool:
+    return SavedReply.objects.managed_by(user).filter(pk=reply.pk).exists()
+
+
+def may_keep_team_replies(user: User, team: Team) -> bool:
+    """A team's saved replies are kept by its lead (and admins)."""
+    return user.is_active and (user.role == Role.ADMIN or team.lead_id == user.pk)
+
+
+@transaction.atomic
+def save_saved_reply(
+    *, by: User, title: str, body: str, team: Team | None, articles: Iterable = (),
+    reply: SavedReply | None = None,
+) -> SavedReply:
+    """Create or change a saved reply: a personal one for any agent, a team's for its lead."""
+    if not by.is_support_staff:
+        raise PermissionDenied("saved replies are for the teams")
+    if reply is not None and not may_manage_saved_reply(reply, by):
+        raise PermissionDenied("not this person's saved reply")
+    if team is not None and not may_keep_team_replies(by, team):
+        raise PermissionDenied("only the team lead keeps the team's saved replies")
+    reply = reply or SavedReply()
+    reply.title, reply.body = title, body
+    reply.team, reply.owner = (team, None) if team is not None else (None, by)
+    reply.updated_at = timezone.now()
+    reply.save()
+    reply.articles.set(articles)
+    return reply
+
+
+@transaction.atomic
+def delete_saved_reply(reply: SavedReply, *, by: User) -> None:
+    if not may_manage_saved_reply(reply, by):
+        raise PermissionDenied("not this person's saved reply")
+    reply.delete()
+
+
+def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
+    """The reply's text for this request, variables filled and the linked articles the
+    member may read listed at the end; counted as one use."""
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("saved replies are for the team handling the request")
+    if not SavedReply.objects.for_ticket(ticket, by).filter(pk=reply.pk).exists():
+        raise PermissionDenied("another team's saved reply")
+    from kb.models import Article  # kb builds on helpdesk: read at call time
+
+    due = ticket.due_at or ticket.resolution_due
+    promised = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
+    values = {
+        "first_name": ticket.requester.first_name,
+        "reference": ticket.reference,
+        "team": ticket.team.name,
+        "agent_first_name": by.first_name,
+        "promised_date": promised or _("[no date promised yet]"),
+    }
+    text = reply.filled(values)
+    readable = Article.objects.readable_by(ticket.requester)
+    links = [
+        f"- [{_markdown_label(article.title)}]({article.get_absolute_url()})"
+        for article in reply.articles.filter(pk__in=readable.values("pk")).only("title", "slug")
+    ]
+    if links:
+        text = "\n\n".join([text.rstrip(), _("To read:"), "\n".join(links)])
+    SavedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1)
+    return text
+
+
+def _markdown_label(text: str) -> str:
+    """An article's title as the words of a Markdown link: brackets would end it early."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

@@ -304,3 +304,62 @@ class CollectionSettingsForm(forms.ModelForm):
         fields = ["reminder_1", "reminder_2", "formal_notice", "litigation", "tell_me_before"]
         widgets = {name: forms.RadioSelect for name in
                    ["reminder_1", "reminder_2", "formal_notice", "litigation"]}
+
+
+ARTICLES_PER_REPLY = 10
+
+
+class SavedReplyForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=150,
+        help_text=_("What the team types in the picker to find it."),
+    )
+    body = forms.CharField(
+        label=_("Text"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown. Filled in when inserted: {first_name} (the member's first name), "
+            "{reference}, {team}, {agent_first_name} (yours), {promised_date}."
+        ),
+    )
+    scope = forms.ChoiceField(label=_("For"), required=False)
+    articles = forms.CharField(
+        label=_("Linked articles"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The address of a published article of the knowledge base, one a line "
+            "(at most %(count)d): its link is added under the text."
+        ) % {"count": ARTICLES_PER_REPLY},
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {str(team.pk): team for team in teams}
+        self.fields["scope"].choices = [("", _("Only me"))] + [
+            (pk, _("The %(team)s team") % {"team": team.name}) for pk, team in self.teams.items()
+        ]
+
+    def clean_scope(self):
+        return self.teams.get(self.cleaned_data["scope"])
+
+    def clean_articles(self):
+        from kb.models import Article, ArticleState  # kb builds on helpdesk
+
+        slugs = []
+        for line in self.cleaned_data["articles"].splitlines():
+            line = line.strip().rstrip("/")
+            if line:
+                slugs.append(line.rsplit("/", 1)[-1])
+        if len(slugs) > ARTICLES_PER_REPLY:
+            raise ValidationError(
+                _("At most %(count)d articles.") % {"count": ARTICLES_PER_REPLY}
+            )
+        found = {a.slug: a for a in Article.objects.filter(
+            slug__in=slugs, state=ArticleState.PUBLISHED
+        ).only("pk", "slug", "title")}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise ValidationError(
+                _("No published article at: %(addresses)s.")
+                % {"addresses": ", ".join(missing)}
+            )
+        return [found[slug] for slug in dict.fromkeys(slugs)]

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
 from helpdesk import actions, views
-from helpdesk.models import Attachment, CollectionCase, Draft, Message, Ticket
+from helpdesk.models import Attachment, CollectionCase, Draft, Message, SavedReply, Ticket
 from tests.helpdesk.flows import pdf
 
 PERSONAS = ["anonymous", "member", "other_member", "advisor", "other_advisor", "agent",
@@ -34,6 +34,7 @@ NOTE_TEXT = "Note interne : client connu pour payer en retard"
 NOTE_FILE = "note-interne.pdf"
 SUBJECT = "Facture impayée F-12"
 INVOICE = "F-31-HORIZON"
+REPLY_TITLE = "Relance du client en retard"
 
 
 def walk(patterns=None, prefix: str = "", namespace: str = ""):
@@ -72,7 +73,13 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
         by=agent, member=member, team=team, client_name="Agence Horizon", invoice_number=INVOICE,
         amount="1850.00", due_date="2026-10-01",
     )
+    team_reply = SavedReply.objects.create(
+        team=team, title=REPLY_TITLE, body="Bonjour {first_name}"
+    )
+    own_reply = SavedReply.objects.create(owner=agent, title=REPLY_TITLE, body="Ma réponse")
     return {
+        "team_reply": team_reply,
+        "own_reply": own_reply,
         "notification": member.notifications.latest("pk"),
         "ticket": Ticket.objects.get(pk=ticket.pk),
         "case": case,
@@ -377,6 +384,37 @@ ROUTES: dict[str, list[Case]] = {
              lambda w: (reverse("helpdesk:subscription-set", args=[w["ticket"].pk]),
                         {"mode": "mute"}),
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()})
+    ],
+    "helpdesk:saved-reply-list": [
+        Case("saved replies", "get", get(lambda w: reverse("helpdesk:saved-reply-list")),
+             STAFF_PAGE | {"outside_agent": 200}, hidden_from={"outside_agent"},
+             secret=REPLY_TITLE)
+    ],
+    "helpdesk:saved-reply-create": [
+        Case("new saved reply", "get", get(lambda w: reverse("helpdesk:saved-reply-create")),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:saved-reply-edit": [
+        Case("edit the team's saved reply (the lead's)", "get",
+             get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["team_reply"].pk])),
+             everyone(404) | {"agent": 403}),
+        Case("edit Nadia's own saved reply", "get",
+             get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk])),
+             everyone(404) | {"agent": 200}),
+    ],
+    "helpdesk:saved-reply-delete": [
+        Case("delete Nadia's own saved reply", "post",
+             lambda w: (reverse("helpdesk:saved-reply-delete", args=[w["own_reply"].pk]), {}),
+             everyone(404) | {"agent": 302}, may_change={"agent"}),
+    ],
+    "helpdesk:saved-reply-picker": [
+        Case("saved-reply picker", "get", get(ticket_url("saved-reply-picker")),
+             everyone(404) | {"agent": 200})
+    ],
+    "helpdesk:saved-reply-insert": [
+        Case("insert the team's saved reply", "post",
+             lambda w: (ticket_url("saved-reply-insert", w["team_reply"].pk)(w), {}),
+             everyone(404) | {"agent": 200}, may_change={"agent"})
     ],
     "helpdesk:advisor-requests": [
         Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from coopdesk.accounts.models import Role
 from helpdesk import actions
-from helpdesk.models import Ticket
+from helpdesk.models import SavedReply, Ticket
 from tests.factories import CategoryFactory, UserFactory
 
 # Ceilings: the issue's target for the queue (it makes 7: session, user, team, COUNT, page,
@@ -143,6 +143,21 @@ def test_agent_request_page_queries_do_not_grow_with_messages(agent_client, agen
     add_conversation(ticket, agent=agent, rounds=1)
     few = queries(agent_client, url)
     add_conversation(ticket, agent=agent, rounds=6)
+    assert queries(agent_client, url) == few
+    assert few <= TICKET_AGENT_MAX
+
+
+def test_agent_request_page_queries_do_not_grow_with_saved_replies(
+    agent_client, agent, ticket, team
+):
+    """The saved-reply picker loads on demand: 50 of them cost the page nothing."""
+    url = ticket.get_absolute_url()
+    few = queries(agent_client, url)
+    SavedReply.objects.bulk_create(
+        [SavedReply(team=team, title=f"Réponse {n}", body="Bonjour {first_name}")
+         for n in range(45)]
+        + [SavedReply(owner=agent, title=f"La mienne {n}", body="x") for n in range(5)]
+    )
     assert queries(agent_client, url) == few
     assert few <= TICKET_AGENT_MAX
 
