@@ -29,6 +29,7 @@ from helpdesk.models import (
     LADDER,
     Attachment,
     Category,
+    Channel,
     CollectionCase,
     CollectionEventKind,
     CollectionSettings,
@@ -112,7 +113,22 @@ def create_ticket(
     body: str,
     files: Iterable[UploadedFile] = (),
     draft_key: str = "",
+    by: User | None = None,
+    channel: str = Channel.WEB,
 ) -> Ticket:
+    """A new request. `by` an agent of the category's team: one taken on the member's
+    behalf (by phone, e-mail, at the counter); she is its requester and is told."""
+    by = by or requester
+    recorded = by.pk != requester.pk
+    if recorded:
+        if not works_for_team(by, category.team_id):
+            raise PermissionDenied("only the category's team records a request for a member")
+        if not (requester.is_member and requester.is_active):
+            raise Conflict(_("Requests are recorded for members only."))
+        if channel not in Channel.values or channel == Channel.WEB:
+            raise Conflict(_("Say how the request came in: by phone, by e-mail or at the counter."))
+    else:
+        channel = Channel.WEB
     if not category.is_active:
         raise Conflict(_("This category is no longer offered. Please choose another one."))
     now = timezone.now()
@@ -124,6 +140,7 @@ def create_ticket(
         team=team,
         priority=category.default_priority,
         requester=requester,
+        channel=channel,
         created_at=now,
         updated_at=now,
     )
@@ -131,10 +148,13 @@ def create_ticket(
     ticket.save()
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
-    _attach(ticket, None, files, requester)
-    if draft_key:
+    _attach(ticket, None, files, by)
+    if draft_key and not recorded:
         Draft.objects.filter(owner=requester, key=draft_key).delete()
-    event = lifecycle.record(ticket, EventKind.CREATED, by=requester, data={"team": team.name})
+    data = {"team": team.name}
+    if recorded:
+        data["channel"] = channel
+    event = lifecycle.record(ticket, EventKind.CREATED, by=by, data=data)
     notify.event(event)
     return ticket
 

@@ -8,12 +8,20 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coopdesk.accounts.models import User
+from coopdesk.accounts.models import Role, User
 from coopdesk.forms import IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
-from helpdesk.models import Category, CollectionSettings, Priority, State, Team, Ticket
+from helpdesk.models import (
+    Category,
+    Channel,
+    CollectionSettings,
+    Priority,
+    State,
+    Team,
+    Ticket,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -363,3 +371,47 @@ class SavedReplyForm(forms.Form):
                 % {"addresses": ", ".join(missing)}
             )
         return [found[slug] for slug in dict.fromkeys(slugs)]
+
+
+class RecordForm(forms.Form):
+    """A request taken on a member's behalf: by phone, by e-mail, at the counter."""
+
+    member = forms.EmailField(
+        label=_("The member's e-mail address"), max_length=254,
+        help_text=_("She becomes the requester: she is told and finds it in her requests."),
+        error_messages={"required": _("Give the e-mail address of the member.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("How it came in"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Channel.choices if value != Channel.WEB],
+        error_messages={"required": _("Say how the request came in.")},
+    )
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.none(),
+        empty_label=_("Choose the category"),
+        error_messages={"required": _("Choose what the request is about.")},
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("What the member asks"), max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("The member reads it as her request: write it for her."),
+    )
+    files = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the categories of the teams this agent works for.
+        self.fields["category"].queryset = Category.objects.filter(
+            is_active=True, team__in=user.team_ids()
+        ).select_related("team")
+        self.fields["files"].help_text = attachment_help()
+
+    def clean_member(self) -> User:
+        email = self.cleaned_data["member"]
+        member = User.objects.filter(
+            email__iexact=email, role=Role.MEMBER, is_active=True
+        ).first()
+        if member is None:
+            raise ValidationError(_("No member has this e-mail address."))
+        return member

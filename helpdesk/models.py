@@ -357,6 +357,15 @@ class TicketQuerySet(models.QuerySet):
         )
 
 
+class Channel(models.TextChoices):
+    """How a request came in: online by the member, or recorded for her by an agent."""
+
+    WEB = "web", _("Online")
+    PHONE = "phone", _("By phone")
+    EMAIL = "email", _("By e-mail")
+    COUNTER = "counter", _("At the counter")
+
+
 class Escalation(models.IntegerChoices):
     NONE = 0, _("None")
     AT_RISK = 1, _("Handler alerted: at risk")
@@ -393,6 +402,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         related_name="watched_requests",
     )
     state = FSMField(_("status"), default=State.NEW, choices=State.choices, protected=True)
+    channel = models.CharField(
+        _("came in"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)

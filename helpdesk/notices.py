@@ -32,6 +32,8 @@ STAFF = {Role.AGENT, Role.LEAD, Role.ADMIN}
 # menu and the e-mails all say these (the timeline after the actor's name).
 TICKET_LABELS = {
     "created": gettext_lazy("New request"),
+    "recorded": gettext_lazy("Request recorded for the member ({channel})"),
+    "recorded_you": gettext_lazy("Request recorded for you by the team ({channel})"),
     "acknowledged": gettext_lazy("Request acknowledged"),
     "assigned": gettext_lazy("Now handled by {name}"),
     "unassigned": gettext_lazy("Back in the team's queue"),
@@ -51,6 +53,13 @@ TICKET_LABELS = {
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
 }
 
+# How a request recorded by an agent came in (Channel), said in the timeline and notices.
+CHANNEL_WORDS = {
+    "phone": gettext_lazy("by phone"),
+    "email": gettext_lazy("by e-mail"),
+    "counter": gettext_lazy("at the counter"),
+}
+
 # Why a promised date moved, said after it.
 RESCHEDULED_WHY = {
     "transfer": gettext_lazy("the request moved to another team, whose target starts now"),
@@ -68,6 +77,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"name": data.get("assignee") or ""}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
+    if kind == "created" and data.get("channel"):
+        return {"channel": data["channel"]}
     if kind == "closed":
         return {key: data[key] for key in ("automatic", "days", "confirmed") if key in data}
     return {}
@@ -76,6 +87,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
 def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
     if verb == "waiting" and for_requester:
         return "waiting_you"
+    if verb == "created" and detail.get("channel"):
+        return "recorded_you" if for_requester else "recorded"
     if verb == "assigned" and not detail.get("name"):
         return "unassigned"
     if verb == "closed" and detail.get("confirmed"):
@@ -97,6 +110,8 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
                             for_requester=for_requester)
         return f"{step}. {promise_words(detail['promise'])}"
     text = str(TICKET_LABELS[ticket_label_key(detail, verb, for_requester=for_requester)])
+    if "channel" in detail:
+        detail = {**detail, "channel": CHANNEL_WORDS.get(detail["channel"], "")}
     for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text

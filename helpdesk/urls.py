@@ -7,6 +7,7 @@ app_name = "helpdesk"
 urlpatterns = [
     path("demandes/", views.ticket_list, name="ticket-list"),
     path("demandes/nouvelle/", views.ticket_create, name="ticket-create"),
+    path("demandes/pour-un-membre/", views.ticket_record, name="ticket-record"),
     path("demandes/brouillons/", views.draft_save, name="draft-save"),
     path("demandes/brouillons/<id:pk>/supprimer/", views.draft_delete, name="draft-delete"),
     path("demandes/<id:pk>/", views.ticket_detail, name="ticket-detail"),

@@ -39,6 +39,7 @@ from helpdesk.forms import (
     NoteForm,
     PriorityForm,
     QueueFilter,
+    RecordForm,
     ReplyForm,
     SavedReplyForm,
     TicketForm,
@@ -150,6 +151,28 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     categories = Category.objects.filter(is_active=True).select_related("team")
     context = {"form": form, "draft": draft, "categories": categories}
     return render(request, "helpdesk/ticket_create.html", context, status=status)
+
+
+@login_required
+def ticket_record(request: HttpRequest) -> HttpResponse:
+    """A request taken on a member's behalf by an agent: by phone, e-mail, at the counter."""
+    if not request.user.is_support_staff:
+        raise Http404
+    form = RecordForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ticket = actions.create_ticket(
+            requester=data["member"], category=data["category"], subject=data["subject"],
+            body=data["body"], files=data["files"], by=request.user, channel=data["channel"],
+        )
+        messages.success(
+            request,
+            _("Request %(ref)s recorded for %(name)s, who has been told.")
+            % {"ref": ticket.reference, "name": ticket.requester.get_full_name()},
+        )
+        return redirect(ticket)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "helpdesk/ticket_record.html", {"form": form}, status=status)
 
 
 @login_required

@@ -225,6 +225,17 @@ ROUTES: dict[str, list[Case]] = {
              get(lambda w: f"{reverse('helpdesk:ticket-create')}?draft={w['draft'].pk}"),
              everyone(404) | {"member": 200})
     ],
+    "helpdesk:ticket-record": [
+        Case("record a request for a member", "get",
+             get(lambda w: reverse("helpdesk:ticket-record")), STAFF_PAGE | {"outside_agent": 200}),
+        # Only into one's own team's categories: the outside agent's form refuses it (400).
+        Case("record one for Camille", "post",
+             lambda w: (reverse("helpdesk:ticket-record"),
+                        {"member": w["member"].email, "channel": "phone",
+                         "category": w["ticket"].category_id, "subject": "Au téléphone",
+                         "body": "Appel de Camille"}),
+             everyone(404) | {"agent": 302, "outside_agent": 400}, may_change={"agent"}),
+    ],
     "helpdesk:draft-save": [
         # Drafts are keyed per person: someone else's key makes their own draft, never
         # touches Camille's.
