@@ -308,9 +308,12 @@ def transfer_ticket(
 
 @transaction.atomic
 def change_priority(
-    ticket: Ticket, *, by: User, priority: int, expected_version: int | None = None
+    ticket: Ticket, *, by: User, priority: int, reason: str = "",
+    expected_version: int | None = None,
 ) -> Ticket:
-    """A new priority: its targets replace the old ones, keeping the time already used."""
+    """A new priority: its targets replace the old ones, keeping the time already used.
+    A step of the team's own (internal): the member sees her promised dates, not the
+    priority behind them."""
     ticket = lifecycle.lock(ticket, expected_version)
     if not is_team_agent(ticket, by):
         raise PermissionDenied("only the team sets a request's priority")
@@ -326,8 +329,39 @@ def change_priority(
     ticket.retarget(timezone.now(), before_targets)
     lifecycle.save(ticket)
     event = lifecycle.record(
-        ticket, EventKind.PRIORITY, by=by,
+        ticket, EventKind.PRIORITY, by=by, note=reason, is_internal=True,
         data={"from": was, "to": priority, **_promise_moved(ticket, promised, why="priority")},
+    )
+    notify.event(event)
+    return ticket
+
+
+@transaction.atomic
+def change_category(
+    ticket: Ticket, *, by: User, category: Category, reason: str,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Another category of the same team, said to the member with why. Another team's
+    category is a transfer (transfer_ticket), with its new promises."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team changes a request's category")
+    if category.team_id != ticket.team_id:
+        raise Conflict(_("That category belongs to another team: transfer the request instead."))
+    if not category.is_active:
+        raise Conflict(_("This category is no longer offered. Please choose another one."))
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: its category can no longer change."))
+    if not reason.strip():
+        raise Conflict(_("Say why the category changes: the member will read it."))
+    if category.pk == ticket.category_id:
+        return ticket
+    was = ticket.category
+    ticket.category = category
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.CATEGORY, by=by, note=reason,
+        data={"from": was.label, "to": category.label, "from_id": was.pk, "to_id": category.pk},
     )
     notify.event(event)
     return ticket

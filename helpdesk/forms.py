@@ -143,6 +143,11 @@ class PriorityForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, widget=QuickSelect,
         help_text=_("Its targets replace the current ones; the time already used counts."),
     )
+    reason = forms.CharField(
+        label=_("Why (for the team; the member does not see the priority)"),
+        max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the priority changes.")},
+    )
 
 
 class TransferForm(forms.Form):
@@ -415,3 +420,26 @@ class RecordForm(forms.Form):
         if member is None:
             raise ValidationError(_("No member has this e-mail address."))
         return member
+
+
+class CategoryForm(forms.Form):
+    """Another category of the request's own team (another team's is a transfer)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label=_("New category in this team"), queryset=Category.objects.none(),
+        empty_label=_("Choose the category"),
+        error_messages={"required": _("Choose the new category.")},
+    )
+    reason = forms.CharField(
+        label=_("Why (the member reads this)"), max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the category changes.")},
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        kwargs.setdefault("auto_id", "recategorise_%s")  # beside the transfer form's fields
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            team=ticket.team_id, is_active=True
+        ).exclude(pk=ticket.category_id)

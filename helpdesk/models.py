@@ -706,6 +706,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     PRIORITY = "priority", _("Priority changed")
+    CATEGORY = "category", _("Category changed")
     AT_RISK = "at_risk", _("At risk: the handler was alerted")
     LATE = "late", _("Late: the team lead was alerted")
 

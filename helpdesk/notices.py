@@ -49,6 +49,7 @@ TICKET_LABELS = {
     "confirmed": gettext_lazy("Resolution confirmed"),
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
     "priority": gettext_lazy("Priority changed"),
+    "category": gettext_lazy("Category changed to “{category}”"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
 }
@@ -77,6 +78,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"name": data.get("assignee") or ""}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
+    if kind == "category":
+        return {"category": data.get("to", "")}
     if kind == "created" and data.get("channel"):
         return {"channel": data["channel"]}
     if kind == "closed":

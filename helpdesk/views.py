@@ -33,6 +33,7 @@ from helpdesk import actions
 from helpdesk.forms import (
     AssignForm,
     BulkForm,
+    CategoryForm,
     CollectionCaseForm,
     CollectionSettingsForm,
     DraftForm,
@@ -383,8 +384,9 @@ def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PriorityForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(_("Choose a priority."), status=400)
+        return HttpResponse(_("Choose a priority and say why."), status=400)
     actions.change_priority(ticket, by=request.user, priority=form.cleaned_data["priority"],
+                            reason=form.cleaned_data["reason"],
                             expected_version=form.cleaned_data["version"])
     messages.success(request, _("Priority saved; the promised times follow it."))
     return redirect(ticket)
@@ -415,12 +417,15 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not ticket.is_active:
         raise Conflict(_("This request is finished: it can no longer be transferred."))
+    category_form = CategoryForm(initial={"version": ticket.version}, ticket=ticket)
     if request.method != "POST":
         form = TransferForm(initial={"version": ticket.version}, ticket=ticket)
-        return render(request, "helpdesk/ticket_transfer.html", {"ticket": ticket, "form": form})
+        return render(request, "helpdesk/ticket_transfer.html",
+                      {"ticket": ticket, "form": form, "category_form": category_form})
     form = TransferForm(request.POST, ticket=ticket)
     if not form.is_valid():
-        return render(request, "helpdesk/ticket_transfer.html", {"ticket": ticket, "form": form},
+        return render(request, "helpdesk/ticket_transfer.html",
+                      {"ticket": ticket, "form": form, "category_form": category_form},
                       status=400)
     category = form.cleaned_data["category"]
     from_team = ticket.team
@@ -432,6 +437,27 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
         return redirect(ticket)
     return redirect(from_team)
+
+
+@login_required
+@require_POST
+def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another category of the same team, from the transfer page (which lists them)."""
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    form = CategoryForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        context = {"ticket": ticket, "category_form": form,
+                   "form": TransferForm(initial={"version": ticket.version}, ticket=ticket)}
+        return render(request, "helpdesk/ticket_transfer.html", context, status=400)
+    category = form.cleaned_data["category"]
+    actions.change_category(ticket, by=request.user, category=category,
+                            reason=form.cleaned_data["reason"],
+                            expected_version=form.cleaned_data["version"])
+    messages.success(request, _("Category changed to “%(label)s”; the member is told why.")
+                     % {"label": category.label})
+    return redirect(ticket)
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.utils import translation
 
 from helpdesk import actions, views
 from helpdesk.models import Attachment, CollectionCase, Draft, Message, SavedReply, Ticket
+from tests.factories import CategoryFactory
 from tests.helpdesk.flows import pdf
 
 PERSONAS = ["anonymous", "member", "other_member", "advisor", "other_advisor", "agent",
@@ -88,6 +89,7 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
         "draft": draft,
         "team": team,
         "other_category": other_category,
+        "sibling_category": CategoryFactory(team=team, label="Un devis à relire"),
         "agent": agent,
         "member": member,
         "people": {
@@ -103,7 +105,8 @@ def state_of(world) -> dict:
     ticket = Ticket.objects.get(pk=world["ticket"].pk)
     case = CollectionCase.objects.get(pk=world["case"].pk)
     return {
-        "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id),
+        "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id,
+                   ticket.category_id, ticket.priority),
         "case": (case.state, case.version, case.overrides, case.pending_step),
         "messages": list(Message.objects.values_list("pk", "body")),
         "attachments": Attachment.objects.count(),
@@ -270,7 +273,14 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:ticket-priority": [
         Case("priority", "post",
              lambda w: (ticket_url("ticket-priority")(w),
-                        {"version": w["ticket"].version, "priority": 4}),
+                        {"version": w["ticket"].version, "priority": 4, "reason": "Client"}),
+             TEAM_WRITE, may_change={"agent"})
+    ],
+    "helpdesk:ticket-category": [
+        Case("category within the team", "post",
+             lambda w: (ticket_url("ticket-category")(w),
+                        {"version": w["ticket"].version, "category": w["sibling_category"].pk,
+                         "reason": "Plutôt un devis"}),
              TEAM_WRITE, may_change={"agent"})
     ],
     "helpdesk:ticket-transfer": [

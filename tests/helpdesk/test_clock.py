@@ -267,7 +267,8 @@ def test_the_team_changes_the_priority_from_the_request_page(open_team, member, 
     with at(2026, 12, 7, 10):
         assert login(member).post(url, {"version": 1, "priority": 4}).status_code in (403, 404)
         assert login(agent).post(url, {"version": 1, "priority": 9}).status_code == 400
-        assert login(agent).post(url, {"version": 1, "priority": 4}).status_code == 302
+        form = {"version": 1, "priority": 4, "reason": "Huissier demain"}
+        assert login(agent).post(url, form).status_code == 302
     assert fresh(ticket).first_response_due == paris(2026, 12, 7, 11)
 
 
