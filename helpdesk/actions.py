@@ -731,6 +731,102 @@ def take_announced_steps(now=None) -> int:
     return taken
 
 
+# --- duplicates and related requests ----------------------------------------------------------
+
+
+def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
+    """Both rows locked, the lower id first, so that two merges of the same pair in
+    opposite directions cannot deadlock."""
+    if first.pk == second.pk:
+        raise Conflict(_("A request cannot be merged into, or linked to, itself."))
+    locked = {}
+    for ticket in sorted((first, second), key=lambda ticket: ticket.pk):
+        locked[ticket.pk] = lifecycle.lock(ticket)
+    return locked[first.pk], locked[second.pk]
+
+
+@transaction.atomic
+def merge_tickets(
+    duplicate: Ticket, *, into: Ticket, by: User, reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Close `duplicate` and continue it in `into`: its opening message, messages and files
+    move to `into`'s timeline (each marked as coming from the duplicate), its watchers
+    follow, the two are linked, and its member is told in plain words. Only the requests of
+    one member: merging two members' requests would show each the other's words."""
+    duplicate, into = _lock_pair(duplicate, into)
+    if expected_version is not None and duplicate.version != expected_version:
+        duplicate = lifecycle.lock(duplicate, expected_version)  # raises the stale message
+    if not (is_team_agent(duplicate, by) and is_team_agent(into, by)):
+        raise PermissionDenied("only an agent of both teams merges two requests")
+    if duplicate.requester_id != into.requester_id:
+        raise Conflict(_(
+            "These requests are from two different members: each would read the other's "
+            "messages. Link them instead."
+        ))
+    if into.state in (State.CLOSED, State.WITHDRAWN):
+        raise Conflict(_("The request to keep is closed: choose one still open."))
+    before = duplicate.state
+    lifecycle.run(duplicate, duplicate.close, by)
+    duplicate.merged_into = into
+    reference = duplicate.reference
+    marked = {"merged_from": reference, "merged_from_id": duplicate.pk}
+    opening = Message.objects.create(
+        ticket=into, author=duplicate.requester, body=duplicate.body,
+        created_at=duplicate.created_at,
+    )
+    Attachment.objects.filter(ticket=duplicate, message__isnull=True).update(
+        ticket=into, message=opening
+    )
+    into.events.create(
+        kind=EventKind.REPLIED, actor=duplicate.requester, to_state=into.state,
+        message=opening, created_at=duplicate.created_at,
+        data={**marked, "opening": True, "subject": duplicate.subject},
+    )
+    Message.objects.filter(ticket=duplicate).update(ticket=into)
+    Attachment.objects.filter(ticket=duplicate).update(ticket=into)
+    for event in duplicate.events.filter(message__isnull=False):
+        event.ticket, event.data = into, {**event.data, **marked}
+        event.save(update_fields=["ticket", "data"])
+    into.watchers.add(*duplicate.watchers.all())
+    into.related_requests.add(duplicate)
+    lifecycle.save(duplicate)
+    lifecycle.save(into)  # open pages of the kept request reload their timeline
+    closed = lifecycle.record(
+        duplicate, EventKind.MERGED, by=by, from_state=before, note=reason,
+        data={"into": into.reference, "into_id": into.pk},
+    )
+    notify.event(closed)
+    kept = lifecycle.record(
+        into, EventKind.MERGED_IN, by=by, note=reason,
+        data={"from": reference, "from_id": duplicate.pk},
+    )
+    notify.event(kept)
+    return into
+
+
+@transaction.atomic
+def link_tickets(ticket: Ticket, *, other: Ticket, by: User) -> Ticket:
+    """Mark two requests as related. The member reads the link only between her own
+    requests: a link to someone else's stays among the team."""
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team links requests")
+    if not Ticket.objects.visible_to(by).filter(pk=other.pk).exists():
+        raise PermissionDenied("a request this agent may not open")
+    ticket, other = _lock_pair(ticket, other)
+    if ticket.related_requests.filter(pk=other.pk).exists():
+        return ticket
+    ticket.related_requests.add(other)
+    internal = ticket.requester_id != other.requester_id
+    for one, two in ((ticket, other), (other, ticket)):
+        event = lifecycle.record(
+            one, EventKind.LINKED, by=by, is_internal=internal,
+            data={"other": two.reference, "other_id": two.pk},
+        )
+        notify.event(event)
+    return ticket
+
+
 # --- saved replies ---------------------------------------------------------------------------
 
 

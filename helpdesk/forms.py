@@ -14,6 +14,7 @@ from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import (
+    REFERENCE_RE,
     Category,
     Channel,
     CollectionSettings,
@@ -443,3 +444,55 @@ class CategoryForm(forms.Form):
         self.fields["category"].queryset = Category.objects.filter(
             team=ticket.team_id, is_active=True
         ).exclude(pk=ticket.category_id)
+
+
+class ReferenceField(forms.CharField):
+    """A request named by its reference (D-2026-00012) or its number, as agents say it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        match = REFERENCE_RE.match(value)
+        number = match.group(2) if match else value.lstrip("#")
+        if not number.isdecimal() or len(number) > 12:  # not isdigit: "²" is a digit
+            raise ValidationError(_("Give a request's reference, such as D-2026-00012."))
+        return int(number)
+
+
+class OtherRequestForm(forms.Form):
+    """Another request, by its reference, that this agent may open."""
+
+    other = ReferenceField(
+        label=_("The other request"), help_text=_("Its reference, such as D-2026-00012."),
+        error_messages={"required": _("Give the reference of the other request.")},
+    )
+
+    def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.ticket = user, ticket
+
+    def clean_other(self) -> Ticket:
+        pk = self.cleaned_data["other"]
+        other = Ticket.objects.visible_to(self.user).filter(pk=pk).first()
+        if other is None:
+            raise ValidationError(_("No request with this reference that you can open."))
+        if other.pk == self.ticket.pk:
+            raise ValidationError(_("That is this request itself."))
+        return other
+
+
+class MergeForm(OtherRequestForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("A word for the member (optional)"), max_length=NOTE_MAX_CHARS, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].label = _("The request to keep")

@@ -405,6 +405,14 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     channel = models.CharField(
         _("came in"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
+    # A duplicate, once merged: closed, and continued in this request.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="merged_duplicates",
+    )
+    related_requests = models.ManyToManyField(
+        "self", verbose_name=_("related requests"), blank=True, symmetrical=True
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
@@ -707,6 +715,9 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     PRIORITY = "priority", _("Priority changed")
     CATEGORY = "category", _("Category changed")
+    MERGED = "merged", _("Merged into another request")
+    MERGED_IN = "merged_in", _("A duplicate was merged into this request")
+    LINKED = "linked", _("Linked to another request")
     AT_RISK = "at_risk", _("At risk: the handler was alerted")
     LATE = "late", _("Late: the team lead was alerted")
 

@@ -50,6 +50,13 @@ TICKET_LABELS = {
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
     "priority": gettext_lazy("Priority changed"),
     "category": gettext_lazy("Category changed to “{category}”"),
+    "merged": gettext_lazy("Closed as a duplicate: it continues in {into}, with its messages"),
+    "merged_you": gettext_lazy(
+        "You had asked the same thing in {into}: this request is closed and continues "
+        "there, with your messages and files"
+    ),
+    "merged_in": gettext_lazy("{from} was merged into this request: its messages are here"),
+    "linked": gettext_lazy("Linked to {other}"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
 }
@@ -80,6 +87,12 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"team": data.get("to_team", "")}
     if kind == "category":
         return {"category": data.get("to", "")}
+    if kind == "merged":
+        return {"into": data.get("into", "")}
+    if kind == "merged_in":
+        return {"from": data.get("from", "")}
+    if kind == "linked":
+        return {"other": data.get("other", "")}
     if kind == "created" and data.get("channel"):
         return {"channel": data["channel"]}
     if kind == "closed":
@@ -92,6 +105,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "waiting_you"
     if verb == "created" and detail.get("channel"):
         return "recorded_you" if for_requester else "recorded"
+    if verb == "merged" and for_requester:
+        return "merged_you"
     if verb == "assigned" and not detail.get("name"):
         return "unassigned"
     if verb == "closed" and detail.get("confirmed"):

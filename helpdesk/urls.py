@@ -19,6 +19,8 @@ urlpatterns = [
     path("demandes/<id:pk>/attribuer/", views.ticket_assign, name="ticket-assign"),
     path("demandes/<id:pk>/priorite/", views.ticket_priority, name="ticket-priority"),
     path("demandes/<id:pk>/categorie/", views.ticket_category, name="ticket-category"),
+    path("demandes/<id:pk>/fusionner/", views.ticket_merge, name="ticket-merge"),
+    path("demandes/<id:pk>/liens/", views.ticket_link, name="ticket-link"),
     path("demandes/<id:pk>/transferer/", views.ticket_transfer, name="ticket-transfer"),
     path("demandes/<id:pk>/etape/<slug:step>/", views.ticket_step, name="ticket-step"),
     path("demandes/<id:pk>/reponses-types/", views.saved_reply_picker,

@@ -37,7 +37,9 @@ from helpdesk.forms import (
     CollectionCaseForm,
     CollectionSettingsForm,
     DraftForm,
+    MergeForm,
     NoteForm,
+    OtherRequestForm,
     PriorityForm,
     QueueFilter,
     RecordForm,
@@ -283,6 +285,15 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
     return steps
 
 
+def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
+    """The requests linked to this one that the reader may open; the member (and her
+    advisor) only the links between her own requests. One query."""
+    related = ticket.related_requests.visible_to(user)
+    if not ticket.team_view:
+        related = related.filter(requester=ticket.requester_id)
+    return list(related.order_by("pk").only("subject", "state", "created_at", "requester"))
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
     events, opening_files = timeline(ticket)
@@ -294,6 +305,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "is_requester": ticket.requester_id == user.pk,
         "is_staff_view": ticket.team_view,
         "steps": available_steps(ticket, user),
+        "related": related_requests(ticket, user),
     }
     if ticket.team_view:
         member = ticket.requester
@@ -457,6 +469,43 @@ def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
                             expected_version=form.cleaned_data["version"])
     messages.success(request, _("Category changed to “%(label)s”; the member is told why.")
                      % {"label": category.label})
+    return redirect(ticket)
+
+
+@login_required
+def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this request, a duplicate, into the one to keep."""
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    if request.method != "POST":
+        form = MergeForm(initial={"version": ticket.version}, user=request.user, ticket=ticket)
+        return render(request, "helpdesk/ticket_merge.html", {"ticket": ticket, "form": form})
+    form = MergeForm(request.POST, user=request.user, ticket=ticket)
+    if not form.is_valid():
+        return render(request, "helpdesk/ticket_merge.html", {"ticket": ticket, "form": form},
+                      status=400)
+    into = actions.merge_tickets(
+        ticket, into=form.cleaned_data["other"], by=request.user,
+        reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+    )
+    messages.success(request, _("%(dup)s merged into %(kept)s; the member is told.")
+                     % {"dup": ticket.reference, "kept": into.reference})
+    return redirect(into)
+
+
+@login_required
+@require_POST
+def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    form = OtherRequestForm(request.POST, user=request.user, ticket=ticket)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors["other"]), status=400)
+    other = form.cleaned_data["other"]
+    actions.link_tickets(ticket, other=other, by=request.user)
+    messages.success(request, _("Linked to %(ref)s.") % {"ref": other.reference})
     return redirect(ticket)
 
 

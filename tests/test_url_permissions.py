@@ -74,12 +74,16 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
         by=agent, member=member, team=team, client_name="Agence Horizon", invoice_number=INVOICE,
         amount="1850.00", due_date="2026-10-01",
     )
+    twin = actions.create_ticket(
+        requester=member, category=category, subject="Toujours cette facture", body="Relance"
+    )
     team_reply = SavedReply.objects.create(
         team=team, title=REPLY_TITLE, body="Bonjour {first_name}"
     )
     own_reply = SavedReply.objects.create(owner=agent, title=REPLY_TITLE, body="Ma réponse")
     return {
         "team_reply": team_reply,
+        "twin": twin,
         "own_reply": own_reply,
         "notification": member.notifications.latest("pk"),
         "ticket": Ticket.objects.get(pk=ticket.pk),
@@ -106,7 +110,8 @@ def state_of(world) -> dict:
     case = CollectionCase.objects.get(pk=world["case"].pk)
     return {
         "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id,
-                   ticket.category_id, ticket.priority),
+                   ticket.category_id, ticket.priority, ticket.merged_into_id,
+                   list(ticket.related_requests.values_list("pk", flat=True))),
         "case": (case.state, case.version, case.overrides, case.pending_step),
         "messages": list(Message.objects.values_list("pk", "body")),
         "attachments": Attachment.objects.count(),
@@ -282,6 +287,20 @@ ROUTES: dict[str, list[Case]] = {
                         {"version": w["ticket"].version, "category": w["sibling_category"].pk,
                          "reason": "Plutôt un devis"}),
              TEAM_WRITE, may_change={"agent"})
+    ],
+    "helpdesk:ticket-merge": [
+        Case("merge page", "get", get(ticket_url("ticket-merge")),
+             {p: 200 if st == 302 else st for p, st in TEAM_WRITE.items() if p != "anonymous"}
+             | {"anonymous": LOGIN}),
+        Case("merge into Camille's other request", "post",
+             lambda w: (ticket_url("ticket-merge")(w),
+                        {"version": w["ticket"].version, "other": w["twin"].reference}),
+             TEAM_WRITE, may_change={"agent"}),
+    ],
+    "helpdesk:ticket-link": [
+        Case("link to Camille's other request", "post",
+             lambda w: (ticket_url("ticket-link")(w), {"other": w["twin"].reference}),
+             TEAM_WRITE, may_change={"agent"}),
     ],
     "helpdesk:ticket-transfer": [
         Case("transfer page", "get", get(ticket_url("ticket-transfer")),
