@@ -35,6 +35,7 @@ from helpdesk.models import (
     CollectionSettings,
     Consent,
     Draft,
+    DraftKind,
     Escalation,
     EventKind,
     Message,
@@ -414,6 +415,7 @@ def add_reply(
     before = ticket.state
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)
+    Draft.objects.filter(owner=by, key=text_draft_key(DraftKind.REPLY, ticket)).delete()
     kind = EventKind.REPLIED
     now = timezone.now()
     promised = ticket.first_response_due
@@ -457,6 +459,7 @@ def add_note(
         raise PermissionDenied("internal notes are for the team")
     message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
     _attach(ticket, message, files, by)
+    Draft.objects.filter(owner=by, key=text_draft_key(DraftKind.NOTE, ticket)).delete()
     event = lifecycle.record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
     notify.event(event)
     return message
@@ -586,6 +589,28 @@ def save_draft(
         key=key,
         defaults={"subject": subject[:200], "body": body, "category": category,
                   "updated_at": timezone.now()},
+    )
+    return draft
+
+
+def text_draft_key(kind: str, ticket: Ticket) -> str:
+    return f"{kind}-{ticket.pk}"
+
+
+def save_text_draft(*, owner: User, ticket: Ticket, kind: str, body: str) -> Draft | None:
+    """Keep a reply or an internal note being typed on a request (the caller checked that
+    this person may write it). An emptied box deletes its draft."""
+    if kind not in (DraftKind.REPLY, DraftKind.NOTE):
+        raise Conflict(_("Unknown kind of draft."))
+    if kind == DraftKind.NOTE and not is_team_agent(ticket, owner):
+        raise PermissionDenied("internal notes are for the team")
+    key = text_draft_key(kind, ticket)
+    if not body.strip():
+        Draft.objects.filter(owner=owner, key=key).delete()
+        return None
+    draft, _created = Draft.objects.update_or_create(
+        owner=owner, key=key,
+        defaults={"kind": kind, "ticket": ticket, "body": body, "updated_at": timezone.now()},
     )
     return draft
 

@@ -820,14 +820,26 @@ class Attachment(models.Model):
         return True
 
 
+class DraftKind(models.TextChoices):
+    REQUEST = "request", _("New request")
+    REPLY = "reply", _("Reply")
+    NOTE = "note", _("Internal note")
+
+
 class Draft(models.Model):
-    """What a member has typed in the new-request form, saved as they type."""
+    """What someone has typed and not sent yet, saved as they type: a new request (key set
+    by the form's page), or a reply or an internal note on a request (one of each per
+    person and request, keyed "<kind>-<request id>")."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_drafts"
     )
     key = models.CharField(max_length=40, help_text="Set by the form page, so that saves racing "
                            "each other (typing, leaving the page) update one draft.")
+    kind = models.CharField(max_length=10, choices=DraftKind.choices, default=DraftKind.REQUEST)
+    ticket = models.ForeignKey(
+        "Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("your message"), blank=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/demandes/<id:pk>/suivi/", views.subscription_set,
          name="subscription-set"),
     path("demandes/<id:pk>/direct/", views.ticket_timeline, name="ticket-live"),
+    path("demandes/<id:pk>/brouillon/", views.ticket_draft_save, name="ticket-draft-save"),
     path("demandes/<id:pk>/repondre/", views.ticket_reply, name="ticket-reply"),
     path("demandes/<id:pk>/note/", views.ticket_note, name="ticket-note"),
     path("demandes/<id:pk>/attribuer/", views.ticket_assign, name="ticket-assign"),

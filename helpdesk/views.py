@@ -28,6 +28,7 @@ from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
 from coopdesk.paging import paginate
+from coopdesk.rendering import MESSAGE_MAX_CHARS
 from coopdesk.steps import Step, step_view
 from helpdesk import actions
 from helpdesk.forms import (
@@ -110,7 +111,9 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     else:
         tickets = tickets.exclude(state__in=current)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
-    drafts = Draft.objects.filter(owner=request.user).select_related("category")
+    drafts = Draft.objects.filter(owner=request.user, ticket__isnull=True).select_related(
+        "category"
+    )
     return render(
         request,
         "helpdesk/ticket_list.html",
@@ -297,11 +300,14 @@ def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
     events, opening_files = timeline(ticket)
+    # What this person was typing here (a reply, a note), from any device: one query.
+    drafts = dict(Draft.objects.filter(owner=user, ticket=ticket).values_list("kind", "body"))
     context = {
         "ticket": ticket,
         "events": events,
         "opening_files": opening_files,
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(initial={"body": drafts.get("reply")}),
+        "drafts": drafts,
         "is_requester": ticket.requester_id == user.pk,
         "is_staff_view": ticket.team_view,
         "steps": available_steps(ticket, user),
@@ -310,7 +316,7 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     if ticket.team_view:
         member = ticket.requester
         context.update(
-            note_form=forms.get("note_form") or NoteForm(),
+            note_form=forms.get("note_form") or NoteForm(initial={"body": drafts.get("note")}),
             assign_form=AssignForm(
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
@@ -333,6 +339,21 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_visible_ticket(request.user, pk, for_page=True)
     return render(request, "helpdesk/ticket_detail.html", ticket_context(request, ticket))
+
+
+@login_required
+@require_POST
+def ticket_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """Called while a reply or an internal note is typed, and when the page is left."""
+    ticket = get_visible_ticket(request.user, pk)
+    kind = request.POST.get("kind", "")
+    if kind == "note" and not ticket.team_view:  # the member does not learn notes exist
+        raise Http404
+    body = request.POST.get("body", "")
+    if kind not in ("reply", "note") or len(body) > MESSAGE_MAX_CHARS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    draft = actions.save_text_draft(owner=request.user, ticket=ticket, kind=kind, body=body)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
 
 
 @login_required

@@ -260,6 +260,12 @@ ROUTES: dict[str, list[Case]] = {
                                     PARTICIPANTS)],
     "helpdesk:ticket-live": [Case("live fragment", "get", get(ticket_url("ticket-live")),
                                   PARTICIPANTS)],
+    "helpdesk:ticket-draft-save": [
+        # Keyed per person: a draft of one's own on a request one may open, never Camille's.
+        Case("reply draft", "post",
+             lambda w: (ticket_url("ticket-draft-save")(w), {"kind": "reply", "body": "En cours"}),
+             PARTICIPANTS, may_change={"member"}),
+    ],
     "helpdesk:ticket-reply": [
         Case("public reply", "post", lambda w: (ticket_url("ticket-reply")(w), {"body": "Coucou"}),
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()},

@@ -1,8 +1,10 @@
 """The agent's toolkit in a browser: a saved reply inserted with the member's first name and
 an article link, then sent; a colleague merges a duplicate; the member sees both requests
-linked and the merged messages."""
+linked and the merged messages; a reply being typed survives a reload."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -36,10 +38,17 @@ def test_saved_reply_then_merge_seen_by_the_member(
     staff = new_page()
     login(staff, agent.email)
     staff.goto(kept.get_absolute_url())
+    body = staff.locator("form[action$='/repondre/'] textarea[name=body]")
+    body.fill("Un début de réponse")  # kept as a draft while typed: survives a reload
+    expect(staff.locator("form[action$='/repondre/'] .draft-status")).to_contain_text(
+        re.compile(r"\d")
+    )
+    staff.reload()
+    expect(body).to_have_value("Un début de réponse")
+    body.fill("")
     staff.get_by_role("button", name="Insérer une réponse type").click()
     staff.get_by_label("Chercher une réponse type").fill("relance")
     staff.get_by_role("button", name="Relance lancée").click()
-    body = staff.locator("form[action$='/repondre/'] textarea[name=body]")
     expect(body).to_have_value(
         f"Bonjour {member.first_name}, nous relançons votre client.\n\nÀ lire :\n\n"
         f"- [Relancer un client qui ne paie pas]({article.get_absolute_url()})"

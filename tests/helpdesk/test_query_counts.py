@@ -27,14 +27,15 @@ from tests.factories import CategoryFactory, UserFactory
 # categories for the filter, agents for the bulk form); the others exactly as measured when
 # written (session and user included), so that a new query is a decision, not an accident.
 QUEUE_MAX = 10
-TICKET_AGENT_MAX = 12  # + request, events, files, member's other requests, agents, the
+TICKET_AGENT_MAX = 13  # + request, events, files, member's other requests, agents, the
 #   follow/mute choice of the live notifications (the categories are on the transfer page),
 #   the teams of the agents who wrote (shown beside their names), the team's opening hours,
 #   its closures (the time left in business time), the place in line (one count), the
-#   related requests (one query; the saved replies load on demand, none here)
-TICKET_MEMBER_MAX = 9  # + request, events, files, follow/mute choice, the writers' teams,
+#   related requests (one query; the saved replies load on demand, none here), the
+#   reader's drafts of a reply and a note (one query)
+TICKET_MEMBER_MAX = 10  # + request, events, files, follow/mute choice, the writers' teams,
 #   the team's opening hours (its card), the place in line (one count), the related
-#   requests (one query)
+#   requests (one query), the reader's draft of a reply (one query)
 MY_REQUESTS_MAX = 5  # + COUNT (several pages), page, drafts
 
 
