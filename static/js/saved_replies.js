@@ -5,7 +5,7 @@
   "use strict";
   var box = document.querySelector(".saved-replies");
   if (!box) return;
-  var form = box.closest("form");
+  var form = document.getElementById(box.dataset.form);  // the reply form, just below
   var textarea = form.elements.body;
   var toggle = box.querySelector(".saved-replies-toggle");
   var panel = box.querySelector(".saved-replies-panel");
