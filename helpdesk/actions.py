@@ -17,30 +17,33 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.db.models import F, Q
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from coopdesk import lifecycle, notify
-from coopdesk.accounts.models import User
+from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from helpdesk import satisfaction as questions
 from helpdesk.models import (
     LADDER,
     Attachment,
     Category,
+    Channel,
     CollectionCase,
     CollectionEventKind,
     CollectionSettings,
     Consent,
     Draft,
+    DraftKind,
     Escalation,
     EventKind,
     Message,
     Priority,
     Satisfaction,
     SatisfactionOptOut,
+    SavedReply,
     Score,
     State,
     Team,
@@ -125,11 +128,26 @@ def create_ticket(
     body: str,
     files: Iterable[UploadedFile] = (),
     draft_key: str = "",
+    by: User | None = None,
+    channel: str = Channel.WEB,
 ) -> Ticket:
+    """A new request. `by` an agent of the category's team: one taken on the member's
+    behalf (by phone, e-mail, at the counter); she is its requester and is told."""
+    by = by or requester
+    recorded = by.pk != requester.pk
+    if recorded:
+        if not by.works_for_team(category.team_id):
+            raise PermissionDenied("only the category's team records a request for a member")
+        if not (requester.is_member and requester.is_active):
+            raise Conflict(_("Requests are recorded for members only."))
+        if channel not in Channel.values or channel == Channel.WEB:
+            raise Conflict(_("Say how the request came in: by phone, by e-mail or at the counter."))
+    else:
+        channel = Channel.WEB
     if not category.is_active:
         raise Conflict(_("This category is no longer offered. Please choose another one."))
     return _open(requester=requester, category=category, subject=subject, body=body,
-                 files=files, draft_key=draft_key)
+                 files=files, draft_key=draft_key, by=by, channel=channel)
 
 
 @transaction.atomic
@@ -146,7 +164,7 @@ def open_by_email(
             team=team, label=label, by_email=True, is_active=False, position=10_000
         )
     return _open(requester=requester, category=category, subject=subject, body=body,
-                 files=files)
+                 files=files, by=requester, channel=Channel.EMAIL)
 
 
 def _open(
@@ -157,7 +175,12 @@ def _open(
     body: str,
     files: Iterable[UploadedFile] = (),
     draft_key: str = "",
+    by: User,
+    channel: str,
 ) -> Ticket:
+    """Open the request `by` its member (on the site or by e-mail), or by an agent who
+    took it on her behalf (`channel` says how it came in)."""
+    recorded = by.pk != requester.pk
     now = timezone.now()
     team = category.team
     ticket = Ticket(
@@ -167,6 +190,7 @@ def _open(
         team=team,
         priority=category.default_priority,
         requester=requester,
+        channel=channel,
         created_at=now,
         updated_at=now,
     )
@@ -174,10 +198,13 @@ def _open(
     ticket.save()
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
-    _attach(ticket, None, files, requester)
-    if draft_key:
+    _attach(ticket, None, files, by)
+    if draft_key and not recorded:
         Draft.objects.filter(owner=requester, key=draft_key).delete()
-    event = lifecycle.record(ticket, EventKind.CREATED, by=requester, data={"team": team.name})
+    data = {"team": team.name}
+    if recorded:
+        data["channel"] = channel
+    event = lifecycle.record(ticket, EventKind.CREATED, by=by, data=data)
     notify.event(event)
     return ticket
 
@@ -307,9 +334,13 @@ def transfer_ticket(
 
 @transaction.atomic
 def change_priority(
-    ticket: Ticket, *, by: User, priority: int, expected_version: int | None = None
+    ticket: Ticket, *, by: User, priority: int, reason: str = "",
+    expected_version: int | None = None,
 ) -> Ticket:
-    """A new priority: its targets replace the old ones, keeping the time already used."""
+    """A new priority: its targets replace the old ones, keeping the time already used.
+    A step of the team's own (internal, with its reason); when it moves the date promised
+    to the member, a second, public event tells her the new date and that the team
+    reassessed how urgent her request is, never the priority or the team's reason."""
     ticket = lifecycle.lock(ticket, expected_version)
     if not is_team_agent(ticket, by):
         raise PermissionDenied("only the team sets a request's priority")
@@ -325,8 +356,42 @@ def change_priority(
     ticket.retarget(timezone.now(), before_targets)
     lifecycle.save(ticket)
     event = lifecycle.record(
-        ticket, EventKind.PRIORITY, by=by,
-        data={"from": was, "to": priority, **_promise_moved(ticket, promised, why="priority")},
+        ticket, EventKind.PRIORITY, by=by, note=reason, is_internal=True,
+        data={"from": was, "to": priority},
+    )
+    notify.event(event)
+    moved = _promise_moved(ticket, promised, why="priority")
+    if moved:
+        notify.event(lifecycle.record(ticket, EventKind.RESCHEDULED, by=by, data=moved))
+    return ticket
+
+
+@transaction.atomic
+def change_category(
+    ticket: Ticket, *, by: User, category: Category, reason: str,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Another category of the same team, said to the member with why. Another team's
+    category is a transfer (transfer_ticket), with its new promises."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team changes a request's category")
+    if category.team_id != ticket.team_id:
+        raise Conflict(_("That category belongs to another team: transfer the request instead."))
+    if not category.is_active:
+        raise Conflict(_("This category is no longer offered. Please choose another one."))
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: its category can no longer change."))
+    if not reason.strip():
+        raise Conflict(_("Say why the category changes: the member will read it."))
+    if category.pk == ticket.category_id:
+        return ticket
+    was = ticket.category
+    ticket.category = category
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.CATEGORY, by=by, note=reason,
+        data={"from": was.label, "to": category.label, "from_id": was.pk, "to_id": category.pk},
     )
     notify.event(event)
     return ticket
@@ -386,6 +451,7 @@ def add_reply(
     before = ticket.state
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)
+    Draft.objects.filter(owner=by, key=text_draft_key(DraftKind.REPLY, ticket)).delete()
     kind = EventKind.REPLIED
     now = timezone.now()
     promised = ticket.member_promise()
@@ -429,6 +495,7 @@ def add_note(
         raise PermissionDenied("internal notes are for the team")
     message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
     _attach(ticket, message, files, by)
+    Draft.objects.filter(owner=by, key=text_draft_key(DraftKind.NOTE, ticket)).delete()
     event = lifecycle.record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
     notify.event(event)
     return message
@@ -686,6 +753,28 @@ def save_draft(
     return draft
 
 
+def text_draft_key(kind: str, ticket: Ticket) -> str:
+    return f"{kind}-{ticket.pk}"
+
+
+def save_text_draft(*, owner: User, ticket: Ticket, kind: str, body: str) -> Draft | None:
+    """Keep a reply or an internal note being typed on a request (the caller checked that
+    this person may write it). An emptied box deletes its draft."""
+    if kind not in (DraftKind.REPLY, DraftKind.NOTE):
+        raise Conflict(_("Unknown kind of draft."))
+    if kind == DraftKind.NOTE and not is_team_agent(ticket, owner):
+        raise PermissionDenied("internal notes are for the team")
+    key = text_draft_key(kind, ticket)
+    if not body.strip():
+        Draft.objects.filter(owner=owner, key=key).delete()
+        return None
+    draft, _created = Draft.objects.update_or_create(
+        owner=owner, key=key,
+        defaults={"kind": kind, "ticket": ticket, "body": body, "updated_at": timezone.now()},
+    )
+    return draft
+
+
 # --- collections ---------------------------------------------------------------------------------
 
 ANNOUNCE_DAYS = 2
@@ -802,3 +891,174 @@ def take_announced_steps(now=None) -> int:
             _take_step(case, by=None)
             taken += 1
     return taken
+
+
+# --- duplicates and related requests ----------------------------------------------------------
+
+
+def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
+    """Both rows locked, the lower id first, so that two merges of the same pair in
+    opposite directions cannot deadlock."""
+    if first.pk == second.pk:
+        raise Conflict(_("A request cannot be merged into, or linked to, itself."))
+    locked = {}
+    for ticket in sorted((first, second), key=lambda ticket: ticket.pk):
+        locked[ticket.pk] = lifecycle.lock(ticket)
+    return locked[first.pk], locked[second.pk]
+
+
+@transaction.atomic
+def merge_tickets(
+    duplicate: Ticket, *, into: Ticket, by: User, reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Close `duplicate` and continue it in `into`: its opening message, messages and files
+    move to `into`'s timeline (each marked as coming from the duplicate), its watchers
+    follow, the two are linked, and its member is told in plain words. Only the requests of
+    one member: merging two members' requests would show each the other's words."""
+    duplicate, into = _lock_pair(duplicate, into)
+    if expected_version is not None and duplicate.version != expected_version:
+        duplicate = lifecycle.lock(duplicate, expected_version)  # raises the stale message
+    if not (is_team_agent(duplicate, by) and is_team_agent(into, by)):
+        raise PermissionDenied("only an agent of both teams merges two requests")
+    if duplicate.requester_id != into.requester_id:
+        raise Conflict(_(
+            "These requests are from two different members: each would read the other's "
+            "messages. Link them instead."
+        ))
+    if into.state in (State.CLOSED, State.WITHDRAWN):
+        raise Conflict(_("The request to keep is closed: choose one still open."))
+    before = duplicate.state
+    lifecycle.run(duplicate, duplicate.close, by)
+    duplicate.merged_into = into
+    reference = duplicate.reference
+    marked = {"merged_from": reference, "merged_from_id": duplicate.pk}
+    opening = Message.objects.create(
+        ticket=into, author=duplicate.requester, body=duplicate.body,
+        created_at=duplicate.created_at,
+    )
+    Attachment.objects.filter(ticket=duplicate, message__isnull=True).update(
+        ticket=into, message=opening
+    )
+    into.events.create(
+        kind=EventKind.REPLIED, actor=duplicate.requester, to_state=into.state,
+        message=opening, created_at=duplicate.created_at,
+        data={**marked, "opening": True, "subject": duplicate.subject},
+    )
+    Message.objects.filter(ticket=duplicate).update(ticket=into)
+    Attachment.objects.filter(ticket=duplicate).update(ticket=into)
+    for event in duplicate.events.filter(message__isnull=False):
+        event.ticket, event.data = into, {**event.data, **marked}
+        event.save(update_fields=["ticket", "data"])
+    into.watchers.add(*duplicate.watchers.all())
+    into.related_requests.add(duplicate)
+    lifecycle.save(duplicate)
+    lifecycle.save(into)  # open pages of the kept request reload their timeline
+    closed = lifecycle.record(
+        duplicate, EventKind.MERGED, by=by, from_state=before, note=reason,
+        data={"into": into.reference, "into_id": into.pk},
+    )
+    notify.event(closed)
+    kept = lifecycle.record(
+        into, EventKind.MERGED_IN, by=by, note=reason,
+        data={"from": reference, "from_id": duplicate.pk},
+    )
+    notify.event(kept)
+    return into
+
+
+@transaction.atomic
+def link_tickets(ticket: Ticket, *, other: Ticket, by: User) -> Ticket:
+    """Mark two requests as related. The member reads the link only between her own
+    requests: a link to someone else's stays among the team."""
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team links requests")
+    if not Ticket.objects.visible_to(by).filter(pk=other.pk).exists():
+        raise PermissionDenied("a request this agent may not open")
+    ticket, other = _lock_pair(ticket, other)
+    if ticket.related_requests.filter(pk=other.pk).exists():
+        return ticket
+    ticket.related_requests.add(other)
+    internal = ticket.requester_id != other.requester_id
+    for one, two in ((ticket, other), (other, ticket)):
+        event = lifecycle.record(
+            one, EventKind.LINKED, by=by, is_internal=internal,
+            data={"other": two.reference, "other_id": two.pk},
+        )
+        notify.event(event)
+    return ticket
+
+
+# --- saved replies ---------------------------------------------------------------------------
+
+
+def may_manage_saved_reply(reply: SavedReply, user: User) -> bool:
+    return SavedReply.objects.managed_by(user).filter(pk=reply.pk).exists()
+
+
+def may_keep_team_replies(user: User, team: Team) -> bool:
+    """A team's saved replies are kept by its lead (and admins)."""
+    return user.is_active and (user.role == Role.ADMIN or team.lead_id == user.pk)
+
+
+@transaction.atomic
+def save_saved_reply(
+    *, by: User, title: str, body: str, team: Team | None, articles: Iterable = (),
+    reply: SavedReply | None = None,
+) -> SavedReply:
+    """Create or change a saved reply: a personal one for any agent, a team's for its lead."""
+    if not by.is_support_staff:
+        raise PermissionDenied("saved replies are for the teams")
+    if reply is not None and not may_manage_saved_reply(reply, by):
+        raise PermissionDenied("not this person's saved reply")
+    if team is not None and not may_keep_team_replies(by, team):
+        raise PermissionDenied("only the team lead keeps the team's saved replies")
+    reply = reply or SavedReply()
+    reply.title, reply.body = title, body
+    reply.team, reply.owner = (team, None) if team is not None else (None, by)
+    reply.updated_at = timezone.now()
+    reply.save()
+    reply.articles.set(articles)
+    return reply
+
+
+@transaction.atomic
+def delete_saved_reply(reply: SavedReply, *, by: User) -> None:
+    if not may_manage_saved_reply(reply, by):
+        raise PermissionDenied("not this person's saved reply")
+    reply.delete()
+
+
+def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
+    """The reply's text for this request, variables filled and the linked articles the
+    member may read listed at the end; counted as one use."""
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("saved replies are for the team handling the request")
+    if not SavedReply.objects.for_ticket(ticket, by).filter(pk=reply.pk).exists():
+        raise PermissionDenied("another team's saved reply")
+    from kb.models import Article  # kb builds on helpdesk: read at call time
+
+    due = ticket.due_at or ticket.resolution_due
+    promised = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
+    values = {
+        "first_name": ticket.requester.first_name,
+        "reference": ticket.reference,
+        "team": ticket.team.name,
+        "agent_first_name": by.first_name,
+        "promised_date": promised or _("[no date promised yet]"),
+    }
+    text = reply.filled(values)
+    readable = Article.objects.readable_by(ticket.requester)
+    links = [
+        f"- [{_markdown_label(article.title)}]({article.get_absolute_url()})"
+        for article in reply.articles.filter(pk__in=readable.values("pk")).only("title", "slug")
+    ]
+    if links:
+        text = "\n\n".join([text.rstrip(), _("To read:"), "\n".join(links)])
+    SavedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1)
+    return text
+
+
+def _markdown_label(text: str) -> str:
+    """An article's title as the words of a Markdown link: brackets would end it early."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from coopdesk.accounts.models import User
+from coopdesk.accounts.models import Role, User
 from coopdesk.forms import IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import (
+    REFERENCE_RE,
     Category,
+    Channel,
     CollectionSettings,
     Priority,
     Score,
@@ -149,6 +151,11 @@ class PriorityForm(forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Priority.choices, coerce=int, widget=QuickSelect,
         help_text=_("Its targets replace the current ones; the time already used counts."),
+    )
+    reason = forms.CharField(
+        label=_("Why (for the team; the member does not see the priority)"),
+        max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the priority changes.")},
     )
 
 
@@ -345,3 +352,180 @@ class SatisfactionQuestionForm(forms.Form):
         widget=forms.RadioSelect,
         choices=[("yes", _("Ask me how I was served")), ("no", _("Do not ask me"))],
     )
+
+ARTICLES_PER_REPLY = 10
+
+
+class SavedReplyForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=150,
+        help_text=_("What the team types in the picker to find it."),
+    )
+    body = forms.CharField(
+        label=_("Text"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Markdown. Filled in when inserted: {first_name} (the member's first name), "
+            "{reference}, {team}, {agent_first_name} (yours), {promised_date}."
+        ),
+    )
+    scope = forms.ChoiceField(label=_("For"), required=False)
+    articles = forms.CharField(
+        label=_("Linked articles"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The address of a published article of the knowledge base, one a line "
+            "(at most %(count)d): its link is added under the text."
+        ) % {"count": ARTICLES_PER_REPLY},
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teams = {str(team.pk): team for team in teams}
+        self.fields["scope"].choices = [("", _("Only me"))] + [
+            (pk, _("The %(team)s team") % {"team": team.name}) for pk, team in self.teams.items()
+        ]
+
+    def clean_scope(self):
+        return self.teams.get(self.cleaned_data["scope"])
+
+    def clean_articles(self):
+        from kb.models import Article, ArticleState  # kb builds on helpdesk
+
+        slugs = []
+        for line in self.cleaned_data["articles"].splitlines():
+            line = line.strip().rstrip("/")
+            if line:
+                slugs.append(line.rsplit("/", 1)[-1])
+        if len(slugs) > ARTICLES_PER_REPLY:
+            raise ValidationError(
+                _("At most %(count)d articles.") % {"count": ARTICLES_PER_REPLY}
+            )
+        found = {a.slug: a for a in Article.objects.filter(
+            slug__in=slugs, state=ArticleState.PUBLISHED
+        ).only("pk", "slug", "title")}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise ValidationError(
+                _("No published article at: %(addresses)s.")
+                % {"addresses": ", ".join(missing)}
+            )
+        return [found[slug] for slug in dict.fromkeys(slugs)]
+
+
+class RecordForm(forms.Form):
+    """A request taken on a member's behalf: by phone, by e-mail, at the counter."""
+
+    member = forms.EmailField(
+        label=_("The member's e-mail address"), max_length=254,
+        help_text=_("She becomes the requester: she is told and finds it in her requests."),
+        error_messages={"required": _("Give the e-mail address of the member.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("How it came in"), widget=forms.RadioSelect,
+        choices=[(value, label) for value, label in Channel.choices if value != Channel.WEB],
+        error_messages={"required": _("Say how the request came in.")},
+    )
+    category = CategoryChoiceField(
+        label=_("Category"), queryset=Category.objects.none(),
+        empty_label=_("Choose the category"),
+        error_messages={"required": _("Choose what the request is about.")},
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("What the member asks"), max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("The member reads it as her request: write it for her."),
+    )
+    files = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the categories of the teams this agent works for.
+        self.fields["category"].queryset = Category.objects.filter(
+            is_active=True, team__in=user.team_ids()
+        ).select_related("team")
+        self.fields["files"].help_text = attachment_help()
+
+    def clean_member(self) -> User:
+        email = self.cleaned_data["member"]
+        member = User.objects.filter(
+            email__iexact=email, role=Role.MEMBER, is_active=True
+        ).first()
+        if member is None:
+            raise ValidationError(_("No member has this e-mail address."))
+        return member
+
+
+class CategoryForm(forms.Form):
+    """Another category of the request's own team (another team's is a transfer)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label=_("New category in this team"), queryset=Category.objects.none(),
+        empty_label=_("Choose the category"),
+        error_messages={"required": _("Choose the new category.")},
+    )
+    reason = forms.CharField(
+        label=_("Why (the member reads this)"), max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the category changes.")},
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        kwargs.setdefault("auto_id", "recategorise_%s")  # beside the transfer form's fields
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            team=ticket.team_id, is_active=True
+        ).exclude(pk=ticket.category_id)
+
+
+class ReferenceField(forms.CharField):
+    """A request named by its reference (D-2026-00012) or its number, as agents say it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        match = REFERENCE_RE.match(value)
+        number = match.group(2) if match else value.lstrip("#")
+        if not number.isdecimal() or len(number) > 12:  # not isdigit: "²" is a digit
+            raise ValidationError(_("Give a request's reference, such as D-2026-00012."))
+        return int(number)
+
+
+class OtherRequestForm(forms.Form):
+    """Another request, by its reference, that this agent may open."""
+
+    other = ReferenceField(
+        label=_("The other request"), help_text=_("Its reference, such as D-2026-00012."),
+        error_messages={"required": _("Give the reference of the other request.")},
+    )
+
+    def __init__(self, *args, user: User, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.ticket = user, ticket
+
+    def clean_other(self) -> Ticket:
+        pk = self.cleaned_data["other"]
+        other = Ticket.objects.visible_to(self.user).filter(pk=pk).first()
+        if other is None:
+            raise ValidationError(_("No request with this reference that you can open."))
+        if other.pk == self.ticket.pk:
+            raise ValidationError(_("That is this request itself."))
+        return other
+
+
+class MergeForm(OtherRequestForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("A word for the member (optional)"), max_length=NOTE_MAX_CHARS, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].label = _("The request to keep")

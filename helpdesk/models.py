@@ -363,6 +363,16 @@ class TicketQuerySet(models.QuerySet):
         )
 
 
+class Channel(models.TextChoices):
+    """How a request came in: online or by e-mail from the member, or recorded for her by
+    an agent (by phone, e-mail or at the counter)."""
+
+    WEB = "web", _("Online")
+    PHONE = "phone", _("By phone")
+    EMAIL = "email", _("By e-mail")
+    COUNTER = "counter", _("At the counter")
+
+
 class Escalation(models.IntegerChoices):
     NONE = 0, _("None")
     AT_RISK = 1, _("Handler alerted: at risk")
@@ -399,6 +409,17 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         related_name="watched_requests",
     )
     state = FSMField(_("status"), default=State.NEW, choices=State.choices, protected=True)
+    channel = models.CharField(
+        _("came in"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    # A duplicate, once merged: closed, and continued in this request.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="merged_duplicates",
+    )
+    related_requests = models.ManyToManyField(
+        "self", verbose_name=_("related requests"), blank=True, symmetrical=True
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
@@ -763,6 +784,11 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     PRIORITY = "priority", _("Priority changed")
+    RESCHEDULED = "rescheduled", _("Promised date moved")
+    CATEGORY = "category", _("Category changed")
+    MERGED = "merged", _("Merged into another request")
+    MERGED_IN = "merged_in", _("A duplicate was merged into this request")
+    LINKED = "linked", _("Linked to another request")
     AT_RISK = "at_risk", _("At risk: the handler was alerted")
     LATE = "late", _("Late: the team lead was alerted")
     REMINDED = "reminded", _("The member was reminded of the team's question")
@@ -932,15 +958,26 @@ class SatisfactionOptOut(models.Model):
     def __str__(self) -> str:
         return str(self.member_id)
 
+class DraftKind(models.TextChoices):
+    REQUEST = "request", _("New request")
+    REPLY = "reply", _("Reply")
+    NOTE = "note", _("Internal note")
+
 
 class Draft(models.Model):
-    """What a member has typed in the new-request form, saved as they type."""
+    """What someone has typed and not sent yet, saved as they type: a new request (key set
+    by the form's page), or a reply or an internal note on a request (one of each per
+    person and request, keyed "<kind>-<request id>")."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_drafts"
     )
     key = models.CharField(max_length=40, help_text="Set by the form page, so that saves racing "
                            "each other (typing, leaving the page) update one draft.")
+    kind = models.CharField(max_length=10, choices=DraftKind.choices, default=DraftKind.REQUEST)
+    ticket = models.ForeignKey(
+        "Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("your message"), blank=True)
@@ -1260,3 +1297,76 @@ class TeamDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} {self.day}"
+
+# --- saved replies: the texts a team (or an agent) sends again and again ---
+
+# The variables a saved reply may hold; anything else between braces stays as typed.
+REPLY_VARIABLES = ("first_name", "reference", "team", "agent_first_name", "promised_date")
+REPLY_VARIABLE_RE = re.compile(r"\{(" + "|".join(REPLY_VARIABLES) + r")\}")
+
+
+class SavedReplyQuerySet(models.QuerySet):
+    def for_ticket(self, ticket: Ticket, user: User) -> SavedReplyQuerySet:
+        """What the picker offers on this request: its team's replies and this agent's own."""
+        return self.filter(Q(team_id=ticket.team_id) | Q(owner=user))
+
+    def managed_by(self, user: User) -> SavedReplyQuerySet:
+        """The replies a person may change: their own, and those of the teams they lead
+        (every team's for an admin)."""
+        if not user.is_authenticated or not user.is_support_staff:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.filter(Q(owner=user) | Q(team__isnull=False))
+        return self.filter(Q(owner=user) | Q(team__lead=user))
+
+    def readable_by(self, user: User) -> SavedReplyQuerySet:
+        """What the replies page lists: own ones and those of the teams one works for."""
+        if not user.is_authenticated or not user.is_support_staff:
+            return self.none()
+        return self.filter(Q(owner=user) | Q(team__in=user.team_ids()))
+
+
+class SavedReply(models.Model):
+    """A reply an agent inserts in one click, with the request's details filled in."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="saved_replies",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("personal reply of"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="saved_replies",
+    )
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("text"))
+    articles = models.ManyToManyField(
+        "kb.Article", verbose_name=_("linked articles"), blank=True, related_name="+"
+    )
+    usage_count = models.PositiveIntegerField(_("times used"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = SavedReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+        constraints = [
+            # A team's reply or a personal one, never both nor neither.
+            models.CheckConstraint(
+                condition=Q(team__isnull=True, owner__isnull=False)
+                | Q(team__isnull=False, owner__isnull=True),
+                name="saved_reply_team_or_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "title"], name="saved_reply_team"),
+                   models.Index(fields=["owner", "title"], name="saved_reply_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def filled(self, values: dict[str, str]) -> str:
+        """The text with its variables replaced, by lookup, never by str.format: a brace
+        the agent typed, or one in a member's name, is only text."""
+        return REPLY_VARIABLE_RE.sub(lambda match: values[match.group(1)], self.body)

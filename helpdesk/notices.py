@@ -37,6 +37,8 @@ STAFF = {Role.AGENT, Role.LEAD, Role.ADMIN}
 # menu and the e-mails all say these (the timeline after the actor's name).
 TICKET_LABELS = {
     "created": gettext_lazy("New request"),
+    "recorded": gettext_lazy("Request recorded for the member ({channel})"),
+    "recorded_you": gettext_lazy("Request recorded for you by the team ({channel})"),
     "acknowledged": gettext_lazy("Request acknowledged"),
     "assigned": gettext_lazy("Now handled by {name}"),
     "unassigned": gettext_lazy("Back in the team's queue"),
@@ -52,6 +54,15 @@ TICKET_LABELS = {
     "confirmed": gettext_lazy("Resolution confirmed"),
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
     "priority": gettext_lazy("Priority changed"),
+    "rescheduled": gettext_lazy("Promised date moved"),
+    "category": gettext_lazy("Category changed to “{category}”"),
+    "merged": gettext_lazy("Closed as a duplicate: it continues in {into}, with its messages"),
+    "merged_you": gettext_lazy(
+        "You had asked the same thing in {into}: this request is closed and continues "
+        "there, with your messages and files"
+    ),
+    "merged_in": gettext_lazy("{from} was merged into this request: its messages are here"),
+    "linked": gettext_lazy("Linked to {other}"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
     "reminded": gettext_lazy("Reminder: the team still needs the member's answer"),
@@ -61,10 +72,17 @@ TICKET_LABELS = {
     "low_score": gettext_lazy("Low score ({score}/5, “{words}”): the team lead is alerted"),
 }
 
+# How a request recorded by an agent came in (Channel), said in the timeline and notices.
+CHANNEL_WORDS = {
+    "phone": gettext_lazy("by phone"),
+    "email": gettext_lazy("by e-mail"),
+    "counter": gettext_lazy("at the counter"),
+}
+
 # Why a promised date moved, said after it.
 RESCHEDULED_WHY = {
     "transfer": gettext_lazy("the request moved to another team, whose target starts now"),
-    "priority": gettext_lazy("its priority changed"),
+    "priority": gettext_lazy("the team reassessed how urgent the request is"),
     "paused": gettext_lazy("the clock was paused while the team waited for your answer"),
 }
 
@@ -80,6 +98,16 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"name": data.get("assignee") or ""}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
+    if kind == "category":
+        return {"category": data.get("to", "")}
+    if kind == "merged":
+        return {"into": data.get("into", "")}
+    if kind == "merged_in":
+        return {"from": data.get("from", "")}
+    if kind == "linked":
+        return {"other": data.get("other", "")}
+    if kind == "created" and data.get("channel"):
+        return {"channel": data["channel"]}
     if kind == "closed":
         return {
             key: data[key] for key in ("automatic", "days", "confirmed", "unanswered")
@@ -97,6 +125,11 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "waiting_you"
     if verb == "reminded" and for_requester:
         return "reminded_you"
+
+    if verb == "created" and detail.get("channel"):
+        return "recorded_you" if for_requester else "recorded"
+    if verb == "merged" and for_requester:
+        return "merged_you"
     if verb == "assigned" and not detail.get("name"):
         return "unassigned"
     if verb == "closed" and detail.get("confirmed"):
@@ -120,6 +153,8 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
             "Closed automatically %(days)d day after resolution",
             "Closed automatically %(days)d days after resolution", days,
         ) % {"days": days}
+    if verb == "rescheduled":  # the moved promise is the whole news
+        return promise_words(detail.get("promise") or {})
     if "promise" in detail:
         detail = dict(detail)
         step = ticket_words(verb, {k: v for k, v in detail.items() if k != "promise"},
@@ -135,6 +170,9 @@ def ticket_words(verb: str, detail: dict, *, for_requester: bool) -> str:
         return text
     if "score" in detail:
         detail = {**detail, "words": Score(detail["score"]).label}
+
+    if "channel" in detail:
+        detail = {**detail, "channel": CHANNEL_WORDS.get(detail["channel"], "")}
     for key, value in detail.items():
         text = text.replace("{" + key + "}", str(value))
     return text

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,20 +28,26 @@ from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
 from coopdesk.paging import paginate
+from coopdesk.rendering import MESSAGE_MAX_CHARS
 from coopdesk.steps import Step, step_view
 from helpdesk import actions, satisfaction
 from helpdesk.forms import (
     AssignForm,
     BulkForm,
+    CategoryForm,
     CollectionCaseForm,
     CollectionSettingsForm,
     DraftForm,
+    MergeForm,
     NoteForm,
+    OtherRequestForm,
     PriorityForm,
     QueueFilter,
+    RecordForm,
     ReplyForm,
     SatisfactionForm,
     SatisfactionQuestionForm,
+    SavedReplyForm,
     TicketForm,
     TransferForm,
 )
@@ -52,6 +59,7 @@ from helpdesk.models import (
     CollectionSettings,
     Draft,
     Satisfaction,
+    SavedReply,
     State,
     Team,
     Ticket,
@@ -114,7 +122,9 @@ def my_requests(request: HttpRequest) -> tuple[QuerySet, str]:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     tickets, show = my_requests(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
-    drafts = Draft.objects.filter(owner=request.user).select_related("category")
+    drafts = Draft.objects.filter(owner=request.user, ticket__isnull=True).select_related(
+        "category"
+    )
     return render(
         request,
         "helpdesk/ticket_list.html",
@@ -158,6 +168,28 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     categories = Category.objects.filter(is_active=True).select_related("team")
     context = {"form": form, "draft": draft, "categories": categories}
     return render(request, "helpdesk/ticket_create.html", context, status=status)
+
+
+@login_required
+def ticket_record(request: HttpRequest) -> HttpResponse:
+    """A request taken on a member's behalf by an agent: by phone, e-mail, at the counter."""
+    if not request.user.is_support_staff:
+        raise Http404
+    form = RecordForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ticket = actions.create_ticket(
+            requester=data["member"], category=data["category"], subject=data["subject"],
+            body=data["body"], files=data["files"], by=request.user, channel=data["channel"],
+        )
+        messages.success(
+            request,
+            _("Request %(ref)s recorded for %(name)s, who has been told.")
+            % {"ref": ticket.reference, "name": ticket.requester.get_full_name()},
+        )
+        return redirect(ticket)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "helpdesk/ticket_record.html", {"form": form}, status=status)
 
 
 @login_required
@@ -267,22 +299,35 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
     return steps
 
 
+def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
+    """The requests linked to this one that the reader may open; the member (and her
+    advisor) only the links between her own requests. One query."""
+    related = ticket.related_requests.visible_to(user)
+    if not ticket.team_view:
+        related = related.filter(requester=ticket.requester_id)
+    return list(related.order_by("pk").only("subject", "state", "created_at", "requester"))
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
     events, opening_files = timeline(ticket)
+    # What this person was typing here (a reply, a note), from any device: one query.
+    drafts = dict(Draft.objects.filter(owner=user, ticket=ticket).values_list("kind", "body"))
     context = {
         "ticket": ticket,
         "events": events,
         "opening_files": opening_files,
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(initial={"body": drafts.get("reply")}),
+        "drafts": drafts,
         "is_requester": ticket.requester_id == user.pk,
         "is_staff_view": ticket.team_view,
         "steps": available_steps(ticket, user),
+        "related": related_requests(ticket, user),
     }
     if ticket.team_view:
         member = ticket.requester
         context.update(
-            note_form=forms.get("note_form") or NoteForm(),
+            note_form=forms.get("note_form") or NoteForm(initial={"body": drafts.get("note")}),
             assign_form=AssignForm(
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
@@ -327,6 +372,21 @@ def satisfaction_context(request: HttpRequest, ticket: Ticket, events, form) -> 
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_visible_ticket(request.user, pk, for_page=True)
     return render(request, "helpdesk/ticket_detail.html", ticket_context(request, ticket))
+
+
+@login_required
+@require_POST
+def ticket_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """Called while a reply or an internal note is typed, and when the page is left."""
+    ticket = get_visible_ticket(request.user, pk)
+    kind = request.POST.get("kind", "")
+    if kind == "note" and not ticket.team_view:  # the member does not learn notes exist
+        raise Http404
+    body = request.POST.get("body", "")
+    if kind not in ("reply", "note") or len(body) > MESSAGE_MAX_CHARS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    draft = actions.save_text_draft(owner=request.user, ticket=ticket, kind=kind, body=body)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
 
 
 @login_required
@@ -390,8 +450,9 @@ def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PriorityForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(_("Choose a priority."), status=400)
+        return HttpResponse(_("Choose a priority and say why."), status=400)
     actions.change_priority(ticket, by=request.user, priority=form.cleaned_data["priority"],
+                            reason=form.cleaned_data["reason"],
                             expected_version=form.cleaned_data["version"])
     messages.success(request, _("Priority saved; the promised times follow it."))
     return redirect(ticket)
@@ -422,12 +483,15 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not ticket.is_active:
         raise Conflict(_("This request is finished: it can no longer be transferred."))
+    category_form = CategoryForm(initial={"version": ticket.version}, ticket=ticket)
     if request.method != "POST":
         form = TransferForm(initial={"version": ticket.version}, ticket=ticket)
-        return render(request, "helpdesk/ticket_transfer.html", {"ticket": ticket, "form": form})
+        return render(request, "helpdesk/ticket_transfer.html",
+                      {"ticket": ticket, "form": form, "category_form": category_form})
     form = TransferForm(request.POST, ticket=ticket)
     if not form.is_valid():
-        return render(request, "helpdesk/ticket_transfer.html", {"ticket": ticket, "form": form},
+        return render(request, "helpdesk/ticket_transfer.html",
+                      {"ticket": ticket, "form": form, "category_form": category_form},
                       status=400)
     category = form.cleaned_data["category"]
     from_team = ticket.team
@@ -439,6 +503,64 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
         return redirect(ticket)
     return redirect(from_team)
+
+
+@login_required
+@require_POST
+def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another category of the same team, from the transfer page (which lists them)."""
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    form = CategoryForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        context = {"ticket": ticket, "category_form": form,
+                   "form": TransferForm(initial={"version": ticket.version}, ticket=ticket)}
+        return render(request, "helpdesk/ticket_transfer.html", context, status=400)
+    category = form.cleaned_data["category"]
+    actions.change_category(ticket, by=request.user, category=category,
+                            reason=form.cleaned_data["reason"],
+                            expected_version=form.cleaned_data["version"])
+    messages.success(request, _("Category changed to “%(label)s”; the member is told why.")
+                     % {"label": category.label})
+    return redirect(ticket)
+
+
+@login_required
+def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this request, a duplicate, into the one to keep."""
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    if request.method != "POST":
+        form = MergeForm(initial={"version": ticket.version}, user=request.user, ticket=ticket)
+        return render(request, "helpdesk/ticket_merge.html", {"ticket": ticket, "form": form})
+    form = MergeForm(request.POST, user=request.user, ticket=ticket)
+    if not form.is_valid():
+        return render(request, "helpdesk/ticket_merge.html", {"ticket": ticket, "form": form},
+                      status=400)
+    into = actions.merge_tickets(
+        ticket, into=form.cleaned_data["other"], by=request.user,
+        reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
+    )
+    messages.success(request, _("%(dup)s merged into %(kept)s; the member is told.")
+                     % {"dup": ticket.reference, "kept": into.reference})
+    return redirect(into)
+
+
+@login_required
+@require_POST
+def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied
+    form = OtherRequestForm(request.POST, user=request.user, ticket=ticket)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors["other"]), status=400)
+    other = form.cleaned_data["other"]
+    actions.link_tickets(ticket, other=other, by=request.user)
+    messages.success(request, _("Linked to %(ref)s.") % {"ref": other.reference})
+    return redirect(ticket)
 
 
 @login_required
@@ -693,6 +815,141 @@ def subscription_set(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         target = ticket.get_absolute_url()
     return redirect(target)
+
+
+# --- saved replies ---------------------------------------------------------------------------
+
+PICKER_LIMIT = 200
+PREVIEW_CHARS = 140
+
+
+def replies_team_choices(user: User, reply: SavedReply | None = None):
+    """The teams whose replies this person keeps: those they lead (every team for an admin)."""
+    teams = Team.objects.all() if user.role == Role.ADMIN else Team.objects.filter(lead=user)
+    return list(teams.only("name"))
+
+
+@login_required
+def saved_reply_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_support_staff:
+        raise Http404
+    replies = list(
+        SavedReply.objects.readable_by(request.user).select_related("team")
+        .order_by("team__name", "title", "pk")
+    )
+    managed = set(SavedReply.objects.managed_by(request.user).filter(
+        pk__in=[reply.pk for reply in replies]
+    ).values_list("pk", flat=True))
+    for reply in replies:
+        reply.can_manage = reply.pk in managed
+    mine = [reply for reply in replies if reply.team_id is None]
+    teams: dict[str, list[SavedReply]] = {}
+    for reply in replies:
+        if reply.team_id is not None:
+            teams.setdefault(reply.team.name, []).append(reply)
+    return render(request, "helpdesk/saved_reply_list.html", {
+        "mine": mine, "teams": teams.items(),
+        "leads_a_team": bool(replies_team_choices(request.user)),
+    })
+
+
+def _saved_reply_form(request: HttpRequest, reply: SavedReply | None) -> HttpResponse:
+    teams = replies_team_choices(request.user)
+    if reply is not None and reply.team_id and reply.team not in teams:
+        teams.append(reply.team)
+    if request.method == "POST":
+        form = SavedReplyForm(request.POST, teams=teams)
+        if form.is_valid():
+            data = form.cleaned_data
+            actions.save_saved_reply(
+                by=request.user, title=data["title"], body=data["body"], team=data["scope"],
+                articles=data["articles"], reply=reply,
+            )
+            messages.success(
+                request, _("Saved reply “%(title)s” saved.") % {"title": data["title"]}
+            )
+            return redirect("helpdesk:saved-reply-list")
+        status = 400
+    else:
+        initial = {}
+        if reply is not None:
+            initial = {
+                "title": reply.title, "body": reply.body, "scope": reply.team_id or "",
+                "articles": "\n".join(reply.articles.values_list("slug", flat=True)),
+            }
+        form = SavedReplyForm(initial=initial, teams=teams)
+        status = 200
+    return render(request, "helpdesk/saved_reply_form.html",
+                  {"form": form, "reply": reply}, status=status)
+
+
+@login_required
+def saved_reply_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_support_staff:
+        raise Http404
+    return _saved_reply_form(request, None)
+
+
+def get_managed_reply(user: User, pk: int) -> SavedReply:
+    """404 for what this person may not read, 403 for a team's reply they may only use."""
+    reply = get_object_or_404(SavedReply.objects.readable_by(user).select_related("team"), pk=pk)
+    if not actions.may_manage_saved_reply(reply, user):
+        raise PermissionDenied("only the team lead changes the team's saved replies")
+    return reply
+
+
+@login_required
+def saved_reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _saved_reply_form(request, get_managed_reply(request.user, pk))
+
+
+@login_required
+@require_POST
+def saved_reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_managed_reply(request.user, pk)
+    actions.delete_saved_reply(reply, by=request.user)
+    messages.success(request, _("Saved reply “%(title)s” deleted.") % {"title": reply.title})
+    return redirect("helpdesk:saved-reply-list")
+
+
+def get_team_ticket(user: User, pk: int) -> Ticket:
+    """A request this person handles for its team; 404 otherwise (its member and advisor
+    do not learn that saved replies exist)."""
+    ticket = get_object_or_404(
+        Ticket.objects.visible_to(user).with_team_view(user).select_related("team", "requester"),
+        pk=pk,
+    )
+    if not ticket.team_view:
+        raise Http404
+    return ticket
+
+
+@login_required
+def saved_reply_picker(request: HttpRequest, pk: int) -> JsonResponse:
+    """The picker's list, loaded when the agent opens it (not with the request's page)."""
+    ticket = get_team_ticket(request.user, pk)
+    replies = SavedReply.objects.for_ticket(ticket, request.user).select_related("team").only(
+        "title", "body", "team__name", "owner"
+    ).order_by("-usage_count", "title", "pk")[:PICKER_LIMIT]
+    return JsonResponse({"replies": [
+        {
+            "id": reply.pk,
+            "title": reply.title,
+            "scope": reply.team.name if reply.team_id else _("Mine"),
+            "preview": reply.body[:PREVIEW_CHARS],
+            "insert_url": reverse("helpdesk:saved-reply-insert", args=[ticket.pk, reply.pk]),
+        }
+        for reply in replies
+    ]})
+
+
+@login_required
+@require_POST
+def saved_reply_insert(request: HttpRequest, pk: int, reply: int) -> JsonResponse:
+    """The text to insert in the reply box, filled for this request; counted as a use."""
+    ticket = get_team_ticket(request.user, pk)
+    saved = get_object_or_404(SavedReply.objects.for_ticket(ticket, request.user), pk=reply)
+    return JsonResponse({"text": actions.use_saved_reply(saved, ticket=ticket, by=request.user)})
 
 
 # --- how the member was served ------------------------------------------------------------------

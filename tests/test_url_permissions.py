@@ -23,7 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
 from helpdesk import actions, satisfaction, views
-from helpdesk.models import Attachment, CollectionCase, Draft, Message, Ticket
+from helpdesk.models import Attachment, CollectionCase, Draft, Message, SavedReply, Ticket
+from tests.factories import CategoryFactory
 from tests.helpdesk.flows import pdf
 
 PERSONAS = ["anonymous", "member", "other_member", "advisor", "other_advisor", "agent",
@@ -34,6 +35,7 @@ NOTE_TEXT = "Note interne : client connu pour payer en retard"
 NOTE_FILE = "note-interne.pdf"
 SUBJECT = "Facture impayée F-12"
 INVOICE = "F-31-HORIZON"
+REPLY_TITLE = "Relance du client en retard"
 
 
 def walk(patterns=None, prefix: str = "", namespace: str = ""):
@@ -72,7 +74,17 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
         by=agent, member=member, team=team, client_name="Agence Horizon", invoice_number=INVOICE,
         amount="1850.00", due_date="2026-10-01",
     )
+    twin = actions.create_ticket(
+        requester=member, category=category, subject="Toujours cette facture", body="Relance"
+    )
+    team_reply = SavedReply.objects.create(
+        team=team, title=REPLY_TITLE, body="Bonjour {first_name}"
+    )
+    own_reply = SavedReply.objects.create(owner=agent, title=REPLY_TITLE, body="Ma réponse")
     return {
+        "team_reply": team_reply,
+        "twin": twin,
+        "own_reply": own_reply,
         "notification": member.notifications.latest("pk"),
         "ticket": Ticket.objects.get(pk=ticket.pk),
         "case": case,
@@ -81,6 +93,7 @@ def world(member, other_member, advisor, agent, outside_agent, category, other_c
         "draft": draft,
         "team": team,
         "other_category": other_category,
+        "sibling_category": CategoryFactory(team=team, label="Un devis à relire"),
         "agent": agent,
         "member": member,
         "people": {
@@ -96,7 +109,9 @@ def state_of(world) -> dict:
     ticket = Ticket.objects.get(pk=world["ticket"].pk)
     case = CollectionCase.objects.get(pk=world["case"].pk)
     return {
-        "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id),
+        "ticket": (ticket.state, ticket.version, ticket.assignee_id, ticket.team_id,
+                   ticket.category_id, ticket.priority, ticket.merged_into_id,
+                   list(ticket.related_requests.values_list("pk", flat=True))),
         "case": (case.state, case.version, case.overrides, case.pending_step),
         "messages": list(Message.objects.values_list("pk", "body")),
         "attachments": Attachment.objects.count(),
@@ -218,6 +233,17 @@ ROUTES: dict[str, list[Case]] = {
              get(lambda w: f"{reverse('helpdesk:ticket-create')}?draft={w['draft'].pk}"),
              everyone(404) | {"member": 200})
     ],
+    "helpdesk:ticket-record": [
+        Case("record a request for a member", "get",
+             get(lambda w: reverse("helpdesk:ticket-record")), STAFF_PAGE | {"outside_agent": 200}),
+        # Only into one's own team's categories: the outside agent's form refuses it (400).
+        Case("record one for Camille", "post",
+             lambda w: (reverse("helpdesk:ticket-record"),
+                        {"member": w["member"].email, "channel": "phone",
+                         "category": w["ticket"].category_id, "subject": "Au téléphone",
+                         "body": "Appel de Camille"}),
+             everyone(404) | {"agent": 302, "outside_agent": 400}, may_change={"agent"}),
+    ],
     "helpdesk:draft-save": [
         # Drafts are keyed per person: someone else's key makes their own draft, never
         # touches Camille's.
@@ -234,6 +260,12 @@ ROUTES: dict[str, list[Case]] = {
                                     PARTICIPANTS)],
     "helpdesk:ticket-live": [Case("live fragment", "get", get(ticket_url("ticket-live")),
                                   PARTICIPANTS)],
+    "helpdesk:ticket-draft-save": [
+        # Keyed per person: a draft of one's own on a request one may open, never Camille's.
+        Case("reply draft", "post",
+             lambda w: (ticket_url("ticket-draft-save")(w), {"kind": "reply", "body": "En cours"}),
+             PARTICIPANTS, may_change={"member"}),
+    ],
     "helpdesk:ticket-reply": [
         Case("public reply", "post", lambda w: (ticket_url("ticket-reply")(w), {"body": "Coucou"}),
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()},
@@ -259,8 +291,29 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:ticket-priority": [
         Case("priority", "post",
              lambda w: (ticket_url("ticket-priority")(w),
-                        {"version": w["ticket"].version, "priority": 4}),
+                        {"version": w["ticket"].version, "priority": 4, "reason": "Client"}),
              TEAM_WRITE, may_change={"agent"})
+    ],
+    "helpdesk:ticket-category": [
+        Case("category within the team", "post",
+             lambda w: (ticket_url("ticket-category")(w),
+                        {"version": w["ticket"].version, "category": w["sibling_category"].pk,
+                         "reason": "Plutôt un devis"}),
+             TEAM_WRITE, may_change={"agent"})
+    ],
+    "helpdesk:ticket-merge": [
+        Case("merge page", "get", get(ticket_url("ticket-merge")),
+             {p: 200 if st == 302 else st for p, st in TEAM_WRITE.items() if p != "anonymous"}
+             | {"anonymous": LOGIN}),
+        Case("merge into Camille's other request", "post",
+             lambda w: (ticket_url("ticket-merge")(w),
+                        {"version": w["ticket"].version, "other": w["twin"].reference}),
+             TEAM_WRITE, may_change={"agent"}),
+    ],
+    "helpdesk:ticket-link": [
+        Case("link to Camille's other request", "post",
+             lambda w: (ticket_url("ticket-link")(w), {"other": w["twin"].reference}),
+             TEAM_WRITE, may_change={"agent"}),
     ],
     "helpdesk:ticket-transfer": [
         Case("transfer page", "get", get(ticket_url("ticket-transfer")),
@@ -413,6 +466,37 @@ ROUTES: dict[str, list[Case]] = {
              lambda w: (reverse("helpdesk:subscription-set", args=[w["ticket"].pk]),
                         {"mode": "mute"}),
              {p: 302 if s == 200 else s for p, s in PARTICIPANTS.items()})
+    ],
+    "helpdesk:saved-reply-list": [
+        Case("saved replies", "get", get(lambda w: reverse("helpdesk:saved-reply-list")),
+             STAFF_PAGE | {"outside_agent": 200}, hidden_from={"outside_agent"},
+             secret=REPLY_TITLE)
+    ],
+    "helpdesk:saved-reply-create": [
+        Case("new saved reply", "get", get(lambda w: reverse("helpdesk:saved-reply-create")),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:saved-reply-edit": [
+        Case("edit the team's saved reply (the lead's)", "get",
+             get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["team_reply"].pk])),
+             everyone(404) | {"agent": 403}),
+        Case("edit Nadia's own saved reply", "get",
+             get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk])),
+             everyone(404) | {"agent": 200}),
+    ],
+    "helpdesk:saved-reply-delete": [
+        Case("delete Nadia's own saved reply", "post",
+             lambda w: (reverse("helpdesk:saved-reply-delete", args=[w["own_reply"].pk]), {}),
+             everyone(404) | {"agent": 302}, may_change={"agent"}),
+    ],
+    "helpdesk:saved-reply-picker": [
+        Case("saved-reply picker", "get", get(ticket_url("saved-reply-picker")),
+             everyone(404) | {"agent": 200})
+    ],
+    "helpdesk:saved-reply-insert": [
+        Case("insert the team's saved reply", "post",
+             lambda w: (ticket_url("saved-reply-insert", w["team_reply"].pk)(w), {}),
+             everyone(404) | {"agent": 200}, may_change={"agent"})
     ],
     "helpdesk:advisor-requests": [
         Case("my members' requests", "get", get(lambda w: reverse("helpdesk:advisor-requests")),

@@ -18,7 +18,10 @@ from coopdesk.models import (
 from coopdesk.notify.registry import registry
 
 # Several timeline kinds share one choice on the preferences page.
-FOLDED_KINDS = {"answered": "replied", "withdrawn": "closed", "priority": "assigned"}
+FOLDED_KINDS = {
+    "answered": "replied", "withdrawn": "closed", "priority": "assigned", "rescheduled": "assigned",
+    "category": "transferred", "merged": "closed", "merged_in": "closed", "linked": "assigned",
+}
 # Leads and admins hear of things as agents do.
 SAME_AS = {Role.LEAD: Role.AGENT, Role.ADMIN: Role.AGENT}
 

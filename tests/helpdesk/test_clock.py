@@ -154,8 +154,9 @@ def test_a_priority_change_recomputes_with_the_time_already_used(
         actions.change_priority(ticket, by=agent, priority=Priority.URGENT)
     ticket = fresh(ticket)
     assert ticket.first_response_due == paris(2026, 12, 7, 11)  # two hours, one used
-    event = ticket.events.get(kind=EventKind.PRIORITY)
-    assert event.data["promise"]["why"] == "priority"
+    assert ticket.events.get(kind=EventKind.PRIORITY).is_internal  # the team's reason
+    event = ticket.events.get(kind=EventKind.RESCHEDULED)  # what she is told
+    assert not event.is_internal and event.data["promise"]["why"] == "priority"
     with at(2026, 12, 7, 16):  # five of eight hours used: three left
         actions.change_priority(ticket, by=agent, priority=Priority.LOW)
     assert fresh(ticket).first_response_due == paris(2026, 12, 8, 11)
@@ -267,7 +268,8 @@ def test_the_team_changes_the_priority_from_the_request_page(open_team, member, 
     with at(2026, 12, 7, 10):
         assert login(member).post(url, {"version": 1, "priority": 4}).status_code in (403, 404)
         assert login(agent).post(url, {"version": 1, "priority": 9}).status_code == 400
-        assert login(agent).post(url, {"version": 1, "priority": 4}).status_code == 302
+        form = {"version": 1, "priority": 4, "reason": "Huissier demain"}
+        assert login(agent).post(url, form).status_code == 302
     assert fresh(ticket).first_response_due == paris(2026, 12, 7, 11)
 
 

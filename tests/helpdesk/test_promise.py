@@ -265,10 +265,13 @@ def test_a_target_already_used_up_makes_the_request_late_now(open_team, member, 
         ticket = fresh(ticket)
         assert ticket.first_response_due == paris(2026, 12, 7, 15)
         assert ticket.due_at == paris(2026, 12, 7, 15) and ticket.is_late
-    event = ticket.events.get(kind=EventKind.PRIORITY)
+    event = ticket.events.get(kind=EventKind.RESCHEDULED)
     assert event.data["promise"]["late"] is True
-    words = ticket_words("priority", ticket_detail("priority", event.data), for_requester=True)
-    assert words == "Priority changed. The first answer is now late: its priority changed."
+    words = ticket_words("rescheduled", ticket_detail("rescheduled", event.data),
+                         for_requester=True)
+    assert words == (
+        "The first answer is now late: the team reassessed how urgent the request is."
+    )
 
 
 def test_a_moved_update_promise_is_told_with_its_reason(open_team, member, category, agent):
@@ -282,11 +285,12 @@ def test_a_moved_update_promise_is_told_with_its_reason(open_team, member, categ
         actions.add_reply(ticket, by=member, body="Merci.")
     with at(2026, 12, 7, 11):
         actions.change_priority(ticket, by=agent, priority=Priority.LOW)
-    event = fresh(ticket).events.get(kind=EventKind.PRIORITY)
+    event = fresh(ticket).events.get(kind=EventKind.RESCHEDULED)
     assert event.data["promise"]["what"] == "next"
-    words = ticket_words("priority", ticket_detail("priority", event.data), for_requester=True)
-    assert words.startswith("Priority changed. Next update now expected by Dec. 9, 2026")
-    assert words.endswith(": its priority changed.")
+    words = ticket_words("rescheduled", ticket_detail("rescheduled", event.data),
+                         for_requester=True)
+    assert words.startswith("Next update now expected by Dec. 9, 2026")
+    assert words.endswith(": the team reassessed how urgent the request is.")
 
 
 def test_a_priority_change_while_paused_promises_nothing_before_her_answer(
@@ -301,7 +305,7 @@ def test_a_priority_change_while_paused_promises_nothing_before_her_answer(
     with at(2026, 12, 8, 10):
         actions.change_priority(asked, by=agent, priority=Priority.URGENT)
     ticket = fresh(asked)
-    assert "promise" not in ticket.events.get(kind=EventKind.PRIORITY).data
+    assert not ticket.events.filter(kind=EventKind.RESCHEDULED).exists()
     # One business hour used before the pause (Monday 9:00–10:00): the urgent eight
     # leave seven, counted from the pause.
     assert ticket.paused_at == paris(2026, 12, 7, 10) and ticket.due_at is None

@@ -20,19 +20,22 @@ from django.urls import reverse
 
 from coopdesk.accounts.models import Role
 from helpdesk import actions
-from helpdesk.models import Ticket
+from helpdesk.models import SavedReply, Ticket
 from tests.factories import CategoryFactory, UserFactory
 
 # Ceilings: the issue's target for the queue (it makes 7: session, user, team, COUNT, page,
 # categories for the filter, agents for the bulk form); the others exactly as measured when
 # written (session and user included), so that a new query is a decision, not an accident.
 QUEUE_MAX = 10
-TICKET_AGENT_MAX = 12  # + request, events, files, member's other requests, agents, the
+TICKET_AGENT_MAX = 13  # + request, events, files, member's other requests, agents, the
 #   follow/mute choice of the live notifications (the categories are on the transfer page),
 #   the teams of the agents who wrote (shown beside their names), the team's opening hours,
-#   its closures (the time left in business time), the place in line (one count)
-TICKET_MEMBER_MAX = 9  # + request, events, files, follow/mute choice, the writers' teams,
-#   the team's opening hours (its card), the place in line (one count)
+#   its closures (the time left in business time), the place in line (one count), the
+#   related requests (one query; the saved replies load on demand, none here), the
+#   reader's drafts of a reply and a note (one query)
+TICKET_MEMBER_MAX = 10  # + request, events, files, follow/mute choice, the writers' teams,
+#   the team's opening hours (its card), the place in line (one count), the related
+#   requests (one query), the reader's draft of a reply (one query)
 MY_REQUESTS_MAX = 5  # + COUNT (several pages), page, drafts
 
 
@@ -149,6 +152,21 @@ def test_request_page_queries_do_not_grow_with_messages(request, reader, most, a
     add_conversation(ticket, agent=agent, rounds=6)
     assert queries(client, url) == few
     assert few <= most
+
+
+def test_agent_request_page_queries_do_not_grow_with_saved_replies(
+    agent_client, agent, ticket, team
+):
+    """The saved-reply picker loads on demand: 50 of them cost the page nothing."""
+    url = ticket.get_absolute_url()
+    few = queries(agent_client, url)
+    SavedReply.objects.bulk_create(
+        [SavedReply(team=team, title=f"Réponse {n}", body="Bonjour {first_name}")
+         for n in range(45)]
+        + [SavedReply(owner=agent, title=f"La mienne {n}", body="x") for n in range(5)]
+    )
+    assert queries(agent_client, url) == few
+    assert few <= TICKET_AGENT_MAX
 
 
 def test_agent_request_page_queries_do_not_grow_with_the_members_other_requests(

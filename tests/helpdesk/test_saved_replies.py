@@ -1,0 +1,206 @@
+"""Saved replies: kept by the team lead (the team's) and each agent (their own), inserted in a
+request's reply box with the request's details filled in and the linked articles."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from coopdesk.accounts.models import Role
+from helpdesk import actions
+from helpdesk.models import SavedReply
+from kb import actions as kb_actions
+from kb.models import Audience, Topic
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def make_article(agent):
+    topic = Topic.objects.create(name="Devis et factures", slug="devis-factures", editor=agent)
+
+    def make(title, *, audience=Audience.MEMBERS, publish=True):
+        article = kb_actions.create_article(
+            by=agent, title=title, summary="Résumé.", body="Texte.", audience=audience,
+            topic=topic,
+        )
+        return kb_actions.publish_article(article, by=agent) if publish else article
+
+    return make
+
+
+@pytest.fixture
+def team_reply(team):
+    return SavedReply.objects.create(
+        team=team, title="Relance envoyée",
+        body="Bonjour {first_name}, nous avons relancé votre client ({reference}, {team}). "
+             "Réponse promise : {promised_date}. {agent_first_name}",
+    )
+
+
+def insert_url(ticket, reply) -> str:
+    return reverse("helpdesk:saved-reply-insert", args=[ticket.pk, reply.pk])
+
+
+# --- inserting -----------------------------------------------------------------------------
+
+
+def test_inserting_fills_the_variables_and_counts_a_use(agent_client, agent, ticket, team_reply):
+    response = agent_client.post(insert_url(ticket, team_reply))
+    assert response.status_code == 200
+    text = response.json()["text"]
+    assert text.startswith("Bonjour Camille, nous avons relancé votre client ")
+    assert ticket.reference in text and "Recouvrement" in text and text.endswith("Nadia")
+    assert "{" not in text
+    team_reply.refresh_from_db()
+    assert team_reply.usage_count == 1
+
+
+def test_variables_are_substituted_never_formatted(agent, ticket, team):
+    """Braces the agent typed, or attribute lookups, stay as text: no str.format."""
+    ticket.requester.first_name = "{reference}"
+    ticket.requester.save()
+    reply = SavedReply.objects.create(
+        team=team, title="Piège", body="{first_name} {first_name.__class__} {0} {unknown} {team}"
+    )
+    text = actions.use_saved_reply(reply, ticket=ticket, by=agent)
+    assert text == "{reference} {first_name.__class__} {0} {unknown} Recouvrement"
+
+
+def test_linked_articles_the_member_may_read_are_added(
+    agent_client, ticket, team_reply, make_article
+):
+    readable = make_article("Comment relancer [un client]")
+    staff_only = make_article("Procédure interne", audience=Audience.STAFF)
+    team_reply.articles.set([readable, staff_only])
+    text = agent_client.post(insert_url(ticket, team_reply)).json()["text"]
+    assert f"[Comment relancer \\[un client\\]]({readable.get_absolute_url()})" in text
+    assert "Procédure interne" not in text
+
+
+def test_the_picker_lists_the_team_replies_and_my_own_only(
+    agent_client, agent, other_agent, ticket, team_reply, other_team
+):
+    SavedReply.objects.create(owner=agent, title="La mienne", body="x")
+    SavedReply.objects.create(owner=other_agent, title="Celle de Yanis", body="x")
+    SavedReply.objects.create(team=other_team, title="Du juridique", body="x")
+    response = agent_client.get(reverse("helpdesk:saved-reply-picker", args=[ticket.pk]))
+    titles = {reply["title"] for reply in response.json()["replies"]}
+    assert titles == {"Relance envoyée", "La mienne"}
+
+
+def test_another_teams_saved_reply_is_refused(agent_client, agent, ticket, other_team):
+    foreign = SavedReply.objects.create(team=other_team, title="Du juridique", body="secret")
+    response = agent_client.post(insert_url(ticket, foreign))
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        actions.use_saved_reply(foreign, ticket=ticket, by=agent)
+    foreign.refresh_from_db()
+    assert foreign.usage_count == 0
+
+
+def test_a_colleagues_personal_reply_is_refused(agent_client, other_agent, ticket):
+    theirs = SavedReply.objects.create(owner=other_agent, title="Celle de Yanis", body="x")
+    assert agent_client.post(insert_url(ticket, theirs)).status_code == 404
+
+
+def test_members_and_outside_agents_get_no_picker(
+    client, member, outside_agent, ticket, team_reply
+):
+    for person in (member, outside_agent):
+        client.force_login(person)
+        url = reverse("helpdesk:saved-reply-picker", args=[ticket.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(insert_url(ticket, team_reply)).status_code == 404
+        page = client.get(ticket.get_absolute_url())
+        assert b"saved-replies" not in page.content
+
+
+def test_the_request_page_offers_the_picker_to_the_team(agent_client, ticket):
+    page = agent_client.get(ticket.get_absolute_url()).content.decode()
+    assert reverse("helpdesk:saved-reply-picker", args=[ticket.pk]) in page
+    assert "js/saved_replies.js" in page
+
+
+# --- keeping them --------------------------------------------------------------------------
+
+FORM = {"title": "Accusé de réception", "body": "Bonjour {first_name}", "articles": ""}
+
+
+def test_an_agent_keeps_personal_replies(agent_client, agent):
+    response = agent_client.post(reverse("helpdesk:saved-reply-create"), FORM | {"scope": ""})
+    assert response.status_code == 302
+    reply = SavedReply.objects.get()
+    assert reply.owner == agent and reply.team is None
+    edit = reverse("helpdesk:saved-reply-edit", args=[reply.pk])
+    assert agent_client.post(edit, FORM | {"title": "Reçu"}).status_code == 302
+    assert SavedReply.objects.get().title == "Reçu"
+    listing = agent_client.get(reverse("helpdesk:saved-reply-list")).content.decode()
+    assert "Reçu" in listing
+    delete = reverse("helpdesk:saved-reply-delete", args=[reply.pk])
+    assert agent_client.post(delete).status_code == 302
+    assert not SavedReply.objects.exists()
+
+
+def test_an_agent_cannot_make_a_team_reply(agent_client, team):
+    response = agent_client.post(reverse("helpdesk:saved-reply-create"),
+                                 FORM | {"scope": team.pk})
+    assert response.status_code == 400
+    assert not SavedReply.objects.exists()
+
+
+def test_the_lead_keeps_the_team_replies(client, lead, team, team_reply, make_article):
+    client.force_login(lead)
+    article = make_article("Comment relancer un client")
+    response = client.post(reverse("helpdesk:saved-reply-create"),
+                           FORM | {"scope": team.pk, "articles": article.get_absolute_url()})
+    assert response.status_code == 302
+    made = SavedReply.objects.get(title=FORM["title"])
+    assert made.team == team and made.owner is None
+    assert list(made.articles.all()) == [article]
+    edit = reverse("helpdesk:saved-reply-edit", args=[team_reply.pk])
+    assert client.get(edit).status_code == 200
+    assert client.post(edit, FORM | {"scope": team.pk, "title": "Relance"}).status_code == 302
+    team_reply.refresh_from_db()
+    assert team_reply.title == "Relance"
+
+
+def test_an_agent_may_use_but_not_change_the_team_replies(agent_client, team_reply):
+    edit = reverse("helpdesk:saved-reply-edit", args=[team_reply.pk])
+    assert agent_client.get(edit).status_code == 403
+    assert agent_client.post(edit, FORM).status_code == 403
+    delete = reverse("helpdesk:saved-reply-delete", args=[team_reply.pk])
+    assert agent_client.post(delete).status_code == 403
+    assert SavedReply.objects.filter(pk=team_reply.pk, title="Relance envoyée").exists()
+
+
+def test_another_teams_lead_cannot_see_or_change_our_replies(client, other_team, team_reply):
+    other_lead = UserFactory(role=Role.LEAD)
+    other_team.agents.add(other_lead)
+    other_team.lead = other_lead
+    other_team.save()
+    client.force_login(other_lead)
+    edit = reverse("helpdesk:saved-reply-edit", args=[team_reply.pk])
+    assert client.get(edit).status_code == 404
+    assert team_reply.title not in client.get(reverse("helpdesk:saved-reply-list")).content.decode()
+    with pytest.raises(PermissionDenied):
+        actions.save_saved_reply(by=other_lead, title="x", body="y", team=team_reply.team)
+
+
+def test_an_unknown_or_unpublished_article_is_a_form_error(agent_client, make_article):
+    draft = make_article("Brouillon", publish=False)
+    for address in ("nulle-part", draft.slug):
+        response = agent_client.post(reverse("helpdesk:saved-reply-create"),
+                                     FORM | {"articles": address})
+        assert response.status_code == 400
+        assert "No published article" in response.content.decode() or "Aucun" in (
+            response.content.decode()
+        )
+    assert not SavedReply.objects.exists()
+
+
+def test_members_have_no_saved_replies_pages(member_client, member):
+    for name in ("saved-reply-list", "saved-reply-create"):
+        assert member_client.get(reverse(f"helpdesk:{name}")).status_code == 404
+    with pytest.raises(PermissionDenied):
+        actions.save_saved_reply(by=member, title="x", body="y", team=None)
