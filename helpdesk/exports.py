@@ -49,7 +49,9 @@ def _ticket_rows(tickets, reader: User, *, staff: bool) -> Iterator[list]:
             label = states.get(state, state)
         yield [
             f"D-{created.year}-{pk:05d}",  # Ticket.reference
-            subject, category, team, label, priorities.get(priority, priority),
+            subject, category, team, label,
+            # The priority is the team's own: the member's page never shows it.
+            *([priorities.get(priority, priority)] if staff else []),
             f"{first} {last}".strip(),
             *([email] if staff else []),
             # A member reads who handles her request by first name, as on the page.
@@ -61,8 +63,8 @@ def _ticket_rows(tickets, reader: User, *, staff: bool) -> Iterator[list]:
 
 def _ticket_header(*, staff: bool) -> list[str]:
     return [
-        _("Reference"), _("Subject"), _("Category"), _("Team"), _("Status"), _("Priority"),
-        _("Member"), *([_("Member's e-mail")] if staff else []), _("Handled by"), _("Opened"),
+        _("Reference"), _("Subject"), _("Category"), _("Team"), _("Status"),
+        *([_("Priority")] if staff else []), _("Member"), *([_("Member's e-mail")] if staff else []), _("Handled by"), _("Opened"),
         _("First response due"), _("First response"), _("Last update"),
     ]
 

@@ -175,9 +175,11 @@ def median_days_per_stage() -> list[tuple[str, float | None, int]]:
 def coop_export(request: HttpRequest) -> StreamingHttpResponse:
     """The funders' export: every journey of every cycle (the rows the overview counts),
     with the date of each stage, the CAPE contract's dates and renewals, and when and why
-    the member left. Streamed (coopdesk/csv_export.py). The free note on leaving stays out:
-    it is about a person, not for funders."""
-    require_coop_view(request.user)
+    the member left. Streamed (coopdesk/csv_export.py). For admins only: it names every
+    member, where the overview a lead reads only counts them. The free note on leaving
+    stays out: it is about a person, not for funders."""
+    if request.user.role != Role.ADMIN:  # named people: more than the overview's figures
+        raise Http404
     journeys = Journey.objects.select_related("member", "path").order_by("member_id", "cycle")
     header = [
         _("Member"), _("Path"), _("Cycle"), _("Stage"), _("Started"), _("Information meeting"),

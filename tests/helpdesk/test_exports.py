@@ -66,8 +66,8 @@ def test_my_requests_export_is_her_list(show, requests_, client, member, other_m
         page = client.get(reverse("helpdesk:ticket-list") + f"?show={show}")
         rows = read(client.get(reverse("helpdesk:ticket-export") + f"?show={show}"))
         assert [row[0] for row in rows[1:]] == page_refs(page)
-        # No e-mail column for a member: the page shows none.
-        assert "Member's e-mail" not in rows[0]
+        # No e-mail or priority column for a member: the page shows neither.
+        assert "Member's e-mail" not in rows[0] and "Priority" not in rows[0]
 
 
 @pytest.mark.parametrize("show", ["active", "done"])
@@ -76,7 +76,8 @@ def test_the_advisors_export_is_their_members(show, requests_, client, advisor, 
     page = client.get(reverse("helpdesk:advisor-requests") + f"?show={show}")
     rows = read(client.get(reverse("helpdesk:advisor-requests-export") + f"?show={show}"))
     assert [row[0] for row in rows[1:]] == page_refs(page)
-    assert {row[6] for row in rows[1:]} <= {member.get_full_name()}
+    assert "Priority" not in rows[0]
+    assert {row[5] for row in rows[1:]} <= {member.get_full_name()}
 
 
 def test_the_advisors_export_is_for_advisors(client, member):

@@ -140,7 +140,7 @@ CASES = {
         "anonymous": LOGIN, "member": 404, "advisor": 404, "agent": 404, "lead": 200,
         "admin": 200}),
     "coop-export": ("get", lambda w: [], None, {
-        "anonymous": LOGIN, "member": 404, "advisor": 404, "agent": 404, "lead": 200,
+        "anonymous": LOGIN, "member": 404, "advisor": 404, "agent": 404, "lead": 404,
         "admin": 200}),
     "team-tasks": ("get", lambda w: [], None, {
         "anonymous": LOGIN, "member": 404, "advisor": 404, "agent": 200, "legal_agent": 200,
