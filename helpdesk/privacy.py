@@ -114,8 +114,13 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
         note=ERASED
     )
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
+    # A merged duplicate's subject travels in the kept request's timeline.
+    for event in TicketEvent.objects.filter(ticket__in=tickets, data__has_key="subject"):
+        event.data = {**event.data, "subject": ERASED}
+        event.save(update_fields=["data"])
     Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
-    Draft.objects.filter(owner=user).delete()
+    # Their drafts, and the team's unsent replies and notes about their requests.
+    Draft.objects.filter(Q(owner=user) | Q(ticket__in=tickets)).delete()
     return [tickets]
 
 

@@ -159,3 +159,16 @@ def test_linking_needs_a_request_the_agent_may_open(agent, outside_agent, member
     assert login(agent).post(url, {"other": elsewhere.reference}).status_code == 400
     assert login(member).post(url, {"other": elsewhere.reference}).status_code == 403
     assert not ticket.related_requests.exists()
+
+
+def test_erasure_blanks_a_merged_subject_and_the_teams_drafts(agent, member, ticket, duplicate):
+    from coopdesk.accounts.erasure import ask_erasure, erase_account
+    from helpdesk.models import Draft, TicketEvent
+
+    actions.merge_tickets(duplicate, into=ticket, by=agent, reason="Doublon")
+    actions.save_text_draft(owner=agent, ticket=ticket, kind="note", body="Elle a rappelé")
+    ask_erasure(member)
+    erase_account(member, by=UserFactory(role="admin"))
+    data = [event.data for event in TicketEvent.objects.filter(ticket=ticket)]
+    assert "Encore ma facture" not in str(data)
+    assert not Draft.objects.filter(ticket=ticket).exists()
