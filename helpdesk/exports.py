@@ -64,7 +64,8 @@ def _ticket_rows(tickets, reader: User, *, staff: bool) -> Iterator[list]:
 def _ticket_header(*, staff: bool) -> list[str]:
     return [
         _("Reference"), _("Subject"), _("Category"), _("Team"), _("Status"),
-        *([_("Priority")] if staff else []), _("Member"), *([_("Member's e-mail")] if staff else []), _("Handled by"), _("Opened"),
+        *([_("Priority")] if staff else []), _("Member"),
+        *([_("Member's e-mail")] if staff else []), _("Handled by"), _("Opened"),
         _("First response due"), _("First response"), _("Last update"),
     ]
 
