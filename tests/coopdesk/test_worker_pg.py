@@ -126,7 +126,10 @@ def test_three_workers_one_stopped_one_killed_send_every_email_once(
         (tmp_path / f"worker-{n}.log").read_text() for n in range(3))
     print(f"{len(sends)} of {EMAILS} e-mails sent, {sends.total()} sends, twice: {twice}, "
           f"by process: {[len(sent_by(tmp_path, process)) for process in workers]}")
-    assert set(sends) == expected  # none lost
+    # None lost. The workers also run the periodic jobs, and one of them may queue an
+    # e-mail of its own meanwhile (the advisors' morning digest, when the test runs then):
+    # those are not the test's, and only the 600 are counted.
+    assert expected <= set(sends)
     # Only the e-mail in flight when the worker was killed may have left twice.
     assert len(twice) <= 1
     assert all(pk in sent_by(tmp_path, killed) and sends[pk] == 2 for pk in twice)
