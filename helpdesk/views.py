@@ -28,7 +28,6 @@ from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
 from coopdesk.paging import paginate
-from coopdesk.rendering import MESSAGE_MAX_CHARS
 from coopdesk.steps import Step, step_view
 from helpdesk import actions, satisfaction
 from helpdesk.forms import (
@@ -333,7 +332,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
                 team=ticket.team,
             ),
             priority_form=PriorityForm(
-                initial={"version": ticket.version, "priority": ticket.priority}
+                initial={"version": ticket.version, "priority": ticket.priority,
+                         "reason": drafts.get("priority")}
             ),
             # Only those this agent may open: other teams' requests would answer 404.
             other_requests=Ticket.objects.visible_to(user)
@@ -377,13 +377,16 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
-    """Called while a reply or an internal note is typed, and when the page is left."""
+    """Called while a reply, an internal note, a step note or a reason is typed on a request
+    (see actions.TICKET_DRAFTS), and when the page is left."""
     ticket = get_visible_ticket(request.user, pk)
     kind = request.POST.get("kind", "")
-    if kind == "note" and not ticket.team_view:  # the member does not learn notes exist
-        raise Http404
+    if kind not in actions.TICKET_DRAFTS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    if not actions.may_draft_on(ticket, request.user, kind):
+        raise Http404  # the member does not learn notes exist; nobody writes another's step
     body = request.POST.get("body", "")
-    if kind not in ("reply", "note") or len(body) > MESSAGE_MAX_CHARS:
+    if len(body) > actions.TICKET_DRAFTS[kind][1]:
         return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
     draft = actions.save_text_draft(owner=request.user, ticket=ticket, kind=kind, body=body)
     return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
@@ -474,6 +477,14 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(ticket)
 
 
+def reason_drafts(user: User, ticket: Ticket) -> dict[str, str]:
+    """The transfer and category reasons this person was typing on this request: one query."""
+    return dict(
+        Draft.objects.filter(owner=user, ticket=ticket, kind__in=["transfer", "category"])
+        .values_list("kind", "body")
+    )
+
+
 @login_required
 def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     """A page of its own: choosing among every team's categories and saying why is rare,
@@ -483,9 +494,14 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not ticket.is_active:
         raise Conflict(_("This request is finished: it can no longer be transferred."))
-    category_form = CategoryForm(initial={"version": ticket.version}, ticket=ticket)
+    drafts = reason_drafts(request.user, ticket)
+    category_form = CategoryForm(
+        initial={"version": ticket.version, "reason": drafts.get("category")}, ticket=ticket
+    )
     if request.method != "POST":
-        form = TransferForm(initial={"version": ticket.version}, ticket=ticket)
+        form = TransferForm(
+            initial={"version": ticket.version, "reason": drafts.get("transfer")}, ticket=ticket
+        )
         return render(request, "helpdesk/ticket_transfer.html",
                       {"ticket": ticket, "form": form, "category_form": category_form})
     form = TransferForm(request.POST, ticket=ticket)
@@ -514,8 +530,10 @@ def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CategoryForm(request.POST, ticket=ticket)
     if not form.is_valid():
+        reason = reason_drafts(request.user, ticket).get("transfer")
         context = {"ticket": ticket, "category_form": form,
-                   "form": TransferForm(initial={"version": ticket.version}, ticket=ticket)}
+                   "form": TransferForm(initial={"version": ticket.version, "reason": reason},
+                                        ticket=ticket)}
         return render(request, "helpdesk/ticket_transfer.html", context, status=400)
     category = form.cleaned_data["category"]
     actions.change_category(ticket, by=request.user, category=category,
