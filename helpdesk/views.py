@@ -57,6 +57,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    DraftKind,
     Satisfaction,
     SavedReply,
     State,
@@ -121,7 +122,7 @@ def my_requests(request: HttpRequest) -> tuple[QuerySet, str]:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     tickets, show = my_requests(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
-    drafts = Draft.objects.filter(owner=request.user, ticket__isnull=True).select_related(
+    drafts = Draft.objects.filter(owner=request.user, kind=DraftKind.REQUEST).select_related(
         "category"
     )
     return render(
@@ -137,7 +138,9 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("draft"):
         if not request.GET["draft"].isdecimal():  # a mangled link, not a server error
             raise Http404
-        draft = get_object_or_404(Draft, pk=request.GET["draft"], owner=request.user)
+        draft = get_object_or_404(
+            Draft, pk=request.GET["draft"], owner=request.user, kind=DraftKind.REQUEST
+        )
     if request.method == "POST":
         form = TicketForm(request.POST, request.FILES)
         if form.is_valid():
