@@ -4,7 +4,8 @@
 // deletes it when the form is sent.
 //   data-draft-url     where to post the draft (the server checks who may write it)
 //   data-draft-kind    sent as "kind" (a reply, a note, a transfer reason, an article…)
-//   data-draft-fields  the fields kept, space separated (default: "body")
+//   data-draft-fields  the fields kept, space separated (default: "body"); "reason:body"
+//                      sends the field "reason" as "body"
 //   data-draft-param   when the answer names the draft, put it in the address under this
 //                      name, so that a reload finds it (the new-request form)
 //   data-saved-label, data-offline-label: what the .draft-status line says
@@ -12,7 +13,11 @@
   "use strict";
   document.querySelectorAll("form[data-draft-url]").forEach(function (form) {
     var url = form.dataset.draftUrl;
-    var names = (form.dataset.draftFields || "body").split(" ");
+    var pairs = (form.dataset.draftFields || "body").split(" ").map(function (entry) {
+      var parts = entry.split(":");
+      return [parts[0], parts[1] || parts[0]];
+    });
+    var names = pairs.map(function (pair) { return pair[0]; });
     var status = form.querySelector(".draft-status");
     var timer = null, dirty = false, submitting = false;
 
@@ -20,9 +25,9 @@
       var data = new FormData();
       data.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
       if (form.dataset.draftKind) data.append("kind", form.dataset.draftKind);
-      names.forEach(function (name) {
-        var field = form.elements[name];  // radio buttons: their list's value is the checked one
-        if (field) data.append(name, field.value);
+      pairs.forEach(function (pair) {
+        var field = form.elements[pair[0]];  // radio buttons: their list's value is the checked one
+        if (field) data.append(pair[1], field.value);
       });
       return data;
     }
