@@ -115,7 +115,8 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
     )
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
     Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
-    Draft.objects.filter(owner=user).delete()
+    # Their drafts, and the team's drafts on their requests (a reason typed about them).
+    Draft.objects.filter(Q(owner=user) | Q(ticket__in=tickets)).delete()
     return [tickets]
 
 
