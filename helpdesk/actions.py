@@ -783,6 +783,7 @@ TICKET_DRAFTS = {
     DraftKind.TRANSFER: ("team", NOTE_MAX_CHARS),
     DraftKind.CATEGORY: ("team", NOTE_MAX_CHARS),
     DraftKind.PRIORITY: ("team", NOTE_MAX_CHARS),
+    DraftKind.MERGE: ("team", NOTE_MAX_CHARS),
 }
 # Drafts nobody touched for this long are deleted by a worker job.
 DRAFT_KEEP_DAYS = 30
@@ -1027,6 +1028,7 @@ def merge_tickets(
         into, EventKind.MERGED_IN, by=by, note=reason,
         data={"from": reference, "from_id": duplicate.pk},
     )
+    forget_draft(by, DraftKind.MERGE, duplicate)
     notify.event(kept)
     return into
 

@@ -967,6 +967,7 @@ class DraftKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer reason")
     CATEGORY = "category", _("Category change reason")
     PRIORITY = "priority", _("Priority change reason")
+    MERGE = "merge", _("Merge note")
     ARTICLE = "article", _("Knowledge-base article")
 
 

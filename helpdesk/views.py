@@ -554,7 +554,13 @@ def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if not ticket.team_view:
         raise PermissionDenied
     if request.method != "POST":
-        form = MergeForm(initial={"version": ticket.version}, user=request.user, ticket=ticket)
+        reason = (
+            Draft.objects.filter(owner=request.user, key=actions.text_draft_key("merge", ticket))
+            .values_list("body", flat=True)
+            .first()
+        )
+        form = MergeForm(initial={"version": ticket.version, "reason": reason},
+                         user=request.user, ticket=ticket)
         return render(request, "helpdesk/ticket_merge.html", {"ticket": ticket, "form": form})
     form = MergeForm(request.POST, user=request.user, ticket=ticket)
     if not form.is_valid():

@@ -155,3 +155,15 @@ def test_the_worker_forgets_drafts_left_for_weeks(agent, ticket):
     )
     assert actions.forget_old_drafts() == 1
     assert list(Draft.objects.values_list("body", flat=True)) == ["Récent"]
+
+
+def test_a_merge_note_comes_back_and_goes_once_merged(member, agent, category, ticket):
+    twin = actions.create_ticket(requester=member, category=category, subject="Doublon",
+                                 body="Encore")
+    client = login(agent)
+    assert save(client, twin, "merge", "Même facture").status_code == 200
+    page = client.get(reverse("helpdesk:ticket-merge", args=[twin.pk])).content.decode()
+    assert "Même facture</textarea>" in page
+    assert save(login(member), twin, "merge", "x").status_code == 404
+    actions.merge_tickets(fresh(twin), into=fresh(ticket), by=agent, reason="Même facture")
+    assert not Draft.objects.exists()
