@@ -167,3 +167,12 @@ def test_a_merge_note_comes_back_and_goes_once_merged(member, agent, category, t
     assert save(login(member), twin, "merge", "x").status_code == 404
     actions.merge_tickets(fresh(twin), into=fresh(ticket), by=agent, reason="Même facture")
     assert not Draft.objects.exists()
+
+
+def test_erasing_a_member_also_forgets_the_teams_drafts_about_her(member, agent, ticket):
+    from helpdesk.privacy import erase_requests
+
+    save(login(agent), ticket, "transfer", "Camille est en difficulté")
+    save(login(member), ticket, "reply", "Ma réponse")
+    erase_requests(member)
+    assert not Draft.objects.exists()
