@@ -19,10 +19,29 @@ class Conflict(Exception):
         self.message = message
 
 
+# Fields of a form that are not text someone typed: the page does not offer them back.
+NOT_TYPED = {"csrfmiddlewaretoken", "version", "key", "then", "step", "consent", "kind"}
+TYPED_MAX_CHARS = 50_000  # more than any field takes
+
+
+def typed_text(request: HttpRequest) -> list[str]:
+    """What the person typed in the refused form, to offer it back: nothing typed is lost
+    when a page was stale. Choices (numbers, hidden fields) and secrets are left out."""
+    if request.method != "POST":
+        return []
+    texts = []
+    for name, values in request.POST.lists():
+        if name in NOT_TYPED or "password" in name or "token" in name:
+            continue
+        texts += [v[:TYPED_MAX_CHARS] for v in values if v.strip() and not v.strip().isdecimal()]
+    return texts
+
+
 def conflict_response(request: HttpRequest, message: str) -> HttpResponse:
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"error": message}, status=409)
-    return render(request, "409.html", {"message": message}, status=409)
+    context = {"message": message, "typed": typed_text(request)}
+    return render(request, "409.html", context, status=409)
 
 
 class ConflictMiddleware:

@@ -25,6 +25,7 @@ from django_fsm import has_transition_perm
 from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from helpdesk import satisfaction as questions
 from helpdesk.models import (
     LADDER,
@@ -328,6 +329,7 @@ def transfer_ticket(
         data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
               **_promise_moved(ticket, promised, why="transfer")},
     )
+    forget_draft(by, DraftKind.TRANSFER, ticket)
     notify.event(event)
     return ticket
 
@@ -359,6 +361,7 @@ def change_priority(
         ticket, EventKind.PRIORITY, by=by, note=reason, is_internal=True,
         data={"from": was, "to": priority},
     )
+    forget_draft(by, DraftKind.PRIORITY, ticket)
     notify.event(event)
     moved = _promise_moved(ticket, promised, why="priority")
     if moved:
@@ -385,6 +388,7 @@ def change_category(
     if not reason.strip():
         raise Conflict(_("Say why the category changes: the member will read it."))
     if category.pk == ticket.category_id:
+        forget_draft(by, DraftKind.CATEGORY, ticket)
         return ticket
     was = ticket.category
     ticket.category = category
@@ -393,6 +397,7 @@ def change_category(
         ticket, EventKind.CATEGORY, by=by, note=reason,
         data={"from": was.label, "to": category.label, "from_id": was.pk, "to_id": category.pk},
     )
+    forget_draft(by, DraftKind.CATEGORY, ticket)
     notify.event(event)
     return ticket
 
@@ -451,7 +456,7 @@ def add_reply(
     before = ticket.state
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)
-    Draft.objects.filter(owner=by, key=text_draft_key(DraftKind.REPLY, ticket)).delete()
+    forget_draft(by, DraftKind.REPLY, ticket)
     kind = EventKind.REPLIED
     now = timezone.now()
     promised = ticket.member_promise()
@@ -495,7 +500,7 @@ def add_note(
         raise PermissionDenied("internal notes are for the team")
     message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
     _attach(ticket, message, files, by)
-    Draft.objects.filter(owner=by, key=text_draft_key(DraftKind.NOTE, ticket)).delete()
+    forget_draft(by, DraftKind.NOTE, ticket)
     event = lifecycle.record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
     notify.event(event)
     return message
@@ -519,11 +524,21 @@ def reopen_ticket(
     ticket.member_wrote(timezone.now())
     lifecycle.save(ticket)
     event = lifecycle.record(ticket, EventKind.REOPENED, by=by, note=note)
+    forget_draft(by, DraftKind.REOPEN, ticket)
     notify.event(event)
     return ticket
 
 
-withdraw_ticket = lifecycle.plain_step("withdraw", EventKind.WITHDRAWN)
+_withdraw = lifecycle.plain_step("withdraw", EventKind.WITHDRAWN)
+
+
+@transaction.atomic
+def withdraw_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _withdraw(ticket, by=by, note=note, expected_version=expected_version)
+    forget_draft(by, DraftKind.WITHDRAW, ticket)
+    return ticket
 
 
 # --- how the member was served ---------------------------------------------------------------
@@ -757,22 +772,72 @@ def text_draft_key(kind: str, ticket: Ticket) -> str:
     return f"{kind}-{ticket.pk}"
 
 
+# What may be typed on a request's page and kept as a draft, with who may type it: "all"
+# who may reply, "team" (the request's team), "requester" (the member's own steps). The
+# limits are the fields' own, so that a draft always fits back into its form.
+TICKET_DRAFTS = {
+    DraftKind.REPLY: ("all", MESSAGE_MAX_CHARS),
+    DraftKind.NOTE: ("team", MESSAGE_MAX_CHARS),
+    DraftKind.REOPEN: ("requester", NOTE_MAX_CHARS),
+    DraftKind.WITHDRAW: ("requester", NOTE_MAX_CHARS),
+    DraftKind.TRANSFER: ("team", NOTE_MAX_CHARS),
+    DraftKind.CATEGORY: ("team", NOTE_MAX_CHARS),
+    DraftKind.PRIORITY: ("team", NOTE_MAX_CHARS),
+    DraftKind.MERGE: ("team", NOTE_MAX_CHARS),
+}
+# Drafts nobody touched for this long are deleted by a worker job.
+DRAFT_KEEP_DAYS = 30
+
+
+def forget_draft(owner: User, kind: str, ticket: Ticket) -> None:
+    """The text was sent: its draft goes (inside the action's transaction, so a refused
+    step keeps it)."""
+    Draft.objects.filter(owner=owner, key=text_draft_key(kind, ticket)).delete()
+
+
+def may_draft_on(ticket: Ticket, user: User, kind: str) -> bool:
+    """May this person type a draft of `kind` on this request (which they may open)?"""
+    who = TICKET_DRAFTS[kind][0]
+    if who == "team":
+        return is_team_agent(ticket, user)
+    if who == "requester":
+        return ticket.requester_id == user.pk
+    return True
+
+
 def save_text_draft(*, owner: User, ticket: Ticket, kind: str, body: str) -> Draft | None:
-    """Keep a reply or an internal note being typed on a request (the caller checked that
-    this person may write it). An emptied box deletes its draft."""
-    if kind not in (DraftKind.REPLY, DraftKind.NOTE):
+    """Keep a reply, an internal note, a step note or a reason being typed on a request.
+    An emptied box deletes its draft."""
+    if kind not in TICKET_DRAFTS:
         raise Conflict(_("Unknown kind of draft."))
-    if kind == DraftKind.NOTE and not is_team_agent(ticket, owner):
-        raise PermissionDenied("internal notes are for the team")
-    key = text_draft_key(kind, ticket)
-    if not body.strip():
+    if not may_draft_on(ticket, owner, kind):
+        raise PermissionDenied("this person does not write this on this request")
+    return keep_text(owner=owner, key=text_draft_key(kind, ticket), kind=kind, body=body,
+                     ticket=ticket)
+
+
+def keep_text(
+    *, owner: User, key: str, kind: str, body: str, subject: str = "", ticket: Ticket | None = None
+) -> Draft | None:
+    """The one way a text being typed is kept (requests' boxes, articles): by owner and
+    key, so that racing saves (typing, leaving the page) update one draft; emptied, it
+    goes."""
+    if not (body.strip() or subject.strip()):
         Draft.objects.filter(owner=owner, key=key).delete()
         return None
     draft, _created = Draft.objects.update_or_create(
         owner=owner, key=key,
-        defaults={"kind": kind, "ticket": ticket, "body": body, "updated_at": timezone.now()},
+        defaults={"kind": kind, "ticket": ticket, "subject": subject, "body": body,
+                  "updated_at": timezone.now()},
     )
     return draft
+
+
+def forget_old_drafts(now=None) -> int:
+    """Worker job: drafts untouched for DRAFT_KEEP_DAYS go (a form left for good)."""
+    cutoff = (now or timezone.now()) - timedelta(days=DRAFT_KEEP_DAYS)
+    deleted, _by_model = Draft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted
 
 
 # --- collections ---------------------------------------------------------------------------------
@@ -963,6 +1028,7 @@ def merge_tickets(
         into, EventKind.MERGED_IN, by=by, note=reason,
         data={"from": reference, "from_id": duplicate.pk},
     )
+    forget_draft(by, DraftKind.MERGE, duplicate)
     notify.event(kept)
     return into
 

@@ -28,3 +28,4 @@ class HelpdeskConfig(AppConfig):
         jobs.register("read the replies mailbox (IMAP)", settings.IMAP_POLL_SECONDS, imap.poll)
         inbound.connect(webhook.received, dispatch_uid="helpdesk.inbound.webhook")
         jobs.register("sum up the teams' days (health)", 300, health.refresh)
+        jobs.register("forget drafts left for weeks", 86400, actions.forget_old_drafts)

@@ -962,12 +962,22 @@ class DraftKind(models.TextChoices):
     REQUEST = "request", _("New request")
     REPLY = "reply", _("Reply")
     NOTE = "note", _("Internal note")
+    REOPEN = "reopen", _("Reopening note")
+    WITHDRAW = "withdraw", _("Withdrawal note")
+    TRANSFER = "transfer", _("Transfer reason")
+    CATEGORY = "category", _("Category change reason")
+    PRIORITY = "priority", _("Priority change reason")
+    MERGE = "merge", _("Merge note")
+    ARTICLE = "article", _("Knowledge-base article")
 
 
 class Draft(models.Model):
-    """What someone has typed and not sent yet, saved as they type: a new request (key set
-    by the form's page), or a reply or an internal note on a request (one of each per
-    person and request, keyed "<kind>-<request id>")."""
+    """What someone has typed and not sent yet, saved as they type, so that nothing typed is
+    lost: a new request (key set by the form's page); a reply, an internal note, a step note
+    or a reason on a request (one of each per person and request, keyed "<kind>-<request
+    id>"); an article being written or edited (keyed "article-<article id>" or
+    "article-new"; its title in `subject`). Only ever read back for its owner; deleted when
+    the form is sent, or by a worker job after `DRAFT_KEEP_DAYS` untouched."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_drafts"

@@ -119,7 +119,7 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
         event.data = {**event.data, "subject": ERASED}
         event.save(update_fields=["data"])
     Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
-    # Their drafts, and the team's unsent replies and notes about their requests.
+    # Their drafts, and the team's drafts on their requests (a reason typed about them).
     Draft.objects.filter(Q(owner=user) | Q(ticket__in=tickets)).delete()
     return [tickets]
 

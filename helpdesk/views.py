@@ -28,7 +28,6 @@ from coopdesk.conflicts import Conflict
 from coopdesk.db import custom_plans
 from coopdesk.forms import StepForm
 from coopdesk.paging import paginate
-from coopdesk.rendering import MESSAGE_MAX_CHARS
 from coopdesk.steps import Step, step_view
 from helpdesk import actions, satisfaction
 from helpdesk.forms import (
@@ -58,6 +57,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionSettings,
     Draft,
+    DraftKind,
     Satisfaction,
     SavedReply,
     State,
@@ -122,7 +122,7 @@ def my_requests(request: HttpRequest) -> tuple[QuerySet, str]:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     tickets, show = my_requests(request)
     page = paginate(request, tickets, PAGE_SIZE, CountLaterPaginator)
-    drafts = Draft.objects.filter(owner=request.user, ticket__isnull=True).select_related(
+    drafts = Draft.objects.filter(owner=request.user, kind=DraftKind.REQUEST).select_related(
         "category"
     )
     return render(
@@ -138,7 +138,9 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("draft"):
         if not request.GET["draft"].isdecimal():  # a mangled link, not a server error
             raise Http404
-        draft = get_object_or_404(Draft, pk=request.GET["draft"], owner=request.user)
+        draft = get_object_or_404(
+            Draft, pk=request.GET["draft"], owner=request.user, kind=DraftKind.REQUEST
+        )
     if request.method == "POST":
         form = TicketForm(request.POST, request.FILES)
         if form.is_valid():
@@ -333,7 +335,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
                 team=ticket.team,
             ),
             priority_form=PriorityForm(
-                initial={"version": ticket.version, "priority": ticket.priority}
+                initial={"version": ticket.version, "priority": ticket.priority,
+                         "reason": drafts.get("priority")}
             ),
             # Only those this agent may open: other teams' requests would answer 404.
             other_requests=Ticket.objects.visible_to(user)
@@ -377,13 +380,16 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
-    """Called while a reply or an internal note is typed, and when the page is left."""
+    """Called while a reply, an internal note, a step note or a reason is typed on a request
+    (see actions.TICKET_DRAFTS), and when the page is left."""
     ticket = get_visible_ticket(request.user, pk)
     kind = request.POST.get("kind", "")
-    if kind == "note" and not ticket.team_view:  # the member does not learn notes exist
-        raise Http404
+    if kind not in actions.TICKET_DRAFTS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    if not actions.may_draft_on(ticket, request.user, kind):
+        raise Http404  # the member does not learn notes exist; nobody writes another's step
     body = request.POST.get("body", "")
-    if kind not in ("reply", "note") or len(body) > MESSAGE_MAX_CHARS:
+    if len(body) > actions.TICKET_DRAFTS[kind][1]:
         return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
     draft = actions.save_text_draft(owner=request.user, ticket=ticket, kind=kind, body=body)
     return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
@@ -474,6 +480,14 @@ def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(ticket)
 
 
+def reason_drafts(user: User, ticket: Ticket) -> dict[str, str]:
+    """The transfer and category reasons this person was typing on this request: one query."""
+    return dict(
+        Draft.objects.filter(owner=user, ticket=ticket, kind__in=["transfer", "category"])
+        .values_list("kind", "body")
+    )
+
+
 @login_required
 def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     """A page of its own: choosing among every team's categories and saying why is rare,
@@ -483,9 +497,14 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not ticket.is_active:
         raise Conflict(_("This request is finished: it can no longer be transferred."))
-    category_form = CategoryForm(initial={"version": ticket.version}, ticket=ticket)
+    drafts = reason_drafts(request.user, ticket)
+    category_form = CategoryForm(
+        initial={"version": ticket.version, "reason": drafts.get("category")}, ticket=ticket
+    )
     if request.method != "POST":
-        form = TransferForm(initial={"version": ticket.version}, ticket=ticket)
+        form = TransferForm(
+            initial={"version": ticket.version, "reason": drafts.get("transfer")}, ticket=ticket
+        )
         return render(request, "helpdesk/ticket_transfer.html",
                       {"ticket": ticket, "form": form, "category_form": category_form})
     form = TransferForm(request.POST, ticket=ticket)
@@ -514,8 +533,10 @@ def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CategoryForm(request.POST, ticket=ticket)
     if not form.is_valid():
+        reason = reason_drafts(request.user, ticket).get("transfer")
         context = {"ticket": ticket, "category_form": form,
-                   "form": TransferForm(initial={"version": ticket.version}, ticket=ticket)}
+                   "form": TransferForm(initial={"version": ticket.version, "reason": reason},
+                                        ticket=ticket)}
         return render(request, "helpdesk/ticket_transfer.html", context, status=400)
     category = form.cleaned_data["category"]
     actions.change_category(ticket, by=request.user, category=category,
@@ -533,7 +554,13 @@ def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if not ticket.team_view:
         raise PermissionDenied
     if request.method != "POST":
-        form = MergeForm(initial={"version": ticket.version}, user=request.user, ticket=ticket)
+        reason = (
+            Draft.objects.filter(owner=request.user, key=actions.text_draft_key("merge", ticket))
+            .values_list("body", flat=True)
+            .first()
+        )
+        form = MergeForm(initial={"version": ticket.version, "reason": reason},
+                         user=request.user, ticket=ticket)
         return render(request, "helpdesk/ticket_merge.html", {"ticket": ticket, "form": form})
     form = MergeForm(request.POST, user=request.user, ticket=ticket)
     if not form.is_valid():

@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,9 +28,11 @@ from coopdesk.conflicts import Conflict
 from coopdesk.converters import parse_id
 from coopdesk.forms import StepForm
 from coopdesk.paging import page_number, paginate
+from coopdesk.rendering import ARTICLE_MAX_CHARS
 from coopdesk.steps import Step, step_view
+from helpdesk import actions as helpdesk_actions
 from helpdesk import health
-from helpdesk.models import Category, Team
+from helpdesk.models import Category, Draft, DraftKind, Team
 from kb import actions, search
 from kb.forms import (
     ArticleForm,
@@ -241,13 +244,50 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "kb/article_detail.html", context)
 
 
+# --- the editor keeps what is typed (title and text) as a draft -------------------------------
+
+
+def article_draft_key(article: Article | None) -> str:
+    return f"article-{article.pk}" if article else "article-new"
+
+
+def restore_draft(request: HttpRequest, form: ArticleForm, article: Article | None) -> Draft | None:
+    """Put back the title and text this person was typing in this editor (one query)."""
+    draft = Draft.objects.filter(owner=request.user, key=article_draft_key(article)).first()
+    if draft is not None:
+        form.initial.update(title=draft.subject, body=draft.body)
+    return draft
+
+
+@login_required
+@require_POST
+def article_draft_save(request: HttpRequest, slug: str = "") -> JsonResponse:
+    """Called while an article's title or text is typed, and when the page is left: the
+    same draft as requests' boxes (helpdesk.Draft), only ever read back for its owner."""
+    article = None
+    if slug:
+        article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+        if not article.can_be_edited_by(request.user):
+            raise Http404
+    title, body = request.POST.get("title", ""), request.POST.get("body", "")
+    if len(title) > 200 or len(body) > ARTICLE_MAX_CHARS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    draft = helpdesk_actions.keep_text(
+        owner=request.user, key=article_draft_key(article), kind=DraftKind.ARTICLE,
+        subject=title, body=body,
+    )
+    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
+
+
 @login_required
 def article_create(request: HttpRequest) -> HttpResponse:
     """Propose a tutorial (members) or write an article (staff)."""
+    draft = None
     if request.method == "POST":
         form = ArticleForm(request.POST, user=request.user)
         if form.is_valid():
             article = actions.create_article(by=request.user, **form.changes())
+            Draft.objects.filter(owner=request.user, key=article_draft_key(None)).delete()
             if request.POST.get("then") == "submit":
                 actions.submit_article(article, by=request.user)
                 messages.success(request, _("Thank you! Your text was sent for review."))
@@ -258,7 +298,9 @@ def article_create(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"topic": request.GET.get("topic")}
         form, status = ArticleForm(user=request.user, initial=initial), 200
-    return render(request, "kb/article_form.html", {"form": form}, status=status)
+        draft = restore_draft(request, form, None)
+    context = {"form": form, "draft": draft, "draft_url": reverse("kb:article-draft-new")}
+    return render(request, "kb/article_form.html", context, status=status)
 
 
 @login_required
@@ -266,7 +308,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
     if not article.can_be_edited_by(request.user):
         raise PermissionDenied
-    status = 200
+    status, draft = 200, None
     if request.method == "POST":
         form = ArticleForm(request.POST, user=request.user, article=article)
         if form.is_valid():
@@ -279,6 +321,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, conflict.message)
                 status = 409
             else:
+                Draft.objects.filter(owner=request.user, key=article_draft_key(article)).delete()
                 messages.success(request, _("Changes saved."))
                 return redirect(article)
         else:
@@ -286,7 +329,9 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = ArticleForm(initial=ArticleForm.initial_for(article), user=request.user,
                            article=article)
-    context = {"form": form, "article": article}
+        draft = restore_draft(request, form, article)
+    context = {"form": form, "article": article, "draft": draft,
+               "draft_url": reverse("kb:article-draft", args=[article.slug])}
     return render(request, "kb/article_form.html", context, status=status)
 
 

@@ -265,6 +265,22 @@ ROUTES: dict[str, list[Case]] = {
         Case("reply draft", "post",
              lambda w: (ticket_url("ticket-draft-save")(w), {"kind": "reply", "body": "En cours"}),
              PARTICIPANTS, may_change={"member"}),
+        # A reason or a step note: only for who may send it (the team; the member), and
+        # refused as unknown to everyone else.
+        Case("transfer reason draft", "post",
+             lambda w: (ticket_url("ticket-draft-save")(w),
+                        {"kind": "transfer", "body": "Pour la compta"}),
+             everyone(404) | {"agent": 200}),
+        Case("withdrawal note draft", "post",
+             lambda w: (ticket_url("ticket-draft-save")(w),
+                        {"kind": "withdraw", "body": "Plus besoin"}),
+             everyone(404) | {"member": 200}, may_change={"member"}),
+    ],
+    "kb:article-draft-new": [
+        # Keyed per person: everyone's own "new article" draft, never Camille's.
+        Case("article editor autosave", "post",
+             lambda w: (reverse("kb:article-draft-new"), {"title": "Un tuto", "body": "x"}),
+             everyone(200), may_change={"member"})
     ],
     "helpdesk:ticket-reply": [
         Case("public reply", "post", lambda w: (ticket_url("ticket-reply")(w), {"body": "Coucou"}),

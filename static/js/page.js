@@ -15,6 +15,22 @@
       }
     });
   });
+  // "Copy the text" buttons (the refused-form page offers what was typed back).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.dataset.copy);
+      var said = button.nextElementSibling;
+      field.select();
+      var done = function () { if (said) said.textContent = button.dataset.copiedLabel; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(field.value).then(done, function () {
+          if (document.execCommand("copy")) done();
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
   // Bars whose length is data (data-percent): set through the CSSOM, which the policy allows.
   document.querySelectorAll("[data-percent]").forEach(function (bar) {
     bar.style.setProperty("--w", bar.dataset.percent + "%");

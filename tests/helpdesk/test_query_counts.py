@@ -32,10 +32,10 @@ TICKET_AGENT_MAX = 13  # + request, events, files, member's other requests, agen
 #   the teams of the agents who wrote (shown beside their names), the team's opening hours,
 #   its closures (the time left in business time), the place in line (one count), the
 #   related requests (one query; the saved replies load on demand, none here), the
-#   reader's drafts of a reply and a note (one query)
+#   reader's drafts of a reply, a note and a priority reason (one query)
 TICKET_MEMBER_MAX = 10  # + request, events, files, follow/mute choice, the writers' teams,
 #   the team's opening hours (its card), the place in line (one count), the related
-#   requests (one query), the reader's draft of a reply (one query)
+#   requests (one query), the reader's drafts of a reply and step notes (one query)
 MY_REQUESTS_MAX = 5  # + COUNT (several pages), page, drafts
 
 

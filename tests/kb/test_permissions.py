@@ -93,6 +93,10 @@ POSTS = [
     ("/aide/fiches/{article}/etape/confirm/", {"member": 403, "agent": 302}),
     ("/aide/fiches/{article}/etape/explode/", {"agent": 404}),
     ("/aide/fiches/{draft}/commentaire/", {"other_member": 404, "member": 302}),
+    # The editor's autosave: for who may edit the article, unknown to anyone else.
+    ("/aide/fiches/{draft}/brouillon/", {"anonymous": LOGIN, "other_member": 404, "agent": 404,
+                                        "member": 200}),
+    ("/aide/fiches/{article}/brouillon/", {"member": 404, "agent": 200}),
     ("/aide/fiches/{review}/commentaire/", {"other_member": 404, "advisor": 404, "expert": 302}),
     ("/aide/fiches/{article}/avis/", {"anonymous": LOGIN, "member": 302}),
     ("/aide/fiches/{staff}/avis/", {"member": 404, "advisor": 302}),
