@@ -12,8 +12,8 @@ made with bulk_create in one transaction and reused while it is complete; on Pos
 then vacuumed and analyzed, as autovacuum would do to a live database.
 
 stdout carries only JSON lines, one per page:
-{"page": "journey_member"|"advisor_dashboard"|"coop_overview", "db": "sqlite"|"postgresql", "journeys": N,
- "median_ms": X, "queries": Q}; progress goes to stderr.
+{"page": "journey_member"|"advisor_dashboard"|"coop_overview", "db": "sqlite"|"postgresql",
+ "journeys": N, "median_ms": X, "queries": Q}; progress goes to stderr.
 """
 
 from __future__ import annotations
