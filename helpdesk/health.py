@@ -187,6 +187,9 @@ def rebuild(first: date, last: date) -> int:
     """Write every team's days from `first` to `last` again; returns the rows written."""
     teams = list(Team.objects.prefetch_related("opening_ranges", "closures"))
     figures = compute(first, last, teams)
+    for day in figures.values():  # sorted once here: a period's lists are then sorted runs
+        day.response_minutes.sort()
+        day.resolution_minutes.sort()
     now = timezone.now()
     rows = [
         TeamDay(team=team, day=first + timedelta(days=n), computed_at=now,
@@ -354,19 +357,28 @@ def health(teams: list[Team], weeks: int, now: datetime | None = None) -> Health
 
 
 def _age_bucket(teams: list[Team], now: datetime) -> Case:
-    """0-3: the backlog age of an active request, in working days of its team."""
-    def of(team: Team) -> Case:
+    """0-3: the backlog age of an active request, in working days of its team.
+
+    Teams whose limits fall at the same instants (the same calendar, as most teams of a
+    cooperative share) share one CASE: a row meets at most three comparisons of its
+    creation, and a team test only when the teams' limits differ."""
+    def limits(team: Team) -> tuple[datetime, ...]:
         calendar, day = team.calendar, team.calendar.minutes_per_day()
+        return tuple(calendar.subtract(now, days * day) for days in AGE_LIMITS)
+
+    def of(instants: tuple[datetime, ...]) -> Case:
         return Case(
-            *(When(created_at__gt=calendar.subtract(now, days * day), then=Value(bucket))
-              for bucket, days in enumerate(AGE_LIMITS)),
+            *(When(created_at__gt=instant, then=Value(bucket))
+              for bucket, instant in enumerate(instants)),
             default=Value(len(AGE_LIMITS)), output_field=IntegerField(),
         )
 
-    if len(teams) == 1:
-        return of(teams[0])
-    # The team first, then its own limits: a row meets three comparisons, not three a team.
-    return Case(*(When(team_id=team.pk, then=of(team)) for team in teams),
+    groups: dict[tuple[datetime, ...], list[int]] = defaultdict(list)
+    for team in teams:
+        groups[limits(team)].append(team.pk)
+    if len(groups) == 1:
+        return of(next(iter(groups)))
+    return Case(*(When(team_id__in=ids, then=of(instants)) for instants, ids in groups.items()),
                 output_field=IntegerField())
 
 

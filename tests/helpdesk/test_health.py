@@ -145,6 +145,29 @@ def test_the_cooperative_counts_every_team(week, team, other_team):
     ]
 
 
+def test_the_cooperative_backlog_ages_each_request_on_its_own_teams_calendar(
+    week, team, other_team, member, other_category
+):
+    """Teams with the same calendar share one age test; a team open on Saturdays too has
+    its own: the cooperative's backlog is the sum of each team's."""
+    teams = [Team_with_calendar(team), Team_with_calendar(other_team)]
+    with at(*NOW):
+        assert len(health._age_bucket(teams, paris(*NOW)).cases) == 3  # one test, 3 limits
+    OpeningRange.objects.create(team=other_team, weekday=5, starts=time(9), ends=time(17))
+    open_request(member, other_category, "G", 2026, 12, 4, 16)
+    teams = [Team_with_calendar(team), Team_with_calendar(other_team)]
+    with at(*NOW):
+        assert len(health._age_bucket(teams, paris(*NOW)).cases) == 2  # a test per calendar
+        both = health.health(teams, 4)
+        alone = [health.health([one], 4) for one in teams]
+    # Fri 16:00 to Mon 11:00: 3 working hours on the first calendar, 11 with Saturday.
+    assert alone[1].backlog == [0, 1, 0, 0]
+    assert both.backlog == [a + b for a, b in zip(alone[0].backlog, alone[1].backlog,
+                                                  strict=True)]
+    assert (both.at_risk, both.late) == (alone[0].at_risk + alone[1].at_risk,
+                                         alone[0].late + alone[1].late)
+
+
 def test_the_catalogue_median_over_90_days(week, team):
     with at(*NOW):
         assert health.median_first_response() == {team.pk: 9.0}
