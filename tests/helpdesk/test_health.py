@@ -21,7 +21,7 @@ holiday); "now" is Monday 7 December, 11:00.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -302,3 +302,23 @@ def test_the_demo_has_twelve_weeks_of_history(db, client, django_assert_max_num_
     client.force_login(team.lead)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("helpdesk:team-health", args=[team.slug])).status_code == 200
+
+
+def test_the_cooperative_page_keeps_its_live_counts_a_minute(week, client, lead, member,
+                                                             category):
+    client.force_login(lead)
+    url = reverse("helpdesk:coop-health")
+    with at(*NOW):
+        first = client.get(url)
+    assert first.context["health"].backlog == [1, 2, 1, 1]
+    assert "counted at 11:00" in first.content.decode()
+    open_request(member, category, "G", 2026, 12, 7, 11, 0, 20)
+    with time_machine.travel(paris(*NOW) + timedelta(seconds=50), tick=False):
+        kept = client.get(url).context["health"]
+        assert kept.backlog == [1, 2, 1, 1]  # as counted 50 seconds ago, and says so
+        # A team's own page counts now.
+        team_page = client.get(reverse("helpdesk:team-health", args=[category.team.slug]))
+        assert team_page.context["health"].backlog == [2, 2, 1, 1]
+        assert team_page.context["health"].counted_at is None
+    with time_machine.travel(paris(*NOW) + timedelta(seconds=61), tick=False):
+        assert client.get(url).context["health"].backlog == [2, 2, 1, 1]
