@@ -78,7 +78,7 @@ TICKET_COLUMNS = [
     "id", "subject", "body", "body_html", "category_id", "team_id", "priority", "requester_id",
     "assignee_id", "state", "version", "created_at", "updated_at", "first_response_due",
     "first_response_at", "resolved_at", "closed_at", "resolution_due", "paused_at", "due_at",
-    "risk_at", "escalation",
+    "risk_at", "escalation", "channel",
 ]
 MESSAGE_COLUMNS = ["id", "ticket_id", "author_id", "body", "body_html", "is_internal", "created_at"]
 ATTACHMENT_COLUMNS = [
@@ -379,7 +379,7 @@ class Seeder:
                 state, version, dt(created), dt(updated),
                 dt(first_due), dt(first_response), dt(resolved_at),
                 dt(closed_at), dt(resolution_due), dt(paused_at), dt(due_at), dt(risk_at),
-                escalation,
+                escalation, "web",
             ))
             if advisor:
                 watchers.append((pk, advisor))

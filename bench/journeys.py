@@ -1,4 +1,5 @@
-"""Benchmark of the journey pages: 20,000 journeys, advisors with 400 members each.
+"""Benchmark of the journey pages: 20,000 journeys, advisors with 400 members each; the
+cooperative's overview (funnel and median time per stage) read by a team lead.
 
     python -m bench.journeys                 # SQLite, bench/.data/journeys.sqlite3
     BENCH_JOURNEYS=2000 python -m bench.journeys   # a quick run on fewer journeys
@@ -11,8 +12,8 @@ made with bulk_create in one transaction and reused while it is complete; on Pos
 then vacuumed and analyzed, as autovacuum would do to a live database.
 
 stdout carries only JSON lines, one per page:
-{"page": "journey_member"|"advisor_dashboard", "db": "sqlite"|"postgresql", "journeys": N,
- "median_ms": X, "queries": Q}; progress goes to stderr.
+{"page": "journey_member"|"advisor_dashboard"|"coop_overview", "db": "sqlite"|"postgresql",
+ "journeys": N, "median_ms": X, "queries": Q}; progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -311,7 +312,8 @@ def run() -> list[dict]:
     from django.db.models import Count
     from django.test import Client
 
-    from coopdesk.accounts.models import User
+    from coopdesk.accounts.models import Role, User
+    from journeys import figures
     from journeys.models import Journey
 
     seed()
@@ -322,10 +324,16 @@ def run() -> list[dict]:
         Journey.objects.filter(member__advisor=advisor, state="cape", is_latest=True)
         .annotate(n=Count("tasks")).order_by("-n", "pk").select_related("member").first().member
     )
+    lead, _ = User.objects.get_or_create(
+        email="bench-lead@bench.test",
+        defaults={"first_name": "Responsable", "last_name": "Banc", "role": Role.LEAD},
+    )
+    figures.refresh()  # what the worker's job keeps (journeys/figures.py)
     lines = []
     for page, person, url in [
         ("journey_member", member, "/parcours/"),
         ("advisor_dashboard", advisor, "/parcours/conseiller/"),
+        ("coop_overview", lead, "/parcours/cooperative/"),
     ]:
         client = Client()
         client.force_login(person)

@@ -7,6 +7,7 @@ kb/search.py (PostgresEngine and SqliteEngine); migrations create what these use
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -65,3 +66,48 @@ class Among(models.Lookup):
 def among(field: str, ids: Iterable[int]) -> Among:
     """The condition "`field` is one of `ids`", for filter()."""
     return Among(F(field), list(ids))
+
+
+class FloatListField(models.BinaryField):
+    """A list of floats kept as packed 8-byte doubles (`array("d")`), read back as a list.
+
+    For many numbers read at once: the team health page reads ~50,000 durations, which
+    `json.loads` decodes in ~16 ms and `array.frombytes` in ~1 ms. The values are the
+    same doubles either way (JSON writes a float's shortest repr, which reads back to it).
+    """
+
+    description = "A list of floats (packed doubles)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("default") is list:
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection) -> list[float] | None:
+        if value is None:
+            return None
+        return array("d", bytes(value)).tolist()
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return [float(item) for item in value]
+        if isinstance(value, bytes | bytearray | memoryview):
+            return array("d", bytes(value)).tolist()
+        return value
+
+    def get_prep_value(self, value):
+        if isinstance(value, list | tuple):
+            value = array("d", value).tobytes()
+        return super().get_prep_value(value)
+
+    def get_default(self) -> list:
+        return []
+
+    def value_to_string(self, obj) -> str:
+        return json.dumps(self.value_from_object(obj))

@@ -55,10 +55,10 @@ def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | Non
             "label_y": CHART_HEIGHT - 6, "top": top}
 
 
-def health_context(request: HttpRequest, teams: list[Team]) -> dict:
+def health_context(request: HttpRequest, teams: list[Team], *, keep_now_for: int = 0) -> dict:
     form = PeriodForm(request.GET)
     weeks = form.chosen()
-    figures = health.health(teams, weeks)
+    figures = health.health(teams, weeks, keep_now_for=keep_now_for)
     team_ids = [team.pk for team in teams]
     labels = [week.first.strftime("%d/%m") for week in figures.weeks]
     return {
@@ -107,7 +107,7 @@ def coop_health(request: HttpRequest) -> HttpResponse:
     if request.user.role not in (Role.ADMIN, Role.LEAD) or not request.user.is_active:
         raise Http404
     teams = list(Team.objects.prefetch_related("opening_ranges", "closures"))
-    context = health_context(request, teams)
+    context = health_context(request, teams, keep_now_for=health.COOP_NOW_SECONDS)
     context["team_rows"] = health.by_team(teams, context["weeks"])
     # A link only to the teams' pages this person may open (a lead: the teams they work in).
     mine = set(Team.objects.filter(Q(pk__in=request.user.team_ids()) | Q(lead=request.user))

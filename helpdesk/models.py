@@ -28,6 +28,7 @@ from django_fsm import (
 )
 
 from coopdesk.accounts.models import Role, User
+from coopdesk.db import FloatListField
 from coopdesk.models import TimelineEvent, timeline_fields
 from coopdesk.rendering import render_markdown
 from helpdesk.business_time import Calendar, hours_in_words
@@ -1282,17 +1283,18 @@ class InboundEmail(models.Model):
 class TeamDay(models.Model):
     """What happened in one team on one day (its own time zone): the health page sums these
     rows instead of reading every request of the period. The business-time durations are
-    kept one by one (a list of minutes) so that a period's median and 90th percentile are
-    exact, not an average of daily medians. Written only by `helpdesk.health.refresh`."""
+    kept one by one (a list of minutes, sorted, as packed doubles: `FloatListField`) so that
+    a period's median and 90th percentile are exact, not an average of daily medians.
+    Written only by `helpdesk.health.refresh`."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="days")
     day = models.DateField()
     incoming = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     answered_in_time = models.PositiveIntegerField(default=0)
-    response_minutes = models.JSONField(default=list)
+    response_minutes = FloatListField()
     resolved = models.PositiveIntegerField(default=0)
-    resolution_minutes = models.JSONField(default=list)
+    resolution_minutes = FloatListField()
     reopened = models.PositiveIntegerField(default=0)
     transfers_in = models.PositiveIntegerField(default=0)
     transfers_out = models.PositiveIntegerField(default=0)

@@ -10,7 +10,7 @@ class JourneysConfig(AppConfig):
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
         # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
         from coopdesk import jobs
-        from journeys import notices, privacy
+        from journeys import figures, notices, privacy
         from journeys.actions import reminders
 
         notices.register()
@@ -19,3 +19,4 @@ class JourneysConfig(AppConfig):
         jobs.register("journey task reminders", 600, reminders.send_task_reminders)
         jobs.register("CAPE ending reminders", 600, reminders.send_cape_reminders)
         jobs.register("information meeting reminders", 600, reminders.send_meeting_reminders)
+        jobs.register("sum up the journeys' stages", figures.REFRESH_SECONDS, figures.refresh)

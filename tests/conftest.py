@@ -18,6 +18,15 @@ def _same_names_every_run(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """What a page keeps in the cache (the cooperative health's live counts) stays with its
+    test: ids come back from one test's rolled-back rows to the next's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

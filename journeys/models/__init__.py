@@ -3,9 +3,10 @@
 A journey's stage, a task's state, a meeting registration's and a diagnosis slot's status
 change only through the model transitions, and the transitions are called only from
 journeys/actions, which locks, saves, writes the timeline and notifies. A package because
-one module passed 900 lines: rules, paths, journey, meetings, followup.
+one module passed 900 lines: rules, paths, journey, meetings, followup, figures.
 """
 
+from journeys.models.figures import StageFigures
 from journeys.models.followup import MentorOffer, Reminder
 from journeys.models.journey import (
     EventKind,
@@ -55,7 +56,7 @@ __all__ = [
     "Assignee", "DiagnosisSlot", "EventKind", "ExitReason", "InfoMeeting",
     "InfoMeetingQuerySet", "Journey", "JourneyEvent", "JourneyQuerySet", "JourneyTask",
     "JourneyTaskQuerySet", "LinkMixin", "MentorOffer", "PathTemplate", "PathTemplateQuerySet",
-    "Registration", "Reminder", "Stage", "StageLink", "StageTemplate", "TaskState",
+    "Registration", "Reminder", "Stage", "StageFigures", "StageLink", "StageTemplate", "TaskState",
     "TaskTemplate", "add_months", "article_url", "can_do_task", "can_manage_journey",
     "cape_end_bounds", "cape_period_error", "entered_field", "is_journey_staff", "journey_url",
     "task_document_path",

@@ -127,6 +127,10 @@ class Journey(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["is_latest", "state"], name="journey_stage"),
             models.Index(fields=["state", "cape_end"], name="journey_cape_end"),
+            # Members per stage now (the cooperative's overview): SQLite reads `is_latest`
+            # alone as a condition, which journey_stage cannot serve; this index can.
+            models.Index(fields=["state"], condition=Q(is_latest=True),
+                         name="journey_latest_state"),
         ]
 
     def __str__(self) -> str:

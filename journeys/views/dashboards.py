@@ -3,11 +3,10 @@ journeys, in a fixed number of queries whatever the number of members."""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,13 +15,12 @@ from django.utils.translation import gettext as _
 from coopdesk import csv_export
 from coopdesk.accounts.models import Role
 from coopdesk.paging import paginate
+from journeys import figures
 from journeys.models import (
-    PROGRESSION,
     ExitReason,
     InfoMeeting,
     Journey,
     Stage,
-    entered_field,
 )
 from journeys.views.caseload import (
     LISTS,
@@ -132,43 +130,25 @@ def require_coop_view(user) -> None:
 
 @login_required
 def coop_overview(request: HttpRequest) -> HttpResponse:
+    """The stages now (live), the funnel and the median time per stage (summed by the worker:
+    journeys/figures.py), why members left, the next information meetings."""
     require_coop_view(request.user)
     latest = Journey.objects.latest()
     counts = dict(latest.order_by().values_list("state").annotate(n=Count("pk")))
-    reached = Journey.objects.aggregate(**{
-        kind.value: Count("pk", filter=Q(**{f"{entered_field(kind)}__isnull": False}))
-        for kind in PROGRESSION
-    })
-    funnel, first = [], reached[Stage.INFO_MEETING] or 1
-    for kind in PROGRESSION:
-        funnel.append((kind.label, reached[kind], round(100 * reached[kind] / first)))
+    stages = figures.current()
+    first = stages[0].reached or 1
     reasons = dict(Journey.objects.filter(state=Stage.EXITED).order_by()
                    .values_list("exit_reason").annotate(n=Count("pk")))
     context = {
         "stages": [(kind.label, counts.get(kind.value, 0)) for kind in Stage],
-        "funnel": funnel,
-        "medians": median_days_per_stage(),
+        "funnel": [(Stage(row.stage).label, row.reached, round(100 * row.reached / first))
+                   for row in stages],
+        "medians": [(Stage(row.stage).label, row.median_days, row.stays) for row in stages],
+        "summed_at": stages[0].computed_at,
         "reasons": [(ExitReason(key).label, n) for key, n in reasons.items() if key],
         "meetings": InfoMeeting.objects.upcoming().with_counts().select_related("host")[:10],
     }
     return render(request, "journeys/coop_overview.html", context)
-
-
-def median_days_per_stage() -> list[tuple[str, float | None, int]]:
-    """Median days spent in each stage, over the journeys that have left it."""
-    kinds = [*PROGRESSION, Stage.EXITED]
-    fields = [entered_field(kind) for kind in kinds]
-    durations: dict[str, list[float]] = {kind: [] for kind in PROGRESSION}
-    for row in Journey.objects.order_by().values_list(*fields).iterator(chunk_size=2000):
-        for index, kind in enumerate(PROGRESSION):
-            entered = row[index]
-            left = next((moment for moment in row[index + 1:] if moment), None)
-            if entered and left:
-                durations[kind].append((left - entered).total_seconds() / 86400)
-    return [
-        (kind.label, round(statistics.median(values), 1) if values else None, len(values))
-        for kind, values in durations.items()
-    ]
 
 
 @login_required

@@ -35,3 +35,19 @@ def test_only_a_searched_queue_asks_for_its_own_plans(agent_client, team):
     assert len(asked) == (connection.vendor == "postgresql")
     assert not [q for q in plain.captured_queries if "plan_cache_mode" in q["sql"]]
 
+
+
+def test_a_float_list_reads_back_the_same_doubles(db):
+    """coopdesk.db.FloatListField (TeamDay's durations): the values JSON kept, as packed
+    doubles, an empty list included."""
+    from datetime import date
+
+    from helpdesk.models import TeamDay
+    from tests.factories import TeamFactory
+
+    values = [0.0, 0.1, 59.9, 1234.5, 1e-7, 96000.3]
+    day = TeamDay.objects.create(team=TeamFactory(), day=date(2026, 12, 7),
+                                 response_minutes=values)
+    row = TeamDay.objects.values_list("response_minutes", "resolution_minutes").get(pk=day.pk)
+    assert row == (values, [])
+    assert TeamDay.objects.get(pk=day.pk).response_minutes == values

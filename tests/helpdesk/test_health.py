@@ -21,7 +21,7 @@ holiday); "now" is Monday 7 December, 11:00.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -143,6 +143,29 @@ def test_the_cooperative_counts_every_team(week, team, other_team):
     assert [(row["team"].pk, row["incoming"], row["compliance"]) for row in rows] == [
         (team.pk, 6, 50), (other_team.pk, 0, None)
     ]
+
+
+def test_the_cooperative_backlog_ages_each_request_on_its_own_teams_calendar(
+    week, team, other_team, member, other_category
+):
+    """Teams with the same calendar share one age test; a team open on Saturdays too has
+    its own: the cooperative's backlog is the sum of each team's."""
+    teams = [Team_with_calendar(team), Team_with_calendar(other_team)]
+    with at(*NOW):
+        assert len(health._age_bucket(teams, paris(*NOW)).cases) == 3  # one test, 3 limits
+    OpeningRange.objects.create(team=other_team, weekday=5, starts=time(9), ends=time(17))
+    open_request(member, other_category, "G", 2026, 12, 4, 16)
+    teams = [Team_with_calendar(team), Team_with_calendar(other_team)]
+    with at(*NOW):
+        assert len(health._age_bucket(teams, paris(*NOW)).cases) == 2  # a test per calendar
+        both = health.health(teams, 4)
+        alone = [health.health([one], 4) for one in teams]
+    # Fri 16:00 to Mon 11:00: 3 working hours on the first calendar, 11 with Saturday.
+    assert alone[1].backlog == [0, 1, 0, 0]
+    assert both.backlog == [a + b for a, b in zip(alone[0].backlog, alone[1].backlog,
+                                                  strict=True)]
+    assert (both.at_risk, both.late) == (alone[0].at_risk + alone[1].at_risk,
+                                         alone[0].late + alone[1].late)
 
 
 def test_the_catalogue_median_over_90_days(week, team):
@@ -279,3 +302,23 @@ def test_the_demo_has_twelve_weeks_of_history(db, client, django_assert_max_num_
     client.force_login(team.lead)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("helpdesk:team-health", args=[team.slug])).status_code == 200
+
+
+def test_the_cooperative_page_keeps_its_live_counts_a_minute(week, client, lead, member,
+                                                             category):
+    client.force_login(lead)
+    url = reverse("helpdesk:coop-health")
+    with at(*NOW):
+        first = client.get(url)
+    assert first.context["health"].backlog == [1, 2, 1, 1]
+    assert "counted at 11:00" in first.content.decode()
+    open_request(member, category, "G", 2026, 12, 7, 11, 0, 20)
+    with time_machine.travel(paris(*NOW) + timedelta(seconds=50), tick=False):
+        kept = client.get(url).context["health"]
+        assert kept.backlog == [1, 2, 1, 1]  # as counted 50 seconds ago, and says so
+        # A team's own page counts now.
+        team_page = client.get(reverse("helpdesk:team-health", args=[category.team.slug]))
+        assert team_page.context["health"].backlog == [2, 2, 1, 1]
+        assert team_page.context["health"].counted_at is None
+    with time_machine.travel(paris(*NOW) + timedelta(seconds=61), tick=False):
+        assert client.get(url).context["health"].backlog == [2, 2, 1, 1]
