@@ -9,10 +9,13 @@ whole list at once.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 
-from django.http import StreamingHttpResponse
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
 BOM = "\ufeff"
@@ -48,7 +51,30 @@ def lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
         yield writer.writerow([cell(value, zone) for value in row])
 
 
-def stream(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines(header, rows), content_type="text/csv; charset=utf-8")
+# Lines handed to the server at a time under ASGI.
+LINES_PER_PART = 500
+
+
+async def _parts(content: Iterator[str]) -> AsyncIterator[str]:
+    """The lines, a part at a time, read in Django's sync thread (the database connection's).
+    Given a plain iterator, Django's ASGI handler would first read the whole file into a
+    list: memory would grow with the list's length."""
+
+    def next_part() -> str:
+        return "".join(islice(content, LINES_PER_PART))
+
+    try:
+        while part := await sync_to_async(next_part)():
+            yield part
+    finally:  # the download was cut or is over: the query's cursor closes with the generator
+        await sync_to_async(content.close)()
+
+
+def stream(request: HttpRequest, filename: str, header: Sequence[str],
+           rows: Iterable[Sequence]) -> StreamingHttpResponse:
+    content = lines(header, rows)
+    if isinstance(request, ASGIRequest):
+        content = _parts(content)
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

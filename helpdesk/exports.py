@@ -79,7 +79,7 @@ def queue_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     team = views.get_staff_team(request.user, slug)
     tickets = views.queue_filter(request, team).qs
     return csv_export.stream(
-        _filename(f"demandes-{team.slug}"), _ticket_header(staff=True),
+        request, _filename(f"demandes-{team.slug}"), _ticket_header(staff=True),
         _ticket_rows(tickets, request.user, staff=True),
     )
 
@@ -88,7 +88,7 @@ def queue_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 def my_requests_export(request: HttpRequest) -> StreamingHttpResponse:
     tickets, show = views.my_requests(request)
     return csv_export.stream(
-        _filename("mes-demandes"), _ticket_header(staff=False),
+        request, _filename("mes-demandes"), _ticket_header(staff=False),
         _ticket_rows(tickets, request.user, staff=False),
     )
 
@@ -97,7 +97,7 @@ def my_requests_export(request: HttpRequest) -> StreamingHttpResponse:
 def advisor_requests_export(request: HttpRequest) -> StreamingHttpResponse:
     tickets, show = views.advisor_tickets(request)
     return csv_export.stream(
-        _filename("demandes-de-mes-membres"), _ticket_header(staff=False),
+        request, _filename("demandes-de-mes-membres"), _ticket_header(staff=False),
         _ticket_rows(tickets, request.user, staff=False),
     )
 
@@ -121,4 +121,4 @@ def collection_export(request: HttpRequest) -> StreamingHttpResponse:
                 case.scheduled_for, case.created_at, case.updated_at,
             ]
 
-    return csv_export.stream(_filename("factures-impayees"), header, rows())
+    return csv_export.stream(request, _filename("factures-impayees"), header, rows())

@@ -182,4 +182,4 @@ def coop_export(request: HttpRequest) -> StreamingHttpResponse:
             ]
 
     filename = f"parcours-{timezone.localdate():%Y-%m-%d}.csv"
-    return csv_export.stream(filename, header, rows())
+    return csv_export.stream(request, filename, header, rows())
