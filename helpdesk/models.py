@@ -42,6 +42,14 @@ class HolidayRegion(models.TextChoices):
     BELGIUM = "BE", _("Belgium")
 
 
+class Assignment(models.TextChoices):
+    """How a team's new requests find their handler (actions.auto_assign)."""
+
+    MANUAL = "manual", _("Manual: agents take requests from the queue")
+    ROUND_ROBIN = "round_robin", _("Round robin: each agent who is in, in turn")
+    LEAST_LOADED = "least_loaded", _("Least loaded: the agent with the fewest open requests")
+
+
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("short name"), unique=True)
@@ -67,6 +75,21 @@ class Team(models.Model):
     agents = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("agents"), blank=True, related_name="teams",
         limit_choices_to={"role__in": [Role.AGENT, Role.LEAD, Role.ADMIN]},
+    )
+    assignment = models.CharField(
+        _("assignment of new requests"), max_length=20, choices=Assignment.choices,
+        default=Assignment.MANUAL,
+    )
+    agent_capacity = models.PositiveSmallIntegerField(
+        _("open requests per agent at most"), null=True, blank=True,
+        help_text=_("Agents who hold this many open requests get no more automatically. "
+                    "Empty: no limit. An agent's own limit, when set, comes first."),
+    )
+    # Round robin's pointer: the last agent given a request automatically, moved under the
+    # team row's lock (actions.auto_assign), so that concurrent requests take turns.
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
     )
 
     class Meta:

@@ -42,6 +42,9 @@ TICKET_LABELS = {
     "acknowledged": gettext_lazy("Request acknowledged"),
     "assigned": gettext_lazy("Now handled by {name}"),
     "unassigned": gettext_lazy("Back in the team's queue"),
+    "assigned_auto": gettext_lazy("Assigned automatically to {name}"),
+    "covering": gettext_lazy("{name} takes over while {away} is away"),
+    "unassigned_away": gettext_lazy("Back in the team's queue while {away} is away"),
     "replied": gettext_lazy("New message"),
     "note": gettext_lazy("Internal note"),
     "waiting": gettext_lazy("Waiting for the member's answer"),
@@ -95,7 +98,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
                 "promise": {key: promise[key] for key in ("due", "why", "what", "late")
                             if key in promise}}
     if kind == "assigned":
-        return {"name": data.get("assignee") or ""}
+        return {"name": data.get("assignee") or "",
+                **{key: data[key] for key in ("auto", "away") if data.get(key)}}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
     if kind == "category":
@@ -130,8 +134,12 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "recorded_you" if for_requester else "recorded"
     if verb == "merged" and for_requester:
         return "merged_you"
+    if verb == "assigned" and detail.get("away"):
+        return "covering" if detail.get("name") else "unassigned_away"
     if verb == "assigned" and not detail.get("name"):
         return "unassigned"
+    if verb == "assigned" and detail.get("auto"):
+        return "assigned_auto"
     if verb == "closed" and detail.get("confirmed"):
         return "confirmed"
     if verb == "rated" and detail.get("again"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpdesk import exports, health_views, views
+from helpdesk import exports, health_views, team_views, views
 from helpdesk.inbound.webhook import inbound_webhook
 
 app_name = "helpdesk"
@@ -43,6 +43,10 @@ urlpatterns = [
     path("pieces-jointes/<id:pk>/", views.attachment_download, name="attachment-download"),
     path("equipes/", views.queue_list, name="queue-list"),
     path("equipes/<slug:slug>/", views.queue, name="queue-detail"),
+    path("mon-absence/", team_views.my_absence, name="absence-edit"),
+    path("equipes/<slug:slug>/reglages/", team_views.team_settings, name="team-settings"),
+    path("equipes/<slug:slug>/absences/<id:person>/", team_views.agent_absence,
+         name="agent-absence"),
     path("equipes/<slug:slug>/sante/", health_views.team_health, name="team-health"),
     path("sante-des-equipes/", health_views.coop_health, name="coop-health"),
     path("equipes/<slug:slug>/export.csv", exports.queue_export, name="queue-export"),

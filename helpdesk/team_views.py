@@ -1,0 +1,129 @@
+"""A team's assignment rule (its lead's page) and absences (one's own, or a team agent's
+set by the lead): forms that call actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from coopdesk.accounts.models import Role, User
+from coopdesk.conflicts import Conflict
+from helpdesk import actions, assignment
+from helpdesk.forms import AbsenceForm, TeamAssignmentForm
+from helpdesk.models import Team
+
+
+def get_led_team(user: User, slug: str) -> Team:
+    """404 for who does not work for the team, 403 for its agents who do not lead it."""
+    team = get_object_or_404(Team, slug=slug)
+    if not user.works_for_team(team.pk):
+        raise Http404
+    if not actions.may_set_team_rules(user, team):
+        raise PermissionDenied("only the team lead")
+    return team
+
+
+@login_required
+def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_led_team(request.user, slug)
+    status = 200
+    if request.method == "POST":
+        form = TeamAssignmentForm(request.POST)
+        if form.is_valid():
+            actions.set_team_assignment(
+                team, by=request.user, assignment=form.cleaned_data["assignment"],
+                agent_capacity=form.cleaned_data["agent_capacity"],
+            )
+            messages.success(request, _("The team's assignment rule is saved."))
+            return redirect("helpdesk:team-settings", team.slug)
+        status = 400
+    else:
+        form = TeamAssignmentForm(initial={
+            "assignment": team.assignment, "agent_capacity": team.agent_capacity,
+        })
+    people = (
+        User.objects.filter(teams=team, is_active=True, role__in=[Role.AGENT, Role.LEAD])
+        .select_related("backup_advisor").annotate(open_count=assignment.open_counts())
+        .order_by("first_name", "last_name", "pk")
+    )
+    return render(request, "helpdesk/team_settings.html",
+                  {"team": team, "form": form, "people": people}, status=status)
+
+
+def backups_for(person: User):
+    """Who may cover this person: another advisor for an advisor; for an agent, a
+    colleague of one of their teams."""
+    if person.is_advisor:
+        people = User.objects.filter(role=Role.ADVISOR)
+    else:
+        people = User.objects.filter(
+            teams__in=person.teams.values("pk"), role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]
+        ).distinct()
+    return people.filter(is_active=True).exclude(pk=person.pk).order_by("first_name", "pk")
+
+
+def _absence_form(
+    request: HttpRequest, person: User, *, done: str, team: Team | None = None
+) -> HttpResponse:
+    with_capacity = team is not None
+    kwargs = {"backups": backups_for(person), "with_capacity": with_capacity,
+              "advisor": person.is_advisor}
+    status = 200
+    if request.method == "POST":
+        form = AbsenceForm(request.POST, **kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                moved = actions.set_absence(
+                    person, by=request.user, away_from=data["away_from"],
+                    away_until=data["away_until"], backup=data["backup"],
+                    capacity=data["capacity"] if with_capacity else False,
+                )
+            except Conflict as error:
+                form.add_error(None, str(error))
+            else:
+                text = _("Saved.")
+                if moved:
+                    text += " " + ngettext(
+                        "%(n)d open request was handed over.",
+                        "%(n)d open requests were handed over.", moved,
+                    ) % {"n": moved}
+                messages.success(request, text)
+                return redirect(done)
+        status = 400
+    else:
+        form = AbsenceForm(initial={
+            "away_from": person.away_from, "away_until": person.away_until,
+            "backup": person.backup_advisor_id, "capacity": person.capacity,
+        }, **kwargs)
+    return render(request, "helpdesk/absence_form.html", {
+        "form": form, "person": person, "team": team, "own": person.pk == request.user.pk,
+    }, status=status)
+
+
+@login_required
+def my_absence(request: HttpRequest) -> HttpResponse:
+    """One's own absence: advisors and agents."""
+    user = request.user
+    if not (user.is_advisor or user.is_support_staff):
+        raise Http404
+    return _absence_form(request, user, done=request.path)
+
+
+@login_required
+def agent_absence(request: HttpRequest, slug: str, person: int) -> HttpResponse:
+    """The lead sets a team agent's absence and capacity."""
+    team = get_led_team(request.user, slug)
+    agent = get_object_or_404(
+        User.objects.filter(teams=team, is_active=True, role__in=[Role.AGENT, Role.LEAD]),
+        pk=person,
+    )
+    return _absence_form(
+        request, agent, team=team, done=reverse("helpdesk:team-settings", args=[team.slug])
+    )
