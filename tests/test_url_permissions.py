@@ -372,6 +372,27 @@ ROUTES: dict[str, list[Case]] = {
         Case("the team's queue", "get",
              get(lambda w: reverse("helpdesk:queue-detail", args=[w["team"].slug])), STAFF_PAGE)
     ],
+    # One's own absence: advisors and the teams' people; members have none to set.
+    "helpdesk:absence-edit": [
+        Case("my absence", "get", get(lambda w: reverse("helpdesk:absence-edit")),
+             everyone(200) | {"member": 404, "other_member": 404}),
+    ],
+    # The team lead's (and admins'): the team's agent who does not lead it gets 403.
+    "helpdesk:team-settings": [
+        Case("the team's assignment rule", "get",
+             get(lambda w: reverse("helpdesk:team-settings", args=[w["team"].slug])),
+             everyone(404) | {"agent": 403}),
+        Case("change the team's assignment rule", "post",
+             lambda w: (reverse("helpdesk:team-settings", args=[w["team"].slug]),
+                        {"assignment": "round_robin"}),
+             everyone(404) | {"agent": 403}),
+    ],
+    "helpdesk:agent-absence": [
+        Case("an agent's absence, set by the lead", "post",
+             lambda w: (reverse("helpdesk:agent-absence", args=[w["team"].slug, w["agent"].pk]),
+                        {"away_from": "2026-01-05"}),
+             everyone(404) | {"agent": 403}),
+    ],
     "helpdesk:team-health": [
         Case("the team's health", "get",
              get(lambda w: reverse("helpdesk:team-health", args=[w["team"].slug])), STAFF_PAGE)
