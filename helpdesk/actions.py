@@ -1202,3 +1202,61 @@ def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
 def _markdown_label(text: str) -> str:
     """An article's title as the words of a Markdown link: brackets would end it early."""
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+# --- watchers ----------------------------------------------------------------------------------
+
+
+def _watcher_side(ticket: Ticket, by: User) -> str:
+    """Who adds watchers: the team (colleagues, as an internal step) or the request's
+    member (the people she works with, said on the public thread)."""
+    if is_team_agent(ticket, by):
+        return "team"
+    if ticket.requester_id == by.pk:
+        return "member"
+    raise PermissionDenied("only the request's member or its team add watchers")
+
+
+@transaction.atomic
+def add_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
+    """Someone follows the request: a colleague added by the team (they see it as their
+    teams' requests allow, internal notes only if they work for its team), or a member the
+    requester works with, added by her, who sees the public thread only, as her advisor."""
+    ticket = lifecycle.lock(ticket)
+    side = _watcher_side(ticket, by)
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: nobody new can follow it."))
+    if not person.is_active or person.pk in (ticket.requester_id, by.pk):
+        raise Conflict(_("This person cannot be added to this request."))
+    if side == "team" and not person.is_support_staff:
+        raise Conflict(_("The team adds colleagues; the member adds the people she works with."))
+    if side == "member" and not person.is_member:
+        raise Conflict(_("Add a member of the cooperative you work with."))
+    if ticket.watchers.filter(pk=person.pk).exists():
+        return ticket
+    ticket.watchers.add(person)
+    event = lifecycle.record(
+        ticket, EventKind.WATCHER, by=by, from_state="", is_internal=side == "team",
+        data={"name": person.first_name, "watcher_id": person.pk},
+    )
+    notify.event(event)
+    return ticket
+
+
+@transaction.atomic
+def remove_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
+    """The member removes a co-worker she added; the team removes a colleague. The
+    member's advisor follows her requests as long as they follow her: not removed here."""
+    ticket = lifecycle.lock(ticket)
+    side = _watcher_side(ticket, by)
+    if not ticket.watchers.filter(pk=person.pk).exists():
+        return ticket
+    if person.is_advisor or (side == "member" and not person.is_member):
+        raise Conflict(_("This person cannot be removed from this request here."))
+    ticket.watchers.remove(person)
+    event = lifecycle.record(
+        ticket, EventKind.WATCHER, by=by, from_state="", is_internal=not person.is_member,
+        data={"name": person.first_name, "watcher_id": person.pk, "removed": True},
+    )
+    notify.event(event)
+    return ticket

@@ -584,3 +584,17 @@ class AbsenceForm(forms.Form):
         elif start and end and end < start:
             self.add_error("away_until", _("The absence ends after it starts."))
         return data
+
+
+class WatcherForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Their e-mail address"), max_length=254,
+        help_text=_("The address they log in to Coopdesk with."),
+    )
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        person = User.objects.filter(email=email, is_active=True).first()
+        if person is None:
+            raise ValidationError(_("Nobody in the cooperative logs in with this address."))
+        return person

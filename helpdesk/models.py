@@ -334,12 +334,18 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         if user.role == Role.ADMIN:
             return self
+        # Requests this person was added to as a watcher (by the member: a co-worker; by
+        # the team: a colleague of another team). Advisors are not counted: the member's
+        # advisor is a watcher of every request, and follows it only while following her.
+        watched = Q(pk__in=self.model.watchers.through.objects.filter(
+            user_id=user.pk
+        ).values("ticket_id"))
         if user.is_support_staff:
             # A subquery, not a join to the team's agents: a join would need DISTINCT.
-            return self.filter(Q(team__in=user.team_ids()) | Q(requester=user))
+            return self.filter(Q(team__in=user.team_ids()) | Q(requester=user) | watched)
         if user.is_advisor:
             return self.filter(user.followed_members_q("requester__") | Q(requester=user))
-        return self.filter(requester=user)
+        return self.filter(Q(requester=user) | watched)
 
     def with_team_view(self, user: User) -> TicketQuerySet:
         """Marks each request with `team_view`: True where this person handles it for its
@@ -812,6 +818,7 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged into another request")
     MERGED_IN = "merged_in", _("A duplicate was merged into this request")
     LINKED = "linked", _("Linked to another request")
+    WATCHER = "watcher", _("Someone follows the request, or no longer does")
     AT_RISK = "at_risk", _("At risk: the handler was alerted")
     LATE = "late", _("Late: the team lead was alerted")
     REMINDED = "reminded", _("The member was reminded of the team's question")

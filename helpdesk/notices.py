@@ -66,6 +66,8 @@ TICKET_LABELS = {
     ),
     "merged_in": gettext_lazy("{from} was merged into this request: its messages are here"),
     "linked": gettext_lazy("Linked to {other}"),
+    "watcher": gettext_lazy("{name} now follows this request"),
+    "watcher_removed": gettext_lazy("{name} no longer follows this request"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
     "reminded": gettext_lazy("Reminder: the team still needs the member's answer"),
@@ -110,6 +112,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"from": data.get("from", "")}
     if kind == "linked":
         return {"other": data.get("other", "")}
+    if kind == "watcher":
+        return {"name": data.get("name", ""), **({"removed": True} if data.get("removed") else {})}
     if kind == "created" and data.get("channel"):
         return {"channel": data["channel"]}
     if kind == "closed":
@@ -140,6 +144,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "unassigned"
     if verb == "assigned" and detail.get("auto"):
         return "assigned_auto"
+    if verb == "watcher" and detail.get("removed"):
+        return "watcher_removed"
     if verb == "closed" and detail.get("confirmed"):
         return "confirmed"
     if verb == "rated" and detail.get("again"):

@@ -1,5 +1,5 @@
-"""A team's assignment rule (its lead's page) and absences (one's own, or a team agent's
-set by the lead): forms that call actions."""
+"""A team's assignment rule (its lead's page), absences (one's own, or a team agent's
+set by the lead) and a request's watchers: forms that call actions."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from helpdesk import actions, assignment
-from helpdesk.forms import AbsenceForm, TeamAssignmentForm
+from helpdesk.forms import AbsenceForm, TeamAssignmentForm, WatcherForm
 from helpdesk.models import Team
 
 
@@ -127,3 +128,54 @@ def agent_absence(request: HttpRequest, slug: str, person: int) -> HttpResponse:
     return _absence_form(
         request, agent, team=team, done=reverse("helpdesk:team-settings", args=[team.slug])
     )
+
+
+# --- watchers ----------------------------------------------------------------------------------
+
+
+@login_required
+def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who follows the request; its member adds the people she works with, its team
+    adds colleagues. Others who may see the request (her advisor, a watcher) get 403."""
+    from helpdesk.views import get_visible_ticket
+
+    ticket = get_visible_ticket(request.user, pk)
+    if not (ticket.team_view or ticket.requester_id == request.user.pk):
+        raise PermissionDenied("only the request's member or its team")
+    status = 200
+    form = WatcherForm()
+    if request.method == "POST":
+        form = WatcherForm(request.POST)
+        if form.is_valid():
+            person = form.cleaned_data["email"]
+            try:
+                actions.add_watcher(ticket, by=request.user, person=person)
+            except Conflict as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(request, _("%(name)s now follows this request.")
+                                 % {"name": person.get_full_name()})
+                return redirect("helpdesk:ticket-watchers", ticket.pk)
+        status = 400
+    watchers = list(ticket.watchers.order_by("first_name", "pk").only(
+        "first_name", "last_name", "role"
+    ))
+    for person in watchers:
+        person.removable = not person.is_advisor and (ticket.team_view or person.is_member)
+    return render(request, "helpdesk/ticket_watchers.html",
+                  {"ticket": ticket, "form": form, "watchers": watchers}, status=status)
+
+
+@login_required
+@require_POST
+def ticket_watcher_remove(request: HttpRequest, pk: int, person: int) -> HttpResponse:
+    from helpdesk.views import get_visible_ticket
+
+    ticket = get_visible_ticket(request.user, pk)
+    if not (ticket.team_view or ticket.requester_id == request.user.pk):
+        raise PermissionDenied("only the request's member or its team")
+    watcher = get_object_or_404(ticket.watchers.all(), pk=person)
+    actions.remove_watcher(ticket, by=request.user, person=watcher)
+    messages.success(request, _("%(name)s no longer follows this request.")
+                     % {"name": watcher.get_full_name()})
+    return redirect("helpdesk:ticket-watchers", ticket.pk)
