@@ -315,6 +315,24 @@ ROUTES: dict[str, list[Case]] = {
              lambda w: (ticket_url("ticket-link")(w), {"other": w["twin"].reference}),
              TEAM_WRITE, may_change={"agent"}),
     ],
+    # Who follows the request: its member (co-workers) and its team (colleagues) add them;
+    # her advisor sees the request but adds nobody.
+    "helpdesk:ticket-watchers": [
+        Case("who follows", "get", get(ticket_url("ticket-watchers")),
+             PARTICIPANTS | {"advisor": 403}),
+        # Lucas, a member: Camille may add him; the team adds colleagues only (form error).
+        Case("add a co-worker", "post",
+             lambda w: (ticket_url("ticket-watchers")(w),
+                        {"email": w["people"]["other_member"].email}),
+             PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 400},
+             may_change={"member"}),
+    ],
+    "helpdesk:ticket-watcher-remove": [
+        # Her advisor follows her requests as long as they follow her: nobody removes them.
+        Case("remove her advisor", "post",
+             lambda w: (ticket_url("ticket-watcher-remove", w["people"]["advisor"].pk)(w), {}),
+             PARTICIPANTS | {"member": 409, "advisor": 403, "agent": 409}),
+    ],
     "helpdesk:ticket-transfer": [
         Case("transfer page", "get", get(ticket_url("ticket-transfer")),
              {p: 200 if st == 302 else st for p, st in TEAM_WRITE.items() if p != "anonymous"}
