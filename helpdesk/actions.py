@@ -1260,3 +1260,28 @@ def remove_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
     )
     notify.event(event)
     return ticket
+
+
+@transaction.atomic
+def set_watching_team(ticket: Ticket, *, by: User, team: Team, watching: bool = True) -> Ticket:
+    """The team has another team follow the request (or stop): its agents see the public
+    thread and hear of its steps; internal notes stay with the team handling it."""
+    ticket = lifecycle.lock(ticket)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the request's team adds a team as watcher")
+    if team.pk == ticket.team_id:
+        raise Conflict(_("This team already handles the request."))
+    if watching and not ticket.is_active:
+        raise Conflict(_("This request is finished: nobody new can follow it."))
+    if ticket.watching_teams.filter(pk=team.pk).exists() == watching:
+        return ticket
+    if watching:
+        ticket.watching_teams.add(team)
+    else:
+        ticket.watching_teams.remove(team)
+    data = {"name": team.name, "team_id": team.pk, **({} if watching else {"removed": True})}
+    event = lifecycle.record(
+        ticket, EventKind.WATCHER, by=by, from_state="", is_internal=True, data=data
+    )
+    notify.event(event)
+    return ticket

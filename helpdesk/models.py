@@ -342,7 +342,11 @@ class TicketQuerySet(models.QuerySet):
         ).values("ticket_id"))
         if user.is_support_staff:
             # A subquery, not a join to the team's agents: a join would need DISTINCT.
-            return self.filter(Q(team__in=user.team_ids()) | Q(requester=user) | watched)
+            teams = user.team_ids()
+            watching = Q(pk__in=self.model.watching_teams.through.objects.filter(
+                team__in=teams
+            ).values("ticket_id"))
+            return self.filter(Q(team__in=teams) | Q(requester=user) | watched | watching)
         if user.is_advisor:
             return self.filter(user.followed_members_q("requester__") | Q(requester=user))
         return self.filter(Q(requester=user) | watched)
@@ -436,6 +440,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     watchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("watchers"), blank=True,
         related_name="watched_requests",
+    )
+    # Other teams following the request (added by its team): its public thread and steps.
+    watching_teams = models.ManyToManyField(
+        Team, verbose_name=_("watching teams"), blank=True, related_name="watched_requests"
     )
     state = FSMField(_("status"), default=State.NEW, choices=State.choices, protected=True)
     channel = models.CharField(

@@ -4,6 +4,7 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,6 +26,7 @@ from helpdesk.models import (
     Score,
     State,
     Step,
+    Team,
     Ticket,
     TicketEvent,
 )
@@ -298,7 +300,12 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     to_check: set[int] = set()  # may have lost sight of the request since: checked
     if not event.is_internal:
         people.add(ticket.requester_id)
-        to_check.update(ticket.watchers.values_list("pk", flat=True))
+        # Its watchers, and the agents of the teams watching it: one query.
+        watching = Ticket.watching_teams.through.objects.filter(ticket=ticket).values("team_id")
+        to_check.update(User.objects.filter(
+            Q(pk__in=Ticket.watchers.through.objects.filter(ticket=ticket).values("user_id"))
+            | Q(pk__in=Team.agents.through.objects.filter(team__in=watching).values("user_id"))
+        ).values_list("pk", flat=True))
         to_check.update(ticket.requester.following_advisor_ids())
     if ticket.assignee_id:
         people.add(ticket.assignee_id)

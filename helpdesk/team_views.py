@@ -162,8 +162,35 @@ def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
     ))
     for person in watchers:
         person.removable = not person.is_advisor and (ticket.team_view or person.is_member)
-    return render(request, "helpdesk/ticket_watchers.html",
-                  {"ticket": ticket, "form": form, "watchers": watchers}, status=status)
+    context = {"ticket": ticket, "form": form, "watchers": watchers}
+    if ticket.team_view:
+        context["teams"] = ticket.watching_teams.order_by("name")
+        context["other_teams"] = Team.objects.exclude(pk=ticket.team_id).exclude(
+            pk__in=ticket.watching_teams.values("pk")
+        ).only("name")
+    return render(request, "helpdesk/ticket_watchers.html", context, status=status)
+
+
+@login_required
+@require_POST
+def ticket_watching_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team has another team follow the request, or stop."""
+    from helpdesk.views import get_visible_ticket
+
+    ticket = get_visible_ticket(request.user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied("only the request's team")
+    team_id = request.POST.get("team", "")
+    if not team_id.isdecimal() or len(team_id) > 9:
+        return HttpResponse(_("Choose a team."), status=400)
+    team = get_object_or_404(Team, pk=int(team_id))
+    watching = request.POST.get("watching", "1") != "0"
+    actions.set_watching_team(ticket, by=request.user, team=team, watching=watching)
+    text = _("The %(team)s team now follows this request.") if watching else _(
+        "The %(team)s team no longer follows this request."
+    )
+    messages.success(request, text % {"team": team.name})
+    return redirect("helpdesk:ticket-watchers", ticket.pk)
 
 
 @login_required

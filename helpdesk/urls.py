@@ -25,6 +25,8 @@ urlpatterns = [
     path("demandes/<id:pk>/fusionner/", views.ticket_merge, name="ticket-merge"),
     path("demandes/<id:pk>/liens/", views.ticket_link, name="ticket-link"),
     path("demandes/<id:pk>/observateurs/", team_views.ticket_watchers, name="ticket-watchers"),
+    path("demandes/<id:pk>/observateurs/services/", team_views.ticket_watching_team,
+         name="ticket-watching-team"),
     path("demandes/<id:pk>/observateurs/<id:person>/retirer/", team_views.ticket_watcher_remove,
          name="ticket-watcher-remove"),
     path("demandes/<id:pk>/transferer/", views.ticket_transfer, name="ticket-transfer"),

@@ -327,6 +327,12 @@ ROUTES: dict[str, list[Case]] = {
              PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 400},
              may_change={"member"}),
     ],
+    "helpdesk:ticket-watching-team": [
+        Case("another team follows", "post",
+             lambda w: (ticket_url("ticket-watching-team")(w),
+                        {"team": w["other_category"].team_id}),
+             TEAM_WRITE, may_change={"agent"}),
+    ],
     "helpdesk:ticket-watcher-remove": [
         # Her advisor follows her requests as long as they follow her: nobody removes them.
         Case("remove her advisor", "post",

@@ -122,3 +122,29 @@ def test_the_advisor_is_not_removed_and_a_former_advisor_loses_sight(
     member.advisor = backup_advisor
     member.save()
     assert not Ticket.objects.visible_to(advisor).filter(pk=ticket.pk).exists()
+
+
+def test_the_team_has_another_team_follow_the_public_thread(
+    client, ticket, agent, outside_agent, other_team, member
+):
+    actions.add_note(ticket, by=agent, body=NOTE)
+    client.force_login(agent)
+    response = client.post(reverse("helpdesk:ticket-watching-team", args=[ticket.pk]),
+                           {"team": other_team.pk})
+    assert response.status_code == 302
+    assert Ticket.objects.visible_to(outside_agent).filter(pk=ticket.pk).exists()
+    before = outside_agent.notifications.count()
+    actions.add_note(ticket, by=agent, body="Encore une note")
+    assert outside_agent.notifications.count() == before
+    actions.add_reply(ticket, by=agent, body="Réponse publique")
+    assert outside_agent.notifications.count() == before + 1
+    client.force_login(outside_agent)
+    assert NOTE not in client.get(ticket.get_absolute_url()).content.decode()
+    # A watching team's agent may not add teams: not the request's team.
+    url = reverse("helpdesk:ticket-watching-team", args=[ticket.pk])
+    assert client.post(url, {"team": other_team.pk, "watching": "0"}).status_code == 403
+
+
+def test_only_the_requests_team_adds_a_team(ticket, member, other_team):
+    with pytest.raises(PermissionDenied):
+        actions.set_watching_team(ticket, by=member, team=other_team)
