@@ -8,7 +8,8 @@ PostgreSQL), with ids chosen here, so that no per-row action (notification, mark
 rendering, transition) runs: those are not what is measured.
 
 Then, in this process, with Django's test client, prints one JSON line per page:
-queue, ticket_agent, ticket_member, my_requests, advisor_requests (method: bench/harness.py).
+queue, ticket_agent, ticket_member, my_requests, advisor_requests (method: bench/harness.py),
+and the others below (health, CSV, clock, assign_round_robin).
 BENCH_TICKETS changes the number of requests (e.g. 5000 for a quick try).
 """
 
@@ -491,6 +492,7 @@ def measure() -> None:
     measure_health(team, tickets)
     measure_csv(tickets)
     measure_clock(team, tickets)
+    measure_assignment(tickets)
 
 
 HEALTH_DAYS = 26 * 7 + 7  # the longest period a health page shows
@@ -615,6 +617,75 @@ def measure_clock(team, tickets: int) -> None:
     harness.emit(page="escalation_scan", db=harness.vendor(), tickets=tickets,
                  median_ms=round(statistics.median(timings), 2),
                  queries=len(captured.captured_queries))
+
+
+ASSIGN_REQUESTS, ASSIGN_AGENTS, ASSIGN_AWAY = 1000, 30, 5
+
+
+def measure_assignment(tickets: int) -> None:
+    """assign_round_robin: 1,000 new requests opened by members in a round-robin team of 30
+    agents, 5 of them away, each given through the assign step (the whole of create_ticket:
+    the request, its timeline, its notifications); total ms, and the spread of open
+    requests among the agents who are in (max - min). In a transaction rolled back at the
+    end, so that the seed stays as it was."""
+    import time
+    from datetime import date
+
+    from django.db import transaction
+
+    from coopdesk.accounts.models import Role, User
+    from helpdesk import actions
+    from helpdesk.models import Assignment, Category, Team, Ticket
+
+    with transaction.atomic():
+        team = Team.objects.create(name="Bench round robin", slug="bench-round-robin",
+                                   assignment=Assignment.ROUND_ROBIN)
+        category = Category.objects.create(team=team, label="Bench")
+        agents = [
+            User.objects.create_user(f"rr-agent{i:02d}@bench.coopdesk.test", first_name="RR",
+                                     role=Role.AGENT)
+            for i in range(ASSIGN_AGENTS)
+        ]
+        team.agents.add(*agents)
+        away = agents[:ASSIGN_AWAY]
+        User.objects.filter(pk__in=[a.pk for a in away]).update(away_from=date(2000, 1, 1))
+        members = list(User.objects.filter(role=Role.MEMBER).order_by("pk")[:50])
+        # The assignment's own share (the team row's lock, the choice, the assign step
+        # with its event and notifications), apart from opening the request itself.
+        # And the choice alone (the team row's lock, the query of who is in, the pointer).
+        auto_assign, next_agent, spent = actions.auto_assign, actions._next_agent, [0.0, 0.0]
+
+        def timing(function, slot):
+            def timed(*args):
+                began = time.perf_counter()
+                try:
+                    return function(*args)
+                finally:
+                    spent[slot] += time.perf_counter() - began
+            return timed
+
+        actions.auto_assign, actions._next_agent = timing(auto_assign, 0), timing(next_agent, 1)
+        try:
+            start = time.perf_counter()
+            for i in range(ASSIGN_REQUESTS):
+                actions.create_ticket(requester=members[i % len(members)], category=category,
+                                      subject=f"Bench {i}", body="Bench")
+            total_ms = (time.perf_counter() - start) * 1000
+        finally:
+            actions.auto_assign, actions._next_agent = auto_assign, next_agent
+        loads = {a.pk: 0 for a in agents}
+        for assignee in Ticket.objects.filter(team=team).values_list("assignee", flat=True):
+            if assignee is not None:
+                loads[assignee] += 1
+        present = [loads[a.pk] for a in agents[ASSIGN_AWAY:]]
+        harness.emit(page="assign_round_robin", db=harness.vendor(), tickets=tickets,
+                     requests=ASSIGN_REQUESTS, agents=ASSIGN_AGENTS, away=ASSIGN_AWAY,
+                     total_ms=round(total_ms), per_request_ms=round(total_ms / ASSIGN_REQUESTS, 2),
+                     assign_ms=round(spent[0] * 1000), choose_ms=round(spent[1] * 1000),
+                     spread=max(present) - min(present),
+                     to_away=sum(loads[a.pk] for a in away),
+                     unassigned=ASSIGN_REQUESTS - sum(loads.values()))
+        transaction.set_rollback(True)
 
 
 def main() -> None:

@@ -26,9 +26,12 @@ from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
+from helpdesk import assignment
 from helpdesk import satisfaction as questions
 from helpdesk.models import (
+    ACTIVE_STATES,
     LADDER,
+    Assignment,
     Attachment,
     Category,
     Channel,
@@ -207,7 +210,7 @@ def _open(
         data["channel"] = channel
     event = lifecycle.record(ticket, EventKind.CREATED, by=by, data=data)
     notify.event(event)
-    return ticket
+    return auto_assign(ticket)
 
 
 # --- the team's side ------------------------------------------------------------------------
@@ -258,13 +261,150 @@ def assign_ticket(
         )
     if ticket.assignee_id == (to.pk if to else None):
         return ticket
+    if to is not None and to.is_away():
+        raise Conflict(away_refusal(to))
     return _assign(ticket, by=by, to=to)
 
 
-def _assign(ticket: Ticket, *, by: User, to: User | None, note: str = "") -> Ticket:
+def away_refusal(person: User) -> str:
+    if person.away_until:
+        return _(
+            "%(name)s is away until %(until)s: assign the request to someone who is in, or "
+            "leave it in the queue."
+        ) % {"name": person.first_name, "until": formats.date_format(person.away_until)}
+    return _(
+        "%(name)s is away: assign the request to someone who is in, or leave it in the queue."
+    ) % {"name": person.first_name}
+
+
+# --- automatic assignment and absences -------------------------------------------------------
+
+
+def _next_agent(team_id: int) -> User | None:
+    """The team's rule's choice, under the team row's lock: requests arriving at the same
+    moment take turns (the round-robin pointer moves before the lock is released)."""
+    # FOR NO KEY UPDATE: the request's own insert holds a key-share lock on the team row
+    # (its foreign key), which a plain FOR UPDATE would wait on, deadlocking two arrivals.
+    team = Team.objects.select_for_update(no_key=True).get(pk=team_id)
+    agent = assignment.choose(team)
+    if agent is not None:
+        team.last_assigned = agent
+        team.save(update_fields=["last_assigned"])
+    return agent
+
+
+@transaction.atomic
+def auto_assign(ticket: Ticket) -> Ticket:
+    """A request new in its team (opened, or transferred in), given to an agent who is in
+    by the team's rule (round robin or least loaded); a manual team's stays in the queue,
+    as does one when nobody is in with room. The timeline says "assigned automatically"."""
+    if ticket.team.assignment == Assignment.MANUAL or ticket.assignee_id is not None:
+        return ticket
+    agent = _next_agent(ticket.team_id)
+    if agent is None:
+        return ticket
+    ticket = lifecycle.lock(ticket)
+    if ticket.assignee_id is not None or not ticket.is_active:
+        return ticket
+    return _assign(ticket, by=None, to=agent, why={"auto": True})
+
+
+@transaction.atomic
+def hand_over(agent: User) -> int:
+    """An absent agent's open requests move to their backup colleague (when the backup
+    works for the request's team and is in), else to whoever the team's rule picks, else
+    back to the queue; each with a timeline line naming who is away. Returns how many."""
+    backup = agent.backup_advisor
+    if backup is not None and (not backup.is_active or backup.is_away()):
+        backup = None
+    moved = 0
+    tickets = Ticket.objects.filter(assignee=agent, state__in=ACTIVE_STATES).order_by("pk")
+    for ticket in tickets.select_related("team"):
+        ticket = lifecycle.lock(ticket)
+        if ticket.assignee_id != agent.pk or not ticket.is_active:
+            continue
+        to = backup if backup and backup.works_for_team(ticket.team_id) else None
+        why = {"away": agent.first_name, "away_id": agent.pk}
+        if to is None and ticket.team.assignment != Assignment.MANUAL:
+            to = _next_agent(ticket.team_id)
+            why["auto"] = to is not None
+        _assign(ticket, by=None, to=to, why=why)
+        moved += 1
+    return moved
+
+
+def hand_over_absent() -> int:
+    """The worker's: the open requests of everyone away today move on (hand_over). Also
+    catches a request given to them by hand before their absence started."""
+    day = timezone.localdate()
+    away = User.objects.filter(
+        User.away_q(day), assigned_requests__state__in=ACTIVE_STATES
+    ).distinct()
+    return sum(hand_over(person) for person in away)
+
+
+def may_set_absence(by: User, person: User) -> bool:
+    """Oneself (an advisor or an agent), the lead of one of the person's teams, an admin."""
+    if not by.is_active or not (person.is_advisor or person.is_support_staff):
+        return False
+    if by.pk == person.pk or by.role == Role.ADMIN:
+        return True
+    return person.is_support_staff and Team.objects.filter(lead=by, agents=person).exists()
+
+
+@transaction.atomic
+def set_absence(
+    person: User, *, by: User, away_from, away_until, backup: User | None,
+    capacity: int | None | bool = False,
+) -> int:
+    """Record an absence (or clear it, with no dates) and, when it has started, hand the
+    person's open requests over at once. `capacity` False leaves the limit as it is.
+    Returns how many requests moved."""
+    if not may_set_absence(by, person):
+        raise PermissionDenied("not this person's absence to set")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    person.away_from, person.away_until, person.backup_advisor = away_from, away_until, backup
+    fields = ["away_from", "away_until", "backup_advisor"]
+    if capacity is not False:
+        person.capacity = capacity
+        fields.append("capacity")
+    try:
+        person.full_clean(validate_unique=False, exclude=["password"])
+    except ValidationError as error:
+        raise Conflict(" ".join(error.messages)) from error
+    person.save(update_fields=fields)
+    if person.is_support_staff and person.is_away():
+        return hand_over(person)
+    return 0
+
+
+def may_set_team_rules(user: User, team: Team) -> bool:
+    return may_keep_team_replies(user, team)
+
+
+@transaction.atomic
+def set_team_assignment(
+    team: Team, *, by: User, assignment: str, agent_capacity: int | None
+) -> Team:
+    if not may_set_team_rules(by, team):
+        raise PermissionDenied("only the team lead sets how its requests are assigned")
+    if assignment not in Assignment.values:
+        raise Conflict(_("Unknown way of assigning."))
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    team.assignment, team.agent_capacity = assignment, agent_capacity
+    team.save(update_fields=["assignment", "agent_capacity"])
+    return team
+
+
+def _assign(
+    ticket: Ticket, *, by: User | None, to: User | None, note: str = "", why: dict | None = None
+) -> Ticket:
+    """The assign step; `by` None is Coopdesk itself (`why` says: automatically, or while
+    someone is away)."""
     lifecycle.run(ticket, ticket.assign, by, to=to)
     lifecycle.save(ticket)
-    data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None}
+    data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None,
+            **(why or {})}
     event = lifecycle.record(
         ticket, EventKind.ASSIGNED, by=by, note=note, data=data
     )
@@ -331,7 +471,7 @@ def transfer_ticket(
     )
     forget_draft(by, DraftKind.TRANSFER, ticket)
     notify.event(event)
-    return ticket
+    return auto_assign(ticket)
 
 
 @transaction.atomic
@@ -1128,3 +1268,86 @@ def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
 def _markdown_label(text: str) -> str:
     """An article's title as the words of a Markdown link: brackets would end it early."""
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+# --- watchers ----------------------------------------------------------------------------------
+
+
+def _watcher_side(ticket: Ticket, by: User) -> str:
+    """Who adds watchers: the team (colleagues, as an internal step) or the request's
+    member (the people she works with, said on the public thread)."""
+    if is_team_agent(ticket, by):
+        return "team"
+    if ticket.requester_id == by.pk:
+        return "member"
+    raise PermissionDenied("only the request's member or its team add watchers")
+
+
+@transaction.atomic
+def add_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
+    """Someone follows the request: a colleague added by the team (they see it as their
+    teams' requests allow, internal notes only if they work for its team), or a member the
+    requester works with, added by her, who sees the public thread only, as her advisor."""
+    ticket = lifecycle.lock(ticket)
+    side = _watcher_side(ticket, by)
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: nobody new can follow it."))
+    if not person.is_active or person.pk in (ticket.requester_id, by.pk):
+        raise Conflict(_("This person cannot be added to this request."))
+    if side == "team" and not person.is_support_staff:
+        raise Conflict(_("The team adds colleagues; the member adds the people she works with."))
+    if side == "member" and not person.is_member:
+        raise Conflict(_("Add a member of the cooperative you work with."))
+    if ticket.watchers.filter(pk=person.pk).exists():
+        return ticket
+    ticket.watchers.add(person)
+    event = lifecycle.record(
+        ticket, EventKind.WATCHER, by=by, from_state="", is_internal=side == "team",
+        data={"name": person.first_name, "watcher_id": person.pk},
+    )
+    notify.event(event)
+    return ticket
+
+
+@transaction.atomic
+def remove_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
+    """The member removes a co-worker she added; the team removes a colleague. The
+    member's advisor follows her requests as long as they follow her: not removed here."""
+    ticket = lifecycle.lock(ticket)
+    side = _watcher_side(ticket, by)
+    if not ticket.watchers.filter(pk=person.pk).exists():
+        return ticket
+    if person.is_advisor or (side == "member" and not person.is_member):
+        raise Conflict(_("This person cannot be removed from this request here."))
+    ticket.watchers.remove(person)
+    event = lifecycle.record(
+        ticket, EventKind.WATCHER, by=by, from_state="", is_internal=not person.is_member,
+        data={"name": person.first_name, "watcher_id": person.pk, "removed": True},
+    )
+    notify.event(event)
+    return ticket
+
+
+@transaction.atomic
+def set_watching_team(ticket: Ticket, *, by: User, team: Team, watching: bool = True) -> Ticket:
+    """The team has another team follow the request (or stop): its agents see the public
+    thread and hear of its steps; internal notes stay with the team handling it."""
+    ticket = lifecycle.lock(ticket)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the request's team adds a team as watcher")
+    if team.pk == ticket.team_id:
+        raise Conflict(_("This team already handles the request."))
+    if watching and not ticket.is_active:
+        raise Conflict(_("This request is finished: nobody new can follow it."))
+    if ticket.watching_teams.filter(pk=team.pk).exists() == watching:
+        return ticket
+    if watching:
+        ticket.watching_teams.add(team)
+    else:
+        ticket.watching_teams.remove(team)
+    data = {"name": team.name, "team_id": team.pk, **({} if watching else {"removed": True})}
+    event = lifecycle.record(
+        ticket, EventKind.WATCHER, by=by, from_state="", is_internal=True, data=data
+    )
+    notify.event(event)
+    return ticket

@@ -42,7 +42,8 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(AuditedAdmin, admin.ModelAdmin):
-    list_display = ["name", "lead", "email", "phone", "region", "first_response_hours"]
+    list_display = ["name", "lead", "email", "phone", "region", "first_response_hours",
+                    "assignment"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["agents"]
     inlines = [OpeningRangeInline, ClosureInline, ServiceTargetInline, CategoryInline]

@@ -25,6 +25,7 @@ class HelpdeskConfig(AppConfig):
         jobs.register("remind members of unanswered questions", 300, actions.remind_waiting)
         jobs.register("close requests left unanswered", 300, actions.close_unanswered)
         jobs.register("measure the teams' answering pace", 600, actions.measure_answer_pace)
+        jobs.register("hand over the requests of absent agents", 300, actions.hand_over_absent)
         jobs.register("read the replies mailbox (IMAP)", settings.IMAP_POLL_SECONDS, imap.poll)
         inbound.connect(webhook.received, dispatch_uid="helpdesk.inbound.webhook")
         jobs.register("sum up the teams' days (health)", 300, health.refresh)

@@ -16,6 +16,7 @@ from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import (
     REFERENCE_RE,
+    Assignment,
     Category,
     Channel,
     CollectionSettings,
@@ -529,3 +530,71 @@ class MergeForm(OtherRequestForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["other"].label = _("The request to keep")
+
+
+class TeamAssignmentForm(forms.Form):
+    """How the team's new requests find their handler: set by its lead."""
+
+    assignment = forms.ChoiceField(
+        label=_("New requests"), choices=Assignment.choices, widget=forms.RadioSelect
+    )
+    agent_capacity = forms.IntegerField(
+        label=_("Open requests per agent at most"), required=False, min_value=1,
+        max_value=999,
+        help_text=_("Agents who hold this many open requests get no more automatically. "
+                    "Empty: no limit."),
+    )
+
+
+class AbsenceForm(forms.Form):
+    """An absence (advisor or agent): the dates and who covers; a lead also sets the
+    agent's capacity."""
+
+    away_from = forms.DateField(
+        label=_("Away from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    away_until = forms.DateField(
+        label=_("Back after"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day away. Empty: until further notice."),
+    )
+    backup = forms.ModelChoiceField(
+        label=_("Colleague who takes over"), queryset=User.objects.none(), required=False,
+        empty_label=_("Nobody: back to the team's queue"),
+    )
+    capacity = forms.IntegerField(
+        label=_("Open requests at most"), required=False, min_value=1, max_value=999,
+        help_text=_("Automatic assignment gives no more requests beyond this. Empty: the "
+                    "team's limit."),
+    )
+
+    def __init__(self, *args, backups, with_capacity: bool, advisor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["backup"].queryset = backups
+        if advisor:
+            self.fields["backup"].label = _("Advisor who covers your members")
+            self.fields["backup"].empty_label = _("Nobody")
+        if not with_capacity:
+            del self.fields["capacity"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("away_from"), data.get("away_until")
+        if end and not start:
+            self.add_error("away_from", _("Say when the absence starts."))
+        elif start and end and end < start:
+            self.add_error("away_until", _("The absence ends after it starts."))
+        return data
+
+
+class WatcherForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Their e-mail address"), max_length=254,
+        help_text=_("The address they log in to Coopdesk with."),
+    )
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        person = User.objects.filter(email=email, is_active=True).first()
+        if person is None:
+            raise ValidationError(_("Nobody in the cooperative logs in with this address."))
+        return person

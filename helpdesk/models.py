@@ -43,6 +43,14 @@ class HolidayRegion(models.TextChoices):
     BELGIUM = "BE", _("Belgium")
 
 
+class Assignment(models.TextChoices):
+    """How a team's new requests find their handler (actions.auto_assign)."""
+
+    MANUAL = "manual", _("Manual: agents take requests from the queue")
+    ROUND_ROBIN = "round_robin", _("Round robin: each agent who is in, in turn")
+    LEAST_LOADED = "least_loaded", _("Least loaded: the agent with the fewest open requests")
+
+
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("short name"), unique=True)
@@ -68,6 +76,21 @@ class Team(models.Model):
     agents = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("agents"), blank=True, related_name="teams",
         limit_choices_to={"role__in": [Role.AGENT, Role.LEAD, Role.ADMIN]},
+    )
+    assignment = models.CharField(
+        _("assignment of new requests"), max_length=20, choices=Assignment.choices,
+        default=Assignment.MANUAL,
+    )
+    agent_capacity = models.PositiveSmallIntegerField(
+        _("open requests per agent at most"), null=True, blank=True,
+        help_text=_("Agents who hold this many open requests get no more automatically. "
+                    "Empty: no limit. An agent's own limit, when set, comes first."),
+    )
+    # Round robin's pointer: the last agent given a request automatically, moved under the
+    # team row's lock (actions.auto_assign), so that concurrent requests take turns.
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
     )
 
     class Meta:
@@ -312,12 +335,22 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         if user.role == Role.ADMIN:
             return self
+        # Requests this person was added to as a watcher (by the member: a co-worker; by
+        # the team: a colleague of another team). Advisors are not counted: the member's
+        # advisor is a watcher of every request, and follows it only while following her.
+        watched = Q(pk__in=self.model.watchers.through.objects.filter(
+            user_id=user.pk
+        ).values("ticket_id"))
         if user.is_support_staff:
             # A subquery, not a join to the team's agents: a join would need DISTINCT.
-            return self.filter(Q(team__in=user.team_ids()) | Q(requester=user))
+            teams = user.team_ids()
+            watching = Q(pk__in=self.model.watching_teams.through.objects.filter(
+                team__in=teams
+            ).values("ticket_id"))
+            return self.filter(Q(team__in=teams) | Q(requester=user) | watched | watching)
         if user.is_advisor:
             return self.filter(user.followed_members_q("requester__") | Q(requester=user))
-        return self.filter(requester=user)
+        return self.filter(Q(requester=user) | watched)
 
     def with_team_view(self, user: User) -> TicketQuerySet:
         """Marks each request with `team_view`: True where this person handles it for its
@@ -408,6 +441,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     watchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("watchers"), blank=True,
         related_name="watched_requests",
+    )
+    # Other teams following the request (added by its team): its public thread and steps.
+    watching_teams = models.ManyToManyField(
+        Team, verbose_name=_("watching teams"), blank=True, related_name="watched_requests"
     )
     state = FSMField(_("status"), default=State.NEW, choices=State.choices, protected=True)
     channel = models.CharField(
@@ -790,6 +827,7 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged into another request")
     MERGED_IN = "merged_in", _("A duplicate was merged into this request")
     LINKED = "linked", _("Linked to another request")
+    WATCHER = "watcher", _("Someone follows the request, or no longer does")
     AT_RISK = "at_risk", _("At risk: the handler was alerted")
     LATE = "late", _("Late: the team lead was alerted")
     REMINDED = "reminded", _("The member was reminded of the team's question")

@@ -4,6 +4,7 @@ e-mail links, the live socket's "ticket" and "team" watches, and the demo loader
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,6 +26,7 @@ from helpdesk.models import (
     Score,
     State,
     Step,
+    Team,
     Ticket,
     TicketEvent,
 )
@@ -42,6 +44,9 @@ TICKET_LABELS = {
     "acknowledged": gettext_lazy("Request acknowledged"),
     "assigned": gettext_lazy("Now handled by {name}"),
     "unassigned": gettext_lazy("Back in the team's queue"),
+    "assigned_auto": gettext_lazy("Assigned automatically to {name}"),
+    "covering": gettext_lazy("{name} takes over while {away} is away"),
+    "unassigned_away": gettext_lazy("Back in the team's queue while {away} is away"),
     "replied": gettext_lazy("New message"),
     "note": gettext_lazy("Internal note"),
     "waiting": gettext_lazy("Waiting for the member's answer"),
@@ -63,6 +68,8 @@ TICKET_LABELS = {
     ),
     "merged_in": gettext_lazy("{from} was merged into this request: its messages are here"),
     "linked": gettext_lazy("Linked to {other}"),
+    "watcher": gettext_lazy("{name} now follows this request"),
+    "watcher_removed": gettext_lazy("{name} no longer follows this request"),
     "at_risk": gettext_lazy("At risk: most of the promised time is used"),
     "late": gettext_lazy("Late: the promised time has passed; the team lead is alerted"),
     "reminded": gettext_lazy("Reminder: the team still needs the member's answer"),
@@ -95,7 +102,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
                 "promise": {key: promise[key] for key in ("due", "why", "what", "late")
                             if key in promise}}
     if kind == "assigned":
-        return {"name": data.get("assignee") or ""}
+        return {"name": data.get("assignee") or "",
+                **{key: data[key] for key in ("auto", "away") if data.get(key)}}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
     if kind == "category":
@@ -106,6 +114,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"from": data.get("from", "")}
     if kind == "linked":
         return {"other": data.get("other", "")}
+    if kind == "watcher":
+        return {"name": data.get("name", ""), **({"removed": True} if data.get("removed") else {})}
     if kind == "created" and data.get("channel"):
         return {"channel": data["channel"]}
     if kind == "closed":
@@ -130,8 +140,14 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "recorded_you" if for_requester else "recorded"
     if verb == "merged" and for_requester:
         return "merged_you"
+    if verb == "assigned" and detail.get("away"):
+        return "covering" if detail.get("name") else "unassigned_away"
     if verb == "assigned" and not detail.get("name"):
         return "unassigned"
+    if verb == "assigned" and detail.get("auto"):
+        return "assigned_auto"
+    if verb == "watcher" and detail.get("removed"):
+        return "watcher_removed"
     if verb == "closed" and detail.get("confirmed"):
         return "confirmed"
     if verb == "rated" and detail.get("again"):
@@ -284,7 +300,12 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     to_check: set[int] = set()  # may have lost sight of the request since: checked
     if not event.is_internal:
         people.add(ticket.requester_id)
-        to_check.update(ticket.watchers.values_list("pk", flat=True))
+        # Its watchers, and the agents of the teams watching it: one query.
+        watching = Ticket.watching_teams.through.objects.filter(ticket=ticket).values("team_id")
+        to_check.update(User.objects.filter(
+            Q(pk__in=Ticket.watchers.through.objects.filter(ticket=ticket).values("user_id"))
+            | Q(pk__in=Team.agents.through.objects.filter(team__in=watching).values("user_id"))
+        ).values_list("pk", flat=True))
         to_check.update(ticket.requester.following_advisor_ids())
     if ticket.assignee_id:
         people.add(ticket.assignee_id)

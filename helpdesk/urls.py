@@ -1,6 +1,6 @@
 from django.urls import path
 
-from helpdesk import exports, health_views, views
+from helpdesk import exports, health_views, team_views, views
 from helpdesk.inbound.webhook import inbound_webhook
 
 app_name = "helpdesk"
@@ -24,6 +24,11 @@ urlpatterns = [
     path("demandes/<id:pk>/categorie/", views.ticket_category, name="ticket-category"),
     path("demandes/<id:pk>/fusionner/", views.ticket_merge, name="ticket-merge"),
     path("demandes/<id:pk>/liens/", views.ticket_link, name="ticket-link"),
+    path("demandes/<id:pk>/observateurs/", team_views.ticket_watchers, name="ticket-watchers"),
+    path("demandes/<id:pk>/observateurs/services/", team_views.ticket_watching_team,
+         name="ticket-watching-team"),
+    path("demandes/<id:pk>/observateurs/<id:person>/retirer/", team_views.ticket_watcher_remove,
+         name="ticket-watcher-remove"),
     path("demandes/<id:pk>/transferer/", views.ticket_transfer, name="ticket-transfer"),
     path("demandes/<id:pk>/etape/<slug:step>/", views.ticket_step, name="ticket-step"),
     path("demandes/<id:pk>/avis/", views.ticket_satisfaction, name="ticket-satisfaction"),
@@ -43,6 +48,10 @@ urlpatterns = [
     path("pieces-jointes/<id:pk>/", views.attachment_download, name="attachment-download"),
     path("equipes/", views.queue_list, name="queue-list"),
     path("equipes/<slug:slug>/", views.queue, name="queue-detail"),
+    path("mon-absence/", team_views.my_absence, name="absence-edit"),
+    path("equipes/<slug:slug>/reglages/", team_views.team_settings, name="team-settings"),
+    path("equipes/<slug:slug>/absences/<id:person>/", team_views.agent_absence,
+         name="agent-absence"),
     path("equipes/<slug:slug>/sante/", health_views.team_health, name="team-health"),
     path("sante-des-equipes/", health_views.coop_health, name="coop-health"),
     path("equipes/<slug:slug>/export.csv", exports.queue_export, name="queue-export"),

@@ -331,6 +331,30 @@ ROUTES: dict[str, list[Case]] = {
              lambda w: (ticket_url("ticket-link")(w), {"other": w["twin"].reference}),
              TEAM_WRITE, may_change={"agent"}),
     ],
+    # Who follows the request: its member (co-workers) and its team (colleagues) add them;
+    # her advisor sees the request but adds nobody.
+    "helpdesk:ticket-watchers": [
+        Case("who follows", "get", get(ticket_url("ticket-watchers")),
+             PARTICIPANTS | {"advisor": 403}),
+        # Lucas, a member: Camille may add him; the team adds colleagues only (form error).
+        Case("add a co-worker", "post",
+             lambda w: (ticket_url("ticket-watchers")(w),
+                        {"email": w["people"]["other_member"].email}),
+             PARTICIPANTS | {"member": 302, "advisor": 403, "agent": 400},
+             may_change={"member"}),
+    ],
+    "helpdesk:ticket-watching-team": [
+        Case("another team follows", "post",
+             lambda w: (ticket_url("ticket-watching-team")(w),
+                        {"team": w["other_category"].team_id}),
+             TEAM_WRITE, may_change={"agent"}),
+    ],
+    "helpdesk:ticket-watcher-remove": [
+        # Her advisor follows her requests as long as they follow her: nobody removes them.
+        Case("remove her advisor", "post",
+             lambda w: (ticket_url("ticket-watcher-remove", w["people"]["advisor"].pk)(w), {}),
+             PARTICIPANTS | {"member": 409, "advisor": 403, "agent": 409}),
+    ],
     "helpdesk:ticket-transfer": [
         Case("transfer page", "get", get(ticket_url("ticket-transfer")),
              {p: 200 if st == 302 else st for p, st in TEAM_WRITE.items() if p != "anonymous"}
@@ -387,6 +411,27 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:queue-detail": [
         Case("the team's queue", "get",
              get(lambda w: reverse("helpdesk:queue-detail", args=[w["team"].slug])), STAFF_PAGE)
+    ],
+    # One's own absence: advisors and the teams' people; members have none to set.
+    "helpdesk:absence-edit": [
+        Case("my absence", "get", get(lambda w: reverse("helpdesk:absence-edit")),
+             everyone(200) | {"member": 404, "other_member": 404}),
+    ],
+    # The team lead's (and admins'): the team's agent who does not lead it gets 403.
+    "helpdesk:team-settings": [
+        Case("the team's assignment rule", "get",
+             get(lambda w: reverse("helpdesk:team-settings", args=[w["team"].slug])),
+             everyone(404) | {"agent": 403}),
+        Case("change the team's assignment rule", "post",
+             lambda w: (reverse("helpdesk:team-settings", args=[w["team"].slug]),
+                        {"assignment": "round_robin"}),
+             everyone(404) | {"agent": 403}),
+    ],
+    "helpdesk:agent-absence": [
+        Case("an agent's absence, set by the lead", "post",
+             lambda w: (reverse("helpdesk:agent-absence", args=[w["team"].slug, w["agent"].pk]),
+                        {"away_from": "2026-01-05"}),
+             everyone(404) | {"agent": 403}),
     ],
     "helpdesk:team-health": [
         Case("the team's health", "get",

@@ -26,6 +26,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (_("Identity"), {"fields": ["first_name", "last_name", "phone", "language"]}),
         (_("Role"), {"fields": ["role", "office", "sector", "advisor", "mentor"]}),
         (_("Absence cover"), {"fields": ["backup_advisor", "away_from", "away_until"]}),
+        (_("Automatic assignment"), {"fields": ["capacity"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [

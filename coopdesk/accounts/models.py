@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -104,14 +105,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
 
-    # Advisors: who covers for them, and when they are away.
+    # Absences, one model for advisors and agents: when they are away and who covers. An
+    # advisor's backup follows their members; an agent's takes over their open requests
+    # (helpdesk.actions.hand_over_absent), or, without one, the team's queue does.
     backup_advisor = models.ForeignKey(
-        "self", verbose_name=_("backup advisor"), null=True, blank=True,
+        "self", verbose_name=_("backup colleague"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="covered_advisors",
-        limit_choices_to={"role": Role.ADVISOR},
+        limit_choices_to={"role__in": [Role.ADVISOR, Role.AGENT, Role.LEAD, Role.ADMIN]},
+        help_text=_("Covers the absence: an advisor's members, or an agent's open requests."),
     )
     away_from = models.DateField(_("away from"), null=True, blank=True)
     away_until = models.DateField(_("away until"), null=True, blank=True)
+    # Agents: the open requests they may hold before automatic assignment passes them by
+    # (empty: their team's limit, if any).
+    capacity = models.PositiveSmallIntegerField(
+        _("open requests at most"), null=True, blank=True,
+        help_text=_("Automatic assignment gives no more requests beyond this. Empty: the "
+                    "team's limit."),
+    )
 
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
@@ -163,6 +174,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_support_staff(self) -> bool:
         """Agents, team leads and admins work the team queues."""
         return self.role in {Role.AGENT, Role.LEAD, Role.ADMIN}
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.away_from and self.away_until and self.away_until < self.away_from:
+            errors["away_until"] = _("The absence ends after it starts.")
+        backup = self.backup_advisor
+        if backup is not None:
+            if backup.pk == self.pk:
+                errors["backup_advisor"] = _("Someone else covers the absence.")
+            elif self.is_advisor and not backup.is_advisor:
+                errors["backup_advisor"] = _("An advisor is covered by another advisor.")
+            elif self.is_support_staff and not backup.is_support_staff:
+                errors["backup_advisor"] = _("An agent is covered by a colleague of the teams.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def away_q(day) -> Q:
+        """The people away on that day (the query form of `is_away`)."""
+        return Q(away_from__lte=day) & (Q(away_until__isnull=True) | Q(away_until__gte=day))
 
     def is_away(self, on=None) -> bool:
         day = on or timezone.localdate()

@@ -21,6 +21,7 @@ from coopdesk.notify.registry import registry
 FOLDED_KINDS = {
     "answered": "replied", "withdrawn": "closed", "priority": "assigned", "rescheduled": "assigned",
     "category": "transferred", "merged": "closed", "merged_in": "closed", "linked": "assigned",
+    "watcher": "assigned",
 }
 # Leads and admins hear of things as agents do.
 SAME_AS = {Role.LEAD: Role.AGENT, Role.ADMIN: Role.AGENT}

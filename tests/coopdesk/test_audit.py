@@ -26,6 +26,7 @@ def team_form(team: Team, **changes) -> dict:
         "email": team.email, "phone": team.phone, "region": team.region,
         "time_zone": team.time_zone, "first_response_hours": team.first_response_hours,
         "lead": team.lead_id or "", "agents": list(team.agents.values_list("pk", flat=True)),
+        "assignment": team.assignment, "agent_capacity": team.agent_capacity or "",
     }
     for inline in ("opening_ranges", "closures", "targets", "categories"):
         data |= {f"{inline}-TOTAL_FORMS": 0, f"{inline}-INITIAL_FORMS": 0,
