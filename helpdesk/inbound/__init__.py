@@ -27,6 +27,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import mimetypes
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,10 +41,10 @@ from html.parser import HTMLParser
 import nh3
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage as OutgoingEmail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -108,22 +110,44 @@ def parse(raw: bytes) -> ParsedMessage:
 
 
 
+# Control characters: PostgreSQL refuses NUL in text, and none of them belongs in an
+# address, a subject, a name or a text. Tabs and line ends are kept in texts.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_line(value: str) -> str:
+    """One line (an address, a Message-ID, a subject, a file name): no control character."""
+    return LINE_CONTROL_RE.sub("", value)
+
+
+def clean_text(value: str) -> str:
+    """A text: line ends made \\n, no control character but tabs and line ends."""
+    return CONTROL_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _header(message, name: str) -> str:
     try:
-        return str(message.get(name, "") or "")
+        return clean_line(str(message.get(name, "") or ""))
     except Exception:  # a header the parser could not make sense of
         return ""
 
 
 def _addresses(message, *names: str) -> list[str]:
     values = [_header(message, name) for name in names]
-    return [addr.strip().lower() for _name, addr in getaddresses(values) if "@" in addr]
+    try:
+        pairs = getaddresses(values)
+    except Exception:  # an address list the parser could not make sense of
+        return []
+    return [
+        clean_line(addr).strip().lower() for _name, addr in pairs if "@" in clean_line(addr)
+    ]
 
 
 def message_id_of(message, raw: bytes) -> str:
     """The e-mail's Message-ID, or, without one, one made of its bytes (the same e-mail
     delivered twice still has the same)."""
-    value = _header(message, "Message-ID").strip()
+    value = _header(message, "Message-ID").strip()  # no control character (_header)
     if value:
         return value[:255]
     return f"<sha256.{hashlib.sha256(raw).hexdigest()}@no-message-id>"
@@ -235,9 +259,9 @@ def body_text(message, *, quotes: bool = False) -> str:
             part = message
         else:
             return ""
-    text = _decoded(part)
+    text = clean_text(_decoded(part))
     if part.get_content_subtype() == "html":
-        return html_to_text(text, quotes=quotes)
+        return clean_text(html_to_text(text, quotes=quotes))
     return text
 
 
@@ -292,6 +316,17 @@ def reply_text(text: str) -> str:
 SIGNATURE_IMAGE_BYTES = 32 * 1024
 
 
+def file_name(name: str | None, content_type: str = "") -> str:
+    """A file name the sender chose, made safe to store: its last path part, no control
+    character; "attachment" (with its type's extension) when nothing usable is left
+    ("", ".", "..", "/")."""
+    name = clean_line(name or "").replace("\\", "/")
+    name = posixpath.basename(name).strip()
+    if name in ("", ".", ".."):
+        return _("attachment") + (mimetypes.guess_extension(content_type) or "")
+    return name[:200]
+
+
 def attachments(message) -> list[SimpleUploadedFile]:
     """The files sent with the message. Small images shown inside the HTML (referred to as
     cid:) are a signature's decoration, not files the person meant to send."""
@@ -306,13 +341,19 @@ def attachments(message) -> list[SimpleUploadedFile]:
     for part in message.iter_attachments():
         if part.get_content_maintype() == "multipart":
             continue
-        name = part.get_filename() or _("attachment")
+        try:
+            name = file_name(part.get_filename(), part.get_content_type())
+        except Exception:  # a header the parser could not make sense of
+            name = _("attachment")
         data = part.get_payload(decode=True) or b""
         content_id = (_header(part, "Content-ID") or "").strip("<> ")
         if content_id in referenced and len(data) < SIGNATURE_IMAGE_BYTES:
             continue  # a logo in a signature; a photo pasted in the text is larger: kept
         content_type = part.get_content_type()
-        files.append(SimpleUploadedFile(name, data, content_type=content_type))
+        try:
+            files.append(SimpleUploadedFile(name, data, content_type=content_type))
+        except SuspiciousFileOperation as error:
+            raise Refusal(Outcome.BAD_ATTACHMENT, str(error)) from None
     return files
 
 
@@ -332,7 +373,19 @@ def process(
     try:
         message = parse(raw)
     except Exception as error:
-        return _logged(Result(Outcome.UNREADABLE, repr(error)[:200]), "", "")
+        return _logged(Result(Outcome.UNREADABLE, clean_line(repr(error))[:200]), "", "")
+    try:
+        return _process(message, raw, recipients)
+    except (OperationalError, InterfaceError):
+        raise  # our side (the database unreachable): the message is tried again later
+    except Exception as error:
+        # A message nothing above expected must not stop the ones after it (a mailbox read
+        # in order, a provider delivering again and again): recorded as unreadable.
+        logger.exception("incoming e-mail could not be processed; recorded as unreadable")
+        return _record(message, raw, Refusal(Outcome.UNREADABLE, type(error).__name__))
+
+
+def _process(message, raw: bytes, recipients) -> Result:
     auto = automatic(message)
     if auto is not None:
         # Not recorded: a mail loop must not fill a table either.
@@ -341,7 +394,8 @@ def process(
     if InboundEmail.objects.filter(message_id=message_id).exists():
         return _logged(Result(Outcome.DUPLICATE), message_id, _sender(message))
     try:
-        result = _route(message, raw, message_id, recipients)
+        with transaction.atomic():  # a savepoint: a failure leaves the caller's work intact
+            result = _route(message, raw, message_id, recipients)
     except Refusal as refusal:
         return _record(message, raw, refusal)
     return _logged(result, message_id, _sender(message))
@@ -353,7 +407,7 @@ def _sender(message) -> str:
 
 def _record(message, raw: bytes, refusal: Refusal) -> Result:
     message_id, sender = message_id_of(message, raw), _sender(message)
-    result = Result(refusal.outcome, refusal.detail[:500])
+    result = Result(refusal.outcome, clean_line(refusal.detail)[:500])
     try:
         with transaction.atomic():  # a savepoint: a duplicate leaves the caller's work intact
             InboundEmail.objects.create(
@@ -461,7 +515,7 @@ def _new_request(message, message_id: str, sender: str, team: Team) -> Result:
     with translation.override(user.language):
         files = attachments(message)
         text = _text(message, files, whole=True)
-        subject = " ".join(_header(message, "Subject").split())[:SUBJECT_MAX]
+        subject = " ".join(clean_line(_header(message, "Subject")).split())[:SUBJECT_MAX]
         subject = subject or _("Request sent by e-mail")
         try:
             with transaction.atomic():
