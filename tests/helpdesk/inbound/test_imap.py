@@ -15,8 +15,8 @@ import subprocess
 import tempfile
 import time
 from datetime import timedelta
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
