@@ -11,7 +11,8 @@ In this order, each step ending the e-mail's way with an outcome (InboundOutcome
    report: ignored, never answered (answering them is how mail storms start);
 3. a Message-ID seen before: ignored (each e-mail is processed once; a unique column
    settles two deliveries racing);
-4. more than INBOUND_MAX_PER_HOUR e-mails from this sender this hour: refused;
+4. more than INBOUND_MAX_PER_HOUR e-mails from this sender this hour posted or opening a
+   request (refused ones do not count: forged junk must not block her): refused;
 5. sent to a reply address (coopdesk/replies.py): its token must be ours, name an active
    person whose address is the sender's; the text, its quoted history and signature cut,
    becomes a reply through helpdesk.actions.add_reply: the same permission and state
@@ -64,6 +65,8 @@ Outcome = InboundOutcome
 DONE = {Outcome.POSTED, Outcome.OPENED, Outcome.UNKNOWN_SENDER_ANSWERED}
 IGNORED = {Outcome.AUTO_REPLY, Outcome.BOUNCE, Outcome.LOOP, Outcome.DUPLICATE,
            Outcome.UNKNOWN_SENDER}
+# What counts towards a sender's hourly limit: what she made us do.
+ACCEPTED = {Outcome.POSTED, Outcome.OPENED}
 SUBJECT_MAX = 200
 
 
@@ -357,6 +360,85 @@ def attachments(message) -> list[SimpleUploadedFile]:
     return files
 
 
+# --- who sent it: the trusted mail server's verdict (RFC 8601) ------------------------------
+
+COMMENT_RE = re.compile(r"\((?:[^()\\]|\\.)*\)")
+
+
+def _without_comments(value: str) -> str:
+    previous = None
+    while previous != value:  # nested comments, innermost first
+        previous, value = value, COMMENT_RE.sub(" ", value)
+    return value
+
+
+def _unquoted(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def authentication_results(value: str) -> tuple[str, list[tuple[str, str, dict]]]:
+    """One Authentication-Results header: its authserv-id and its results, each
+    (method, result, {"header.d": ..., ...}), all lower case."""
+    parts = _without_comments(value).split(";")
+    head = parts[0].split()
+    authserv_id = head[0].lower() if head else ""
+    results = []
+    for part in parts[1:]:
+        words = part.split()
+        if not words or "=" not in words[0]:
+            continue  # "none", or what we cannot read: no result
+        method, result = words[0].split("=", 1)
+        properties = {}
+        for word in words[1:]:
+            if "=" in word:
+                name, prop = word.split("=", 1)
+                properties[name.lower()] = _unquoted(prop).lower()
+        results.append((method.split("/")[0].lower(), _unquoted(result).lower(), properties))
+    return authserv_id, results
+
+
+def _aligned(domain: str, from_domain: str) -> bool:
+    """DMARC's relaxed alignment, near enough: the same domain, or the From's parent."""
+    domain = domain.strip().strip(".")
+    return bool(domain) and (from_domain == domain or from_domain.endswith("." + domain))
+
+
+def sender_verified(message, sender: str) -> tuple[bool, str]:
+    """Whether the trusted mail server (INBOUND_TRUSTED_AUTHSERV_ID) vouches for the From:
+    in the topmost Authentication-Results header it added (those below, or from others,
+    may be the sender's own), dmarc=pass for the From's domain, or dkim=pass by a domain
+    aligned with it. Returns (verified, why not)."""
+    trusted = settings.INBOUND_TRUSTED_AUTHSERV_ID
+    from_domain = sender.rpartition("@")[2].lower()
+    if len(_addresses(message, "From")) != 1:
+        return False, "not one From address"
+    try:
+        headers = message.get_all("Authentication-Results") or []
+    except Exception:
+        headers = []
+    for header in headers:  # the first is the topmost: the last server's
+        authserv_id, results = authentication_results(clean_line(str(header)))
+        if authserv_id != trusted:
+            continue
+        for method, result, properties in results:
+            if result != "pass":
+                continue
+            if method == "dmarc" and properties.get("header.from", "") == from_domain:
+                return True, ""
+            if method == "dkim":
+                signer = properties.get("header.d") or properties.get(
+                    "header.i", ""
+                ).rpartition("@")[2]
+                if _aligned(signer, from_domain):
+                    return True, ""
+        verdicts = ", ".join(f"{method}={result}" for method, result, _props in results)
+        return False, f"{trusted}: {verdicts or 'none'}"
+    return False, f"no Authentication-Results from {trusted}"
+
+
 # --- the path -------------------------------------------------------------------------------
 
 
@@ -431,7 +513,10 @@ def _route(message, raw: bytes, message_id: str, recipients) -> Result:
         raise Refusal(Outcome.UNREADABLE, "no sender address")
     hour_ago = timezone.now() - timedelta(hours=1)
     if (
-        InboundEmail.objects.filter(sender=sender, received_at__gte=hour_ago).count()
+        # What was accepted only: refused e-mails forged in her name must not block hers.
+        InboundEmail.objects.filter(
+            sender=sender, received_at__gte=hour_ago, outcome__in=ACCEPTED
+        ).count()
         >= settings.INBOUND_MAX_PER_HOUR
     ):
         raise Refusal(Outcome.RATE_LIMITED, sender)
@@ -509,9 +594,14 @@ def _reply(message, message_id: str, sender: str, token: replies.Token) -> Resul
 
 
 def _new_request(message, message_id: str, sender: str, team: Team) -> Result:
+    verified, why_not = (
+        sender_verified(message, sender) if settings.INBOUND_TRUSTED_AUTHSERV_ID else (True, "")
+    )
     user = _person(sender)
     if user is None:
-        return _unknown_sender(message_id, sender, team)
+        return _unknown_sender(message_id, sender, team, verified=verified)
+    if not verified:  # perhaps someone else in her name: nothing opened, nobody answered
+        raise Refusal(Outcome.UNVERIFIED_SENDER, why_not)
     with translation.override(user.language):
         files = attachments(message)
         text = _text(message, files, whole=True)
@@ -534,22 +624,34 @@ def _new_request(message, message_id: str, sender: str, team: Team) -> Result:
     return Result(Outcome.OPENED, ticket.reference, ticket.pk)
 
 
-def _unknown_sender(message_id: str, sender: str, team: Team) -> Result:
+def _unknown_sender(message_id: str, sender: str, team: Team, *, verified: bool) -> Result:
     """One answer per sender and day, pointing to the sign-up; never to an automatic
-    e-mail (those were ignored before)."""
+    e-mail (those were ignored before), nor to an address the trusted mail server does not
+    vouch for (INBOUND_TRUSTED_AUTHSERV_ID set: a forged From would make us send mail to
+    strangers), nor beyond INBOUND_UNKNOWN_ANSWERS_PER_DAY answers a day in all."""
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    told = InboundEmail.objects.filter(
-        sender=sender, outcome=Outcome.UNKNOWN_SENDER_ANSWERED, received_at__gte=today
-    ).exists()
-    outcome = Outcome.UNKNOWN_SENDER if told else Outcome.UNKNOWN_SENDER_ANSWERED
+    answered_today = InboundEmail.objects.filter(
+        outcome=Outcome.UNKNOWN_SENDER_ANSWERED, received_at__gte=today
+    )
+    if not verified:
+        why_not = "sender not verified: not answered"
+    elif answered_today.filter(sender=sender).exists():
+        why_not = "already told today"
+    elif answered_today.count() >= settings.INBOUND_UNKNOWN_ANSWERS_PER_DAY:
+        why_not = "today's answers to unknown senders all sent"
+    else:
+        why_not = ""
+    outcome = Outcome.UNKNOWN_SENDER if why_not else Outcome.UNKNOWN_SENDER_ANSWERED
     try:
         with transaction.atomic():
-            InboundEmail.objects.create(message_id=message_id, sender=sender, outcome=outcome)
-            if not told:
+            InboundEmail.objects.create(
+                message_id=message_id, sender=sender, outcome=outcome, detail=why_not
+            )
+            if not why_not:
                 transaction.on_commit(lambda: _tell_unknown(sender, team), robust=True)
     except IntegrityError:
         return Result(Outcome.DUPLICATE)
-    return Result(outcome, sender)
+    return Result(outcome, f"{sender} ({why_not})" if why_not else sender)
 
 
 def _tell_unknown(sender: str, team: Team) -> None:

@@ -138,3 +138,19 @@ def test_the_database_unreachable_is_left_to_the_caller(member, team_address):
             pytest.raises(OperationalError):
         inbound.process(mail(member.email, team_address))
     assert not InboundEmail.objects.exists()
+
+
+# --- the hourly limit ----------------------------------------------------------------------------
+
+
+def test_forged_junk_in_a_members_name_does_not_block_her_replies(ticket, member, agent, settings):
+    from tests.helpdesk.inbound.conftest import DOMAIN
+
+    settings.INBOUND_MAX_PER_HOUR = 3
+    actions.wait_for_member(ticket, by=agent, note="La facture ?")
+    forged = f"reply+t1.1.abcd.{'a' * 26}@{DOMAIN}"
+    for n in range(settings.INBOUND_MAX_PER_HOUR + 2):
+        assert inbound.process(mail(member.email, forged, msgid=f"<junk{n}@evil>")).refused
+    to = replies.reply_address("t", ticket.pk, member)
+    result = inbound.process(mail(member.email, to, msgid="<legit@x>"))
+    assert result.outcome == Outcome.POSTED, result
