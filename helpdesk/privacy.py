@@ -20,6 +20,7 @@ from helpdesk.models import (
     CollectionEvent,
     CollectionSettings,
     Draft,
+    InboundEmail,
     Message,
     Satisfaction,
     Ticket,
@@ -116,6 +117,11 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
     Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
     Draft.objects.filter(owner=user).delete()
+    # The e-mails she sent in (her address, and in the detail perhaps her words): the rows
+    # stay, without them, so that a message delivered again is still known as processed.
+    InboundEmail.objects.filter(Q(sender__iexact=user.email) | Q(ticket__in=tickets)).update(
+        sender="", detail=""
+    )
     return [tickets]
 
 

@@ -154,3 +154,29 @@ def test_forged_junk_in_a_members_name_does_not_block_her_replies(ticket, member
     to = replies.reply_address("t", ticket.pk, member)
     result = inbound.process(mail(member.email, to, msgid="<legit@x>"))
     assert result.outcome == Outcome.POSTED, result
+
+
+# --- erasure -------------------------------------------------------------------------------------
+
+
+def test_an_erased_members_e_mails_keep_neither_her_address_nor_her_words(
+    ticket, member, agent, admin_user
+):
+    from coopdesk.accounts.erasure import ask_erasure, erase_account
+
+    actions.wait_for_member(ticket, by=agent, note="La facture ?")
+    address = member.email
+    inbound.process(mail(address, replies.reply_address("t", ticket.pk, member), msgid="<a@x>"))
+    inbound.process(mail(address, "nobody@elsewhere.test", msgid="<b@x>"))  # refused
+    assert InboundEmail.objects.filter(sender=address).count() == 2
+
+    ask_erasure(member)
+    erase_account(member, by=admin_user)
+
+    rows = list(InboundEmail.objects.values_list("message_id", "sender", "detail"))
+    assert sorted(message_id for message_id, _s, _d in rows) == ["<a@x>", "<b@x>"]
+    assert not any(address in sender + detail for _m, sender, detail in rows)
+    # Delivered again, still known as processed.
+    assert inbound.process(mail(address, "nobody@elsewhere.test", msgid="<b@x>")).outcome == (
+        Outcome.DUPLICATE
+    )
