@@ -307,6 +307,12 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", EMAIL_BACKEND)
 REPLY_DOMAIN = env("REPLY_DOMAIN").lower()
 INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 25 * 1024 * 1024)
 INBOUND_MAX_PER_HOUR = env_int("INBOUND_MAX_PER_HOUR", 30)  # per sender address
+# The authserv-id of the mail server or provider the cooperative trusts to check SPF, DKIM
+# and DMARC (the first word of the Authentication-Results header it adds). Set: a new
+# request (team address), or the answer to an unknown sender, needs its verdict.
+INBOUND_TRUSTED_AUTHSERV_ID = env("INBOUND_TRUSTED_AUTHSERV_ID").strip().lower()
+# At most this many "unknown sender" answers a day, all senders together (backscatter).
+INBOUND_UNKNOWN_ANSWERS_PER_DAY = env_int("INBOUND_UNKNOWN_ANSWERS_PER_DAY", 200)
 # An e-mail service provider's inbound webhook (anymail's name: mailgun, postmark, sendgrid,
 # brevo, amazon_ses...) at /email/entrant/; its secrets go in ANYMAIL_* variables.
 INBOUND_ESP = env("INBOUND_ESP").lower()

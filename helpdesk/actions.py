@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -160,15 +160,26 @@ def open_by_email(
 ) -> Ticket:
     """A request e-mailed to a team's address: filed under the team's "arrived by e-mail"
     category (not offered on forms) for the team to sort."""
-    category = team.categories.filter(by_email=True).first()
-    if category is None:
-        with translation.override(settings.LANGUAGE_CODE):  # a row, in the site's language
-            label = _("Arrived by e-mail")
-        category = Category.objects.create(
-            team=team, label=label, by_email=True, is_active=False, position=10_000
-        )
+    category = _by_email_category(team)
     return _open(requester=requester, category=category, subject=subject, body=body,
                  files=files, by=requester, channel=Channel.EMAIL)
+
+
+def _by_email_category(team: Team) -> Category:
+    """The team's "arrived by e-mail" category, made the first time; two e-mails at once
+    make one (a partial unique constraint: the loser of the race reads the winner's)."""
+    category = team.categories.filter(by_email=True).first()
+    if category is not None:
+        return category
+    with translation.override(settings.LANGUAGE_CODE):  # a row, in the site's language
+        label = _("Arrived by e-mail")
+    try:
+        with transaction.atomic():
+            return Category.objects.create(
+                team=team, label=label, by_email=True, is_active=False, position=10_000
+            )
+    except IntegrityError:
+        return team.categories.get(by_email=True)
 
 
 def _open(
@@ -208,6 +219,8 @@ def _open(
     data = {"team": team.name}
     if recorded:
         data["channel"] = channel
+    elif channel == Channel.EMAIL:  # e-mailed by the member, or in her name: she is told
+        data["by_email"] = True
     event = lifecycle.record(ticket, EventKind.CREATED, by=by, data=data)
     notify.event(event)
     return auto_assign(ticket)

@@ -256,6 +256,11 @@ class Category(models.Model):
         ordering = ["team__name", "position", "label"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = [  # two e-mails at once create one, not two (actions.open_by_email)
+            models.UniqueConstraint(
+                fields=["team"], condition=models.Q(by_email=True), name="one_by_email_category"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -1275,7 +1280,7 @@ class InboundOutcome(models.TextChoices):
     POSTED = "posted", _("posted as a reply")
     OPENED = "opened", _("opened a request")
     UNKNOWN_SENDER_ANSWERED = "unknown_answered", _("unknown sender, told how to sign up")
-    UNKNOWN_SENDER = "unknown_sender", _("unknown sender, already told today")
+    UNKNOWN_SENDER = "unknown_sender", _("unknown sender, not answered")
     # Ignored without a word: answering these would start a storm.
     AUTO_REPLY = "auto_reply", _("automatic reply")
     BOUNCE = "bounce", _("delivery failure report")
@@ -1292,6 +1297,9 @@ class InboundOutcome(models.TextChoices):
     CLOSED = "closed", _("the request is closed")
     EMPTY = "empty", _("no text")
     BAD_ATTACHMENT = "bad_attachment", _("attachment refused")
+    UNVERIFIED_SENDER = "unverified_sender", _(
+        "sender not vouched for by the trusted mail server (SPF/DKIM/DMARC)"
+    )
 
 
 class InboundEmail(models.Model):

@@ -41,6 +41,11 @@ TICKET_LABELS = {
     "created": gettext_lazy("New request"),
     "recorded": gettext_lazy("Request recorded for the member ({channel})"),
     "recorded_you": gettext_lazy("Request recorded for you by the team ({channel})"),
+    "by_email": gettext_lazy("New request, sent by e-mail"),
+    "by_email_you": gettext_lazy(
+        "Request opened by an e-mail from your address: if you did not send it, withdraw "
+        "it and tell the team"
+    ),
     "acknowledged": gettext_lazy("Request acknowledged"),
     "assigned": gettext_lazy("Now handled by {name}"),
     "unassigned": gettext_lazy("Back in the team's queue"),
@@ -118,6 +123,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
         return {"name": data.get("name", ""), **({"removed": True} if data.get("removed") else {})}
     if kind == "created" and data.get("channel"):
         return {"channel": data["channel"]}
+    if kind == "created" and data.get("by_email"):
+        return {"by_email": True}
     if kind == "closed":
         return {
             key: data[key] for key in ("automatic", "days", "confirmed", "unanswered")
@@ -138,6 +145,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
 
     if verb == "created" and detail.get("channel"):
         return "recorded_you" if for_requester else "recorded"
+    if verb == "created" and detail.get("by_email"):
+        return "by_email_you" if for_requester else "by_email"
     if verb == "merged" and for_requester:
         return "merged_you"
     if verb == "assigned" and detail.get("away"):
@@ -318,7 +327,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     to_check -= people
     people |= to_check
     people -= {pk for pk, mode in modes.items() if mode == Subscription.MUTE}
-    people.discard(event.actor_id)
+    if not opened_by_email(event):
+        people.discard(event.actor_id)
     users = [
         user for user in notify.active_users(people)
         if user.pk not in to_check
@@ -330,6 +340,12 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
             user for user in users if user.pk in handlers and user.pk != ticket.requester_id
         ]
     return users
+
+
+def opened_by_email(event: TicketEvent) -> bool:
+    """An e-mail's From is easily forged: the member hears of a request opened by e-mail in
+    her name (the event's actor), so that she can withdraw one she did not send."""
+    return event.kind == EventKind.CREATED and bool((event.data or {}).get("by_email"))
 
 
 ESCALATIONS = ("at_risk", "late")
@@ -556,6 +572,7 @@ def register() -> None:
     registry.register_source(TicketEvent, registry.timeline_source(
         notice_kind=lambda event: notify.notice_kind(event.kind), owner="requester",
         recipients=ticket_recipients, data=ticket_data, messages=ticket_messages,
+        tells_actor=opened_by_email,
     ))
     registry.register_wording("ticket", registry.Wording(label=ticket_label, about=ticket_about))
     registry.register_place(Ticket, ticket_place)
@@ -573,7 +590,10 @@ def register() -> None:
     # confirm; their unpaid invoices (a formal notice about to reach their client) cannot
     # wait either. Agents live in the queue: e-mail only for what lands on them.
     # A request closed by itself asks her how she was served (its e-mail's one-click links).
+    # A request opened in her name (by e-mail, whose sender is easily forged, or recorded
+    # by the team) is worth an e-mail too: she withdraws one she never sent.
     registry.register_defaults(Role.MEMBER, {
+        NoticeKind.CREATED: Delivery.EMAIL,
         NoticeKind.WAITING: Delivery.EMAIL,
         NoticeKind.RESOLVED: Delivery.EMAIL,
         NoticeKind.REMINDED: Delivery.EMAIL,

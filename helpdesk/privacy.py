@@ -20,6 +20,7 @@ from helpdesk.models import (
     CollectionEvent,
     CollectionSettings,
     Draft,
+    InboundEmail,
     Message,
     Satisfaction,
     Ticket,
@@ -121,6 +122,11 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
     Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
     # Their drafts, and the team's drafts on their requests (a reason typed about them).
     Draft.objects.filter(Q(owner=user) | Q(ticket__in=tickets)).delete()
+    # The e-mails she sent in (her address, and in the detail perhaps her words): the rows
+    # stay, without them, so that a message delivered again is still known as processed.
+    InboundEmail.objects.filter(Q(sender__iexact=user.email) | Q(ticket__in=tickets)).update(
+        sender="", detail=""
+    )
     return [tickets]
 
 

@@ -92,7 +92,10 @@ def active_users(ids: Iterable[int | None]) -> list[User]:
 
 
 def for_event(event, source) -> list[User]:
-    """The people who hear of an event, as its app decided; never who did it."""
+    """The people who hear of an event, as its app decided; never who did it, unless the
+    app says she must hear of what was done in her name (Source.tells_actor)."""
     actor_id = getattr(event, "actor_id", None)
     people = [user for user in source.recipients(event) if user.is_active]
+    if source.tells_actor(event):
+        return people
     return [user for user in people if user.pk != actor_id]

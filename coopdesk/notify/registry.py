@@ -41,11 +41,15 @@ class Source:
     description: Callable[[models.Model], str] = lambda event: ""
     # Object-specific live messages, only those a page on screen handles (static/js/live.js).
     messages: Callable[[models.Model], list[tuple[str, dict]]] | None = None
+    # Whether the actor hears of it too: what was done in her name by a way in that cannot
+    # prove who acted (an e-mail's From is easily forged), so that she can undo it.
+    tells_actor: Callable[[models.Model], bool] = lambda event: False
 
 
 def timeline_source(
     *, notice_kind: str | Callable[[models.Model], str], recipients: Callable, data: Callable,
     owner: str, domain: str = "", messages: Callable | None = None,
+    tells_actor: Callable | None = None,
 ) -> Source:
     """The Source of a timeline-event model (coopdesk.models.TimelineEvent): it points at
     the event's subject and comes from its actor or, when the system acted, from the
@@ -60,6 +64,7 @@ def timeline_source(
         sender=lambda event: event.actor or getattr(event.subject, owner),
         verb=(lambda event: f"{domain}.{event.kind}") if domain else (lambda event: event.kind),
         messages=messages,
+        tells_actor=tells_actor or (lambda event: False),
     )
 
 

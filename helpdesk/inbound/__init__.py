@@ -11,7 +11,8 @@ In this order, each step ending the e-mail's way with an outcome (InboundOutcome
    report: ignored, never answered (answering them is how mail storms start);
 3. a Message-ID seen before: ignored (each e-mail is processed once; a unique column
    settles two deliveries racing);
-4. more than INBOUND_MAX_PER_HOUR e-mails from this sender this hour: refused;
+4. more than INBOUND_MAX_PER_HOUR e-mails from this sender this hour posted or opening a
+   request (refused ones do not count: forged junk must not block her): refused;
 5. sent to a reply address (coopdesk/replies.py): its token must be ours, name an active
    person whose address is the sender's; the text, its quoted history and signature cut,
    becomes a reply through helpdesk.actions.add_reply: the same permission and state
@@ -27,6 +28,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import mimetypes
+import posixpath
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,10 +42,10 @@ from html.parser import HTMLParser
 import nh3
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage as OutgoingEmail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -62,6 +65,8 @@ Outcome = InboundOutcome
 DONE = {Outcome.POSTED, Outcome.OPENED, Outcome.UNKNOWN_SENDER_ANSWERED}
 IGNORED = {Outcome.AUTO_REPLY, Outcome.BOUNCE, Outcome.LOOP, Outcome.DUPLICATE,
            Outcome.UNKNOWN_SENDER}
+# What counts towards a sender's hourly limit: what she made us do.
+ACCEPTED = {Outcome.POSTED, Outcome.OPENED}
 SUBJECT_MAX = 200
 
 
@@ -108,22 +113,44 @@ def parse(raw: bytes) -> ParsedMessage:
 
 
 
+# Control characters: PostgreSQL refuses NUL in text, and none of them belongs in an
+# address, a subject, a name or a text. Tabs and line ends are kept in texts.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_line(value: str) -> str:
+    """One line (an address, a Message-ID, a subject, a file name): no control character."""
+    return LINE_CONTROL_RE.sub("", value)
+
+
+def clean_text(value: str) -> str:
+    """A text: line ends made \\n, no control character but tabs and line ends."""
+    return CONTROL_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def _header(message, name: str) -> str:
     try:
-        return str(message.get(name, "") or "")
+        return clean_line(str(message.get(name, "") or ""))
     except Exception:  # a header the parser could not make sense of
         return ""
 
 
 def _addresses(message, *names: str) -> list[str]:
     values = [_header(message, name) for name in names]
-    return [addr.strip().lower() for _name, addr in getaddresses(values) if "@" in addr]
+    try:
+        pairs = getaddresses(values)
+    except Exception:  # an address list the parser could not make sense of
+        return []
+    return [
+        clean_line(addr).strip().lower() for _name, addr in pairs if "@" in clean_line(addr)
+    ]
 
 
 def message_id_of(message, raw: bytes) -> str:
     """The e-mail's Message-ID, or, without one, one made of its bytes (the same e-mail
     delivered twice still has the same)."""
-    value = _header(message, "Message-ID").strip()
+    value = _header(message, "Message-ID").strip()  # no control character (_header)
     if value:
         return value[:255]
     return f"<sha256.{hashlib.sha256(raw).hexdigest()}@no-message-id>"
@@ -235,9 +262,9 @@ def body_text(message, *, quotes: bool = False) -> str:
             part = message
         else:
             return ""
-    text = _decoded(part)
+    text = clean_text(_decoded(part))
     if part.get_content_subtype() == "html":
-        return html_to_text(text, quotes=quotes)
+        return clean_text(html_to_text(text, quotes=quotes))
     return text
 
 
@@ -292,6 +319,17 @@ def reply_text(text: str) -> str:
 SIGNATURE_IMAGE_BYTES = 32 * 1024
 
 
+def file_name(name: str | None, content_type: str = "") -> str:
+    """A file name the sender chose, made safe to store: its last path part, no control
+    character; "attachment" (with its type's extension) when nothing usable is left
+    ("", ".", "..", "/")."""
+    name = clean_line(name or "").replace("\\", "/")
+    name = posixpath.basename(name).strip()
+    if name in ("", ".", ".."):
+        return _("attachment") + (mimetypes.guess_extension(content_type) or "")
+    return name[:200]
+
+
 def attachments(message) -> list[SimpleUploadedFile]:
     """The files sent with the message. Small images shown inside the HTML (referred to as
     cid:) are a signature's decoration, not files the person meant to send."""
@@ -306,14 +344,99 @@ def attachments(message) -> list[SimpleUploadedFile]:
     for part in message.iter_attachments():
         if part.get_content_maintype() == "multipart":
             continue
-        name = part.get_filename() or _("attachment")
+        try:
+            name = file_name(part.get_filename(), part.get_content_type())
+        except Exception:  # a header the parser could not make sense of
+            name = _("attachment")
         data = part.get_payload(decode=True) or b""
         content_id = (_header(part, "Content-ID") or "").strip("<> ")
         if content_id in referenced and len(data) < SIGNATURE_IMAGE_BYTES:
             continue  # a logo in a signature; a photo pasted in the text is larger: kept
         content_type = part.get_content_type()
-        files.append(SimpleUploadedFile(name, data, content_type=content_type))
+        try:
+            files.append(SimpleUploadedFile(name, data, content_type=content_type))
+        except SuspiciousFileOperation as error:
+            raise Refusal(Outcome.BAD_ATTACHMENT, str(error)) from None
     return files
+
+
+# --- who sent it: the trusted mail server's verdict (RFC 8601) ------------------------------
+
+COMMENT_RE = re.compile(r"\((?:[^()\\]|\\.)*\)")
+
+
+def _without_comments(value: str) -> str:
+    previous = None
+    while previous != value:  # nested comments, innermost first
+        previous, value = value, COMMENT_RE.sub(" ", value)
+    return value
+
+
+def _unquoted(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def authentication_results(value: str) -> tuple[str, list[tuple[str, str, dict]]]:
+    """One Authentication-Results header: its authserv-id and its results, each
+    (method, result, {"header.d": ..., ...}), all lower case."""
+    parts = _without_comments(value).split(";")
+    head = parts[0].split()
+    authserv_id = head[0].lower() if head else ""
+    results = []
+    for part in parts[1:]:
+        words = part.split()
+        if not words or "=" not in words[0]:
+            continue  # "none", or what we cannot read: no result
+        method, result = words[0].split("=", 1)
+        properties = {}
+        for word in words[1:]:
+            if "=" in word:
+                name, prop = word.split("=", 1)
+                properties[name.lower()] = _unquoted(prop).lower()
+        results.append((method.split("/")[0].lower(), _unquoted(result).lower(), properties))
+    return authserv_id, results
+
+
+def _aligned(domain: str, from_domain: str) -> bool:
+    """DMARC's relaxed alignment, near enough: the same domain, or the From's parent."""
+    domain = domain.strip().strip(".")
+    return bool(domain) and (from_domain == domain or from_domain.endswith("." + domain))
+
+
+def sender_verified(message, sender: str) -> tuple[bool, str]:
+    """Whether the trusted mail server (INBOUND_TRUSTED_AUTHSERV_ID) vouches for the From:
+    in the topmost Authentication-Results header it added (those below, or from others,
+    may be the sender's own), dmarc=pass for the From's domain, or dkim=pass by a domain
+    aligned with it. Returns (verified, why not)."""
+    trusted = settings.INBOUND_TRUSTED_AUTHSERV_ID
+    from_domain = sender.rpartition("@")[2].lower()
+    if len(_addresses(message, "From")) != 1:
+        return False, "not one From address"
+    try:
+        headers = message.get_all("Authentication-Results") or []
+    except Exception:
+        headers = []
+    for header in headers:  # the first is the topmost: the last server's
+        authserv_id, results = authentication_results(clean_line(str(header)))
+        if authserv_id != trusted:
+            continue
+        for method, result, properties in results:
+            if result != "pass":
+                continue
+            if method == "dmarc" and properties.get("header.from", "") == from_domain:
+                return True, ""
+            if method == "dkim":
+                signer = properties.get("header.d") or properties.get(
+                    "header.i", ""
+                ).rpartition("@")[2]
+                if _aligned(signer, from_domain):
+                    return True, ""
+        verdicts = ", ".join(f"{method}={result}" for method, result, _props in results)
+        return False, f"{trusted}: {verdicts or 'none'}"
+    return False, f"no Authentication-Results from {trusted}"
 
 
 # --- the path -------------------------------------------------------------------------------
@@ -332,7 +455,19 @@ def process(
     try:
         message = parse(raw)
     except Exception as error:
-        return _logged(Result(Outcome.UNREADABLE, repr(error)[:200]), "", "")
+        return _logged(Result(Outcome.UNREADABLE, clean_line(repr(error))[:200]), "", "")
+    try:
+        return _process(message, raw, recipients)
+    except (OperationalError, InterfaceError):
+        raise  # our side (the database unreachable): the message is tried again later
+    except Exception as error:
+        # A message nothing above expected must not stop the ones after it (a mailbox read
+        # in order, a provider delivering again and again): recorded as unreadable.
+        logger.exception("incoming e-mail could not be processed; recorded as unreadable")
+        return _record(message, raw, Refusal(Outcome.UNREADABLE, type(error).__name__))
+
+
+def _process(message, raw: bytes, recipients) -> Result:
     auto = automatic(message)
     if auto is not None:
         # Not recorded: a mail loop must not fill a table either.
@@ -341,7 +476,8 @@ def process(
     if InboundEmail.objects.filter(message_id=message_id).exists():
         return _logged(Result(Outcome.DUPLICATE), message_id, _sender(message))
     try:
-        result = _route(message, raw, message_id, recipients)
+        with transaction.atomic():  # a savepoint: a failure leaves the caller's work intact
+            result = _route(message, raw, message_id, recipients)
     except Refusal as refusal:
         return _record(message, raw, refusal)
     return _logged(result, message_id, _sender(message))
@@ -353,7 +489,7 @@ def _sender(message) -> str:
 
 def _record(message, raw: bytes, refusal: Refusal) -> Result:
     message_id, sender = message_id_of(message, raw), _sender(message)
-    result = Result(refusal.outcome, refusal.detail[:500])
+    result = Result(refusal.outcome, clean_line(refusal.detail)[:500])
     try:
         with transaction.atomic():  # a savepoint: a duplicate leaves the caller's work intact
             InboundEmail.objects.create(
@@ -377,7 +513,10 @@ def _route(message, raw: bytes, message_id: str, recipients) -> Result:
         raise Refusal(Outcome.UNREADABLE, "no sender address")
     hour_ago = timezone.now() - timedelta(hours=1)
     if (
-        InboundEmail.objects.filter(sender=sender, received_at__gte=hour_ago).count()
+        # What was accepted only: refused e-mails forged in her name must not block hers.
+        InboundEmail.objects.filter(
+            sender=sender, received_at__gte=hour_ago, outcome__in=ACCEPTED
+        ).count()
         >= settings.INBOUND_MAX_PER_HOUR
     ):
         raise Refusal(Outcome.RATE_LIMITED, sender)
@@ -455,13 +594,18 @@ def _reply(message, message_id: str, sender: str, token: replies.Token) -> Resul
 
 
 def _new_request(message, message_id: str, sender: str, team: Team) -> Result:
+    verified, why_not = (
+        sender_verified(message, sender) if settings.INBOUND_TRUSTED_AUTHSERV_ID else (True, "")
+    )
     user = _person(sender)
     if user is None:
-        return _unknown_sender(message_id, sender, team)
+        return _unknown_sender(message_id, sender, team, verified=verified)
+    if not verified:  # perhaps someone else in her name: nothing opened, nobody answered
+        raise Refusal(Outcome.UNVERIFIED_SENDER, why_not)
     with translation.override(user.language):
         files = attachments(message)
         text = _text(message, files, whole=True)
-        subject = " ".join(_header(message, "Subject").split())[:SUBJECT_MAX]
+        subject = " ".join(clean_line(_header(message, "Subject")).split())[:SUBJECT_MAX]
         subject = subject or _("Request sent by e-mail")
         try:
             with transaction.atomic():
@@ -480,22 +624,34 @@ def _new_request(message, message_id: str, sender: str, team: Team) -> Result:
     return Result(Outcome.OPENED, ticket.reference, ticket.pk)
 
 
-def _unknown_sender(message_id: str, sender: str, team: Team) -> Result:
+def _unknown_sender(message_id: str, sender: str, team: Team, *, verified: bool) -> Result:
     """One answer per sender and day, pointing to the sign-up; never to an automatic
-    e-mail (those were ignored before)."""
+    e-mail (those were ignored before), nor to an address the trusted mail server does not
+    vouch for (INBOUND_TRUSTED_AUTHSERV_ID set: a forged From would make us send mail to
+    strangers), nor beyond INBOUND_UNKNOWN_ANSWERS_PER_DAY answers a day in all."""
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    told = InboundEmail.objects.filter(
-        sender=sender, outcome=Outcome.UNKNOWN_SENDER_ANSWERED, received_at__gte=today
-    ).exists()
-    outcome = Outcome.UNKNOWN_SENDER if told else Outcome.UNKNOWN_SENDER_ANSWERED
+    answered_today = InboundEmail.objects.filter(
+        outcome=Outcome.UNKNOWN_SENDER_ANSWERED, received_at__gte=today
+    )
+    if not verified:
+        why_not = "sender not verified: not answered"
+    elif answered_today.filter(sender=sender).exists():
+        why_not = "already told today"
+    elif answered_today.count() >= settings.INBOUND_UNKNOWN_ANSWERS_PER_DAY:
+        why_not = "today's answers to unknown senders all sent"
+    else:
+        why_not = ""
+    outcome = Outcome.UNKNOWN_SENDER if why_not else Outcome.UNKNOWN_SENDER_ANSWERED
     try:
         with transaction.atomic():
-            InboundEmail.objects.create(message_id=message_id, sender=sender, outcome=outcome)
-            if not told:
+            InboundEmail.objects.create(
+                message_id=message_id, sender=sender, outcome=outcome, detail=why_not
+            )
+            if not why_not:
                 transaction.on_commit(lambda: _tell_unknown(sender, team), robust=True)
     except IntegrityError:
         return Result(Outcome.DUPLICATE)
-    return Result(outcome, sender)
+    return Result(outcome, f"{sender} ({why_not})" if why_not else sender)
 
 
 def _tell_unknown(sender: str, team: Team) -> None:

@@ -6,6 +6,9 @@ purpose, to IMAP_REFUSED_FOLDER when refused (someone can look at it there). A m
 whose processing failed on our side (the database unreachable...) stays where it is and
 is tried again next round; since each Message-ID is processed once, a message processed
 but not moved (the worker stopped in between) is only recorded as a duplicate next time.
+A message that fails for any other reason is left for the next round too, the others
+processed meanwhile; after MAX_ATTEMPTS failed rounds it goes to IMAP_REFUSED_FOLDER, so that
+one hostile message never stops the mailbox.
 
 A message larger than INBOUND_MAX_BYTES is not downloaded: its header is enough to refuse it.
 """
@@ -16,6 +19,8 @@ import logging
 import re
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from imap_tools import MailBox, MailBoxUnencrypted
 
 from coopdesk import jobs
@@ -24,6 +29,22 @@ from helpdesk import inbound
 logger = logging.getLogger(__name__)
 
 BATCH = 50
+MAX_ATTEMPTS = 3
+ATTEMPTS_KEPT = 7 * 24 * 3600  # seconds
+
+
+def _attempts_key(uid: str) -> str:
+    return f"inbound:imap:{settings.IMAP_HOST}:{settings.IMAP_USER}:{settings.IMAP_FOLDER}:{uid}"
+
+
+def failed_attempt(uid: str) -> int:
+    """Count one more failed round for the message `uid`; how many so far."""
+    key = _attempts_key(uid)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the first failure
+        cache.set(key, 1, ATTEMPTS_KEPT)
+        return 1
 SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
@@ -59,16 +80,32 @@ def poll() -> int | None:
         for uid in box.uids("ALL")[:BATCH]:
             if jobs.stopping():
                 break
-            size = _size(box, uid)
-            if size > settings.INBOUND_MAX_BYTES:
-                raw = _fetch(box, uid, "(BODY.PEEK[HEADER])")
-            else:
-                raw = _fetch(box, uid, "(BODY.PEEK[])")
             try:
+                size = _size(box, uid)
+                if size > settings.INBOUND_MAX_BYTES:
+                    raw = _fetch(box, uid, "(BODY.PEEK[HEADER])")
+                else:
+                    raw = _fetch(box, uid, "(BODY.PEEK[])")
                 result = inbound.process(raw, size=size or None)
-            except Exception:
+            except (OperationalError, InterfaceError):
                 logger.exception("incoming e-mail %s left in the mailbox, tried again later", uid)
-                break  # what failed here (the database...) would fail for the next ones too
+                break  # the database unreachable: the next ones would fail too
+            except Exception:
+                attempts = failed_attempt(uid)
+                if attempts < MAX_ATTEMPTS:
+                    logger.exception(
+                        "incoming e-mail %s left in the mailbox (attempt %d of %d)",
+                        uid, attempts, MAX_ATTEMPTS,
+                    )
+                    continue  # this one only: the others are processed
+                logger.exception(
+                    "incoming e-mail %s failed %d times: moved to %s",
+                    uid, attempts, settings.IMAP_REFUSED_FOLDER,
+                )
+                box.move(uid, settings.IMAP_REFUSED_FOLDER)
+                cache.delete(_attempts_key(uid))
+                handled += 1
+                continue
             folder = settings.IMAP_REFUSED_FOLDER if result.refused else settings.IMAP_DONE_FOLDER
             box.move(uid, folder)
             handled += 1

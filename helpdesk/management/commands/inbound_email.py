@@ -5,7 +5,8 @@
 Exit status, as mail servers read it (sysexits.h): 0 when posted, or ignored on purpose (an
 automatic reply, a bounce, a loop, a duplicate: answering those starts storms); 65 (data
 error) or 77 (no permission) when refused, the reason on standard error, which the server
-returns to the sender; 75 (try again later) when something failed on our side (the
+returns to the sender (but 0 for a sender the trusted mail server does not vouch for: a
+bounce would go to the address forged); 75 (try again later) when something failed on our side (the
 database unreachable...), so that the server keeps the message and tries again.
 """
 
@@ -27,6 +28,8 @@ NO_PERMISSION = {
     InboundOutcome.BAD_TOKEN, InboundOutcome.SENDER_MISMATCH, InboundOutcome.NOT_PERMITTED,
     InboundOutcome.CLOSED, InboundOutcome.RATE_LIMITED, InboundOutcome.NO_ADDRESS,
 }
+# Refused, but not bounced: the From may be forged, the bounce would reach a stranger.
+SILENT = {InboundOutcome.UNVERIFIED_SENDER}
 
 
 def read_capped(stream, limit: int) -> bytes:
@@ -55,7 +58,9 @@ class Command(BaseCommand):
         except Exception as error:
             logger.exception("incoming e-mail could not be processed")
             raise CommandError(f"temporary failure: {error!r}", returncode=EX_TEMPFAIL) from None
-        if result.refused:
+        if result.refused and result.outcome in SILENT:
+            self.stderr.write(f"refused: {result}")  # in the log, not back to the address
+        elif result.refused:
             code = EX_NOPERM if result.outcome in NO_PERMISSION else EX_DATAERR
             raise CommandError(f"refused: {result}", returncode=code)
         self.stdout.write(str(result))

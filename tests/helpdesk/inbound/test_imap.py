@@ -16,6 +16,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -199,3 +200,42 @@ def test_the_job_is_registered_and_idle_without_a_mailbox(settings):
     assert imap.poll is {job.name: job.run for job in jobs.registered()}[
         "read the replies mailbox (IMAP)"]
     assert imap.poll() is None
+
+
+def test_a_message_failing_again_and_again_is_set_aside_the_others_go_on(
+    mailbox, settings, ticket, member, monkeypatch
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    mailbox.append(b"From: x@evil.test\r\nSubject: poison\r\n\r\npoison\r\n", "INBOX")
+    mailbox.append(message("gmail_fr.eml", sender=member, ticket=ticket), "INBOX")
+    process = imap.inbound.process
+
+    def failing(raw, **kwargs):
+        if b"poison" in raw:
+            raise RuntimeError("hostile")
+        return process(raw, **kwargs)
+
+    monkeypatch.setattr(imap.inbound, "process", failing)
+    assert imap.poll() == 1  # the reply after it is processed all the same
+    assert InboundEmail.objects.get().outcome == Outcome.POSTED
+    for _attempt in range(imap.MAX_ATTEMPTS - 2):
+        assert imap.poll() == 0
+    assert len(uids_in(mailbox, "INBOX")) == 1
+    assert imap.poll() == 1  # the last attempt: set aside for a person to look at
+    assert uids_in(mailbox, "INBOX") == []
+    assert len(uids_in(mailbox, settings.IMAP_REFUSED_FOLDER)) == 1
+
+
+def test_the_database_unreachable_stops_the_round_and_keeps_the_messages(
+    mailbox, settings, ticket, member, monkeypatch
+):
+    from django.db import OperationalError
+
+    mailbox.append(message("gmail_fr.eml", sender=member, ticket=ticket), "INBOX")
+    monkeypatch.setattr(imap.inbound, "process",
+                        mock.Mock(side_effect=OperationalError("down")))
+    for _round in range(imap.MAX_ATTEMPTS + 1):
+        assert imap.poll() == 0
+    assert len(uids_in(mailbox, "INBOX")) == 1
