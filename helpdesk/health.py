@@ -394,6 +394,10 @@ def _count_now(result: Health, teams: list[Team], now: datetime, keep_for: int =
     every active request of every team (~36 ms at 28,000), and says when it counted."""
     key = "health-now:" + ",".join(str(pk) for pk in sorted(team.pk for team in teams))
     counted = _cached(key) if keep_for else None
+    # The age is judged here, not by the cache's own expiry: Redis keeps time on its own
+    # clock, and a minute is a promise the page makes in words.
+    if counted is not None and not 0 <= (now - counted[-1]).total_seconds() < keep_for:
+        counted = None
     if counted is None:
         counted = (*_counts(teams, now), now)
         if keep_for:
