@@ -194,6 +194,10 @@ def load_tickets(people: People) -> None:
         ticket.refresh_from_db()
         return ticket
 
+    def take_and_answer(ticket, agent, body, then="keep"):
+        actions.claim_ticket(ticket, by=a[agent])
+        actions.add_reply(ticket, by=a[agent], then=then, body=body)
+
     # New, nobody has looked at them yet: on time, at risk, late (escalated below), on time.
     new("camille", "Faire relire un contrat client", "Contrat de prestation avec la mairie",
         "Bonjour,\n\nLa mairie de Villeurbanne me propose un contrat de 6 mois pour des "
@@ -210,9 +214,8 @@ def load_tickets(people: People) -> None:
     # Waiting for the member.
     t = new("camille", "Une facture impayée", "Relance pour la facture F-2026-031",
             "Mon client Agence Horizon ne répond plus depuis l'envoi de la facture.", days=4)
-    actions.claim_ticket(t, by=a["nadia"])
-    actions.add_reply(
-        t, by=a["nadia"], then="wait",
+    take_and_answer(
+        t, "nadia", then="wait",
         body="Bonjour Camille, avant d'envoyer la première relance, pouvez-vous nous "
         "confirmer l'adresse de facturation du client ? Souhaitez-vous être prévenue avant "
         "chaque étape ?",
@@ -222,9 +225,8 @@ def load_tickets(people: People) -> None:
     t = new("camille", "Une note de frais", "Remboursement de mes frais de déplacement",
             "J'ai avancé 320 € de train pour un salon à Paris. Comment me faire rembourser ?",
             days=2)
-    actions.claim_ticket(t, by=a["emilie"])
-    actions.add_reply(
-        t, by=a["emilie"],
+    take_and_answer(
+        t, "emilie",
         body="Bonjour Camille, je m'en occupe. Déposez vos justificatifs en pièce jointe ; "
         "le remboursement apparaîtra sur votre prochaine fiche de paie.",
     )
@@ -233,9 +235,8 @@ def load_tickets(people: People) -> None:
     # Resolved, waiting for the member's confirmation.
     t = new("camille", "Une question sur ma fiche de paie", "Ligne « prévoyance » sur ma fiche",
             "Je ne comprends pas la ligne « prévoyance » sur ma fiche d'octobre.", days=6)
-    actions.claim_ticket(t, by=a["marc"])
-    actions.add_reply(
-        t, by=a["marc"], then="resolve",
+    take_and_answer(
+        t, "marc", then="resolve",
         body="La prévoyance couvre l'incapacité de travail et le décès ; elle est obligatoire "
         "et partagée entre vous et la coopérative. Vous trouverez le détail dans le lexique.",
     )
@@ -243,9 +244,7 @@ def load_tickets(people: People) -> None:
     # Closed by the member's confirmation.
     t = new("chloe", "Annoncer un événement", "Vernissage de mon exposition",
             "J'aimerais annoncer mon vernissage dans la lettre de la coopérative.", days=12)
-    actions.claim_ticket(t, by=a["lea"])
-    actions.add_reply(t, by=a["lea"], then="resolve",
-                      body="C'est noté pour la lettre du 1er du mois !")
+    take_and_answer(t, "lea", "C'est noté pour la lettre du 1er du mois !", then="resolve")
     actions.confirm_resolution(t, by=m["chloe"])
     actions.rate_ticket(t, by=m["chloe"], score=5, comment="Rapide et sympathique, merci Léa !")
 
@@ -269,9 +268,8 @@ def load_tickets(people: People) -> None:
     # Resolved more than a week ago: closed automatically.
     t = new("ines", "Une attestation", "Attestation pour ma caisse d'allocations familiales",
             "Il me faut une attestation de salaire pour la CAF.", days=15)
-    actions.claim_ticket(t, by=a["marc"])
-    actions.add_reply(t, by=a["marc"], then="resolve",
-                      body="Voici votre attestation, en pièce jointe dans votre espace.")
+    take_and_answer(t, "marc", "Voici votre attestation, en pièce jointe dans votre espace.",
+                    then="resolve")
     Ticket.objects.filter(pk=t.pk).update(resolved_at=timezone.now() - timedelta(days=8))
     actions.auto_close_resolved()
     # A low score: the payroll team's lead is alerted and offered a follow-up.

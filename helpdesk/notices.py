@@ -396,16 +396,11 @@ def lead_recipients(event: TicketEvent) -> list[User]:
 
 def ticket_data(event: TicketEvent) -> dict:
     ticket = event.ticket
-    return {
-        "domain": "ticket",
-        "ticket": ticket.pk,
-        "reference": ticket.reference,
-        "subject": ticket.subject,
-        "requester": ticket.requester_id,
-        "actor": event.actor.first_name if event.actor else None,
-        "url": ticket.get_absolute_url(),
-        "detail": ticket_detail(event.kind, event.data),
-    }
+    return registry.timeline_data(
+        event, domain="ticket", ticket=ticket.pk, reference=ticket.reference,
+        subject=ticket.subject, requester=ticket.requester_id,
+        detail=ticket_detail(event.kind, event.data),
+    )
 
 
 def ticket_messages(event: TicketEvent) -> list[tuple[str, dict]]:
@@ -515,17 +510,11 @@ def case_recipients(event: CollectionEvent) -> list[User]:
 
 def case_data(event: CollectionEvent) -> dict:
     case = event.case
-    return {
-        "domain": "collection",
-        "case": case.pk,
-        "invoice": case.invoice_number,
-        "client": case.client_name,
-        "kind": event.kind,
-        "step": event.step,
-        "consent": event.note if event.kind == CollectionEventKind.CONSENT else "",
-        "actor": event.actor.first_name if event.actor else None,
-        "url": case.get_absolute_url(),
-    }
+    return registry.timeline_data(
+        event, domain="collection", case=case.pk, invoice=case.invoice_number,
+        client=case.client_name, step=event.step,
+        consent=event.note if event.kind == CollectionEventKind.CONSENT else "",
+    )
 
 
 def case_label(data: dict, verb: str, recipient_id: int) -> str:

@@ -45,14 +45,9 @@ def journey_names(journey: Journey) -> dict:
 
 def journey_data(event: JourneyEvent) -> dict:
     detail = {key: event.data[key] for key in ("task", "mentor") if event.data.get(key)}
-    return {
-        "domain": "journey",
-        **journey_names(event.journey),
-        "kind": event.kind,
-        "detail": detail,
-        "actor": event.actor.first_name if event.actor else None,
-        "url": event.journey.get_absolute_url(),
-    }
+    return registry.timeline_data(
+        event, domain="journey", **journey_names(event.journey), detail=detail
+    )
 
 
 def journey_label(data: dict, verb: str, recipient_id: int) -> str:

@@ -19,15 +19,9 @@ def article_recipients(event: ArticleEvent) -> list[User]:
 
 
 def article_data(event: ArticleEvent) -> dict:
-    article = event.article
-    return {
-        "domain": "kb",
-        "article": article.pk,
-        "title": article.title,
-        "kind": event.kind,
-        "actor": event.actor.first_name if event.actor else None,
-        "url": article.get_absolute_url(),
-    }
+    return registry.timeline_data(
+        event, domain="kb", article=event.article_id, title=event.article.title
+    )
 
 
 def article_label(data: dict, verb: str, recipient_id: int) -> str:

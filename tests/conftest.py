@@ -6,6 +6,7 @@ import pytest
 from coopdesk import notify
 from coopdesk.accounts.models import Role
 from helpdesk import actions
+from kb.models import Topic
 from tests.factories import CategoryFactory, OfficeFactory, TeamFactory, UserFactory
 
 
@@ -138,6 +139,12 @@ def ticket(member, category):
         requester=member, category=category, subject="Facture impayée F-12",
         body="Mon client ne paie pas.",
     )
+
+
+@pytest.fixture
+def topic(db, agent):
+    """A knowledge-base topic the agent edits (the kb tests and the browser's)."""
+    return Topic.objects.create(name="Devis et factures", slug="devis-factures", editor=agent)
 
 
 @pytest.fixture

@@ -68,6 +68,19 @@ def timeline_source(
     )
 
 
+def timeline_data(event, *, domain: str, **names) -> dict:
+    """What a timeline event stores with its notifications (a Source's `data`): its domain
+    (the `Wording` that words it), its kind, who acted (first name only) and where its
+    subject is, beside the codes and names its own domain needs (`names`)."""
+    return {
+        "domain": domain,
+        **names,
+        "kind": event.kind,
+        "actor": event.actor.first_name if event.actor else None,
+        "url": event.subject.get_absolute_url(),
+    }
+
+
 @dataclass(frozen=True)
 class Wording:
     """Words for a domain's notifications, in the active language.

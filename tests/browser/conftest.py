@@ -161,3 +161,28 @@ def login(page, email: str, password: str = "pass") -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+# A page's websocket is up: what is pushed from now on reaches it.
+LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
+
+
+def open_live(new_page, user, url: str, **context):
+    """A fresh page of `user`'s on `url`, once its websocket is connected."""
+    page = new_page(**context)
+    login(page, user.email)
+    page.goto(url)
+    page.wait_for_function(LIVE)
+    return page
+
+
+def write_request(page, category, subject: str, body: str) -> None:
+    """The logged-in member writes a request through the new-request form and lands on it."""
+    from playwright.sync_api import expect
+
+    page.goto("/demandes/nouvelle/")
+    page.get_by_label(category.label).check()
+    page.fill("input[name=subject]", subject)
+    page.fill("textarea[name=body]", body)
+    page.locator("form#ticket-form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text(subject)

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import LIVE, login
 
-LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
 # Recorded from the first script that runs on every page, before any of ours.
 WATCH_VIOLATIONS = """
 window.cspViolations = [];

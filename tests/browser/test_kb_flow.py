@@ -17,7 +17,6 @@ from kb.models import (
     GuideNode,
     NodeKind,
     Term,
-    Topic,
 )
 from tests.browser.conftest import login
 from tests.factories import UserFactory
@@ -27,11 +26,6 @@ from tests.factories import UserFactory
 def server(fresh_server):
     """Reviews write notifications: see `fresh_server`."""
     return fresh_server
-
-
-@pytest.fixture
-def topic(db, agent):
-    return Topic.objects.create(name="Devis et factures", slug="devis-factures", editor=agent)
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from helpdesk import actions
-from tests.browser.conftest import login
-
-LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
+from tests.browser.conftest import LIVE, login, open_live, write_request
 
 
 @pytest.fixture
@@ -25,10 +23,7 @@ def test_member_sees_status_reply_and_badge_live_then_catches_up_after_a_drop(
         requester=member, category=category, subject="Facture F-88 impayée",
         body="Mon client ne répond plus.",
     )
-    page = new_page()
-    login(page, member.email)
-    page.goto(ticket.get_absolute_url())
-    page.wait_for_function(LIVE)
+    page = open_live(new_page, member, ticket.get_absolute_url())
     page.evaluate("window.notReloaded = true")
     badge = page.locator("#live-badge")
     expect(badge).to_be_hidden()
@@ -86,20 +81,12 @@ def test_member_sees_status_reply_and_badge_live_then_catches_up_after_a_drop(
 
 def test_team_queue_shows_new_and_claimed_requests_live(new_page, member, agent, other_agent,
                                                         category, team):
-    queue = new_page()
-    login(queue, agent.email)
-    queue.goto(team.get_absolute_url())
-    queue.wait_for_function(LIVE)
+    queue = open_live(new_page, agent, team.get_absolute_url())
     queue.evaluate("window.notReloaded = true")
 
     page = new_page()
     login(page, member.email)
-    page.goto("/demandes/nouvelle/")
-    page.get_by_label(category.label).check()
-    page.fill("input[name=subject]", "Échéancier pour un client")
-    page.fill("textarea[name=body]", "Il propose de payer en trois fois.")
-    page.locator("form#ticket-form button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("Échéancier pour un client")
+    write_request(page, category, "Échéancier pour un client", "Il propose de payer en trois fois.")
     ticket_url = page.url
 
     row = queue.locator("tr[data-ticket]", has_text="Échéancier pour un client")
@@ -122,10 +109,7 @@ def test_transfer_tells_the_old_teams_open_page_it_is_gone(new_page, member, age
         requester=member, category=category, subject="Contrat à relire",
         body="Mon client a ajouté une clause.",
     )
-    colleague = new_page()
-    login(colleague, other_agent.email)
-    colleague.goto(ticket.get_absolute_url())
-    colleague.wait_for_function(LIVE)
+    colleague = open_live(new_page, other_agent, ticket.get_absolute_url())
     expect(colleague.locator(".ticket-side")).to_be_visible()
 
     staff = new_page()

@@ -5,10 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from journeys import actions
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_live
 from tests.journeys.conftest import legal_team, path  # noqa: F401 (fixtures)
-
-LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
 
 
 @pytest.fixture
@@ -22,10 +20,7 @@ def test_advisor_moves_a_path_on_and_the_members_header_follows_in_english(
 ):
     journey = actions.start_journey(member=member, by=member)  # before the pages open
 
-    page = new_page(locale="en-US")
-    login(page, member.email)
-    page.goto("/parcours/")
-    page.wait_for_function(LIVE)
+    page = open_live(new_page, member, "/parcours/", locale="en-US")
     page.evaluate("window.notReloaded = true")
     badge = page.locator("#live-badge")
     expect(badge).to_be_hidden()

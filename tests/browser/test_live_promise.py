@@ -15,9 +15,8 @@ from playwright.sync_api import expect
 
 from helpdesk import actions
 from helpdesk.models import Team, Ticket
-from tests.browser.conftest import _daphne, login
+from tests.browser.conftest import LIVE, _daphne, login, write_request
 
-LIVE = "() => (window.coopdeskLive?.socket?.readyState === 1)"
 PARIS = ZoneInfo("Europe/Paris")
 FRIDAY_EVENING = datetime(2026, 12, 4, 19, tzinfo=PARIS)
 
@@ -48,12 +47,7 @@ def test_a_friday_evening_request_reads_a_monday_promise_and_moves_on_live(
 
     page = new_page()
     login(page, member.email)
-    page.goto("/demandes/nouvelle/")
-    page.get_by_label(category.label).check()
-    page.fill("input[name=subject]", "Facture du vendredi soir")
-    page.fill("textarea[name=body]", "Mon client n'a pas payé.")
-    page.locator("form#ticket-form button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("Facture du vendredi soir")
+    write_request(page, category, "Facture du vendredi soir", "Mon client n'a pas payé.")
 
     ticket = Ticket.objects.get(subject="Facture du vendredi soir")
     assert ticket.created_at.astimezone(PARIS).date() == FRIDAY_EVENING.date()

@@ -44,6 +44,12 @@ def last_event(ticket: Ticket) -> TicketEvent:
     return TicketEvent.objects.filter(ticket=ticket).latest("created_at", "pk")
 
 
+def timeline_step(ticket: Ticket) -> tuple:
+    """The last timeline line as (kind, actor, from_state, to_state, note)."""
+    event = last_event(ticket)
+    return (event.kind, event.actor, event.from_state, event.to_state, event.note)
+
+
 @pytest.fixture
 def pushed(monkeypatch):
     """What notify pushes to the channel layer after commit, one (groups, payload) per push:
@@ -228,8 +234,7 @@ def test_wait_for_member_records_the_question(ticket, agent, start):
     ticket = move_to(ticket, start, agent=agent)
     ticket = actions.wait_for_member(ticket, by=agent, note="Quel est le numéro de facture ?")
     assert ticket.state == State.WAITING
-    event = last_event(ticket)
-    assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
+    assert timeline_step(ticket) == (
         EventKind.WAITING, agent, start, State.WAITING, "Quel est le numéro de facture ?"
     )
 
@@ -253,8 +258,7 @@ def test_resolve_with_a_note(ticket, agent, start):
     assert ticket.state == State.RESOLVED
     assert ticket.resolved_at is not None
     assert ticket.first_response_at is not None
-    event = last_event(ticket)
-    assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
+    assert timeline_step(ticket) == (
         EventKind.RESOLVED, agent, start, State.RESOLVED, "Le client a payé."
     )
 
@@ -265,8 +269,7 @@ def test_team_may_close(ticket, agent, start):
     ticket = actions.close_ticket(ticket, by=agent, note="Doublon de D-2026-00001")
     assert ticket.state == State.CLOSED
     assert ticket.closed_at is not None
-    event = last_event(ticket)
-    assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
+    assert timeline_step(ticket) == (
         EventKind.CLOSED, agent, start, State.CLOSED, "Doublon de D-2026-00001"
     )
 
@@ -307,11 +310,11 @@ def test_transfer_changes_team_clears_assignee_records_reason_and_tells_member(
         other_category.team, other_category, None, State.NEW
     )
     assert ticket.first_response_at is None
-    event = last_event(ticket)
-    assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
+    assert timeline_step(ticket) == (
         EventKind.TRANSFERRED, agent, State.OPEN if start == State.NEW else start, State.NEW,
         "C'est un litige : le service juridique s'en occupe.",
     )
+    event = last_event(ticket)
     assert event.data["from_team"] == "Recouvrement"
     assert event.data["to_team"] == "Juridique"
     told = Notification.objects.filter(verb=EventKind.TRANSFERRED)
@@ -367,8 +370,7 @@ def test_member_reopens_a_resolved_request_saying_why(ticket, agent, member):
     ticket = actions.reopen_ticket(ticket, by=member, note="Le client n'a toujours pas payé.")
     assert ticket.state == State.OPEN
     assert ticket.resolved_at is None
-    event = last_event(ticket)
-    assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
+    assert timeline_step(ticket) == (
         EventKind.REOPENED, member, State.RESOLVED, State.OPEN, "Le client n'a toujours pas payé."
     )
 
@@ -386,8 +388,7 @@ def test_member_withdraws_an_unfinished_request(ticket, agent, member, start):
     ticket = move_to(ticket, start, agent=agent)
     ticket = actions.withdraw_ticket(ticket, by=member, note="Réglé avec le client.")
     assert ticket.state == State.WITHDRAWN
-    event = last_event(ticket)
-    assert (event.kind, event.actor, event.from_state, event.to_state, event.note) == (
+    assert timeline_step(ticket) == (
         EventKind.WITHDRAWN, member, start, State.WITHDRAWN, "Réglé avec le client."
     )
 

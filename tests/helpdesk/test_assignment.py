@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from coopdesk.conflicts import Conflict
 from helpdesk import actions
 from helpdesk.models import Assignment, EventKind, State, Ticket
 from helpdesk.notices import ticket_detail, ticket_words
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 
 
@@ -126,25 +126,12 @@ needs_postgresql = pytest.mark.skipif(
 def test_round_robin_is_fair_under_concurrency(member, category, team):
     agents = [UserFactory(role=Role.AGENT, teams=[team]) for _ in range(5)]
     set_rule(team, Assignment.ROUND_ROBIN)
-    barrier = threading.Barrier(6)
-    errors = []
 
     def open_some(n):
-        try:
-            barrier.wait(timeout=30)
-            for i in range(10):
-                new_request(member, category, f"T{n}-{i}")
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        for i in range(10):
+            new_request(member, category, f"T{n}-{i}")
 
-    threads = [threading.Thread(target=open_some, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    assert run_together(open_some, [(n,) for n in range(6)]) == []
     loads = counts(agents)
     assert sum(loads.values()) == 60 and max(loads.values()) == min(loads.values()) == 12
 

@@ -1,11 +1,10 @@
 """Reminders go out through notify, from the worker, and each one exactly once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
@@ -16,6 +15,7 @@ from coopdesk.models import Delivery, OutboxEmail, OutboxKind
 from journeys import actions
 from journeys.actions.reminders import _send_once
 from journeys.models import JourneyTask, Reminder, TaskState
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 from tests.journeys.conftest import future
 
@@ -168,20 +168,8 @@ def test_two_workers_at_once_send_once(path):
         journey = actions.start_journey(member=person, by=person)
         JourneyTask.objects.filter(journey=journey).update(
             due_date=timezone.localdate() + timedelta(days=1))
-    barrier, totals = threading.Barrier(2), []
-
-    def worker():
-        try:
-            barrier.wait()
-            totals.append(actions.send_task_reminders())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    totals = []
+    assert run_together(lambda: totals.append(actions.send_task_reminders()), [()] * 2) == []
     assert sum(totals) == 3
     assert Reminder.objects.count() == 3
     assert Notification.objects.filter(verb="task_due").count() == 3

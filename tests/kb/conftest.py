@@ -21,11 +21,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
-def topic(db, agent):
-    return Topic.objects.create(name="Devis et factures", slug="devis-factures", editor=agent)
-
-
-@pytest.fixture
 def other_topic(db):
     return Topic.objects.create(name="Paie", slug="paie")
 

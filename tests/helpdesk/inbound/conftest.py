@@ -41,3 +41,23 @@ def message(name: str, *, sender, ticket=None, token_for=None, team=None) -> byt
     if team is not None:
         values["team"] = team.email
     return fill(name, **values)
+
+
+def answer_to(mail, body: str, *, sender: str, message_id: str, newline: str = "\n") -> bytes:
+    """What a mail client sends when its user answers `mail` (an e-mail we sent): our
+    reply address, our Message-ID in In-Reply-To, our text quoted below the answer."""
+    quoted = "\n".join("> " + line for line in mail.body.splitlines())
+    return newline.join([
+        f"From: {sender}",
+        f"To: {mail.extra_headers['Reply-To']}",
+        f"Subject: Re: {mail.subject}",
+        f"Message-ID: <{message_id}>",
+        f"In-Reply-To: {mail.extra_headers['Message-ID']}",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        body,
+        "",
+        "Le 5 déc. 2026, Coopdesk a écrit :",
+        quoted,
+        "",
+    ]).encode()

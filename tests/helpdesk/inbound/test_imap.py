@@ -28,7 +28,7 @@ from coopdesk import jobs, notify, outbox
 from helpdesk import actions
 from helpdesk.inbound import Outcome, imap
 from helpdesk.models import InboundEmail, State
-from tests.helpdesk.inbound.conftest import message
+from tests.helpdesk.inbound.conftest import answer_to, message
 
 DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists()
                                       else None)
@@ -149,15 +149,9 @@ def test_a_reply_in_the_mailbox_reaches_the_agents_open_page(
     actions.add_reply(ticket, by=agent, then="wait", body="Pouvez-vous envoyer la facture ?")
     outbox.send_pending(now=timezone.now() + timedelta(seconds=1))
     [notification] = [m for m in mailoutbox if m.to == [member.email]]
-    quoted = "\n".join("> " + line for line in notification.body.splitlines())
-    answer = (
-        f"From: Camille <{member.email}>\r\nTo: {notification.extra_headers['Reply-To']}\r\n"
-        f"Subject: Re: {notification.subject}\r\nMessage-ID: <imap-e2e-1@example.test>\r\n"
-        f"In-Reply-To: {notification.extra_headers['Message-ID']}\r\n"
-        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
-        f"Voici la facture F-12.\r\n\r\nLe 5 déc. 2026, Coopdesk a écrit :\r\n{quoted}\r\n"
-    )
-    mailbox.append(answer.encode(), "INBOX")
+    answer = answer_to(notification, "Voici la facture F-12.", sender=f"Camille <{member.email}>",
+                       message_id="imap-e2e-1@example.test", newline="\r\n")
+    mailbox.append(answer, "INBOX")
     mailbox.append(message("auto_reply_fr.eml", sender=member, ticket=ticket), "INBOX")
     mailbox.append(message("gmail_fr.eml", sender=agent, ticket=ticket, token_for=member),
                    "INBOX")

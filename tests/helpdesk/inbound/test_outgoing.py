@@ -12,6 +12,7 @@ from coopdesk import outbox, replies
 from coopdesk.models import Delivery, NoticeKind, NotificationPreference
 from helpdesk import actions, inbound
 from helpdesk.inbound import Outcome
+from tests.helpdesk.inbound.conftest import answer_to
 
 
 def send():
@@ -96,15 +97,9 @@ def test_a_reply_to_a_real_notification_round_trips(ticket, agent, member, mailo
     actions.add_reply(ticket, by=agent, then="wait", body="Pouvez-vous envoyer la facture ?")
     send()
     [mail] = [m for m in mailoutbox if m.to == [member.email]]
-    quoted = "\n".join("> " + line for line in mail.body.splitlines())
-    answer = (
-        f"From: {member.email}\nTo: {mail.extra_headers['Reply-To']}\n"
-        f"Subject: Re: {mail.subject}\nMessage-ID: <round-trip@example.test>\n"
-        f"In-Reply-To: {mail.extra_headers['Message-ID']}\n"
-        "Content-Type: text/plain; charset=utf-8\n\n"
-        f"La voici, en pièce jointe demain.\n\nLe 5 déc. 2026, Coopdesk a écrit :\n{quoted}\n"
-    )
-    result = inbound.process(answer.encode())
+    answer = answer_to(mail, "La voici, en pièce jointe demain.", sender=member.email,
+                       message_id="round-trip@example.test")
+    result = inbound.process(answer)
     assert result.outcome == Outcome.POSTED
     assert ticket.messages.latest("pk").body == "La voici, en pièce jointe demain."
     # Our own e-mail sent back unchanged is a loop, not a reply.
