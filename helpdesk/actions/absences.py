@@ -15,12 +15,7 @@ from coopdesk.conflicts import Conflict
 from helpdesk import assignment
 from helpdesk.actions.base import _assign
 from helpdesk.actions.toolkit import may_keep_team_replies
-from helpdesk.models import (
-    ACTIVE_STATES,
-    Assignment,
-    Team,
-    Ticket,
-)
+from helpdesk.models import ACTIVE_STATES, Assignment, Team, Ticket
 
 
 def away_refusal(person: User) -> str:

@@ -14,14 +14,7 @@ from django.utils.translation import gettext as _
 
 from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
-from helpdesk.models import (
-    Attachment,
-    EventKind,
-    Message,
-    State,
-    Ticket,
-    is_team_agent,
-)
+from helpdesk.models import Attachment, EventKind, Message, State, Ticket, is_team_agent
 
 # --- helpers ---------------------------------------------------------------------------
 

@@ -13,13 +13,7 @@ from django.utils.translation import gettext as _
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
-from helpdesk.models import (
-    Category,
-    Draft,
-    DraftKind,
-    Ticket,
-    is_team_agent,
-)
+from helpdesk.models import Category, Draft, DraftKind, Ticket, is_team_agent
 
 # --- drafts --------------------------------------------------------------------------------------
 

@@ -12,13 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coopdesk import lifecycle, notify
-from helpdesk.models import (
-    Escalation,
-    EventKind,
-    State,
-    Team,
-    Ticket,
-)
+from helpdesk.models import Escalation, EventKind, State, Team, Ticket
 
 # --- periodic ------------------------------------------------------------------------------------
 

@@ -12,13 +12,7 @@ from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk import satisfaction as questions
-from helpdesk.models import (
-    EventKind,
-    Satisfaction,
-    SatisfactionOptOut,
-    Score,
-    Ticket,
-)
+from helpdesk.models import EventKind, Satisfaction, SatisfactionOptOut, Score, Ticket
 
 # --- how the member was served ---------------------------------------------------------------
 

@@ -9,12 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import (
-    RETURN_VALUE,
-    ConcurrentTransitionMixin,
-    FSMField,
-    transition,
-)
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.models import TimelineEvent, timeline_fields
