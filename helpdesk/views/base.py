@@ -4,6 +4,7 @@ member of staff works for.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from coopdesk.accounts.models import User
@@ -33,6 +34,15 @@ def get_visible_ticket(user: User, pk: int, *, for_page: bool = False) -> Ticket
             *(["requester__office__name"] if user.is_support_staff else []),
         )
     return get_object_or_404(queryset, pk=pk)
+
+
+def get_team_side_ticket(user: User, pk: int) -> Ticket:
+    """A request as its team works on it: 404 to whoever may not see it, 403 to those who
+    see it from the member's side (its member, her advisor, a watcher)."""
+    ticket = get_visible_ticket(user, pk)
+    if not ticket.team_view:
+        raise PermissionDenied("only the request's team")
+    return ticket
 
 
 def staff_teams(user: User):

@@ -18,7 +18,7 @@ from coopdesk.conflicts import Conflict
 from helpdesk import actions, assignment
 from helpdesk.forms import AbsenceForm, TeamAssignmentForm, WatcherForm
 from helpdesk.models import Team
-from helpdesk.views.base import get_visible_ticket
+from helpdesk.views.base import get_team_side_ticket, get_visible_ticket
 
 
 def get_led_team(user: User, slug: str) -> Team:
@@ -174,9 +174,7 @@ def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_watching_team(request: HttpRequest, pk: int) -> HttpResponse:
     """The team has another team follow the request, or stop."""
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied("only the request's team")
+    ticket = get_team_side_ticket(request.user, pk)
     team_id = request.POST.get("team", "")
     if not team_id.isdecimal() or len(team_id) > 9:
         return HttpResponse(_("Choose a team."), status=400)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from helpdesk.forms import (
     TransferForm,
 )
 from helpdesk.models import Attachment, Draft, Satisfaction, State, Team, Ticket, TicketEvent
-from helpdesk.views.base import get_visible_ticket
+from helpdesk.views.base import get_team_side_ticket, get_visible_ticket
 
 # --- one request --------------------------------------------------------------------------
 
@@ -260,9 +259,7 @@ ticket_step = step_view(STEPS, get_visible_ticket)
 @login_required
 @require_POST
 def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied
+    ticket = get_team_side_ticket(request.user, pk)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose a priority and say why."), status=400)
@@ -276,9 +273,7 @@ def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied
+    ticket = get_team_side_ticket(request.user, pk)
     form = AssignForm(request.POST, team=ticket.team)
     if not form.is_valid():
         return HttpResponse(_("Choose a member of the team."), status=400)
@@ -301,9 +296,7 @@ def reason_drafts(user: User, ticket: Ticket) -> dict[str, str]:
 def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     """A page of its own: choosing among every team's categories and saying why is rare,
     and the list cost the request page an eighth of its work for every view."""
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied
+    ticket = get_team_side_ticket(request.user, pk)
     if not ticket.is_active:
         raise Conflict(_("This request is finished: it can no longer be transferred."))
     drafts = reason_drafts(request.user, ticket)
@@ -337,9 +330,7 @@ def ticket_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
     """Another category of the same team, from the transfer page (which lists them)."""
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied
+    ticket = get_team_side_ticket(request.user, pk)
     form = CategoryForm(request.POST, ticket=ticket)
     if not form.is_valid():
         reason = reason_drafts(request.user, ticket).get("transfer")
@@ -359,9 +350,7 @@ def ticket_category(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge this request, a duplicate, into the one to keep."""
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied
+    ticket = get_team_side_ticket(request.user, pk)
     if request.method != "POST":
         reason = (
             Draft.objects.filter(owner=request.user, key=actions.text_draft_key("merge", ticket))
@@ -387,9 +376,7 @@ def ticket_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_link(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied
+    ticket = get_team_side_ticket(request.user, pk)
     form = OtherRequestForm(request.POST, user=request.user, ticket=ticket)
     if not form.is_valid():
         return HttpResponse(" ".join(form.errors["other"]), status=400)
