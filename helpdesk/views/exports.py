@@ -76,32 +76,33 @@ def _filename(name: str) -> str:
     return f"{name}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
+def _tickets_csv(
+    request: HttpRequest, tickets, name: str, *, staff: bool
+) -> StreamingHttpResponse:
+    """A list of requests as its page shows it: the team's columns, or the member's."""
+    return csv_export.stream(
+        request, _filename(name), _ticket_header(staff=staff),
+        _ticket_rows(tickets, request.user, staff=staff),
+    )
+
+
 @login_required
 def queue_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     team = get_staff_team(request.user, slug)
-    tickets = queue_filter(request, team).qs
-    return csv_export.stream(
-        request, _filename(f"demandes-{team.slug}"), _ticket_header(staff=True),
-        _ticket_rows(tickets, request.user, staff=True),
-    )
+    return _tickets_csv(request, queue_filter(request, team).qs, f"demandes-{team.slug}",
+                        staff=True)
 
 
 @login_required
 def my_requests_export(request: HttpRequest) -> StreamingHttpResponse:
-    tickets, show = my_requests(request)
-    return csv_export.stream(
-        request, _filename("mes-demandes"), _ticket_header(staff=False),
-        _ticket_rows(tickets, request.user, staff=False),
-    )
+    tickets, _show = my_requests(request)
+    return _tickets_csv(request, tickets, "mes-demandes", staff=False)
 
 
 @login_required
 def advisor_requests_export(request: HttpRequest) -> StreamingHttpResponse:
-    tickets, show = advisor_tickets(request)
-    return csv_export.stream(
-        request, _filename("demandes-de-mes-membres"), _ticket_header(staff=False),
-        _ticket_rows(tickets, request.user, staff=False),
-    )
+    tickets, _show = advisor_tickets(request)
+    return _tickets_csv(request, tickets, "demandes-de-mes-membres", staff=False)
 
 
 @login_required
