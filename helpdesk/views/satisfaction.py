@@ -16,7 +16,7 @@ from helpdesk import actions, satisfaction
 from helpdesk.forms import SatisfactionForm, SatisfactionQuestionForm
 from helpdesk.models import Satisfaction, Ticket
 from helpdesk.views.base import get_visible_ticket
-from helpdesk.views.tickets import ticket_context
+from helpdesk.views.tickets import refused_on_page
 
 # --- how the member was served ------------------------------------------------------------------
 
@@ -30,8 +30,7 @@ def ticket_satisfaction(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = SatisfactionForm(request.POST)
     if not form.is_valid():
-        context = ticket_context(request, ticket, satisfaction_form=form)
-        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+        return refused_on_page(request, ticket, satisfaction_form=form)
     actions.rate_ticket(ticket, by=request.user, score=form.cleaned_data["score"],
                         comment=form.cleaned_data["comment"])
     messages.success(request, _("Thank you: your answer is recorded."))

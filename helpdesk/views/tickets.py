@@ -179,6 +179,12 @@ def satisfaction_context(request: HttpRequest, ticket: Ticket, events, form) -> 
     return context
 
 
+def refused_on_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
+    """The request's page again, with the refused form and its errors (400)."""
+    context = ticket_context(request, ticket, **forms)
+    return render(request, "helpdesk/ticket_detail.html", context, status=400)
+
+
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_visible_ticket(request.user, pk, for_page=True)
@@ -216,8 +222,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_visible_ticket(request.user, pk)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        context = ticket_context(request, ticket, reply_form=form)
-        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+        return refused_on_page(request, ticket, reply_form=form)
     then = form.cleaned_data["then"] if ticket.team_view else "keep"
     actions.add_reply(
         ticket, by=request.user, body=form.cleaned_data["body"],
@@ -235,8 +240,7 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = NoteForm(request.POST, request.FILES)
     if not form.is_valid():
-        context = ticket_context(request, ticket, note_form=form)
-        return render(request, "helpdesk/ticket_detail.html", context, status=400)
+        return refused_on_page(request, ticket, note_form=form)
     actions.add_note(ticket, by=request.user, body=form.cleaned_data["body"],
                      files=form.cleaned_data["files"])
     messages.success(request, _("Internal note saved."))
