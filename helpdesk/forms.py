@@ -61,6 +61,16 @@ def attachment_help() -> str:
     }
 
 
+def reason_field(label: str, required: str | None = None) -> forms.CharField:
+    """Why a step is taken: a small box, a step note's length. `required` is what an empty
+    box is told; without it the box may stay empty."""
+    return forms.CharField(
+        label=label, max_length=NOTE_MAX_CHARS, required=required is not None,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": required} if required else None,
+    )
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     """The categories offered now, each named with the team that handles it."""
 
@@ -153,11 +163,8 @@ class PriorityForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, widget=QuickSelect,
         help_text=_("Its targets replace the current ones; the time already used counts."),
     )
-    reason = forms.CharField(
-        label=_("Why (for the team; the member does not see the priority)"),
-        max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Say why the priority changes.")},
-    )
+    reason = reason_field(_("Why (for the team; the member does not see the priority)"),
+                          _("Say why the priority changes."))
 
 
 class TransferForm(forms.Form):
@@ -167,11 +174,8 @@ class TransferForm(forms.Form):
         empty_label=_("Choose the team and category"),
         error_messages={"required": _("Choose the team that should handle this request.")},
     )
-    reason = forms.CharField(
-        label=_("Why (the member reads this)"), max_length=NOTE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Say why the request is transferred.")},
-    )
+    reason = reason_field(_("Why (the member reads this)"),
+                          _("Say why the request is transferred."))
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
@@ -466,11 +470,7 @@ class CategoryForm(forms.Form):
         empty_label=_("Choose the category"),
         error_messages={"required": _("Choose the new category.")},
     )
-    reason = forms.CharField(
-        label=_("Why (the member reads this)"), max_length=NOTE_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Say why the category changes.")},
-    )
+    reason = reason_field(_("Why (the member reads this)"), _("Say why the category changes."))
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         kwargs.setdefault("auto_id", "recategorise_%s")  # beside the transfer form's fields
@@ -522,10 +522,7 @@ class OtherRequestForm(forms.Form):
 
 class MergeForm(OtherRequestForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("A word for the member (optional)"), max_length=NOTE_MAX_CHARS, required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = reason_field(_("A word for the member (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,7 +69,7 @@ def test_the_flash_message_after_a_step_is_in_the_language_of_each_request(
 @pytest.mark.django_db
 def test_a_step_writes_only_the_columns_it_changed(agent, ticket):
     """Acknowledging does not render the Markdown body again, nor write the subject."""
-    with mock.patch("helpdesk.models.render_markdown") as render, \
+    with mock.patch("helpdesk.models.tickets.render_markdown") as render, \
             CaptureQueriesContext(connection) as queries:
         actions.acknowledge_ticket(
             ticket, by=agent, note="Bien reçu", expected_version=ticket.version

@@ -1,4 +1,4 @@
-"""helpdesk/actions.py: every transition, every refusal, the timeline and who is told."""
+"""helpdesk/actions/: every transition, every refusal, the timeline and who is told."""
 
 from __future__ import annotations
 

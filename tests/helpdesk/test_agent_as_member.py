@@ -9,6 +9,7 @@ everything (which is what makes each refusal below able to fail).
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from helpdesk import actions
@@ -72,7 +73,7 @@ def test_filing_agent_cannot_write_a_note_there(filed, outside_agent, login):
     )
     assert response.status_code == 404
     assert Message.objects.count() == before
-    with pytest.raises(actions.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         actions.add_note(ticket, by=outside_agent, body="Je note")
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 
 from helpdesk import actions
 from helpdesk.models import EventKind, Priority, ServiceTarget, State, Ticket
@@ -164,7 +165,7 @@ def test_a_priority_change_recomputes_with_the_time_already_used(
 
 def test_only_the_team_changes_a_priority(open_team, member, category):
     ticket = opened_friday_evening(member, category)
-    with pytest.raises(actions.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         actions.change_priority(ticket, by=member, priority=Priority.URGENT)
 
 

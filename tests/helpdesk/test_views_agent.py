@@ -152,7 +152,7 @@ def test_queue_search_needs_every_word(agent_client, make, team, member, other_m
 def test_queue_search_with_many_matching_people(agent_client, make, team, member, other_member,
                                                 monkeypatch):
     """Beyond the listed number of people, the search still finds theirs (a subquery)."""
-    monkeypatch.setattr("helpdesk.models.PEOPLE_LISTED", 1)
+    monkeypatch.setattr("helpdesk.models.tickets.PEOPLE_LISTED", 1)
     member.last_name = "Roux"
     member.save()
     make("Contrat", requester=member)

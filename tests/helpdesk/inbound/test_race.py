@@ -72,10 +72,10 @@ def test_a_second_by_email_category_is_refused_and_the_first_one_used(team, memb
 
     from django.db import IntegrityError, transaction
 
-    from helpdesk import actions
+    from helpdesk.actions.tickets import _by_email_category
     from helpdesk.models import Category
 
-    first = actions._by_email_category(team)
+    first = _by_email_category(team)
     with pytest.raises(IntegrityError), transaction.atomic():
         Category.objects.create(team=team, label="x", by_email=True)
     from django.db.models.query import QuerySet
@@ -90,5 +90,5 @@ def test_a_second_by_email_category_is_refused_and_the_first_one_used(team, memb
 
     # The race's loser: it saw none, its insert fails on the constraint, it takes the winner's.
     with mock.patch.object(QuerySet, "first", first_look_misses_the_winner):
-        assert actions._by_email_category(team) == first
+        assert _by_email_category(team) == first
     assert looked

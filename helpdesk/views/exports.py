@@ -1,7 +1,7 @@
 """The helpdesk's lists as CSV files: exactly the rows the page shows the same person, with
 the same filters, all pages at once. Each export asks its page's view for the queryset
-(`views.queue_filter`, `views.my_requests`, `views.advisor_tickets`,
-`views.collection_cases`): the permission rule is written once."""
+(`queue_filter`, `my_requests`, `advisor_tickets`, `collection_cases`): the permission rule is
+written once."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from coopdesk import csv_export
 from coopdesk.accounts.models import User
-from helpdesk import views
 from helpdesk.models import Priority, State
 from helpdesk.templatetags.helpdesk_tags import WAITING_FOR_MEMBER
+from helpdesk.views.collections import collection_cases
+from helpdesk.views.member import my_requests
+from helpdesk.views.queues import advisor_tickets, get_staff_team, queue_filter
 
 CHUNK = 2000  # rows read at a time: memory stays flat in the list's length
 
@@ -74,38 +76,39 @@ def _filename(name: str) -> str:
     return f"{name}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
+def _tickets_csv(
+    request: HttpRequest, tickets, name: str, *, staff: bool
+) -> StreamingHttpResponse:
+    """A list of requests as its page shows it: the team's columns, or the member's."""
+    return csv_export.stream(
+        request, _filename(name), _ticket_header(staff=staff),
+        _ticket_rows(tickets, request.user, staff=staff),
+    )
+
+
 @login_required
 def queue_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    team = views.get_staff_team(request.user, slug)
-    tickets = views.queue_filter(request, team).qs
-    return csv_export.stream(
-        request, _filename(f"demandes-{team.slug}"), _ticket_header(staff=True),
-        _ticket_rows(tickets, request.user, staff=True),
-    )
+    team = get_staff_team(request.user, slug)
+    return _tickets_csv(request, queue_filter(request, team).qs, f"demandes-{team.slug}",
+                        staff=True)
 
 
 @login_required
 def my_requests_export(request: HttpRequest) -> StreamingHttpResponse:
-    tickets, show = views.my_requests(request)
-    return csv_export.stream(
-        request, _filename("mes-demandes"), _ticket_header(staff=False),
-        _ticket_rows(tickets, request.user, staff=False),
-    )
+    tickets, _show = my_requests(request)
+    return _tickets_csv(request, tickets, "mes-demandes", staff=False)
 
 
 @login_required
 def advisor_requests_export(request: HttpRequest) -> StreamingHttpResponse:
-    tickets, show = views.advisor_tickets(request)
-    return csv_export.stream(
-        request, _filename("demandes-de-mes-membres"), _ticket_header(staff=False),
-        _ticket_rows(tickets, request.user, staff=False),
-    )
+    tickets, _show = advisor_tickets(request)
+    return _tickets_csv(request, tickets, "demandes-de-mes-membres", staff=False)
 
 
 @login_required
 def collection_export(request: HttpRequest) -> StreamingHttpResponse:
     user = request.user
-    cases = views.collection_cases(user)
+    cases = collection_cases(user)
     header = [
         _("Invoice number"), _("Client"), _("Member"), _("Team"), _("Amount incl. VAT (EUR)"),
         _("Due date"), _("Step"), _("Next step proposed"), _("Will be taken on"), _("Opened"),

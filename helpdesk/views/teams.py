@@ -18,6 +18,7 @@ from coopdesk.conflicts import Conflict
 from helpdesk import actions, assignment
 from helpdesk.forms import AbsenceForm, TeamAssignmentForm, WatcherForm
 from helpdesk.models import Team
+from helpdesk.views.base import get_team_side_ticket, get_visible_ticket
 
 
 def get_led_team(user: User, slug: str) -> Team:
@@ -137,8 +138,6 @@ def agent_absence(request: HttpRequest, slug: str, person: int) -> HttpResponse:
 def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
     """Who follows the request; its member adds the people she works with, its team
     adds colleagues. Others who may see the request (her advisor, a watcher) get 403."""
-    from helpdesk.views import get_visible_ticket
-
     ticket = get_visible_ticket(request.user, pk)
     if not (ticket.team_view or ticket.requester_id == request.user.pk):
         raise PermissionDenied("only the request's member or its team")
@@ -175,11 +174,7 @@ def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_watching_team(request: HttpRequest, pk: int) -> HttpResponse:
     """The team has another team follow the request, or stop."""
-    from helpdesk.views import get_visible_ticket
-
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:
-        raise PermissionDenied("only the request's team")
+    ticket = get_team_side_ticket(request.user, pk)
     team_id = request.POST.get("team", "")
     if not team_id.isdecimal() or len(team_id) > 9:
         return HttpResponse(_("Choose a team."), status=400)
@@ -196,8 +191,6 @@ def ticket_watching_team(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_watcher_remove(request: HttpRequest, pk: int, person: int) -> HttpResponse:
-    from helpdesk.views import get_visible_ticket
-
     ticket = get_visible_ticket(request.user, pk)
     if not (ticket.team_view or ticket.requester_id == request.user.pk):
         raise PermissionDenied("only the request's member or its team")

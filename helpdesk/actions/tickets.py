@@ -1,0 +1,462 @@
+"""A request's life: opened (on the site or by e-mail), acknowledged, assigned, answered,
+noted, resolved, transferred, re-prioritised or re-categorised, confirmed, reopened,
+withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from coopdesk import lifecycle, notify
+from coopdesk.accounts.models import User
+from coopdesk.conflicts import Conflict
+from helpdesk.actions.absences import auto_assign, away_refusal
+from helpdesk.actions.base import _assign, _attach, _check_can_reply
+from helpdesk.actions.drafts import forget_draft
+from helpdesk.models import (
+    Category,
+    Channel,
+    Draft,
+    DraftKind,
+    EventKind,
+    Message,
+    Priority,
+    State,
+    Team,
+    Ticket,
+    is_team_agent,
+)
+
+# --- creating a request ------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    requester: User,
+    category: Category,
+    subject: str,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    draft_key: str = "",
+    by: User | None = None,
+    channel: str = Channel.WEB,
+) -> Ticket:
+    """A new request. `by` an agent of the category's team: one taken on the member's
+    behalf (by phone, e-mail, at the counter); she is its requester and is told."""
+    by = by or requester
+    recorded = by.pk != requester.pk
+    if recorded:
+        if not by.works_for_team(category.team_id):
+            raise PermissionDenied("only the category's team records a request for a member")
+        if not (requester.is_member and requester.is_active):
+            raise Conflict(_("Requests are recorded for members only."))
+        if channel not in Channel.values or channel == Channel.WEB:
+            raise Conflict(_("Say how the request came in: by phone, by e-mail or at the counter."))
+    else:
+        channel = Channel.WEB
+    if not category.is_active:
+        raise Conflict(_("This category is no longer offered. Please choose another one."))
+    return _open(requester=requester, category=category, subject=subject, body=body,
+                 files=files, draft_key=draft_key, by=by, channel=channel)
+
+
+@transaction.atomic
+def open_by_email(
+    *, requester: User, team: Team, subject: str, body: str, files: Iterable[UploadedFile] = ()
+) -> Ticket:
+    """A request e-mailed to a team's address: filed under the team's "arrived by e-mail"
+    category (not offered on forms) for the team to sort."""
+    category = _by_email_category(team)
+    return _open(requester=requester, category=category, subject=subject, body=body,
+                 files=files, by=requester, channel=Channel.EMAIL)
+
+
+def _by_email_category(team: Team) -> Category:
+    """The team's "arrived by e-mail" category, made the first time; two e-mails at once
+    make one (a partial unique constraint: the loser of the race reads the winner's)."""
+    category = team.categories.filter(by_email=True).first()
+    if category is not None:
+        return category
+    with translation.override(settings.LANGUAGE_CODE):  # a row, in the site's language
+        label = _("Arrived by e-mail")
+    try:
+        with transaction.atomic():
+            return Category.objects.create(
+                team=team, label=label, by_email=True, is_active=False, position=10_000
+            )
+    except IntegrityError:
+        return team.categories.get(by_email=True)
+
+
+def _open(
+    *,
+    requester: User,
+    category: Category,
+    subject: str,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    draft_key: str = "",
+    by: User,
+    channel: str,
+) -> Ticket:
+    """Open the request `by` its member (on the site or by e-mail), or by an agent who
+    took it on her behalf (`channel` says how it came in)."""
+    recorded = by.pk != requester.pk
+    now = timezone.now()
+    team = category.team
+    ticket = Ticket(
+        subject=subject,
+        body=body,
+        category=category,
+        team=team,
+        priority=category.default_priority,
+        requester=requester,
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.start_clock(now)
+    ticket.save()
+    if requester.advisor_id:
+        ticket.watchers.add(requester.advisor_id)
+    _attach(ticket, None, files, by)
+    if draft_key and not recorded:
+        Draft.objects.filter(owner=requester, key=draft_key).delete()
+    data = {"team": team.name}
+    if recorded:
+        data["channel"] = channel
+    elif channel == Channel.EMAIL:  # e-mailed by the member, or in her name: she is told
+        data["by_email"] = True
+    event = lifecycle.record(ticket, EventKind.CREATED, by=by, data=data)
+    notify.event(event)
+    return auto_assign(ticket)
+
+
+# --- the team's side ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def acknowledge_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
+    lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+    if note.strip():  # words to the member: the team has answered her
+        ticket.team_answered(timezone.now())
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.ACKNOWLEDGED, by=by, note=note)
+    notify.event(event)
+    return ticket
+
+
+@transaction.atomic
+def claim_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    """Take a request for oneself. Two agents at once: exactly one wins, the other is told who."""
+    ticket = lifecycle.lock(ticket)
+    if not lifecycle.may(ticket.assign, by):  # outsiders learn nothing, not even who took it
+        raise PermissionDenied(f"{by} may not claim {ticket.reference}")
+    if ticket.assignee_id == by.pk:
+        return ticket
+    if ticket.assignee_id is not None:
+        raise Conflict(
+            _("%(name)s has already taken this request.") % {"name": ticket.assignee.first_name}
+        )
+    if expected_version is not None and ticket.version != expected_version:
+        ticket = lifecycle.lock(ticket, expected_version)  # raises the stale-form message
+    return _assign(ticket, by=by, to=by, note=note)
+
+
+@transaction.atomic
+def assign_ticket(
+    ticket: Ticket, *, by: User, to: User | None, expected_version: int | None = None
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
+    if to is not None and not to.works_for_team(ticket.team_id):
+        raise Conflict(
+            _("%(name)s is not a member of the %(team)s team.")
+            % {"name": to.first_name, "team": ticket.team.name}
+        )
+    if ticket.assignee_id == (to.pk if to else None):
+        return ticket
+    if to is not None and to.is_away():
+        raise Conflict(away_refusal(to))
+    return _assign(ticket, by=by, to=to)
+
+
+resolve_ticket = lifecycle.plain_step("resolve", EventKind.RESOLVED)
+
+
+@transaction.atomic
+def wait_for_member(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
+    if ticket.state == State.NEW:
+        lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+    lifecycle.run(ticket, ticket.wait_for_member, by)
+    now = timezone.now()
+    if note.strip():  # a question to the member: the team has answered her
+        ticket.team_answered(now)
+    ticket.pause_clock(now)
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.WAITING, by=by, note=note)
+    notify.event(event)
+    return ticket
+
+
+close_ticket = lifecycle.plain_step("close", EventKind.CLOSED)
+
+
+@transaction.atomic
+def transfer_ticket(
+    ticket: Ticket,
+    *,
+    by: User,
+    to_team: Team,
+    reason: str,
+    to_category: Category | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
+    if to_team.pk == ticket.team_id:
+        raise Conflict(_("This request is already with the %(team)s team.") % {"team": to_team})
+    if to_category is not None and to_category.team_id != to_team.pk:
+        raise Conflict(_("That category belongs to another team."))
+    if not reason.strip():
+        raise Conflict(_("Say why the request is transferred: the member will read it."))
+    from_team = ticket.team
+    lifecycle.run(ticket, ticket.transfer, by, to_team=to_team)
+    if to_category is not None:
+        ticket.category = to_category
+    promised = ticket.member_promise()
+    ticket.first_response_at = None
+    ticket.start_clock(timezone.now())  # the new team's targets, from now
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket,
+        EventKind.TRANSFERRED,
+        by=by,
+        note=reason,
+        data={"from_team": from_team.name, "to_team": to_team.name, "from_team_id": from_team.pk,
+              **_promise_moved(ticket, promised, why="transfer")},
+    )
+    forget_draft(by, DraftKind.TRANSFER, ticket)
+    notify.event(event)
+    return auto_assign(ticket)
+
+
+@transaction.atomic
+def change_priority(
+    ticket: Ticket, *, by: User, priority: int, reason: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    """A new priority: its targets replace the old ones, keeping the time already used.
+    A step of the team's own (internal, with its reason); when it moves the date promised
+    to the member, a second, public event tells her the new date and that the team
+    reassessed how urgent her request is, never the priority or the team's reason."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team sets a request's priority")
+    if priority not in Priority.values:
+        raise Conflict(_("Unknown priority."))
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: its priority no longer matters."))
+    if priority == ticket.priority:
+        return ticket
+    before_targets, promised = ticket.team.targets_for(ticket.priority), ticket.member_promise()
+    was = ticket.priority
+    ticket.priority = priority
+    ticket.retarget(timezone.now(), before_targets)
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.PRIORITY, by=by, note=reason, is_internal=True,
+        data={"from": was, "to": priority},
+    )
+    forget_draft(by, DraftKind.PRIORITY, ticket)
+    notify.event(event)
+    moved = _promise_moved(ticket, promised, why="priority")
+    if moved:
+        notify.event(lifecycle.record(ticket, EventKind.RESCHEDULED, by=by, data=moved))
+    return ticket
+
+
+@transaction.atomic
+def change_category(
+    ticket: Ticket, *, by: User, category: Category, reason: str,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Another category of the same team, said to the member with why. Another team's
+    category is a transfer (transfer_ticket), with its new promises."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("only the team changes a request's category")
+    if category.team_id != ticket.team_id:
+        raise Conflict(_("That category belongs to another team: transfer the request instead."))
+    if not category.is_active:
+        raise Conflict(_("This category is no longer offered. Please choose another one."))
+    if not ticket.is_active:
+        raise Conflict(_("This request is finished: its category can no longer change."))
+    if not reason.strip():
+        raise Conflict(_("Say why the category changes: the member will read it."))
+    if category.pk == ticket.category_id:
+        forget_draft(by, DraftKind.CATEGORY, ticket)
+        return ticket
+    was = ticket.category
+    ticket.category = category
+    lifecycle.save(ticket)
+    event = lifecycle.record(
+        ticket, EventKind.CATEGORY, by=by, note=reason,
+        data={"from": was.label, "to": category.label, "from_id": was.pk, "to_id": category.pk},
+    )
+    forget_draft(by, DraftKind.CATEGORY, ticket)
+    notify.event(event)
+    return ticket
+
+
+def _promise_moved(ticket: Ticket, promised, *, why: str) -> dict:
+    """What the step's event adds when the date promised to the member moves (her first
+    answer, or once answered the next update or resolution), and why (a transfer, a new
+    priority, the pause while the team waited for her): the timeline and the
+    notifications say it with the step. `promised` is `member_promise()` before the step.
+    A promise already used up says so ("late") rather than naming a past date."""
+    now_promised = ticket.member_promise()
+    if now_promised is None or now_promised == promised:
+        return {}
+    if promised is None and why != "transfer":  # a first promise, not a moved one
+        return {}
+    return {"promise": {
+        "why": why, "due": now_promised.isoformat(),
+        "was": promised.isoformat() if promised else None,
+        "what": "first" if ticket.first_response_at is None else "next",
+        **({"late": True} if now_promised <= timezone.now() else {}),
+    }}
+
+
+def bulk_apply(action, tickets: Iterable[Ticket], **kwargs) -> tuple[int, list[str]]:
+    """Run one action on many requests; each succeeds or fails on its own."""
+    done, failures = 0, []
+    for ticket in tickets:
+        try:
+            action(ticket, **kwargs)
+            done += 1
+        except (Conflict, PermissionDenied) as error:
+            failures.append(f"{ticket.reference}: {getattr(error, 'message', _('not allowed'))}")
+    return done, failures
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_reply(
+    ticket: Ticket,
+    *,
+    by: User,
+    body: str,
+    files: Iterable[UploadedFile] = (),
+    then: str = "keep",
+    expected_version: int | None = None,
+) -> Message:
+    """A public message. From the member it answers a question; from the team it is a response."""
+    ticket = lifecycle.lock(ticket, expected_version)
+    _check_can_reply(ticket, by)
+    if ticket.state in (State.CLOSED, State.WITHDRAWN):
+        raise Conflict(
+            _("This request is closed. Please open a new request, it can mention this one.")
+        )
+    before = ticket.state
+    message = Message.objects.create(ticket=ticket, author=by, body=body)
+    _attach(ticket, message, files, by)
+    forget_draft(by, DraftKind.REPLY, ticket)
+    kind = EventKind.REPLIED
+    now = timezone.now()
+    promised = ticket.member_promise()
+    if ticket.requester_id == by.pk:
+        if ticket.state == State.WAITING:
+            lifecycle.run(ticket, ticket.member_answered, by)
+            ticket.resume_clock(now)
+            kind = EventKind.ANSWERED
+        elif ticket.state == State.RESOLVED:
+            lifecycle.run(ticket, ticket.reopen, by)
+            kind = EventKind.REOPENED
+        ticket.member_wrote(now)
+    elif is_team_agent(ticket, by):
+        if ticket.state == State.NEW:
+            lifecycle.run(ticket, ticket.acknowledge, by, by=by)
+        ticket.team_answered(now)
+        if then == "wait" and ticket.state != State.WAITING:
+            lifecycle.run(ticket, ticket.wait_for_member, by)
+            ticket.pause_clock(now)
+            kind = EventKind.WAITING
+        elif then == "resolve":
+            lifecycle.run(ticket, ticket.resolve, by)
+            kind = EventKind.RESOLVED
+    lifecycle.save(ticket)
+    moved = _promise_moved(ticket, promised, why="paused") if kind == EventKind.ANSWERED else {}
+    event = lifecycle.record(
+        ticket, kind, by=by, from_state=before, message=message, data=moved
+    )
+    notify.event(event)
+    return message
+
+
+@transaction.atomic
+def add_note(
+    ticket: Ticket, *, by: User, body: str, files: Iterable[UploadedFile] = ()
+) -> Message:
+    """An internal note: for the team handling the request, never shown to the member or
+    the advisor (nor to an agent of another team who filed the request)."""
+    ticket = lifecycle.lock(ticket)
+    if not is_team_agent(ticket, by):
+        raise PermissionDenied("internal notes are for the team")
+    message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
+    _attach(ticket, message, files, by)
+    forget_draft(by, DraftKind.NOTE, ticket)
+    event = lifecycle.record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)
+    notify.event(event)
+    return message
+
+
+# --- the member's side -----------------------------------------------------------------------
+
+
+confirm_resolution = lifecycle.plain_step(
+    "confirm", EventKind.CLOSED, doc="The member says the answer solved it: the request closes.",
+    data={"confirmed": True},
+)
+
+
+@transaction.atomic
+def reopen_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = lifecycle.lock(ticket, expected_version)
+    lifecycle.run(ticket, ticket.reopen, by)
+    ticket.member_wrote(timezone.now())
+    lifecycle.save(ticket)
+    event = lifecycle.record(ticket, EventKind.REOPENED, by=by, note=note)
+    forget_draft(by, DraftKind.REOPEN, ticket)
+    notify.event(event)
+    return ticket
+
+
+_withdraw = lifecycle.plain_step("withdraw", EventKind.WITHDRAWN)
+
+
+@transaction.atomic
+def withdraw_ticket(
+    ticket: Ticket, *, by: User, note: str = "", expected_version: int | None = None
+) -> Ticket:
+    ticket = _withdraw(ticket, by=by, note=note, expected_version=expected_version)
+    forget_draft(by, DraftKind.WITHDRAW, ticket)
+    return ticket
