@@ -14,7 +14,12 @@ Both for the in-memory layer and, when Redis answers, the Redis layer. Everythin
 127.0.0.1 in a few minutes, in a database of its own (never the test or the shared bench
 database): a temporary SQLite file, or with BENCH_DB=postgres the PostgreSQL database
 "<BENCH_PG_URL's name>_live", dropped afterwards. BENCH_REDIS_URL picks the Redis database
-(default redis://127.0.0.1:6379/0; keys under their own prefix, see bench/live_settings.py).
+(default redis://127.0.0.1:6379/15, keys under their own prefix, see bench/live_settings.py):
+a database of its own, because a client that empties its database (FLUSHDB: a test run's
+cache.clear() did, once per test) takes the sockets' groups with it, and every message sent
+after that reaches nobody. On Redis each line says how many of the sockets' group
+memberships were gone at the end ("groups_lost"): when it is not 0, the losses are
+Redis being emptied under the benchmark, not the product.
 
 `python -m bench.live --stock-dispatch` measures the same with Channels' own dispatch, which
 hops to a thread (aclose_old_connections) before every message, to compare.
@@ -50,6 +55,7 @@ WARMUP = 20
 DRAIN_SECONDS = 10
 CSRF = "benchcsrftokenbenchcsrftoken0123"  # 32 letters and digits: a valid CSRF secret
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/coopdesk_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 SESSION_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -145,7 +151,7 @@ def child(argv: list[str]) -> int:
     app = "bench.live:stock_application" if opts.stock_dispatch else None
     extra = {"dispatch": "stock"} if opts.stock_dispatch else {}
     layers = [("memory", None)]
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
     if redis_answers(redis_url):
         layers.append(("redis", redis_url))
     else:
@@ -175,6 +181,27 @@ def redis_answers(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
     except Exception:
         return False
+
+
+def groups_lost(server: Daphne, expected: dict[str, int]) -> dict:
+    """On Redis, how many of the memberships {group: sockets in it} the layer no longer
+    holds, as a field of the line; a warning when some are gone. Nothing on memory."""
+    if not server.redis_url:
+        return {}
+    import redis
+
+    from bench.live_settings import BENCH_LAYER_PREFIX
+
+    client = redis.Redis.from_url(server.redis_url, socket_connect_timeout=1)
+    with client.pipeline(transaction=False) as pipe:
+        for group in expected:
+            pipe.zcard(f"{BENCH_LAYER_PREFIX}:group:{group}")  # channels-redis' key for a group
+        held = pipe.execute()
+    lost = sum(max(0, want - have) for want, have in zip(expected.values(), held, strict=True))
+    if lost:
+        log(f"{lost} group membership(s) vanished from Redis during the run (another client "
+            f"emptied the database?): the messages sent to them reached nobody")
+    return {"groups_lost": lost}
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -464,6 +491,7 @@ async def live_fanout(server: Daphne, data: dict, size: int) -> dict:
     log(f"fan-out: {len(latencies)} received")
     if closed:
         log(f"fan-out: the server closed {len(closed)} socket(s) during the run")
+    layer_check = groups_lost(server, {f"user.{m.pk}": 1 for m in members})
     for sock in sockets:
         sock.close()
     for task in listeners:
@@ -474,7 +502,7 @@ async def live_fanout(server: Daphne, data: dict, size: int) -> dict:
         "median_ms": ms(statistics.median(values)) if values else None,
         "p99_ms": ms(percentile(values, 0.99)) if values else None,
         "kb_per_connection": kb_per_connection,
-        "lost": CHANGES - failures - len(values), "failed_actions": failures,
+        "lost": CHANGES - failures - len(values), "failed_actions": failures, **layer_check,
     }
 
 
@@ -518,6 +546,7 @@ async def live_team(server: Daphne, data: dict) -> dict:
     deadline = time.monotonic() + DRAIN_SECONDS
     while sum(map(len, arrivals.values())) < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
+    layer_check = groups_lost(server, {f"team.{team.pk}": TEAM_AGENTS})
     for sock in sockets:
         sock.close()
     for task in listeners:
@@ -528,6 +557,7 @@ async def live_team(server: Daphne, data: dict) -> dict:
         "median_ms": ms(statistics.median(last_agent)) if last_agent else None,
         "p99_ms": ms(percentile(last_agent, 0.99)) if last_agent else None,
         "lost": expected - sum(map(len, arrivals.values())), "failed_actions": failures,
+        **layer_check,
     }
 
 

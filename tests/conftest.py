@@ -18,13 +18,31 @@ def _same_names_every_run(request):
     factory.random.reseed_random(request.node.nodeid)
 
 
+def empty_cache() -> None:
+    """Empty Django's cache, and only it. On Redis, cache.clear() is FLUSHDB: it would also
+    empty the channel layer that shares the database (REDIS_URL), so the sockets of a
+    daphne, of `python -m bench.live` or of another test run on that Redis would lose
+    their groups and hear nothing more. Delete the cache's own keys instead."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    # Django's key function writes "<KEY_PREFIX>:<version>:<key>"; channel-layer keys
+    # start with their own prefix ("asgi…"), never with a colon.
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """What a page keeps in the cache (the cooperative health's live counts) stays with its
     test: ids come back from one test's rolled-back rows to the next's."""
-    from django.core.cache import cache
-
-    cache.clear()
+    empty_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from notifications.models import Notification
 
+from coopdesk import notify
 from helpdesk import actions
+from tests.conftest import empty_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -249,6 +252,27 @@ def test_bad_messages_are_answered_not_fatal(socket_for, flush_layer, member):
             assert (await communicator.receive_json_from())["type"] == "error"
         await communicator.send_json_to({"since": None})
         assert (await communicator.receive_json_from())["type"] == "notifications"
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_emptying_the_cache_leaves_the_sockets_groups(socket_for, flush_layer, member):
+    """Every test starts with an empty cache. With REDIS_URL the cache and the channel layer
+    share one Redis database, and cache.clear() empties all of it (FLUSHDB): the groups
+    of every socket on that database (a daphne, `python -m bench.live`, another test run)
+    went with it, and those sockets heard nothing more until they reconnected."""
+    communicator = socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        connected, _ = await communicator.connect()
+        assert connected
+        await database_sync_to_async(empty_cache)()
+        await get_channel_layer().group_send(
+            notify.user_group(member.pk), {"type": "live.message", "text": '{"type": "hello"}'}
+        )
+        assert await communicator.receive_json_from() == {"type": "hello"}
         await communicator.disconnect()
 
     run(scenario)
