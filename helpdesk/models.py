@@ -1013,6 +1013,8 @@ class DraftKind(models.TextChoices):
     PRIORITY = "priority", _("Priority change reason")
     MERGE = "merge", _("Merge note")
     ARTICLE = "article", _("Knowledge-base article")
+    RECORD = "record", _("Request recorded for a member")
+    JOURNEY = "journey", _("Journey step note")
 
 
 class Draft(models.Model):

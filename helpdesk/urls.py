@@ -10,6 +10,8 @@ urlpatterns = [
     path("demandes/export.csv", exports.my_requests_export, name="ticket-export"),
     path("demandes/nouvelle/", views.ticket_create, name="ticket-create"),
     path("demandes/pour-un-membre/", views.ticket_record, name="ticket-record"),
+    path("demandes/pour-un-membre/brouillon/", views.ticket_record_draft_save,
+         name="ticket-record-draft"),
     path("demandes/brouillons/", views.draft_save, name="draft-save"),
     path("demandes/brouillons/<id:pk>/supprimer/", views.draft_delete, name="draft-delete"),
     path("demandes/<id:pk>/", views.ticket_detail, name="ticket-detail"),

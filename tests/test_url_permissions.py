@@ -244,6 +244,14 @@ ROUTES: dict[str, list[Case]] = {
                          "body": "Appel de Camille"}),
              everyone(404) | {"agent": 302, "outside_agent": 400}, may_change={"agent"}),
     ],
+    # The on-behalf form kept while typed: each agent's own, keyed per person.
+    "helpdesk:ticket-record-draft": [
+        Case("record form autosave", "post",
+             lambda w: (reverse("helpdesk:ticket-record-draft"),
+                        {"subject": "Au téléphone", "body": "Appel de Camille",
+                         "category": w["ticket"].category_id}),
+             everyone(404) | {"agent": 200, "outside_agent": 200})
+    ],
     "helpdesk:draft-save": [
         # Drafts are keyed per person: someone else's key makes their own draft, never
         # touches Camille's.

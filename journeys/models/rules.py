@@ -82,6 +82,16 @@ def is_journey_staff(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.ADVISOR, Role.LEAD, Role.ADMIN}
 
 
+# The steps whose form has a note, kept as a draft while the advisor types it (helpdesk.Draft,
+# like a reply's), keyed by step and journey: the journey's page reads them back, taking the
+# step forgets them, and erasing the member forgets them too.
+NOTED_STEPS = ("advance", "exit", "switch-path")
+
+
+def step_draft_key(step: str, journey_pk: int) -> str:
+    return f"journey-{step}-{journey_pk}"
+
+
 def journey_url(pk: int) -> str:
     """A journey's page, from its id alone (the dashboard's rows are not Journey objects)."""
     return reverse("journeys:journey-detail", args=[pk])
