@@ -1015,6 +1015,7 @@ class DraftKind(models.TextChoices):
     ARTICLE = "article", _("Knowledge-base article")
     RECORD = "record", _("Request recorded for a member")
     JOURNEY = "journey", _("Journey step note")
+    SAVED_REPLY = "template", _("Saved reply")
 
 
 class Draft(models.Model):

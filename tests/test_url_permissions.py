@@ -553,6 +553,22 @@ ROUTES: dict[str, list[Case]] = {
              get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk])),
              everyone(404) | {"agent": 200}),
     ],
+    # A saved reply being written or edited, kept while typed: each person's own draft.
+    "helpdesk:saved-reply-draft-new": [
+        Case("new saved reply autosave", "post",
+             lambda w: (reverse("helpdesk:saved-reply-draft-new"), {"title": "T", "body": "x"}),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:saved-reply-draft": [
+        Case("team's saved reply autosave (the lead's)", "post",
+             lambda w: (reverse("helpdesk:saved-reply-draft", args=[w["team_reply"].pk]),
+                        {"title": "T", "body": "x"}),
+             everyone(404) | {"agent": 403}),
+        Case("Nadia's own saved reply autosave", "post",
+             lambda w: (reverse("helpdesk:saved-reply-draft", args=[w["own_reply"].pk]),
+                        {"title": "T", "body": "x"}),
+             everyone(404) | {"agent": 200}),
+    ],
     "helpdesk:saved-reply-delete": [
         Case("delete Nadia's own saved reply", "post",
              lambda w: (reverse("helpdesk:saved-reply-delete", args=[w["own_reply"].pk]), {}),

@@ -82,10 +82,11 @@ def is_journey_staff(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.ADVISOR, Role.LEAD, Role.ADMIN}
 
 
-# The steps whose form has a note, kept as a draft while the advisor types it (helpdesk.Draft,
-# like a reply's), keyed by step and journey: the journey's page reads them back, taking the
-# step forgets them, and erasing the member forgets them too.
-NOTED_STEPS = ("advance", "exit", "switch-path")
+# What the advisor types on a journey's page (a step's note; "hold": the diagnosis's
+# summary), kept as a draft while typed (helpdesk.Draft, like a reply's), keyed by step and
+# journey: the page reads them back, taking the step forgets them, and erasing the member
+# forgets them too.
+NOTED_STEPS = ("advance", "exit", "switch-path", "hold")
 
 
 def step_draft_key(step: str, journey_pk: int) -> str:

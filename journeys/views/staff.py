@@ -114,7 +114,8 @@ def detail_context(request: HttpRequest, journey: Journey, **bound) -> dict:
                 initial={"path": journey.path_id})
         slot = context["slot"]
         if slot and slot.status == DiagnosisSlot.Status.BOOKED:
-            context["hold_form"] = bound.get("hold") or HoldDiagnosisForm()
+            context["hold_form"] = bound.get("hold") or HoldDiagnosisForm(
+                initial={"summary": drafts.get("hold", "")})
     return context
 
 
@@ -235,6 +236,7 @@ def slot_hold(request: HttpRequest, pk: int) -> HttpResponse:
         context = detail_context(request, journey, hold=form)
         return render(request, "journeys/journey_detail.html", context, status=400)
     slot = actions.hold_diagnosis(slot, by=request.user, summary=form.cleaned_data["summary"])
+    Draft.objects.filter(owner=request.user, key=step_draft_key("hold", slot.journey_id)).delete()
     messages.success(request, _("Diagnosis recorded: the CAPE can now be signed."))
     return redirect(slot.journey)
 

@@ -1,5 +1,5 @@
 """Nothing typed is lost on a journey either: the note of a step (moving on, switching path,
-leaving) is kept as a draft while the advisor types it, comes back after a reload or on
+leaving) and the diagnosis's action plan are kept as a draft while the advisor types it, comes back after a reload or on
 another device, stays after a refused (stale) step, is never shown to anyone else, and goes
 once the step is taken."""
 
@@ -13,6 +13,7 @@ from helpdesk.models import Draft, DraftKind
 from journeys import actions
 from journeys.models import Journey, Stage
 from tests.factories import UserFactory
+from tests.journeys.conftest import future
 
 
 def login(user) -> Client:
@@ -91,4 +92,18 @@ def test_erasing_the_member_also_forgets_the_notes_typed_about_her(journey, advi
 
     save(login(advisor), journey, "exit", "Camille part à Nantes")
     erase_path(journey.member)
+    assert not Draft.objects.exists()
+
+
+def test_the_diagnosis_action_plan_comes_back_and_goes_once_recorded(
+    diagnosis_journey, advisor, member
+):
+    slot = actions.add_slot(advisor=advisor, by=advisor, starts_at=future(), place="Bureau",
+                            duration_minutes=60)
+    actions.book_slot(slot, journey=diagnosis_journey, by=member)
+    save(login(advisor), diagnosis_journey, "hold", "Étude de marché, puis CAPE")
+    assert "Étude de marché, puis CAPE</textarea>" in page(login(advisor), diagnosis_journey)
+    response = login(advisor).post(reverse("journeys:slot-hold", args=[slot.pk]),
+                                   {"summary": "Étude de marché, puis CAPE"})
+    assert response.status_code == 302
     assert not Draft.objects.exists()
