@@ -22,8 +22,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
+from coopdesk.accounts.models import User
 from helpdesk import actions, satisfaction, views
-from helpdesk.models import Attachment, CollectionCase, Draft, Message, SavedReply, Ticket
+from helpdesk.models import (
+    Attachment,
+    CollectionCase,
+    Draft,
+    Message,
+    SavedReply,
+    Team,
+    Ticket,
+)
 from tests.factories import CategoryFactory
 from tests.helpdesk.flows import pdf
 
@@ -118,6 +127,13 @@ def state_of(world) -> dict:
         "member_drafts": list(
             Draft.objects.filter(owner=world["member"]).values_list("pk", "key", "subject", "body")
         ),
+        # The toolkit's: the team's rule, its agent's absence, the saved replies' texts.
+        "team": list(Team.objects.filter(pk=world["team"].pk).values_list(
+            "assignment", "agent_capacity", "last_assigned")),
+        "agent": list(User.objects.filter(pk=world["agent"].pk).values_list(
+            "away_from", "away_until", "backup_advisor")),
+        "saved_replies": list(SavedReply.objects.order_by("pk").values_list(
+            "pk", "title", "body", "team", "owner")),
     }
 
 
@@ -543,7 +559,18 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "helpdesk:saved-reply-create": [
         Case("new saved reply", "get", get(lambda w: reverse("helpdesk:saved-reply-create")),
-             STAFF_PAGE | {"outside_agent": 200})
+             STAFF_PAGE | {"outside_agent": 200}),
+        # A team's reply only by its lead: the team's "For" is offered to neither agent.
+        Case("a saved reply for the team", "post",
+             lambda w: (reverse("helpdesk:saved-reply-create"),
+                        {"title": "Pour l'équipe", "body": "Bonjour", "scope": w["team"].pk,
+                         "articles": ""}),
+             everyone(404) | {"agent": 400, "outside_agent": 400}),
+        Case("a personal saved reply", "post",
+             lambda w: (reverse("helpdesk:saved-reply-create"),
+                        {"title": "La mienne", "body": "Bonjour", "scope": "", "articles": ""}),
+             STAFF_PAGE | {"agent": 302, "outside_agent": 302},
+             may_change={"agent", "outside_agent"}),
     ],
     "helpdesk:saved-reply-edit": [
         Case("edit the team's saved reply (the lead's)", "get",
@@ -552,6 +579,15 @@ ROUTES: dict[str, list[Case]] = {
         Case("edit Nadia's own saved reply", "get",
              get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk])),
              everyone(404) | {"agent": 200}),
+        Case("change the team's saved reply (the lead's)", "post",
+             lambda w: (reverse("helpdesk:saved-reply-edit", args=[w["team_reply"].pk]),
+                        {"title": "Changée", "body": "Autre", "scope": w["team"].pk,
+                         "articles": ""}),
+             everyone(404) | {"agent": 403}),
+        Case("change Nadia's own saved reply", "post",
+             lambda w: (reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk]),
+                        {"title": "Changée", "body": "Autre", "scope": "", "articles": ""}),
+             everyone(404) | {"agent": 302}, may_change={"agent"}),
     ],
     # A saved reply being written or edited, kept while typed: each person's own draft.
     "helpdesk:saved-reply-draft-new": [

@@ -1,7 +1,7 @@
 """Nothing typed is lost on a journey either: the note of a step (moving on, switching path,
-leaving) and the diagnosis's action plan are kept as a draft while the advisor types it, comes back after a reload or on
-another device, stays after a refused (stale) step, is never shown to anyone else, and goes
-once the step is taken."""
+leaving) and the diagnosis's action plan are kept as a draft while the advisor types them,
+come back after a reload or on another device, stay after a refused (stale) step, are never
+shown to anyone else, and go once the step is taken."""
 
 from __future__ import annotations
 
