@@ -9,7 +9,7 @@ rendering, transition) runs: those are not what is measured.
 
 Then, in this process, with Django's test client, prints one JSON line per page:
 queue, ticket_agent, ticket_member, my_requests, advisor_requests (method: bench/harness.py),
-and the others below (health, CSV, clock, assign_round_robin).
+and the others below (ticket_agent_toolkit, health, CSV, clock, assign_round_robin).
 BENCH_TICKETS changes the number of requests (e.g. 5000 for a quick try).
 """
 
@@ -477,6 +477,7 @@ def measure() -> None:
     harness.report("queue", agent_client, reverse("helpdesk:queue-detail", args=[team.slug]),
                    tickets=tickets)
     harness.report("ticket_agent", agent_client, ticket.get_absolute_url(), tickets=tickets)
+    measure_toolkit(agent_client, agent, ticket, tickets)
     harness.report("ticket_member", member_client, own.get_absolute_url(), tickets=tickets)
     harness.report("my_requests", member_client, reverse("helpdesk:ticket-list"),
                    tickets=tickets)
@@ -493,6 +494,56 @@ def measure() -> None:
     measure_csv(tickets)
     measure_clock(team, tickets)
     measure_assignment(tickets)
+
+
+TOOLKIT_REPLIES, TOOLKIT_MESSAGES = 50, 40
+
+
+def measure_toolkit(client, agent, ticket, tickets: int) -> None:
+    """ticket_agent_toolkit: the agent's request page once the team has 50 saved replies
+    (and the agent some personal ones among them) and the request holds 40 messages, each
+    with its timeline event; the picker loads on demand, so neither should add a query:
+    `queries_before` is the same page and request as they were, measured just before. In
+    a transaction rolled back at the end, so that the seed stays as it was."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from coopdesk.rendering import render_markdown
+    from helpdesk.models import Message, SavedReply, TicketEvent
+
+    url = ticket.get_absolute_url()
+    _median, queries_before = harness.measure(client, url, warmups=1, runs=1)
+    with transaction.atomic():
+        personal = 5
+        SavedReply.objects.bulk_create(
+            [SavedReply(team=ticket.team, title=f"Réponse {n:02d}",
+                        body=f"Bonjour {{first_name}},\n\nréponse type n° {n} ({{reference}}).")
+             for n in range(TOOLKIT_REPLIES - personal)]
+            + [SavedReply(owner=agent, title=f"Perso {n}", body="Bonjour {first_name},")
+               for n in range(personal)]
+        )
+        existing = ticket.messages.count()
+        start = timezone.now()
+        added = []
+        for n in range(TOOLKIT_MESSAGES - existing):
+            mine = n % 2 == 0
+            body = REPLIES_TEAM[n % len(REPLIES_TEAM)] if mine else (
+                REPLIES_MEMBER[n % len(REPLIES_MEMBER)])
+            added.append(Message(
+                ticket=ticket, author_id=agent.pk if mine else ticket.requester_id, body=body,
+                body_html=render_markdown(body), created_at=start + timedelta(minutes=n),
+            ))
+        Message.objects.bulk_create(added)
+        TicketEvent.objects.bulk_create([
+            TicketEvent(ticket=ticket, kind="replied", actor_id=message.author_id,
+                        from_state=ticket.state, to_state=ticket.state, message=message,
+                        created_at=message.created_at)
+            for message in added
+        ])
+        harness.report("ticket_agent_toolkit", client, url, tickets=tickets,
+                       saved_replies=SavedReply.objects.for_ticket(ticket, agent).count(),
+                       messages=ticket.messages.count(), queries_before=queries_before)
+        transaction.set_rollback(True)
 
 
 HEALTH_DAYS = 26 * 7 + 7  # the longest period a health page shows

@@ -13,7 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import User
 from coopdesk.accounts.privacy import ERASED, Export, delete_files, register
-from journeys.models import DiagnosisSlot, Journey, JourneyEvent, JourneyTask, MentorOffer, Reminder
+from helpdesk.models import Draft, DraftKind
+from journeys.models import (
+    NOTED_STEPS,
+    DiagnosisSlot,
+    Journey,
+    JourneyEvent,
+    JourneyTask,
+    MentorOffer,
+    Reminder,
+    step_draft_key,
+)
 
 
 def _when(value) -> str | None:
@@ -69,6 +79,11 @@ def erase_path(user: User) -> Iterable[QuerySet]:
         Q(recipient=user) | Q(journey__in=journeys) | Q(task__in=tasks)
     ).update(message=ERASED)
     MentorOffer.objects.filter(member=user).delete()
+    # The advisors' step notes about her, still being typed.
+    Draft.objects.filter(kind=DraftKind.JOURNEY, key__in=[
+        step_draft_key(step, pk) for pk in journeys.values_list("pk", flat=True)
+        for step in NOTED_STEPS
+    ]).delete()
     return [journeys]
 
 

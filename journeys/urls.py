@@ -30,6 +30,7 @@ urlpatterns = [
     path("conseiller/<slug:kind>/", views.advisor_list, name="advisor-list"),
     path("suivi/<id:pk>/", views.journey_detail, name="journey-detail"),
     path("suivi/<id:pk>/etape/<slug:step>/", views.journey_step, name="journey-step"),
+    path("suivi/<id:pk>/brouillon/", views.journey_draft_save, name="journey-draft"),
     path("suivi/<id:pk>/nouveau-cycle/", views.journey_reenter, name="journey-reenter"),
     path("suivi/<id:pk>/parrain/", views.journey_mentor, name="journey-mentor"),
     path("creneaux/", views.slot_manage, name="slot-manage"),

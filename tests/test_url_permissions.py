@@ -22,8 +22,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
-from helpdesk import actions, satisfaction, views
-from helpdesk.models import Attachment, CollectionCase, Draft, Message, SavedReply, Ticket
+from coopdesk.accounts.models import User
+from helpdesk import actions, satisfaction
+from helpdesk.models import (
+    Attachment,
+    CollectionCase,
+    Draft,
+    Message,
+    SavedReply,
+    Team,
+    Ticket,
+)
+from helpdesk.views.collections import COLLECTION_STEPS
+from helpdesk.views.tickets import STEPS
 from tests.factories import CategoryFactory
 from tests.helpdesk.flows import pdf
 
@@ -118,6 +129,13 @@ def state_of(world) -> dict:
         "member_drafts": list(
             Draft.objects.filter(owner=world["member"]).values_list("pk", "key", "subject", "body")
         ),
+        # The toolkit's: the team's rule, its agent's absence, the saved replies' texts.
+        "team": list(Team.objects.filter(pk=world["team"].pk).values_list(
+            "assignment", "agent_capacity", "last_assigned")),
+        "agent": list(User.objects.filter(pk=world["agent"].pk).values_list(
+            "away_from", "away_until", "backup_advisor")),
+        "saved_replies": list(SavedReply.objects.order_by("pk").values_list(
+            "pk", "title", "body", "team", "owner")),
     }
 
 
@@ -243,6 +261,14 @@ ROUTES: dict[str, list[Case]] = {
                          "category": w["ticket"].category_id, "subject": "Au téléphone",
                          "body": "Appel de Camille"}),
              everyone(404) | {"agent": 302, "outside_agent": 400}, may_change={"agent"}),
+    ],
+    # The on-behalf form kept while typed: each agent's own, keyed per person.
+    "helpdesk:ticket-record-draft": [
+        Case("record form autosave", "post",
+             lambda w: (reverse("helpdesk:ticket-record-draft"),
+                        {"subject": "Au téléphone", "body": "Appel de Camille",
+                         "category": w["ticket"].category_id}),
+             everyone(404) | {"agent": 200, "outside_agent": 200})
     ],
     "helpdesk:draft-save": [
         # Drafts are keyed per person: someone else's key makes their own draft, never
@@ -480,7 +506,7 @@ ROUTES: dict[str, list[Case]] = {
                  {"version": w["case"].version},
              ),
              TEAM_WRITE, may_change={"agent"})
-        for step in views.COLLECTION_STEPS  # all team steps today: a member's one needs its own
+        for step in COLLECTION_STEPS  # all team steps today: a member's one needs its own
     ],
     "coopdesk:notification-list": [
         Case("my notifications", "get", get(lambda w: reverse("coopdesk:notification-list")),
@@ -535,7 +561,18 @@ ROUTES: dict[str, list[Case]] = {
     ],
     "helpdesk:saved-reply-create": [
         Case("new saved reply", "get", get(lambda w: reverse("helpdesk:saved-reply-create")),
-             STAFF_PAGE | {"outside_agent": 200})
+             STAFF_PAGE | {"outside_agent": 200}),
+        # A team's reply only by its lead: the team's "For" is offered to neither agent.
+        Case("a saved reply for the team", "post",
+             lambda w: (reverse("helpdesk:saved-reply-create"),
+                        {"title": "Pour l'équipe", "body": "Bonjour", "scope": w["team"].pk,
+                         "articles": ""}),
+             everyone(404) | {"agent": 400, "outside_agent": 400}),
+        Case("a personal saved reply", "post",
+             lambda w: (reverse("helpdesk:saved-reply-create"),
+                        {"title": "La mienne", "body": "Bonjour", "scope": "", "articles": ""}),
+             STAFF_PAGE | {"agent": 302, "outside_agent": 302},
+             may_change={"agent", "outside_agent"}),
     ],
     "helpdesk:saved-reply-edit": [
         Case("edit the team's saved reply (the lead's)", "get",
@@ -543,6 +580,31 @@ ROUTES: dict[str, list[Case]] = {
              everyone(404) | {"agent": 403}),
         Case("edit Nadia's own saved reply", "get",
              get(lambda w: reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk])),
+             everyone(404) | {"agent": 200}),
+        Case("change the team's saved reply (the lead's)", "post",
+             lambda w: (reverse("helpdesk:saved-reply-edit", args=[w["team_reply"].pk]),
+                        {"title": "Changée", "body": "Autre", "scope": w["team"].pk,
+                         "articles": ""}),
+             everyone(404) | {"agent": 403}),
+        Case("change Nadia's own saved reply", "post",
+             lambda w: (reverse("helpdesk:saved-reply-edit", args=[w["own_reply"].pk]),
+                        {"title": "Changée", "body": "Autre", "scope": "", "articles": ""}),
+             everyone(404) | {"agent": 302}, may_change={"agent"}),
+    ],
+    # A saved reply being written or edited, kept while typed: each person's own draft.
+    "helpdesk:saved-reply-draft-new": [
+        Case("new saved reply autosave", "post",
+             lambda w: (reverse("helpdesk:saved-reply-draft-new"), {"title": "T", "body": "x"}),
+             STAFF_PAGE | {"outside_agent": 200})
+    ],
+    "helpdesk:saved-reply-draft": [
+        Case("team's saved reply autosave (the lead's)", "post",
+             lambda w: (reverse("helpdesk:saved-reply-draft", args=[w["team_reply"].pk]),
+                        {"title": "T", "body": "x"}),
+             everyone(404) | {"agent": 403}),
+        Case("Nadia's own saved reply autosave", "post",
+             lambda w: (reverse("helpdesk:saved-reply-draft", args=[w["own_reply"].pk]),
+                        {"title": "T", "body": "x"}),
              everyone(404) | {"agent": 200}),
     ],
     "helpdesk:saved-reply-delete": [
@@ -675,7 +737,7 @@ MEMBER_STEPS = {"confirm", "reopen", "withdraw"}
 
 
 def test_every_step_is_declared_team_or_member():
-    assert set(views.STEPS) == TEAM_STEPS | MEMBER_STEPS
+    assert set(STEPS) == TEAM_STEPS | MEMBER_STEPS
 
 
 @pytest.mark.parametrize("step", sorted(TEAM_STEPS | MEMBER_STEPS))

@@ -87,7 +87,8 @@ def save_text_draft(*, owner: User, ticket: Ticket, kind: str, body: str) -> Dra
 
 
 def keep_text(
-    *, owner: User, key: str, kind: str, body: str, subject: str = "", ticket: Ticket | None = None
+    *, owner: User, key: str, kind: str, body: str, subject: str = "", ticket: Ticket | None = None,
+    category: Category | None = None,
 ) -> Draft | None:
     """The one way a text being typed is kept (requests' boxes, articles): by owner and
     key, so that racing saves (typing, leaving the page) update one draft; emptied, it
@@ -98,7 +99,7 @@ def keep_text(
     draft, _created = Draft.objects.update_or_create(
         owner=owner, key=key,
         defaults={"kind": kind, "ticket": ticket, "subject": subject, "body": body,
-                  "updated_at": timezone.now()},
+                  "category": category, "updated_at": timezone.now()},
     )
     return draft
 

@@ -28,6 +28,9 @@ class DraftKind(models.TextChoices):
     PRIORITY = "priority", _("Priority change reason")
     MERGE = "merge", _("Merge note")
     ARTICLE = "article", _("Knowledge-base article")
+    RECORD = "record", _("Request recorded for a member")
+    JOURNEY = "journey", _("Journey step note")
+    SAVED_REPLY = "template", _("Saved reply")
 
 
 class Draft(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coopdesk.paging import paginate
+from coopdesk.rendering import MESSAGE_MAX_CHARS
 from helpdesk import actions
 from helpdesk.forms import DraftForm, RecordForm, TicketForm
 from helpdesk.models import ACTIVE_STATES, Category, Draft, DraftKind, State, Ticket
@@ -95,18 +96,28 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/ticket_create.html", context, status=status)
 
 
+RECORD_DRAFT_KEY = "record"  # one per agent: the on-behalf form being filled in
+
+
 @login_required
 def ticket_record(request: HttpRequest) -> HttpResponse:
     """A request taken on a member's behalf by an agent: by phone, e-mail, at the counter."""
     if not request.user.is_support_staff:
         raise Http404
     form = RecordForm(request.POST or None, request.FILES or None, user=request.user)
+    draft = None
+    if request.method != "POST":
+        draft = Draft.objects.filter(owner=request.user, key=RECORD_DRAFT_KEY).first()
+        if draft is not None:
+            form.initial.update(subject=draft.subject, body=draft.body,
+                                category=draft.category_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ticket = actions.create_ticket(
             requester=data["member"], category=data["category"], subject=data["subject"],
             body=data["body"], files=data["files"], by=request.user, channel=data["channel"],
         )
+        Draft.objects.filter(owner=request.user, key=RECORD_DRAFT_KEY).delete()
         messages.success(
             request,
             _("Request %(ref)s recorded for %(name)s, who has been told.")
@@ -114,7 +125,28 @@ def ticket_record(request: HttpRequest) -> HttpResponse:
         )
         return redirect(ticket)
     status = 400 if request.method == "POST" else 200
-    return render(request, "helpdesk/ticket_record.html", {"form": form}, status=status)
+    return render(request, "helpdesk/ticket_record.html", {"form": form, "draft": draft},
+                  status=status)
+
+
+@login_required
+@require_POST
+def ticket_record_draft_save(request: HttpRequest) -> JsonResponse:
+    """Called while the on-behalf form is filled in, and when its page is left: its subject,
+    text and category, kept for this agent only (the member is chosen again)."""
+    if not request.user.is_support_staff:
+        raise Http404
+    subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
+    if len(subject) > 200 or len(body) > MESSAGE_MAX_CHARS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    chosen, category = request.POST.get("category", ""), None
+    if chosen.isdecimal():  # only among the categories the form offers this agent
+        category = Category.objects.filter(
+            pk=chosen, is_active=True, team__in=request.user.team_ids()
+        ).first()
+    draft = actions.keep_text(owner=request.user, key=RECORD_DRAFT_KEY, kind=DraftKind.RECORD,
+                              subject=subject, body=body, category=category)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
 
 
 @login_required

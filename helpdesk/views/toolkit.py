@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from coopdesk import notify
 from coopdesk.accounts.models import Role, User
+from coopdesk.rendering import MESSAGE_MAX_CHARS
 from helpdesk import actions
 from helpdesk.forms import SavedReplyForm
-from helpdesk.models import SavedReply, Team, Ticket
+from helpdesk.models import Draft, DraftKind, SavedReply, Team, Ticket
 
 # --- follow or mute a request's notifications ------------------------------------------------
 
@@ -83,10 +84,15 @@ def saved_reply_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def saved_reply_draft_key(reply: SavedReply | None) -> str:
+    return f"template-{reply.pk}" if reply else "template-new"
+
+
 def _saved_reply_form(request: HttpRequest, reply: SavedReply | None) -> HttpResponse:
     teams = replies_team_choices(request.user)
     if reply is not None and reply.team_id and reply.team not in teams:
         teams.append(reply.team)
+    draft = None
     if request.method == "POST":
         form = SavedReplyForm(request.POST, teams=teams)
         if form.is_valid():
@@ -95,6 +101,7 @@ def _saved_reply_form(request: HttpRequest, reply: SavedReply | None) -> HttpRes
                 by=request.user, title=data["title"], body=data["body"], team=data["scope"],
                 articles=data["articles"], reply=reply,
             )
+            Draft.objects.filter(owner=request.user, key=saved_reply_draft_key(reply)).delete()
             messages.success(
                 request, _("Saved reply “%(title)s” saved.") % {"title": data["title"]}
             )
@@ -107,10 +114,31 @@ def _saved_reply_form(request: HttpRequest, reply: SavedReply | None) -> HttpRes
                 "title": reply.title, "body": reply.body, "scope": reply.team_id or "",
                 "articles": "\n".join(reply.articles.values_list("slug", flat=True)),
             }
+        draft = Draft.objects.filter(owner=request.user, key=saved_reply_draft_key(reply)).first()
+        if draft is not None:  # the title and text this person was typing here
+            initial.update(title=draft.subject, body=draft.body)
         form = SavedReplyForm(initial=initial, teams=teams)
         status = 200
+    draft_url = (reverse("helpdesk:saved-reply-draft", args=[reply.pk]) if reply
+                 else reverse("helpdesk:saved-reply-draft-new"))
     return render(request, "helpdesk/saved_reply_form.html",
-                  {"form": form, "reply": reply}, status=status)
+                  {"form": form, "reply": reply, "draft": draft, "draft_url": draft_url},
+                  status=status)
+
+
+@login_required
+@require_POST
+def saved_reply_draft_save(request: HttpRequest, pk: int | None = None) -> JsonResponse:
+    """Called while a saved reply's title or text is typed, and when the page is left."""
+    if not request.user.is_support_staff:
+        raise Http404
+    reply = get_managed_reply(request.user, pk) if pk else None
+    title, body = request.POST.get("title", ""), request.POST.get("body", "")
+    if len(title) > 150 or len(body) > MESSAGE_MAX_CHARS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    draft = actions.keep_text(owner=request.user, key=saved_reply_draft_key(reply),
+                              kind=DraftKind.SAVED_REPLY, subject=title, body=body)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
 
 
 @login_required

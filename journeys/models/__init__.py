@@ -35,6 +35,7 @@ from journeys.models.rules import (
     ATTENDANCE_OPENS_BEFORE,
     CAPE_REMINDER_DAYS,
     FOLLOWUP_EVERY_DAYS,
+    NOTED_STEPS,
     OPEN_STAGES,
     PROGRESSION,
     REENTRY_STAGES,
@@ -48,16 +49,18 @@ from journeys.models.rules import (
     entered_field,
     is_journey_staff,
     journey_url,
+    step_draft_key,
 )
 
 __all__ = [
     "ATTENDANCE_OPENS_BEFORE", "CAPE_REMINDER_DAYS", "FOLLOWUP_EVERY_DAYS",
-    "OPEN_STAGES", "PROGRESSION", "REENTRY_STAGES", "STAGE_RANK", "TASK_REMINDER_DAYS",
+    "NOTED_STEPS", "OPEN_STAGES", "PROGRESSION", "REENTRY_STAGES", "STAGE_RANK",
+    "TASK_REMINDER_DAYS",
     "Assignee", "DiagnosisSlot", "EventKind", "ExitReason", "InfoMeeting",
     "InfoMeetingQuerySet", "Journey", "JourneyEvent", "JourneyQuerySet", "JourneyTask",
     "JourneyTaskQuerySet", "LinkMixin", "MentorOffer", "PathTemplate", "PathTemplateQuerySet",
     "Registration", "Reminder", "Stage", "StageFigures", "StageLink", "StageTemplate", "TaskState",
     "TaskTemplate", "add_months", "article_url", "can_do_task", "can_manage_journey",
     "cape_end_bounds", "cape_period_error", "entered_field", "is_journey_staff", "journey_url",
-    "task_document_path",
+    "step_draft_key", "task_document_path",
 ]

@@ -82,6 +82,17 @@ def is_journey_staff(user: User) -> bool:
     return user.is_authenticated and user.role in {Role.ADVISOR, Role.LEAD, Role.ADMIN}
 
 
+# What the advisor types on a journey's page (a step's note; "hold": the diagnosis's
+# summary), kept as a draft while typed (helpdesk.Draft, like a reply's), keyed by step and
+# journey: the page reads them back, taking the step forgets them, and erasing the member
+# forgets them too.
+NOTED_STEPS = ("advance", "exit", "switch-path", "hold")
+
+
+def step_draft_key(step: str, journey_pk: int) -> str:
+    return f"journey-{step}-{journey_pk}"
+
+
 def journey_url(pk: int) -> str:
     """A journey's page, from its id alone (the dashboard's rows are not Journey objects)."""
     return reverse("journeys:journey-detail", args=[pk])

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,10 @@ from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import User
 from coopdesk.paging import paginate
+from coopdesk.rendering import NOTE_MAX_CHARS
 from coopdesk.steps import Step, take_step
+from helpdesk import actions as helpdesk_actions
+from helpdesk.models import Draft, DraftKind
 from journeys import actions
 from journeys.forms import (
     AdvanceForm,
@@ -33,6 +36,7 @@ from journeys.forms import (
     SwitchPathForm,
 )
 from journeys.models import (
+    NOTED_STEPS,
     DiagnosisSlot,
     Journey,
     JourneyTask,
@@ -40,6 +44,7 @@ from journeys.models import (
     add_months,
     can_manage_journey,
     is_journey_staff,
+    step_draft_key,
 )
 from journeys.views.common import get_visible_journey, journey_context
 
@@ -60,13 +65,24 @@ STEPS = {
 NEEDS_JOURNEY = {RenewCapeForm, SwitchPathForm}
 
 
-def step_form(step: str, journey: Journey, data=None):
+def step_drafts(user: User, journey: Journey) -> dict[str, str]:
+    """The step notes this person was typing on this journey, by step: one query."""
+    keys = {step_draft_key(step, journey.pk): step for step in NOTED_STEPS}
+    return {
+        keys[key]: body
+        for key, body in Draft.objects.filter(owner=user, key__in=keys).values_list("key", "body")
+    }
+
+
+def step_form(step: str, journey: Journey, data=None, *, draft: str = ""):
     form_class = STEPS[step].form
     kwargs = {"journey": journey} if form_class in NEEDS_JOURNEY else {}
     if data is not None:
         return form_class(data, **kwargs)
     today = timezone.localdate()
     initial = {"version": journey.version, "start": today, "on": today}
+    if draft:
+        initial["note"] = draft
     if step == "sign-cape":
         initial["end"] = add_months(today, 6) - timedelta(days=1)
     if step == "renew-cape" and journey.cape_end:
@@ -81,10 +97,13 @@ def detail_context(request: HttpRequest, journey: Journey, **bound) -> dict:
     context["can_manage"] = manager
     if manager:
         available = {t.name for t in journey.get_available_state_transitions()}
+        drafts = step_drafts(user, journey)
         context["step_forms"] = {
-            step.replace("-", "_"): bound.get(step) or step_form(step, journey)
+            step.replace("-", "_"): bound.get(step)
+            or step_form(step, journey, draft=drafts.get(step, ""))
             for step, taken in STEPS.items() if taken.transition in available
         }
+        context["step_drafts"] = {step.replace("-", "_"): True for step in drafts}
         context["needs_diagnosis"] = journey.state == Stage.DIAGNOSIS and not (
             journey.diagnosis_held())
         if journey.is_open:
@@ -95,7 +114,8 @@ def detail_context(request: HttpRequest, journey: Journey, **bound) -> dict:
                 initial={"path": journey.path_id})
         slot = context["slot"]
         if slot and slot.status == DiagnosisSlot.Status.BOOKED:
-            context["hold_form"] = bound.get("hold") or HoldDiagnosisForm()
+            context["hold_form"] = bound.get("hold") or HoldDiagnosisForm(
+                initial={"summary": drafts.get("hold", "")})
     return context
 
 
@@ -117,7 +137,24 @@ def journey_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not take_step(request, journey, STEPS[step], form):
         context = detail_context(request, journey, **{step: form})
         return render(request, "journeys/journey_detail.html", context, status=400)
+    Draft.objects.filter(owner=request.user, key=step_draft_key(step, journey.pk)).delete()
     return redirect(journey)
+
+
+@login_required
+@require_POST
+def journey_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
+    """Called while a step's note is typed on a journey, and when the page is left."""
+    journey = get_visible_journey(request.user, pk)
+    if not can_manage_journey(journey, request.user):
+        raise Http404  # the member does not write her advisor's notes
+    step, body = request.POST.get("kind", ""), request.POST.get("body", "")
+    if step not in NOTED_STEPS or len(body) > NOTE_MAX_CHARS:
+        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+    draft = helpdesk_actions.keep_text(
+        owner=request.user, key=step_draft_key(step, journey.pk), kind=DraftKind.JOURNEY, body=body
+    )
+    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
 
 
 @login_required
@@ -199,6 +236,7 @@ def slot_hold(request: HttpRequest, pk: int) -> HttpResponse:
         context = detail_context(request, journey, hold=form)
         return render(request, "journeys/journey_detail.html", context, status=400)
     slot = actions.hold_diagnosis(slot, by=request.user, summary=form.cleaned_data["summary"])
+    Draft.objects.filter(owner=request.user, key=step_draft_key("hold", slot.journey_id)).delete()
     messages.success(request, _("Diagnosis recorded: the CAPE can now be signed."))
     return redirect(slot.journey)
 

@@ -121,6 +121,12 @@ CASES = {
                      lambda w: {"version": w.journey.version, "reason": "other"}, {
         "anonymous": LOGIN, "member": 403, "other_member": 404, "advisor": 302,
         "other_advisor": 404, "backup": 404, "agent": 404, "lead": 404, "admin": 302}),
+    # A step note kept while typed: only for who may take the step; never the member.
+    "journey-draft": ("post", lambda w: [w.journey.pk],
+                      lambda w: {"kind": "exit", "body": "Part à Nantes"}, {
+        "anonymous": LOGIN, "member": 404, "other_member": 404, "advisor": 200,
+        "other_advisor": 404, "backup": 404, "agent": 404, "legal_agent": 404, "lead": 404,
+        "admin": 200}),
     "journey-reenter": ("post", lambda w: [w.gone.pk],
                         lambda w: {"path": w.gone.path_id, "stage": "diagnosis"}, {
         "anonymous": LOGIN, "member": 404, "advisor": 302, "other_advisor": 404, "backup": 404,
