@@ -262,6 +262,12 @@ def test_the_lead_reads_members_scores_and_comments(week, client, lead, member, 
         response = client.get(reverse("helpdesk:coop-health"))
     assert len(response.context["satisfaction_results"]) == 1
     assert "Réponse lente" not in response.content.decode()
+    # A lead who leads the team without being one of its agents reads them too.
+    team.agents.remove(lead)
+    client.force_login(lead)
+    with at(*NOW):
+        response = client.get(reverse("helpdesk:team-health", args=[team.slug]))
+    assert "Réponse lente" in response.content.decode()
 
 
 def test_the_pages_query_counts(week, client, lead, team, django_assert_max_num_queries):
