@@ -18,8 +18,6 @@ from helpdesk import views
 from helpdesk.models import Priority, State
 from helpdesk.templatetags.helpdesk_tags import WAITING_FOR_MEMBER
 
-CHUNK = 2000  # rows read at a time: memory stays flat in the list's length
-
 
 def _name(person: User | None) -> str:
     return person.get_full_name() if person else ""
@@ -40,9 +38,9 @@ def _ticket_rows(tickets, reader: User, *, staff: bool) -> Iterator[list]:
     states = {value: str(label) for value, label in State.choices}
     waiting_for_her, waiting = states[State.WAITING], str(WAITING_FOR_MEMBER)
     for (pk, subject, category, team, state, priority, requester_id, first, last, email,
-         handler_first, handler_last, created, due, answered, updated) in tickets.values_list(
-        *TICKET_COLUMNS
-    ).iterator(chunk_size=CHUNK):
+         handler_first, handler_last, created, due, answered, updated) in csv_export.read(
+        tickets.values_list(*TICKET_COLUMNS)
+    ):
         if state == State.WAITING:  # "waiting for you" is for its member only
             label = waiting_for_her if requester_id == reader.pk else waiting
         else:
@@ -113,7 +111,7 @@ def collection_export(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def rows() -> Iterator[list]:
-        for case in cases.iterator(chunk_size=CHUNK):
+        for case in csv_export.read(cases):
             yield [
                 case.invoice_number, case.client_name, _name(case.member), case.team.name,
                 case.amount, case.due_date, case.get_state_display(),
