@@ -30,7 +30,14 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Count,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -362,30 +369,27 @@ def health(
     return result
 
 
-def _age_bucket(teams: list[Team], now: datetime) -> Case:
-    """0-3: the backlog age of an active request, in working days of its team.
+def _younger_than(teams: list[Team], now: datetime) -> list[Q]:
+    """For each age limit (1, 3, 7 working days), the active requests younger than it, each
+    aged in working days of its own team.
 
     Teams whose limits fall at the same instants (the same calendar, as most teams of a
-    cooperative share) share one CASE: a row meets at most three comparisons of its
-    creation, and a team test only when the teams' limits differ."""
+    cooperative share) share one test of the creation; a team test only when the teams'
+    limits differ."""
     def limits(team: Team) -> tuple[datetime, ...]:
         calendar, day = team.calendar, team.calendar.minutes_per_day()
         return tuple(calendar.subtract(now, days * day) for days in AGE_LIMITS)
-
-    def of(instants: tuple[datetime, ...]) -> Case:
-        return Case(
-            *(When(created_at__gt=instant, then=Value(bucket))
-              for bucket, instant in enumerate(instants)),
-            default=Value(len(AGE_LIMITS)), output_field=IntegerField(),
-        )
 
     groups: dict[tuple[datetime, ...], list[int]] = defaultdict(list)
     for team in teams:
         groups[limits(team)].append(team.pk)
     if len(groups) == 1:
-        return of(next(iter(groups)))
-    return Case(*(When(team_id__in=ids, then=of(instants)) for instants, ids in groups.items()),
-                output_field=IntegerField())
+        return [Q(created_at__gt=instant) for instant in next(iter(groups))]
+    return [
+        Q(*(Q(team_id__in=ids, created_at__gt=instants[n]) for instants, ids in groups.items()),
+          _connector=Q.OR)
+        for n in range(len(AGE_LIMITS))
+    ]
 
 
 def _count_now(result: Health, teams: list[Team], now: datetime, keep_for: int = 0) -> None:
@@ -421,33 +425,39 @@ def _keep(key: str, value, seconds: int) -> None:
 
 
 def _counts(teams: list[Team], now: datetime) -> tuple[list[int], int, int]:
-    active = Ticket.objects.filter(team__in=[team.pk for team in teams], state__in=ACTIVE_STATES)
-    counts = active.annotate(age=_age_bucket(teams, now)).values("age").annotate(
+    """One aggregate row, no grouping: the active requests younger than each age limit
+    (cumulative counts, each band the difference of two), at risk and late. Every count is
+    taken in the same pass over the index (team, state, created_at, due_at, risk_at); a
+    GROUP BY on the age's CASE sorted the rows first (on SQLite a temporary B-tree), for
+    twice the time at 6,000 active requests."""
+    younger = _younger_than(teams, now)
+    row = Ticket.objects.filter(
+        team__in=[team.pk for team in teams], state__in=ACTIVE_STATES
+    ).aggregate(
         n=Count("pk"),
+        **{f"younger{n}": Count("pk", filter=test) for n, test in enumerate(younger)},
         at_risk=Count("pk", filter=Q(risk_at__lte=now, due_at__gt=now)),
         late=Count("pk", filter=Q(due_at__lte=now)),
-    ).order_by()
-    backlog, at_risk, late = [0] * (len(AGE_LIMITS) + 1), 0, 0
-    for row in counts:
-        backlog[row["age"]] += row["n"]
-        at_risk += row["at_risk"]
-        late += row["late"]
-    return backlog, at_risk, late
+    )
+    cumulative = [row[f"younger{n}"] for n in range(len(younger))] + [row["n"]]
+    backlog = [cumulative[0]] + [
+        cumulative[n] - cumulative[n - 1] for n in range(1, len(cumulative))
+    ]
+    return backlog, row["at_risk"], row["late"]
 
 
 def workload(team: Team) -> list[dict]:
     """Each agent of the team with the requests of the team open and assigned to them: for
-    the lead, to balance work. Every agent, those with none too."""
-    counts = dict(
-        Ticket.objects.filter(team=team, state__in=ACTIVE_STATES, assignee__isnull=False)
-        .values("assignee").annotate(n=Count("pk")).order_by().values_list("assignee", "n")
+    the lead, to balance work. Every agent, those with none too. One query: each agent's
+    count is read from the queue's index (team, state, assignee)."""
+    open_requests = (
+        Ticket.objects.filter(team=team, state__in=ACTIVE_STATES, assignee=OuterRef("pk"))
+        .order_by().values("assignee").annotate(n=Count("pk")).values("n")
     )
-    return [
-        {"agent": agent, "open": counts.get(agent.pk, 0)}
-        for agent in team.agents.only("first_name", "last_name", "email").order_by(
-            "first_name", "last_name"
-        )
-    ]
+    agents = team.agents.only("first_name", "last_name", "email").annotate(
+        open=Coalesce(Subquery(open_requests), 0)
+    ).order_by("first_name", "last_name")
+    return [{"agent": agent, "open": agent.open} for agent in agents]
 
 
 def by_team(teams: list[Team], weeks: int, now: datetime | None = None) -> list[dict]:

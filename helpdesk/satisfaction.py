@@ -160,13 +160,13 @@ def results_by_month(
 def recent_comments(team_ids: Iterable[int], since: date | datetime, *, reader: User,
                     limit: int = 10):
     """The latest answers that came with a comment, newest first: what members said, in
-    their own words, to the team that served them. Only the teams the reader works for:
-    a lead reads the cooperative's figures, not what members told another team."""
+    their own words, to the team that served them. Only the teams the reader works for or
+    leads: a lead reads the cooperative's figures, not what members told another team."""
     return (
         Satisfaction.objects.filter(
             team_id__in=list(team_ids), created_at__gte=_moment(since)
         )
-        .filter(team_id__in=reader.team_ids())
+        .filter(Q(team_id__in=reader.team_ids()) | Q(team__lead=reader))
         .exclude(comment="")
         .select_related("ticket")
         .only("score", "comment", "created_at", "ticket__id", "ticket__subject")

