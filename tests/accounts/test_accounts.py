@@ -114,6 +114,14 @@ def test_failed_logins_are_counted_in_the_cache_not_the_session(member):
     assert not logged_in(fresh)
 
 
+def test_resets_for_one_address_are_limited_in_the_cache(member, mailoutbox):
+    """Nobody floods a person's mailbox with reset e-mails, even from a new session each time."""
+    statuses = [Client().post(reverse("account_reset_password"), {"email": member.email})
+                .status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert len(mailoutbox) == 5
+
+
 def test_forwarded_for_counts_only_behind_trusted_proxies(rf, settings):
     from allauth.core.internal.httpkit import get_client_ip
 
