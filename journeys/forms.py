@@ -195,7 +195,8 @@ class MentorOfferForm(forms.ModelForm):
 
 
 class MeetingForm(forms.ModelForm):
-    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https",
+                               max_length=200)
 
     class Meta:
         model = InfoMeeting

@@ -96,3 +96,32 @@ def test_a_long_draft_is_kept_whole(member_client, member):
     response = member_client.post(reverse("helpdesk:draft-save"), {"key": "k1", "body": text})
     assert response.status_code in (200, 204)
     assert member.ticket_drafts.get().body == text
+
+
+# Built with the form (a model's TextField), or no text kept: a password is hashed to a fixed
+# size, the sign-up's hidden field only catches robots.
+LIMITED_WHEN_BUILT = {("MeetingForm", "description"), ("MentorOfferForm", "note")}
+NOT_KEPT = {("LoginForm", "password"), ("SignupForm", "password"), ("SignupForm", "website")}
+
+
+def test_no_text_field_of_ours_is_without_a_limit():
+    """The list above names each limit; this finds a form added since without one."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    unlimited = []
+    for app in ("coopdesk", "helpdesk", "journeys", "kb"):
+        for info in pkgutil.walk_packages(importlib.import_module(app).__path__, f"{app}."):
+            if ".migrations" in info.name or ".management" in info.name:
+                continue
+            module = importlib.import_module(info.name)
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if not (issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__):
+                    continue
+                unlimited += [
+                    (name, field_name) for field_name, field in cls.base_fields.items()
+                    if isinstance(field, forms.CharField) and field.max_length is None
+                    and (name, field_name) not in LIMITED_WHEN_BUILT | NOT_KEPT
+                ]
+    assert unlimited == []

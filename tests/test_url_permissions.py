@@ -721,6 +721,8 @@ def test_route_answers_each_persona(world, name, case, persona):
     with translation.override("en"):
         response = getattr(client_for(world["people"][persona]), case.method)(url, data)
     check(response, case.expect[persona])
+    if response.status_code == 200:  # pages and files alike stay out of every cache
+        assert {"private", "no-store"} <= set(response["Cache-Control"].split(", ")), name
     if persona not in case.may_change:
         assert state_of(world) == before, f"{persona} changed something through {name}"
     text = content_of(response) if response.status_code == 200 else ""

@@ -114,6 +114,14 @@ def test_failed_logins_are_counted_in_the_cache_not_the_session(member):
     assert not logged_in(fresh)
 
 
+def test_resets_for_one_address_are_limited_in_the_cache(member, mailoutbox):
+    """Nobody floods a person's mailbox with reset e-mails, even from a new session each time."""
+    statuses = [Client().post(reverse("account_reset_password"), {"email": member.email})
+                .status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert len(mailoutbox) == 5
+
+
 def test_forwarded_for_counts_only_behind_trusted_proxies(rf, settings):
     from allauth.core.internal.httpkit import get_client_ip
 
@@ -177,6 +185,24 @@ def test_members_are_not_forced_but_may_set_it_up(mfa_required, client, member):
 
 def test_login_by_emailed_code_is_off(client, member):
     assert client.get("/accounts/login/code/").status_code == 404
+
+
+def test_no_emailed_link_or_code_logs_anyone_in():
+    """Only allauth's login flow logs people in (a password, then the second factor): allauth
+    has nothing e-mailed stand in for either, and no code of ours calls login()."""
+    from pathlib import Path
+
+    from allauth.account import app_settings as account
+
+    assert not (account.LOGIN_BY_CODE_ENABLED or account.LOGIN_ON_EMAIL_CONFIRMATION
+                or account.LOGIN_ON_PASSWORD_RESET or account.EMAIL_VERIFICATION_BY_CODE_ENABLED
+                or account.PASSWORD_RESET_BY_CODE_ENABLED)
+    assert "code" not in account.REAUTHENTICATION_METHODS
+    root = Path(__file__).resolve().parents[2]
+    logging_in = re.compile(r"\b(auth\.)?login\(\s*request|import[^\n]*\blogin\b(?! as)|auth_login")
+    found = [str(path.relative_to(root)) for app in ("coopdesk", "helpdesk", "journeys", "kb")
+             for path in (root / app).rglob("*.py") if logging_in.search(path.read_text())]
+    assert found == []
 
 
 # --- sessions ----------------------------------------------------------------------------------

@@ -115,3 +115,22 @@ def test_a_flood_of_requests_closes_the_socket(socket_for, flush_layer, member, 
         await communicator.disconnect()
 
     run(scenario)
+
+
+@pytest.mark.parametrize("text", ["not json", "{", '"watch"', "[1]", "null", "NaN", "1e999",
+                                  '{"since": 1e999}', '{"watch": "ticket", "id": 1e3}'])
+def test_text_that_is_not_one_of_our_objects_is_a_bad_request(socket_for, flush_layer, member,
+                                                               text, caplog):
+    communicator = socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        await communicator.connect()
+        await communicator.send_to(text_data=text)
+        assert (await communicator.receive_json_from())["error"] == "bad request"
+        await communicator.send_json_to({"since": None})  # still open
+        assert (await communicator.receive_json_from())["type"] == "notifications"
+        await communicator.disconnect()
+
+    run(scenario)
+    assert not [r for r in caplog.records if r.exc_info]
