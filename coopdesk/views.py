@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
-from coopdesk import notify
+from coopdesk import landing, notify
 from coopdesk.accounts.models import User
 from coopdesk.forms import PreferenceForm
 from coopdesk.models import TicketSubscription
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("helpdesk:queue-list")
     if user.is_advisor:
         return redirect("helpdesk:advisor-requests")
-    return redirect("helpdesk:ticket-list")
+    return redirect(landing.for_member(user) or "helpdesk:ticket-list")
 
 
 # --- notifications: the centre, preferences, follow or mute a request ------------------------

@@ -8,14 +8,17 @@ class JourneysConfig(AppConfig):
 
     def ready(self) -> None:
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
-        # how its events are heard of, its demo, its periodic jobs, its part of a person's data.
-        from coopdesk import jobs
+        # how its events are heard of, its demo, its periodic jobs, its part of a person's data,
+        # and that a prospect lands on her path.
+        from coopdesk import jobs, landing
         from journeys import figures, notices, privacy
         from journeys.actions import reminders
+        from journeys.views.member import prospect_landing
 
         notices.register()
         notices.register_demo()
         privacy.register_privacy()
+        landing.register(prospect_landing)
         jobs.register("journey task reminders", 600, reminders.send_task_reminders)
         jobs.register("CAPE ending reminders", 600, reminders.send_cape_reminders)
         jobs.register("information meeting reminders", 600, reminders.send_meeting_reminders)

@@ -38,6 +38,7 @@ from journeys.models.rules import (
     NOTED_STEPS,
     OPEN_STAGES,
     PROGRESSION,
+    PROSPECT_STAGES,
     REENTRY_STAGES,
     STAGE_RANK,
     TASK_REMINDER_DAYS,
@@ -54,7 +55,7 @@ from journeys.models.rules import (
 
 __all__ = [
     "ATTENDANCE_OPENS_BEFORE", "CAPE_REMINDER_DAYS", "FOLLOWUP_EVERY_DAYS",
-    "NOTED_STEPS", "OPEN_STAGES", "PROGRESSION", "REENTRY_STAGES", "STAGE_RANK",
+    "NOTED_STEPS", "OPEN_STAGES", "PROGRESSION", "PROSPECT_STAGES", "REENTRY_STAGES", "STAGE_RANK",
     "TASK_REMINDER_DAYS",
     "Assignee", "DiagnosisSlot", "EventKind", "ExitReason", "InfoMeeting",
     "InfoMeetingQuerySet", "Journey", "JourneyEvent", "JourneyQuerySet", "JourneyTask",

@@ -37,6 +37,7 @@ PROGRESSION = [Stage.INFO_MEETING, Stage.DIAGNOSIS, Stage.CAPE, Stage.SALARIED, 
 STAGE_RANK = {kind: rank for rank, kind in enumerate([*PROGRESSION, Stage.EXITED])}
 OPEN_STAGES = PROGRESSION  # every stage but "exited"
 REENTRY_STAGES = [Stage.INFO_MEETING, Stage.DIAGNOSIS]
+PROSPECT_STAGES = [Stage.INFO_MEETING, Stage.DIAGNOSIS]  # before any contract
 
 
 def entered_field(kind: str) -> str:

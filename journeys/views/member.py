@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from journeys import actions
 from journeys.forms import AdaptationForm, MentorOfferForm, TaskDoneForm
 from journeys.models import (
+    PROSPECT_STAGES,
     DiagnosisSlot,
     InfoMeeting,
     Journey,
@@ -32,6 +33,16 @@ def my_journey(user) -> Journey | None:
                         "member__office")
         .first()
     )
+
+
+def prospect_landing(user) -> str | None:
+    """A prospect (before her CAPE contract) lands on her path, not on an empty "My
+    requests": her next step is there (coopdesk/landing.py)."""
+    if Journey.objects.filter(
+        member=user, is_latest=True, state__in=PROSPECT_STAGES
+    ).exists():
+        return reverse("journeys:journey-mine")
+    return None
 
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from journeys.models import JourneyTask, Stage
 from tests.accounts.test_accounts import log_in, logged_in
+from tests.journeys.conftest import to_cape
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +103,15 @@ def test_the_sign_up_limit_counts_the_client_behind_a_trusted_proxy(client, meet
     assert again.status_code == 429
     other = signup(client, meeting, {"X-Forwarded-For": "7.7.7.7"}, email="y@exemple.fr")
     assert other.status_code == 302  # another client behind the same proxy is not held back
+
+
+def test_a_prospect_who_logs_in_lands_on_her_path(client, prospect_factory):
+    journey = prospect_factory("Inès")
+    client.force_login(journey.member)
+    assert client.get(reverse("home"))["Location"] == reverse("journeys:journey-mine")
+
+
+def test_a_member_past_her_contract_lands_on_her_requests(client, journey, advisor):
+    to_cape(journey, advisor)
+    client.force_login(journey.member)
+    assert client.get(reverse("home"))["Location"] == reverse("helpdesk:ticket-list")
