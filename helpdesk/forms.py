@@ -154,7 +154,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = team.agents.all()
+        agents = team.agents.all()
+        if not self.is_bound:  # only shown: each option reads the name (or e-mail)
+            agents = agents.only("first_name", "last_name", "email")
+        self.fields["assignee"].queryset = agents
 
 
 class PriorityForm(forms.Form):

@@ -33,11 +33,17 @@ def live_config() -> str:
 @register.inclusion_tag("coopdesk/partials/ticket_follow.html", takes_context=True)
 def ticket_follow(context, ticket) -> dict:
     user = context["request"].user
-    subscription = TicketSubscription.objects.filter(user=user, ticket=ticket).first()
+    # The request's page reads both in its ticket query (reader_follow_mode, reader_watches,
+    # for this reader); elsewhere, a query each.
+    if hasattr(ticket, "reader_follow_mode"):
+        mode = ticket.reader_follow_mode or ""
+    else:
+        subscription = TicketSubscription.objects.filter(user=user, ticket=ticket).first()
+        mode = subscription.mode if subscription else ""
     return {
         "ticket": ticket,
-        "mode": subscription.mode if subscription else "",
-        "concerned": ticket.concerns(user),
+        "mode": mode,
+        "concerned": ticket.concerns(user, watching=getattr(ticket, "reader_watches", None)),
         "csrf_token": context.get("csrf_token"),
         "next": context["request"].get_full_path(),
     }

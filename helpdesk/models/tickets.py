@@ -316,14 +316,17 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("helpdesk:ticket-detail", args=[self.pk])
 
-    def concerns(self, user: User) -> bool:
+    def concerns(self, user: User, *, watching: bool | None = None) -> bool:
         """Whether a person hears of this request's steps without following it: its member,
-        its handler, while nobody handles it the team's agents, and its watchers."""
+        its handler, while nobody handles it the team's agents, and its watchers (`watching`
+        when already known, else one query)."""
         if user.pk in (self.requester_id, self.assignee_id):
             return True
         if self.assignee_id is None and user.role != Role.ADMIN:
             if user.works_for_team(self.team_id):
                 return True
+        if watching is not None:
+            return watching
         return self.watchers.filter(pk=user.pk).exists()
 
     @property

@@ -187,7 +187,7 @@ def refused_on_page(request: HttpRequest, ticket: Ticket, **forms) -> HttpRespon
 
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_visible_ticket(request.user, pk, for_page=True)
+    ticket = get_visible_ticket(request.user, pk, for_page=True, follow_card=True)
     return render(request, "helpdesk/ticket_detail.html", ticket_context(request, ticket))
 
 

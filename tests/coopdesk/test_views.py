@@ -125,6 +125,29 @@ def test_follow_and_mute_a_request(client, lead, member, ticket):
     assert 'name="mode" value="default"' in page and 'value="mute"' not in page
 
 
+def test_the_card_reads_this_readers_choice_and_watching(
+    client, agent, other_agent, member, ticket
+):
+    """The request's page reads the card's two facts in its own query: for its reader only."""
+    actions.assign_ticket(ticket, by=other_agent, to=other_agent)  # not the whole team's now
+    TicketSubscription.objects.create(user=other_agent, ticket=ticket, mode="mute")
+    TicketSubscription.objects.create(user=member, ticket=ticket, mode="follow")
+    client.force_login(agent)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'value="follow"' in page and 'value="default"' not in page
+    ticket.watchers.add(agent)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'value="mute"' in page and 'value="default"' not in page
+    TicketSubscription.objects.create(user=agent, ticket=ticket, mode="mute")
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'value="default"' in page and 'value="mute"' not in page
+    with CaptureQueriesContext(connection) as queries:
+        client.get(ticket.get_absolute_url())
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(
+        ('SELECT "coopdesk_ticketsubscription"', 'SELECT 1 AS "a" FROM "accounts_user"')
+    )]
+
+
 def test_foreign_request_cannot_be_followed(client, other_member, outside_agent, ticket):
     url = reverse("helpdesk:subscription-set", args=[ticket.pk])
     for person in (other_member, outside_agent):
