@@ -243,7 +243,9 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # A database of its own is best (README): clearing the cache there cannot empty
+            # the channel layer's groups, and every open socket with them.
+            "LOCATION": env("REDIS_CACHE_URL") or REDIS_URL,
             "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
         }
     }
