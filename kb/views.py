@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.converters import parse_id
+from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.forms import StepForm
 from coopdesk.paging import page_number, paginate
 from coopdesk.rendering import ARTICLE_MAX_CHARS
@@ -271,12 +272,12 @@ def article_draft_save(request: HttpRequest, slug: str = "") -> JsonResponse:
             raise Http404
     title, body = request.POST.get("title", ""), request.POST.get("body", "")
     if len(title) > 200 or len(body) > ARTICLE_MAX_CHARS:
-        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return draft_refused()
     draft = helpdesk_actions.keep_text(
         owner=request.user, key=article_draft_key(article), kind=DraftKind.ARTICLE,
         subject=title, body=body,
     )
-    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
+    return draft_kept(draft)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.paging import paginate
 from coopdesk.rendering import MESSAGE_MAX_CHARS
 from helpdesk import actions
@@ -138,7 +139,7 @@ def ticket_record_draft_save(request: HttpRequest) -> JsonResponse:
         raise Http404
     subject, body = request.POST.get("subject", ""), request.POST.get("body", "")
     if len(subject) > 200 or len(body) > MESSAGE_MAX_CHARS:
-        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return draft_refused()
     chosen, category = request.POST.get("category", ""), None
     if chosen.isdecimal():  # only among the categories the form offers this agent
         category = Category.objects.filter(
@@ -146,7 +147,7 @@ def ticket_record_draft_save(request: HttpRequest) -> JsonResponse:
         ).first()
     draft = actions.keep_text(owner=request.user, key=RECORD_DRAFT_KEY, kind=DraftKind.RECORD,
                               subject=subject, body=body, category=category)
-    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
+    return draft_kept(draft)
 
 
 @login_required
@@ -155,9 +156,7 @@ def draft_save(request: HttpRequest) -> JsonResponse:
     """Called while the member types and when they leave the page (navigator.sendBeacon)."""
     form = DraftForm(request.POST)
     if not form.is_valid():
-        return JsonResponse(
-            {"error": _("The draft could not be saved."), "fields": form.errors}, status=400
-        )
+        return draft_refused(fields=form.errors)
     data = form.cleaned_data
     draft = actions.save_draft(
         owner=request.user, key=data["key"], subject=data["subject"], body=data["body"],

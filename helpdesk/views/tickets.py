@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.steps import Step, step_view
 from helpdesk import actions, satisfaction
 from helpdesk.forms import (
@@ -199,14 +200,14 @@ def ticket_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
     ticket = get_visible_ticket(request.user, pk)
     kind = request.POST.get("kind", "")
     if kind not in actions.TICKET_DRAFTS:
-        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return draft_refused()
     if not actions.may_draft_on(ticket, request.user, kind):
         raise Http404  # the member does not learn notes exist; nobody writes another's step
     body = request.POST.get("body", "")
     if len(body) > actions.TICKET_DRAFTS[kind][1]:
-        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return draft_refused()
     draft = actions.save_text_draft(owner=request.user, ticket=ticket, kind=kind, body=body)
-    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
+    return draft_kept(draft)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from coopdesk import notify
 from coopdesk.accounts.models import Role, User
+from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.rendering import MESSAGE_MAX_CHARS
 from helpdesk import actions
 from helpdesk.forms import SavedReplyForm
@@ -135,10 +136,10 @@ def saved_reply_draft_save(request: HttpRequest, pk: int | None = None) -> JsonR
     reply = get_managed_reply(request.user, pk) if pk else None
     title, body = request.POST.get("title", ""), request.POST.get("body", "")
     if len(title) > 150 or len(body) > MESSAGE_MAX_CHARS:
-        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return draft_refused()
     draft = actions.keep_text(owner=request.user, key=saved_reply_draft_key(reply),
                               kind=DraftKind.SAVED_REPLY, subject=title, body=body)
-    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
+    return draft_kept(draft)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import User
+from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.paging import paginate
 from coopdesk.rendering import NOTE_MAX_CHARS
 from coopdesk.steps import Step, take_step
@@ -150,11 +151,11 @@ def journey_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
         raise Http404  # the member does not write her advisor's notes
     step, body = request.POST.get("kind", ""), request.POST.get("body", "")
     if step not in NOTED_STEPS or len(body) > NOTE_MAX_CHARS:
-        return JsonResponse({"error": _("The draft could not be saved.")}, status=400)
+        return draft_refused()
     draft = helpdesk_actions.keep_text(
         owner=request.user, key=step_draft_key(step, journey.pk), kind=DraftKind.JOURNEY, body=body
     )
-    return JsonResponse({"saved_at": draft.updated_at.isoformat() if draft else None})
+    return draft_kept(draft)
 
 
 @login_required
