@@ -288,7 +288,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
         form = ArticleForm(request.POST, user=request.user)
         if form.is_valid():
             article = actions.create_article(by=request.user, **form.changes())
-            Draft.objects.filter(owner=request.user, key=article_draft_key(None)).delete()
+            helpdesk_actions.forget_text(owner=request.user, key=article_draft_key(None))
             if request.POST.get("then") == "submit":
                 actions.submit_article(article, by=request.user)
                 messages.success(request, _("Thank you! Your text was sent for review."))
@@ -322,7 +322,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, conflict.message)
                 status = 409
             else:
-                Draft.objects.filter(owner=request.user, key=article_draft_key(article)).delete()
+                helpdesk_actions.forget_text(owner=request.user, key=article_draft_key(article))
                 messages.success(request, _("Changes saved."))
                 return redirect(article)
         else:

@@ -94,7 +94,7 @@ def keep_text(
     key, so that racing saves (typing, leaving the page) update one draft; emptied, it
     goes."""
     if not (body.strip() or subject.strip()):
-        Draft.objects.filter(owner=owner, key=key).delete()
+        forget_text(owner=owner, key=key)
         return None
     draft, _created = Draft.objects.update_or_create(
         owner=owner, key=key,
@@ -102,6 +102,11 @@ def keep_text(
                   "category": category, "updated_at": timezone.now()},
     )
     return draft
+
+
+def forget_text(*, owner: User, key: str) -> None:
+    """The text was sent, or emptied: its draft goes (in the sender's transaction)."""
+    Draft.objects.filter(owner=owner, key=key).delete()
 
 
 def forget_old_drafts(now=None) -> int:

@@ -19,11 +19,10 @@ from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.actions.absences import auto_assign, away_refusal
 from helpdesk.actions.base import _assign, _attach, _check_can_reply
-from helpdesk.actions.drafts import forget_draft
+from helpdesk.actions.drafts import forget_draft, forget_text
 from helpdesk.models import (
     Category,
     Channel,
-    Draft,
     DraftKind,
     EventKind,
     Message,
@@ -128,8 +127,8 @@ def _open(
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
     _attach(ticket, None, files, by)
-    if draft_key and not recorded:
-        Draft.objects.filter(owner=requester, key=draft_key).delete()
+    if draft_key:  # the form's draft, kept for whoever typed it
+        forget_text(owner=by or requester, key=draft_key)
     data = {"team": team.name}
     if recorded:
         data["channel"] = channel

@@ -117,8 +117,8 @@ def ticket_record(request: HttpRequest) -> HttpResponse:
         ticket = actions.create_ticket(
             requester=data["member"], category=data["category"], subject=data["subject"],
             body=data["body"], files=data["files"], by=request.user, channel=data["channel"],
+            draft_key=RECORD_DRAFT_KEY,
         )
-        Draft.objects.filter(owner=request.user, key=RECORD_DRAFT_KEY).delete()
         messages.success(
             request,
             _("Request %(ref)s recorded for %(name)s, who has been told.")

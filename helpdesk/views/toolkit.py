@@ -102,7 +102,7 @@ def _saved_reply_form(request: HttpRequest, reply: SavedReply | None) -> HttpRes
                 by=request.user, title=data["title"], body=data["body"], team=data["scope"],
                 articles=data["articles"], reply=reply,
             )
-            Draft.objects.filter(owner=request.user, key=saved_reply_draft_key(reply)).delete()
+            actions.forget_text(owner=request.user, key=saved_reply_draft_key(reply))
             messages.success(
                 request, _("Saved reply “%(title)s” saved.") % {"title": data["title"]}
             )

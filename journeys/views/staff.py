@@ -138,7 +138,8 @@ def journey_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not take_step(request, journey, STEPS[step], form):
         context = detail_context(request, journey, **{step: form})
         return render(request, "journeys/journey_detail.html", context, status=400)
-    Draft.objects.filter(owner=request.user, key=step_draft_key(step, journey.pk)).delete()
+    if step in NOTED_STEPS:
+        helpdesk_actions.forget_text(owner=request.user, key=step_draft_key(step, journey.pk))
     return redirect(journey)
 
 
@@ -237,7 +238,7 @@ def slot_hold(request: HttpRequest, pk: int) -> HttpResponse:
         context = detail_context(request, journey, hold=form)
         return render(request, "journeys/journey_detail.html", context, status=400)
     slot = actions.hold_diagnosis(slot, by=request.user, summary=form.cleaned_data["summary"])
-    Draft.objects.filter(owner=request.user, key=step_draft_key("hold", slot.journey_id)).delete()
+    helpdesk_actions.forget_text(owner=request.user, key=step_draft_key("hold", slot.journey_id))
     messages.success(request, _("Diagnosis recorded: the CAPE can now be signed."))
     return redirect(slot.journey)
 
