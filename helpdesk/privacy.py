@@ -116,9 +116,10 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
     )
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
     # A merged duplicate's subject travels in the kept request's timeline.
-    for event in TicketEvent.objects.filter(ticket__in=tickets, data__has_key="subject"):
+    merged = list(TicketEvent.objects.filter(ticket__in=tickets, data__has_key="subject"))
+    for event in merged:
         event.data = {**event.data, "subject": ERASED}
-        event.save(update_fields=["data"])
+    TicketEvent.objects.bulk_update(merged, ["data"])
     Satisfaction.objects.filter(member=user).exclude(comment="").update(comment=ERASED)
     # Their drafts, and the team's drafts on their requests (a reason typed about them).
     Draft.objects.filter(Q(owner=user) | Q(ticket__in=tickets)).delete()

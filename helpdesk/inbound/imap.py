@@ -40,11 +40,8 @@ def _attempts_key(uid: str) -> str:
 def failed_attempt(uid: str) -> int:
     """Count one more failed round for the message `uid`; how many so far."""
     key = _attempts_key(uid)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the first failure
-        cache.set(key, 1, ATTEMPTS_KEPT)
-        return 1
+    cache.add(key, 0, ATTEMPTS_KEPT)  # the first failure; a racing one keeps its count
+    return cache.incr(key)
 SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
