@@ -45,8 +45,10 @@ def read(queryset: QuerySet, *, chunk_size: int = CHUNK) -> Iterator:
     order. The transaction ends when the rows are read or the download is cut (the
     generator closes). On SQLite `.iterator()` already steps through the rows."""
     connection = connections[queryset.db]
+    # A prefetching queryset is not streamed on PostgreSQL (Django fetches it whole): our
+    # exports read flat rows (values_list) and never prefetch.
     if (not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-            or queryset._prefetch_related_lookups):  # prefetching reads in Python chunks
+            or queryset._prefetch_related_lookups):
         yield from queryset.iterator(chunk_size=chunk_size)
         return
     with transaction.atomic(using=queryset.db):

@@ -38,9 +38,7 @@ def my_journey(user) -> Journey | None:
 def prospect_landing(user) -> str | None:
     """A prospect (before her CAPE contract) lands on her path, not on an empty "My
     requests": her next step is there (coopdesk/landing.py)."""
-    if Journey.objects.filter(
-        member=user, is_latest=True, state__in=PROSPECT_STAGES
-    ).exists():
+    if Journey.objects.latest().filter(member=user, state__in=PROSPECT_STAGES).exists():
         return reverse("journeys:journey-mine")
     return None
 
