@@ -10,7 +10,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from coopdesk.accounts.models import Role, User
+from coopdesk.accounts.models import User
 from helpdesk.models import ACTIVE_STATES, Assignment, Team, Ticket
 
 
@@ -31,9 +31,7 @@ def agents_in(team: Team, *, day=None):
     their capacity (their own, else the team's), with `open_count`, in a steady order."""
     day = day or timezone.localdate()
     agents = (
-        User.objects.filter(
-            pk__in=team.agents.values("pk"), is_active=True, role__in=[Role.AGENT, Role.LEAD]
-        )
+        User.objects.in_team(team.pk)
         .exclude(User.away_q(day))
         .annotate(open_count=open_counts())
     )

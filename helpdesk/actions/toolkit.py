@@ -239,6 +239,12 @@ def add_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
     return ticket
 
 
+def may_remove_watcher(person: User, *, team_side: bool) -> bool:
+    """The member's advisor follows her requests as long as they follow her; the member
+    removes only the co-workers (members) she added; the team removes anyone else."""
+    return not person.is_advisor and (team_side or person.is_member)
+
+
 @transaction.atomic
 def remove_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
     """The member removes a co-worker she added; the team removes a colleague. The
@@ -247,7 +253,7 @@ def remove_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
     side = _watcher_side(ticket, by)
     if not ticket.watchers.filter(pk=person.pk).exists():
         return ticket
-    if person.is_advisor or (side == "member" and not person.is_member):
+    if not may_remove_watcher(person, team_side=side != "member"):
         raise Conflict(_("This person cannot be removed from this request here."))
     ticket.watchers.remove(person)
     event = lifecycle.record(

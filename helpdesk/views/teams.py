@@ -50,7 +50,7 @@ def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
             "assignment": team.assignment, "agent_capacity": team.agent_capacity,
         })
     people = (
-        User.objects.filter(teams=team, is_active=True, role__in=[Role.AGENT, Role.LEAD])
+        User.objects.in_team(team.pk)
         .select_related("backup_advisor").annotate(open_count=assignment.open_counts())
         .order_by("first_name", "last_name", "pk")
     )
@@ -123,7 +123,7 @@ def agent_absence(request: HttpRequest, slug: str, person: int) -> HttpResponse:
     """The lead sets a team agent's absence and capacity."""
     team = get_led_team(request.user, slug)
     agent = get_object_or_404(
-        User.objects.filter(teams=team, is_active=True, role__in=[Role.AGENT, Role.LEAD]),
+        User.objects.in_team(team.pk),
         pk=person,
     )
     return _absence_form(
@@ -160,7 +160,7 @@ def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
         "first_name", "last_name", "role"
     ))
     for person in watchers:
-        person.removable = not person.is_advisor and (ticket.team_view or person.is_member)
+        person.removable = actions.may_remove_watcher(person, team_side=ticket.team_view)
     context = {"ticket": ticket, "form": form, "watchers": watchers}
     if ticket.team_view:
         context["teams"] = ticket.watching_teams.order_by("name")
