@@ -90,6 +90,7 @@ from helpdesk.actions.toolkit import (
     save_saved_reply,
     set_watching_team,
     use_saved_reply,
+    watcher_side,
 )
 
 __all__ = [
@@ -107,5 +108,6 @@ __all__ = [
     "reopen_ticket", "resolve_ticket", "save_draft", "save_saved_reply", "save_text_draft",
     "set_absence", "set_collection_consent", "set_satisfaction_question", "set_team_assignment",
     "set_watching_team", "shown_name", "stop_case", "take_announced_steps", "text_draft_key",
-    "transfer_ticket", "use_saved_reply", "validate_upload", "wait_for_member", "withdraw_ticket",
+    "transfer_ticket", "use_saved_reply", "validate_upload", "wait_for_member", "watcher_side",
+    "withdraw_ticket",
 ]

@@ -203,14 +203,23 @@ def _markdown_label(text: str) -> str:
 # --- watchers ----------------------------------------------------------------------------------
 
 
-def _watcher_side(ticket: Ticket, by: User) -> str:
-    """Who adds watchers: the team (colleagues, as an internal step) or the request's
-    member (the people she works with, said on the public thread)."""
-    if is_team_agent(ticket, by):
+def watcher_side(ticket: Ticket, user: User) -> str | None:
+    """Who manages the request's watchers (the watchers page and the actions below): its
+    team ("team": colleagues, as an internal step) or its member ("member": the people she
+    works with, said on the public thread); None for anyone else who sees it (her
+    advisor, a watcher)."""
+    if is_team_agent(ticket, user):
         return "team"
-    if ticket.requester_id == by.pk:
+    if ticket.requester_id == user.pk:
         return "member"
-    raise PermissionDenied("only the request's member or its team add watchers")
+    return None
+
+
+def _watcher_side(ticket: Ticket, by: User) -> str:
+    side = watcher_side(ticket, by)
+    if side is None:
+        raise PermissionDenied("only the request's member or its team manage watchers")
+    return side
 
 
 @transaction.atomic

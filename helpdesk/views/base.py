@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from coopdesk.accounts.models import User
@@ -52,11 +53,15 @@ def get_visible_ticket(
     return get_object_or_404(queryset, pk=pk)
 
 
-def get_team_side_ticket(user: User, pk: int) -> Ticket:
-    """A request as its team works on it: 404 to whoever may not see it, 403 to those who
-    see it from the member's side (its member, her advisor, a watcher)."""
+def get_team_side_ticket(user: User, pk: int, *, unseen: bool = False) -> Ticket:
+    """A request as its team works on it: 404 to whoever may not see it. Those who see it
+    from the member's side (its member, her advisor, a watcher) get 403: they know the
+    team's steps exist. An `unseen` page (internal notes, saved replies) answers them 404,
+    as to strangers: the member does not learn that it exists."""
     ticket = get_visible_ticket(user, pk)
     if not ticket.team_view:
+        if unseen:
+            raise Http404
         raise PermissionDenied("only the request's team")
     return ticket
 

@@ -17,7 +17,7 @@ from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from helpdesk import actions, assignment
 from helpdesk.forms import AbsenceForm, TeamAssignmentForm, WatcherForm
-from helpdesk.models import Team
+from helpdesk.models import Team, Ticket
 from helpdesk.views.base import get_team_side_ticket, get_visible_ticket
 
 
@@ -134,13 +134,20 @@ def agent_absence(request: HttpRequest, slug: str, person: int) -> HttpResponse:
 # --- watchers ----------------------------------------------------------------------------------
 
 
+def get_watchers_ticket(user: User, pk: int) -> Ticket:
+    """404 to whoever may not see the request; 403 to those who see it but do not manage
+    its watchers (her advisor, a watcher), by the rule the watcher actions apply."""
+    ticket = get_visible_ticket(user, pk)
+    if actions.watcher_side(ticket, user) is None:
+        raise PermissionDenied("only the request's member or its team")
+    return ticket
+
+
 @login_required
 def ticket_watchers(request: HttpRequest, pk: int) -> HttpResponse:
     """Who follows the request; its member adds the people she works with, its team
     adds colleagues. Others who may see the request (her advisor, a watcher) get 403."""
-    ticket = get_visible_ticket(request.user, pk)
-    if not (ticket.team_view or ticket.requester_id == request.user.pk):
-        raise PermissionDenied("only the request's member or its team")
+    ticket = get_watchers_ticket(request.user, pk)
     status = 200
     form = WatcherForm()
     if request.method == "POST":
@@ -191,9 +198,7 @@ def ticket_watching_team(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_watcher_remove(request: HttpRequest, pk: int, person: int) -> HttpResponse:
-    ticket = get_visible_ticket(request.user, pk)
-    if not (ticket.team_view or ticket.requester_id == request.user.pk):
-        raise PermissionDenied("only the request's member or its team")
+    ticket = get_watchers_ticket(request.user, pk)
     watcher = get_object_or_404(ticket.watchers.all(), pk=person)
     actions.remove_watcher(ticket, by=request.user, person=watcher)
     messages.success(request, _("%(name)s no longer follows this request.")

@@ -236,9 +236,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = get_visible_ticket(request.user, pk)
-    if not ticket.team_view:  # the member does not learn that notes exist
-        raise Http404
+    ticket = get_team_side_ticket(request.user, pk, unseen=True)
     form = NoteForm(request.POST, request.FILES)
     if not form.is_valid():
         return refused_on_page(request, ticket, note_form=form)

@@ -22,6 +22,7 @@ from coopdesk.rendering import MESSAGE_MAX_CHARS
 from helpdesk import actions
 from helpdesk.forms import SavedReplyForm
 from helpdesk.models import Draft, DraftKind, SavedReply, Team, Ticket
+from helpdesk.views.base import get_team_side_ticket
 
 # --- follow or mute a request's notifications ------------------------------------------------
 
@@ -171,22 +172,10 @@ def saved_reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("helpdesk:saved-reply-list")
 
 
-def get_team_ticket(user: User, pk: int) -> Ticket:
-    """A request this person handles for its team; 404 otherwise (its member and advisor
-    do not learn that saved replies exist)."""
-    ticket = get_object_or_404(
-        Ticket.objects.visible_to(user).with_team_view(user).select_related("team", "requester"),
-        pk=pk,
-    )
-    if not ticket.team_view:
-        raise Http404
-    return ticket
-
-
 @login_required
 def saved_reply_picker(request: HttpRequest, pk: int) -> JsonResponse:
     """The picker's list, loaded when the agent opens it (not with the request's page)."""
-    ticket = get_team_ticket(request.user, pk)
+    ticket = get_team_side_ticket(request.user, pk, unseen=True)
     replies = SavedReply.objects.for_ticket(ticket, request.user).select_related("team").only(
         "title", "body", "team__name", "owner"
     ).order_by("-usage_count", "title", "pk")[:PICKER_LIMIT]
@@ -206,6 +195,6 @@ def saved_reply_picker(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def saved_reply_insert(request: HttpRequest, pk: int, reply: int) -> JsonResponse:
     """The text to insert in the reply box, filled for this request; counted as a use."""
-    ticket = get_team_ticket(request.user, pk)
+    ticket = get_team_side_ticket(request.user, pk, unseen=True)
     saved = get_object_or_404(SavedReply.objects.for_ticket(ticket, request.user), pk=reply)
     return JsonResponse({"text": actions.use_saved_reply(saved, ticket=ticket, by=request.user)})
