@@ -13,12 +13,7 @@ from django.utils import timezone
 
 from helpdesk import actions
 from helpdesk.models import Draft, Ticket
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import login
 
 
 def save(client: Client, ticket, kind: str, body: str):

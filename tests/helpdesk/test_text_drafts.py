@@ -8,17 +8,13 @@ from django.urls import reverse
 
 from helpdesk import actions
 from helpdesk.models import Draft
+from tests.conftest import login
 
 
 def save(client: Client, ticket, kind: str, body: str):
     return client.post(reverse("helpdesk:ticket-draft-save", args=[ticket.pk]),
                        {"kind": kind, "body": body})
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_reply_being_typed_comes_back_on_another_device(agent, ticket):
