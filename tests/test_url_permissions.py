@@ -175,6 +175,9 @@ TEAM_WRITE = {"anonymous": LOGIN, "member": 403, "other_member": 404, "advisor":
               "other_advisor": 404, "agent": 302, "outside_agent": 404}
 STAFF_PAGE = {"anonymous": LOGIN, "member": 404, "other_member": 404, "advisor": 404,
               "other_advisor": 404, "agent": 200, "outside_agent": 404}
+# A member's own preferences: every member has hers, the others have none (404).
+MEMBERS_PAGE = {"anonymous": LOGIN, "member": 200, "other_member": 200, "advisor": 404,
+                "other_advisor": 404, "agent": 404, "outside_agent": 404}
 NOT_THE_OWNER = {"other_member", "advisor", "other_advisor", "agent", "outside_agent"}
 
 
@@ -420,7 +423,7 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:satisfaction-settings": [
         Case("whether I am asked how I was served", "get",
              get(lambda w: reverse("helpdesk:satisfaction-settings")),
-             everyone(404) | {"member": 200, "other_member": 200})
+             MEMBERS_PAGE)
     ],
     "helpdesk:attachment-download": [
         Case("file sent with the request", "get",
@@ -486,7 +489,7 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:collection-settings": [
         Case("my collection preferences", "get",
              get(lambda w: reverse("helpdesk:collection-settings")),
-             everyone(404) | {"member": 200, "other_member": 200})
+             MEMBERS_PAGE)
     ],
     "helpdesk:collection-detail": [
         Case("Camille's case", "get",
