@@ -1,6 +1,7 @@
 """Real concurrency in tests: several threads, each with its own database connection.
 
-Only PostgreSQL shares a test database across threads; on SQLite these tests skip.
+Only PostgreSQL shares a test database across threads; on SQLite these tests skip
+(`needs_postgresql`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-from django.db import connections
+import pytest
+from django.db import connection, connections
+
+# SQLite's test database is one in-memory file shared by the threads, where a second writer
+# is refused rather than queued, and select_for_update locks no row: nothing real to race on.
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a real race needs PostgreSQL: run with DATABASE_URL=postgres://...",
+)
 
 
 def run_together(target: Callable, calls: Iterable[tuple], *, timeout: float = 120) -> list:

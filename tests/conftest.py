@@ -2,6 +2,7 @@
 
 import factory.random
 import pytest
+from django.test import Client
 
 from coopdesk import notify
 from coopdesk.accounts.models import Role
@@ -163,6 +164,15 @@ def ticket(member, category):
 def topic(db, agent):
     """A knowledge-base topic the agent edits (the kb tests and the browser's)."""
     return Topic.objects.create(name="Devis et factures", slug="devis-factures", editor=agent)
+
+
+def login(user) -> Client:
+    """A fresh client logged in as `user`, or anonymous for None: each has its own cookies,
+    so one test can hold several people's sessions at once."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 @pytest.fixture

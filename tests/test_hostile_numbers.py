@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from coopdesk.accounts.models import Role
 from kb import actions as kb_actions
 from kb.models import Audience, Topic
+from tests.conftest import login
 from tests.factories import UserFactory
 from tests.test_url_permissions import walk
 
@@ -43,12 +43,6 @@ def slugs(agent, team):
             "team": team.slug}
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 NUMBERED_ROUTES = [route for _name, route in walk() if re.search(r"<(id|int):", route)]
 
 
@@ -67,7 +61,7 @@ def test_huge_ids_in_routes_are_not_found(route, people, slugs):
             route,
         )
         for who, user in people.items():
-            client = client_for(user)
+            client = login(user)
             for method in (client.get, client.post):
                 response = method(path, {"version": str(number), "pk": str(number)})
                 assert response.status_code < 500, (who, method.__name__, path)
@@ -94,7 +88,7 @@ def lists(slugs) -> list[tuple[str, str]]:
 
 def test_lists_answer_404_to_page_numbers_no_link_makes(people, slugs):
     for who, path in lists(slugs):
-        client = client_for(people[who])
+        client = login(people[who])
         glue = "&" if "?" in path else "?"
         assert client.get(path).status_code == 200, path
         assert client.get(f"{path}{glue}page=1").status_code == 200, path
@@ -107,7 +101,7 @@ def test_lists_answer_404_to_page_numbers_no_link_makes(people, slugs):
 
 @pytest.mark.parametrize("value", [str(2**63), str(2**70), "1e30", "-1", "²", "abc"])
 def test_numeric_query_parameters_never_fail(value, people, slugs, category):
-    member, agent = client_for(people["member"]), client_for(people["agent"])
+    member, agent = login(people["member"]), login(people["agent"])
     queue = reverse("helpdesk:queue-detail", args=[slugs["team"]])
     for client, path in [
         (member, f"{reverse('kb:suggestion-list')}?q=devis&category={value}"),
@@ -126,7 +120,7 @@ def test_numeric_query_parameters_never_fail(value, people, slugs, category):
 
 def test_ids_in_forms_past_64_bits_are_invalid_choices(people, slugs, ticket, category):
     huge = str(2**70)
-    member, agent = client_for(people["member"]), client_for(people["agent"])
+    member, agent = login(people["member"]), login(people["agent"])
     posts = [
         (member, reverse("helpdesk:ticket-create"),
          {"category": huge, "subject": "s", "body": "b", "key": "k"}),

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
@@ -35,6 +34,7 @@ from helpdesk.models import (
 )
 from helpdesk.views.collections import COLLECTION_STEPS
 from helpdesk.views.tickets import STEPS
+from tests.conftest import login
 from tests.factories import CategoryFactory
 from tests.helpdesk.flows import pdf
 
@@ -175,6 +175,9 @@ TEAM_WRITE = {"anonymous": LOGIN, "member": 403, "other_member": 404, "advisor":
               "other_advisor": 404, "agent": 302, "outside_agent": 404}
 STAFF_PAGE = {"anonymous": LOGIN, "member": 404, "other_member": 404, "advisor": 404,
               "other_advisor": 404, "agent": 200, "outside_agent": 404}
+# A member's own preferences: every member has hers, the others have none (404).
+MEMBERS_PAGE = {"anonymous": LOGIN, "member": 200, "other_member": 200, "advisor": 404,
+                "other_advisor": 404, "agent": 404, "outside_agent": 404}
 NOT_THE_OWNER = {"other_member", "advisor", "other_advisor", "agent", "outside_agent"}
 
 
@@ -420,7 +423,7 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:satisfaction-settings": [
         Case("whether I am asked how I was served", "get",
              get(lambda w: reverse("helpdesk:satisfaction-settings")),
-             everyone(404) | {"member": 200, "other_member": 200})
+             MEMBERS_PAGE)
     ],
     "helpdesk:attachment-download": [
         Case("file sent with the request", "get",
@@ -486,7 +489,7 @@ ROUTES: dict[str, list[Case]] = {
     "helpdesk:collection-settings": [
         Case("my collection preferences", "get",
              get(lambda w: reverse("helpdesk:collection-settings")),
-             everyone(404) | {"member": 200, "other_member": 200})
+             MEMBERS_PAGE)
     ],
     "helpdesk:collection-detail": [
         Case("Camille's case", "get",
@@ -652,13 +655,6 @@ ROUTES: dict[str, list[Case]] = {
 # --- the walk ---------------------------------------------------------------------------------
 
 
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def check(response, expected) -> None:
     where = response.get("Location", "")
     if expected == LOGIN:
@@ -719,7 +715,7 @@ def test_route_answers_each_persona(world, name, case, persona):
     url, data = case.build(world)
     before = state_of(world)
     with translation.override("en"):
-        response = getattr(client_for(world["people"][persona]), case.method)(url, data)
+        response = getattr(login(world["people"][persona]), case.method)(url, data)
     check(response, case.expect[persona])
     if response.status_code == 200:  # pages and files alike stay out of every cache
         assert {"private", "no-store"} <= set(response["Cache-Control"].split(", ")), name
@@ -751,7 +747,7 @@ def test_steps_that_are_not_yours_are_403_or_404(world, step, persona):
         return
     url = reverse("helpdesk:ticket-step", args=[world["ticket"].pk, step])
     before = state_of(world)
-    response = client_for(world["people"][persona]).post(url, {"version": world["ticket"].version})
+    response = login(world["people"][persona]).post(url, {"version": world["ticket"].version})
     assert response.status_code == (404 if PARTICIPANTS[persona] == 404 else 403)
     assert state_of(world) == before
 
@@ -761,7 +757,7 @@ def test_steps_that_are_not_yours_are_403_or_404(world, step, persona):
 
 @pytest.mark.parametrize("persona", ["member", "advisor"])
 def test_internal_notes_never_reach_members_or_advisors(world, persona):
-    client = client_for(world["people"][persona])
+    client = login(world["people"][persona])
     for name in ("ticket-detail", "ticket-live"):
         page = client.get(reverse(f"helpdesk:{name}", args=[world["ticket"].pk])).content.decode()
         assert "Réponse publique de l'équipe" in page  # the public thread is there
@@ -771,7 +767,7 @@ def test_internal_notes_never_reach_members_or_advisors(world, persona):
 
 
 def test_the_team_sees_its_internal_notes(world):
-    page = client_for(world["agent"]).get(world["ticket"].get_absolute_url()).content.decode()
+    page = login(world["agent"]).get(world["ticket"].get_absolute_url()).content.decode()
     assert NOTE_TEXT in page and NOTE_FILE in page
 
 
@@ -791,7 +787,7 @@ def admin_url(route: str) -> str:
 def test_admin_is_closed_to_everyone_but_staff(world, name, route):
     url = admin_url(route)
     for persona in ("anonymous", "member", "agent"):
-        client = client_for(world["people"][persona])
+        client = login(world["people"][persona])
         if name == "admin:logout":
             response = client.post(url)
             assert response.status_code == 302 and response["Location"] == reverse("admin:index")

@@ -6,15 +6,13 @@ import pytest
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from coopdesk.asgi import application
+from tests.conftest import login
 
 
 def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
+    return f"sessionid={login(user).cookies['sessionid'].value}".encode()
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from coopdesk import lifecycle
 from coopdesk.conflicts import Conflict
 from helpdesk import actions
 from helpdesk.models import CollectionCase, EventKind, State, Ticket, TicketEvent
+from tests.conftest import login
 from tests.helpdesk.flows import move_to
 
 
@@ -29,8 +30,7 @@ def _english():
 
 
 def client_in(user, language: str) -> Client:
-    client = Client()
-    client.force_login(user)
+    client = login(user)
     client.cookies["django_language"] = language
     return client
 

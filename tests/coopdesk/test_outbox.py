@@ -8,19 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from notifications.models import Notification
 
 from coopdesk import notify, outbox
 from coopdesk.models import Delivery, OutboxEmail, OutboxKind, OutboxStatus
 from helpdesk import actions
-from tests.concurrency import run_together
-
-NEEDS_ROW_LOCKS = (
-    "SQLite has no row locks (select_for_update is a no-op there and its single writer lock "
-    "serialises claims): the two-connection proof runs on PostgreSQL (make test-pg)."
-)
+from tests.concurrency import needs_postgresql, run_together
 
 
 def later(**delta) -> timezone.datetime:
@@ -165,10 +159,9 @@ def test_worker_once_sends_what_is_due(resolved, mailoutbox, settings):
     assert len(mailoutbox) == 1
 
 
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_claim_skips_rows_another_worker_holds(ticket, agent):
-    if connection.vendor != "postgresql":
-        pytest.skip(NEEDS_ROW_LOCKS)
     actions.add_reply(ticket, by=agent, body="Le montant ?", then="wait")
     actions.resolve_ticket(ticket, by=agent)
     first, second = OutboxEmail.objects.order_by("pk")
@@ -197,10 +190,9 @@ def test_claim_skips_rows_another_worker_holds(ticket, agent):
     assert claimed == [second.pk]  # did not wait for, nor take, the locked row
 
 
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_the_same_email(ticket, member, agent, flaky_mail):
-    if connection.vendor != "postgresql":
-        pytest.skip(NEEDS_ROW_LOCKS)
     notify.save_preferences(member, {"replied": Delivery.EMAIL})
     for n in range(40):
         actions.add_reply(ticket, by=agent, body=f"Message {n}")

@@ -1,7 +1,6 @@
 """Fixtures for the helpdesk tests: English UI text, a client per persona."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from coopdesk.accounts.models import Role
@@ -14,19 +13,6 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def login():
-    """A fresh client logged in as `user` (each has its own cookies)."""
-
-    def make(user) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ tests never write a state field themselves.
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
 
 from coopdesk.accounts.models import User
 from helpdesk import actions
@@ -34,6 +37,12 @@ def move_to(ticket: Ticket, state: str, *, agent: User) -> Ticket:
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.state == state
     return ticket
+
+
+def save_draft(client: Client, ticket: Ticket, kind: str, body: str) -> HttpResponse:
+    """What the page's script posts while `kind`'s box (reply, note, a step's reason) is typed."""
+    return client.post(reverse("helpdesk:ticket-draft-save", args=[ticket.pk]),
+                       {"kind": kind, "body": body})
 
 
 def pdf(name: str = "facture.pdf", size: int = 0) -> SimpleUploadedFile:

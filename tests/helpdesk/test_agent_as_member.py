@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from helpdesk import actions
 from helpdesk.models import EventKind, Message, State, Ticket, is_team_agent
+from tests.conftest import login
 from tests.helpdesk.flows import pdf
 
 NOTE_TEXT = "Note interne : ce client a déjà refusé deux avenants"
@@ -39,7 +40,7 @@ def page(client, ticket, name="ticket-detail") -> str:
     return response.content.decode()
 
 
-def test_the_handling_team_sees_its_notes_and_tools(filed, agent, login):
+def test_the_handling_team_sees_its_notes_and_tools(filed, agent):
     ticket, _ = filed
     html = page(login(agent), ticket)
     assert NOTE_TEXT in html and NOTE_FILE in html
@@ -48,7 +49,7 @@ def test_the_handling_team_sees_its_notes_and_tools(filed, agent, login):
 
 
 @pytest.mark.parametrize("name", ["ticket-detail", "ticket-live"])
-def test_filing_agent_reads_it_as_a_member(filed, outside_agent, login, name):
+def test_filing_agent_reads_it_as_a_member(filed, outside_agent, name):
     ticket, _ = filed
     html = page(login(outside_agent), ticket, name)
     assert "Nous le relisons cette semaine." in html  # the public thread, yes
@@ -58,14 +59,14 @@ def test_filing_agent_reads_it_as_a_member(filed, outside_agent, login, name):
     assert reverse("helpdesk:ticket-step", args=[ticket.pk, "resolve"]) not in html
 
 
-def test_note_file_is_not_served_to_the_filing_agent(filed, outside_agent, agent, login):
+def test_note_file_is_not_served_to_the_filing_agent(filed, outside_agent, agent):
     _, note = filed
     url = reverse("helpdesk:attachment-download", args=[note.attachments.get().pk])
     assert login(agent).get(url).status_code == 200
     assert login(outside_agent).get(url).status_code == 404
 
 
-def test_filing_agent_cannot_write_a_note_there(filed, outside_agent, login):
+def test_filing_agent_cannot_write_a_note_there(filed, outside_agent):
     ticket, _ = filed
     before = Message.objects.count()
     response = login(outside_agent).post(
@@ -78,7 +79,7 @@ def test_filing_agent_cannot_write_a_note_there(filed, outside_agent, login):
 
 
 @pytest.mark.parametrize("step", ["resolve", "wait", "close"])
-def test_filing_agent_cannot_run_the_team_steps(filed, outside_agent, login, step):
+def test_filing_agent_cannot_run_the_team_steps(filed, outside_agent, step):
     ticket, _ = filed
     response = login(outside_agent).post(
         reverse("helpdesk:ticket-step", args=[ticket.pk, step]), {"version": ticket.version}
@@ -87,7 +88,7 @@ def test_filing_agent_cannot_run_the_team_steps(filed, outside_agent, login, ste
     assert Ticket.objects.get(pk=ticket.pk).version == ticket.version
 
 
-def test_filing_agent_cannot_assign_or_transfer(filed, outside_agent, other_category, login):
+def test_filing_agent_cannot_assign_or_transfer(filed, outside_agent, other_category):
     ticket, _ = filed
     client = login(outside_agent)
     assign = client.post(reverse("helpdesk:ticket-assign", args=[ticket.pk]),
@@ -100,7 +101,7 @@ def test_filing_agent_cannot_assign_or_transfer(filed, outside_agent, other_cate
     assert (fresh.version, fresh.team_id) == (ticket.version, ticket.team_id)
 
 
-def test_filing_agents_reply_answers_the_team_as_a_member(filed, outside_agent, agent, login):
+def test_filing_agents_reply_answers_the_team_as_a_member(filed, outside_agent, agent):
     ticket, _ = filed
     actions.wait_for_member(ticket, by=agent, note="Avez-vous l'annexe ?")
     response = login(outside_agent).post(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -14,7 +13,7 @@ from coopdesk.conflicts import Conflict
 from helpdesk import actions
 from helpdesk.models import Assignment, EventKind, State, Ticket
 from helpdesk.notices import ticket_detail, ticket_words
-from tests.concurrency import run_together
+from tests.concurrency import needs_postgresql, run_together
 from tests.factories import UserFactory
 
 
@@ -114,11 +113,6 @@ def test_round_robin_spreads_evenly_with_agents_away(member, category, team):
     loads = counts(agents[2:])
     assert max(loads.values()) - min(loads.values()) <= 1
     assert sum(counts(agents[:2]).values()) == 0
-
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="parallel requests need PostgreSQL row locks"
-)
 
 
 @needs_postgresql

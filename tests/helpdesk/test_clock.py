@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from helpdesk import actions
 from helpdesk.models import EventKind, Priority, ServiceTarget, State, Ticket
 from helpdesk.notices import ticket_detail, ticket_words
+from tests.conftest import login
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -180,7 +181,7 @@ def test_across_the_change_to_winter_time(open_team, member, category):
 # --- what the member and the team read --------------------------------------------------------
 
 
-def test_her_page_says_her_place_in_line_and_when(open_team, member, category, login):
+def test_her_page_says_her_place_in_line_and_when(open_team, member, category):
     first = opened_friday_evening(member, category)
     with at(2026, 12, 4, 20):
         second = actions.create_ticket(
@@ -192,7 +193,7 @@ def test_her_page_says_her_place_in_line_and_when(open_team, member, category, l
     assert fresh(first).place_in_line() == 1
 
 
-def test_what_happens_next_while_waiting_and_resolved(open_team, member, category, agent, login):
+def test_what_happens_next_while_waiting_and_resolved(open_team, member, category, agent):
     ticket = opened_friday_evening(member, category)
     client = login(member)
     with at(2026, 12, 7, 10):
@@ -204,7 +205,7 @@ def test_what_happens_next_while_waiting_and_resolved(open_team, member, categor
         assert "closes by itself on" in page
 
 
-def test_requests_needing_her_come_first_in_my_requests(open_team, member, category, agent, login):
+def test_requests_needing_her_come_first_in_my_requests(open_team, member, category, agent):
     ticket = opened_friday_evening(member, category)
     resolved = opened_friday_evening(member, category)
     with at(2026, 12, 7, 10):
@@ -215,8 +216,7 @@ def test_requests_needing_her_come_first_in_my_requests(open_team, member, categ
     assert page.index(resolved.reference) < page.index(ticket.reference)
 
 
-def test_the_queue_sorts_by_due_time_and_filters_the_late(open_team, member, category, agent,
-                                                          login):
+def test_the_queue_sorts_by_due_time_and_filters_the_late(open_team, member, category, agent):
     late = opened_friday_evening(member, category)
     with at(2026, 12, 8, 10):
         later = actions.create_ticket(
@@ -259,7 +259,7 @@ def test_the_demo_has_every_clock_state_and_promises_only_opening_hours(db):
 
 
 def test_the_team_changes_the_priority_from_the_request_page(open_team, member, category,
-                                                             agent, login):
+                                                             agent):
     ServiceTarget.objects.create(
         team=open_team, priority=Priority.URGENT, first_response_hours=2, next_update_hours=2,
         resolution_hours=8,

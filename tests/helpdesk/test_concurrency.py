@@ -18,12 +18,8 @@ from coopdesk.accounts.models import Role
 from coopdesk.conflicts import Conflict
 from helpdesk import actions
 from helpdesk.models import EventKind, State, Ticket, TicketEvent
+from tests.concurrency import needs_postgresql
 from tests.factories import UserFactory
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="real parallel claims need PostgreSQL row locks: run with DATABASE_URL=postgres://...",
-)
 
 
 def in_thread(target, *args) -> threading.Thread:

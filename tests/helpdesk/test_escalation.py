@@ -13,6 +13,7 @@ from notifications.models import Notification
 from coopdesk.models import Delivery, NoticeKind, NotificationPreference, OutboxEmail
 from helpdesk import actions
 from helpdesk.models import Escalation, EventKind, Ticket
+from tests.conftest import login
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -87,7 +88,7 @@ def test_preferences_are_respected(promised, agent, lead):
     assert not OutboxEmail.objects.filter(recipient=lead).exists()
 
 
-def test_the_member_reads_the_lead_was_alerted_only_after(promised, member, login):
+def test_the_member_reads_the_lead_was_alerted_only_after(promised, member):
     client = login(member)
     with time_machine.travel(paris(2026, 12, 7, 17, 1), tick=False):
         page = client.get(promised.get_absolute_url()).content.decode()

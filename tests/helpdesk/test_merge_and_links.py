@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from coopdesk.conflicts import Conflict
 from helpdesk import actions
 from helpdesk.models import Attachment, EventKind, State, Ticket
+from tests.conftest import login
 from tests.factories import UserFactory
 from tests.helpdesk.flows import pdf
 
@@ -25,11 +25,6 @@ def duplicate(member, category, agent):
     actions.add_note(ticket, by=agent, body="Doublon probable de F-12")
     return Ticket.objects.get(pk=ticket.pk)
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def merge_url(ticket) -> str:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from coopdesk.conflicts import Conflict
 from helpdesk import actions
 from helpdesk.models import EventKind, Priority, Ticket
+from tests.conftest import login
 from tests.factories import CategoryFactory
 
 
@@ -30,9 +30,7 @@ def test_a_category_change_is_a_step_the_member_reads(agent_client, member, tick
     event = ticket.events.get(kind=EventKind.CATEGORY)
     assert not event.is_internal and event.note == "C'est un devis, pas une facture"
     assert member.notifications.filter(verb="category").exists()
-    client = Client()
-    client.force_login(member)
-    page = client.get(ticket.get_absolute_url()).content.decode()
+    page = login(member).get(ticket.get_absolute_url()).content.decode()
     assert "Un devis à relire" in page and "C&#x27;est un devis, pas une facture" in page
 
 
@@ -79,9 +77,7 @@ def test_a_priority_change_keeps_its_reason_and_stays_with_the_team(agent_client
     event = Ticket.objects.get(pk=ticket.pk).events.get(kind=EventKind.PRIORITY)
     assert event.is_internal and event.note == "Huissier demain"
     assert not member.notifications.filter(verb="priority").exists()
-    client = Client()
-    client.force_login(member)
-    page = client.get(ticket.get_absolute_url()).content.decode()
+    page = login(member).get(ticket.get_absolute_url()).content.decode()
     assert "Huissier demain" not in page
     assert "Priority changed" not in page and "Priorité modifiée" not in page
     assert "Huissier demain" in agent_client.get(ticket.get_absolute_url()).content.decode()

@@ -18,6 +18,7 @@ from coopdesk.models import Delivery, NoticeKind, NotificationPreference, Outbox
 from helpdesk import actions
 from helpdesk.models import EventKind, Priority, ServiceTarget, State, Team, Ticket
 from helpdesk.notices import next_step, ticket_detail, ticket_words
+from tests.conftest import login
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -112,7 +113,7 @@ def test_the_expected_answer_is_never_before_now_nor_while_closed(open_team, mem
 
 
 def test_her_page_reads_the_expected_answer_with_the_team_in_one_query(
-    open_team, member, category, login
+    open_team, member, category
 ):
     Team.objects.filter(pk=open_team.pk).update(answer_minutes=60)
     ticket = new_request(member, category, 2026, 12, 4, 19)
@@ -133,7 +134,7 @@ def asked(open_team, member, category, agent) -> Ticket:
     return fresh(ticket)
 
 
-def test_her_page_announces_the_reminder_and_the_closing(asked, member, login):
+def test_her_page_announces_the_reminder_and_the_closing(asked, member):
     assert asked.reminds_on == paris(2026, 12, 14, 10)
     assert asked.closes_on == paris(2026, 12, 21, 10)
     with at(2026, 12, 8, 10):
@@ -228,7 +229,7 @@ def test_the_worker_runs_the_reminder_and_the_closing(asked):
 
 
 def test_a_late_update_and_a_late_resolution_are_said_in_words(
-    open_team, member, category, agent, login
+    open_team, member, category, agent
 ):
     ticket = new_request(member, category, 2026, 12, 4, 19)
     with at(2026, 12, 7, 10):
@@ -313,7 +314,7 @@ def test_a_priority_change_while_paused_promises_nothing_before_her_answer(
 
 
 def test_her_place_and_expected_answer_cost_the_same_however_long_the_line(
-    open_team, member, other_member, category, login
+    open_team, member, other_member, category
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -335,7 +336,7 @@ def test_her_place_and_expected_answer_cost_the_same_however_long_the_line(
     assert fresh(last).place_in_line() == 8
 
 
-def test_the_resolved_request_closes_on_the_day_its_page_says(asked, member, agent, login):
+def test_the_resolved_request_closes_on_the_day_its_page_says(asked, member, agent):
     with at(2026, 12, 8, 10):
         actions.resolve_ticket(asked, by=agent)
         page = login(member).get(asked.get_absolute_url()).content.decode()

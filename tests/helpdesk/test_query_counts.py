@@ -21,6 +21,7 @@ from django.urls import reverse
 from coopdesk.accounts.models import Role
 from helpdesk import actions
 from helpdesk.models import SavedReply, Ticket
+from tests.conftest import login
 from tests.factories import CategoryFactory, UserFactory
 
 # Ceilings: the target for the queue (it makes 7: session, user, team, COUNT, page,
@@ -183,8 +184,7 @@ def test_agent_request_page_queries_do_not_grow_with_the_members_other_requests(
 
 
 def test_advisor_request_page_queries_do_not_grow_with_messages(advisor, agent, ticket):
-    client = Client()
-    client.force_login(advisor)
+    client = login(advisor)
     url = ticket.get_absolute_url()
     add_conversation(ticket, agent=agent, rounds=1)
     few = queries(client, url)
@@ -224,8 +224,7 @@ def test_my_requests_queries_do_not_grow_with_requests(
 
 
 def test_advisor_requests_queries_do_not_grow(advisor, many_requests):
-    client = Client()
-    client.force_login(advisor)
+    client = login(advisor)
     url = reverse("helpdesk:advisor-requests")
     many_requests(12)
     few = queries(client, url)

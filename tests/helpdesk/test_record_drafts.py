@@ -4,19 +4,14 @@ or on another device, are never another agent's, and go once the request is reco
 
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
 from helpdesk.models import Draft, DraftKind, Ticket
+from tests.conftest import login
 
 FORM = reverse("helpdesk:ticket-record")
 SAVE = reverse("helpdesk:ticket-record-draft")
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_form_comes_back_on_another_device_and_goes_once_recorded(agent, member, category):

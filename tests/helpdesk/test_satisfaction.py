@@ -28,6 +28,7 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
 )
+from tests.conftest import login
 from tests.factories import TicketFactory
 from tests.helpdesk.flows import move_to
 
@@ -201,7 +202,7 @@ def test_a_score_out_of_range_is_a_form_error(client, closed):
 # --- the request page ------------------------------------------------------------------------
 
 
-def test_the_member_answers_on_the_request_page(login, ticket, agent, member):
+def test_the_member_answers_on_the_request_page(ticket, agent, member):
     closed = move_to(ticket, State.CLOSED, agent=agent)
     client = login(member)
     page = client.get(closed.get_absolute_url()).content.decode()
@@ -212,7 +213,7 @@ def test_the_member_answers_on_the_request_page(login, ticket, agent, member):
     assert "You answered: 3 out of 5" in client.get(closed.get_absolute_url()).content.decode()
 
 
-def test_only_the_member_answers_for_herself(login, ticket, agent, advisor, other_member):
+def test_only_the_member_answers_for_herself(ticket, agent, advisor, other_member):
     closed = move_to(ticket, State.CLOSED, agent=agent)
     url = reverse("helpdesk:ticket-satisfaction", args=[closed.pk])
     assert login(agent).post(url, {"score": 1}).status_code == 403
@@ -223,7 +224,7 @@ def test_only_the_member_answers_for_herself(login, ticket, agent, advisor, othe
     assert not Satisfaction.objects.exists()
 
 
-def test_the_member_sees_only_her_own_answer(login, ticket, agent, member, other_member, category):
+def test_the_member_sees_only_her_own_answer(ticket, agent, member, other_member, category):
     closed = move_to(ticket, State.CLOSED, agent=agent)
     actions.rate_ticket(closed, by=member, score=2, comment="Trop long")
     other = move_to(
@@ -236,7 +237,7 @@ def test_the_member_sees_only_her_own_answer(login, ticket, agent, member, other
 
 
 def test_the_team_sees_the_score_and_comment_the_advisor_does_not(
-    login, ticket, agent, member, advisor
+    ticket, agent, member, advisor
 ):
     closed = move_to(ticket, State.CLOSED, agent=agent)
     actions.rate_ticket(closed, by=member, score=4, comment="Merci Julie")
@@ -283,7 +284,7 @@ def test_a_good_score_alerts_nobody(ticket, agent, member, lead):
     assert not Notification.objects.filter(verb="low_score").exists()
 
 
-def test_the_lead_sees_a_follow_up_on_a_low_score(login, ticket, agent, member, lead):
+def test_the_lead_sees_a_follow_up_on_a_low_score(ticket, agent, member, lead):
     closed = move_to(ticket, State.CLOSED, agent=agent)
     actions.rate_ticket(closed, by=member, score=1, comment="Déçue")
     page = login(lead).get(closed.get_absolute_url()).content.decode()
@@ -308,7 +309,7 @@ def test_the_lead_can_turn_the_alert_off(ticket, agent, member, lead):
 # --- the member's choice ---------------------------------------------------------------------
 
 
-def test_a_member_who_turned_the_question_off_is_not_asked(login, ticket, agent, member):
+def test_a_member_who_turned_the_question_off_is_not_asked(ticket, agent, member):
     client = login(member)
     url = reverse("helpdesk:satisfaction-settings")
     assert client.post(url, {"ask": "no"}).status_code == 302
@@ -321,12 +322,12 @@ def test_a_member_who_turned_the_question_off_is_not_asked(login, ticket, agent,
     assert "How were you served?" in client.get(closed.get_absolute_url()).content.decode()
 
 
-def test_the_choice_page_is_for_members(login, agent):
+def test_the_choice_page_is_for_members(agent):
     assert login(agent).get(reverse("helpdesk:satisfaction-settings")).status_code == 404
     assert login(None).get(reverse("helpdesk:satisfaction-settings")).status_code == 302
 
 
-def test_a_bad_choice_is_a_form_error(login, member):
+def test_a_bad_choice_is_a_form_error(member):
     response = login(member).post(reverse("helpdesk:satisfaction-settings"), {"ask": "maybe"})
     assert response.status_code == 400
 

@@ -4,19 +4,14 @@ are never anyone else's, and go once the reply is saved."""
 
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
 from helpdesk.models import Draft, DraftKind, SavedReply
+from tests.conftest import login
 
 NEW = reverse("helpdesk:saved-reply-create")
 SAVE_NEW = reverse("helpdesk:saved-reply-draft-new")
 
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_new_saved_reply_comes_back_on_another_device_and_goes_once_saved(agent):

@@ -1,9 +1,9 @@
 """The request page's timeline: each file beside its message, none from internal notes."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from helpdesk import actions
+from tests.conftest import login
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -24,9 +24,7 @@ def test_files_sit_with_their_message_and_internal_ones_stay_with_the_team(
 
     pages = {}
     for who in (member, advisor, agent):
-        client = Client()
-        client.force_login(who)
-        response = client.get(ticket.get_absolute_url())
+        response = login(who).get(ticket.get_absolute_url())
         assert response.status_code == 200
         pages[who.pk] = response
     for who in (member, advisor):
@@ -52,9 +50,7 @@ def test_each_writer_is_shown_with_their_role(member, advisor, agent, category, 
     actions.add_reply(ticket, by=advisor, body="Je suis le dossier avec vous.")
     actions.add_reply(ticket, by=member, body="Merci")
     actions.transfer_ticket(ticket, by=agent, to_team=other_team, reason="Pour le juridique.")
-    client = Client()
-    client.force_login(member)
-    events = client.get(ticket.get_absolute_url()).context["events"]
+    events = login(member).get(ticket.get_absolute_url()).context["events"]
     roles = {event.actor.first_name: event.writer_role for event in events if event.actor}
     # The agent keeps their own team's name once the request has moved to another team.
     assert roles == {agent.first_name: category.team.name, advisor.first_name: "advisor",

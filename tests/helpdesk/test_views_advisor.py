@@ -11,6 +11,7 @@ from django.utils import timezone
 from coopdesk.accounts.models import Role
 from helpdesk import actions
 from helpdesk.models import Message, State, Ticket
+from tests.conftest import login
 from tests.factories import UserFactory
 from tests.helpdesk.flows import move_to
 
@@ -52,7 +53,7 @@ def not_covered(db, backup_advisor, office, category):
 
 
 def test_advisor_sees_their_members_and_covered_members_requests(
-    login, advisor, ticket, covered, not_covered, other_member, category
+    advisor, ticket, covered, not_covered, other_member, category
 ):
     actions.create_ticket(requester=other_member, category=category, subject="Autre", body="B")
     response = login(advisor).get(ADVISOR_REQUESTS)
@@ -60,19 +61,19 @@ def test_advisor_sees_their_members_and_covered_members_requests(
     assert listed(response) == {ticket.subject, "Couverte"}
 
 
-def test_cover_ends_when_the_advisor_is_back(login, advisor, ticket, covered):
+def test_cover_ends_when_the_advisor_is_back(advisor, ticket, covered):
     covered.away_until = timezone.localdate() - timedelta(days=1)
     covered.save()
     assert listed(login(advisor).get(ADVISOR_REQUESTS)) == {ticket.subject}
 
 
-def test_cover_starts_on_the_first_day_away(login, advisor, ticket, covered):
+def test_cover_starts_on_the_first_day_away(advisor, ticket, covered):
     covered.away_from = timezone.localdate() + timedelta(days=1)
     covered.save()
     assert listed(login(advisor).get(ADVISOR_REQUESTS)) == {ticket.subject}
 
 
-def test_covering_advisor_opens_the_covered_request_and_replies(login, advisor, covered):
+def test_covering_advisor_opens_the_covered_request_and_replies(advisor, covered):
     covered_ticket = Ticket.objects.get(subject="Couverte")
     client = login(advisor)
     assert client.get(covered_ticket.get_absolute_url()).status_code == 200
@@ -82,12 +83,12 @@ def test_covering_advisor_opens_the_covered_request_and_replies(login, advisor, 
     assert response.status_code == 302
 
 
-def test_backup_of_someone_else_cannot_open_it(login, backup_advisor, covered):
+def test_backup_of_someone_else_cannot_open_it(backup_advisor, covered):
     covered_ticket = Ticket.objects.get(subject="Couverte")
     assert login(backup_advisor).get(covered_ticket.get_absolute_url()).status_code == 404
 
 
-def test_finished_requests_tab(login, advisor, ticket, agent):
+def test_finished_requests_tab(advisor, ticket, agent):
     move_to(ticket, State.CLOSED, agent=agent)
     client = login(advisor)
     assert listed(client.get(ADVISOR_REQUESTS)) == set()
@@ -95,11 +96,11 @@ def test_finished_requests_tab(login, advisor, ticket, agent):
 
 
 @pytest.mark.parametrize("who", ["member", "agent"])
-def test_advisor_page_is_for_advisors(request, login, who):
+def test_advisor_page_is_for_advisors(request, who):
     assert login(request.getfixturevalue(who)).get(ADVISOR_REQUESTS).status_code == 404
 
 
-def test_advisor_reads_the_public_thread_but_never_internal_notes(login, advisor, agent, ticket):
+def test_advisor_reads_the_public_thread_but_never_internal_notes(advisor, agent, ticket):
     actions.add_reply(ticket, by=agent, body="Réponse publique au membre")
     actions.add_note(ticket, by=agent, body="Note interne confidentielle")
     client = login(advisor)
@@ -110,7 +111,7 @@ def test_advisor_reads_the_public_thread_but_never_internal_notes(login, advisor
         assert "wrote an internal note" not in page
 
 
-def test_advisor_adds_a_public_reply_and_has_no_note_form(login, advisor, ticket):
+def test_advisor_adds_a_public_reply_and_has_no_note_form(advisor, ticket):
     client = login(advisor)
     page = body(client.get(ticket.get_absolute_url()))
     assert reverse("helpdesk:ticket-reply", args=[ticket.pk]) in page
@@ -124,14 +125,14 @@ def test_advisor_adds_a_public_reply_and_has_no_note_form(login, advisor, ticket
     assert Ticket.objects.get(pk=ticket.pk).state == State.NEW
 
 
-def test_advisor_cannot_write_an_internal_note(login, advisor, ticket):
+def test_advisor_cannot_write_an_internal_note(advisor, ticket):
     response = login(advisor).post(reverse("helpdesk:ticket-note", args=[ticket.pk]), {"body": "x"})
     assert response.status_code == 404
     assert not Message.objects.exists()
 
 
 @pytest.mark.parametrize("step", ["withdraw", "resolve", "claim"])
-def test_advisor_cannot_run_steps(login, advisor, ticket, step):
+def test_advisor_cannot_run_steps(advisor, ticket, step):
     response = login(advisor).post(
         reverse("helpdesk:ticket-step", args=[ticket.pk, step]), {"version": 1}
     )

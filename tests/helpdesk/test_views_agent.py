@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from helpdesk import actions
 from helpdesk.models import EventKind, Message, Priority, State, Ticket
+from tests.conftest import login
 from tests.factories import CategoryFactory, UserFactory
 from tests.helpdesk.flows import move_to
 
@@ -59,17 +60,17 @@ def test_queue_list_shows_my_teams_with_counts_and_my_requests(agent_client, age
 
 
 @pytest.mark.parametrize("who", ["member", "advisor"])
-def test_queues_are_not_for_members_or_advisors(request, login, team, who):
+def test_queues_are_not_for_members_or_advisors(request, team, who):
     client = login(request.getfixturevalue(who))
     assert client.get(reverse("helpdesk:queue-list")).status_code == 404
     assert client.get(queue_url(team)).status_code == 404
 
 
-def test_agent_cannot_open_another_teams_queue(login, outside_agent, team):
+def test_agent_cannot_open_another_teams_queue(outside_agent, team):
     assert login(outside_agent).get(queue_url(team)).status_code == 404
 
 
-def test_admin_opens_every_queue(login, admin_user, team, other_team):
+def test_admin_opens_every_queue(admin_user, team, other_team):
     client = login(admin_user)
     assert client.get(queue_url(team)).status_code == 200
     assert client.get(queue_url(other_team)).status_code == 200
@@ -266,7 +267,7 @@ def test_bulk_cannot_reach_another_teams_requests(agent_client, make, team, othe
 
 
 @pytest.mark.parametrize("who", ["member", "outside_agent"])
-def test_bulk_is_for_the_team_only(request, login, make, team, who):
+def test_bulk_is_for_the_team_only(request, make, team, who):
     one = make("Un")
     response = bulk(login(request.getfixturevalue(who)), team, tickets=[one.pk], action="close")
     assert response.status_code == 404
@@ -305,7 +306,7 @@ def test_agent_claims_through_the_page(agent_client, agent, ticket):
 
 
 def test_second_claim_through_the_page_is_a_409_naming_the_winner(
-    login, agent, other_agent, ticket
+    agent, other_agent, ticket
 ):
     step(login(agent), ticket, "claim", version=1)
     response = step(login(other_agent), ticket, "claim", version=1)
@@ -314,7 +315,7 @@ def test_second_claim_through_the_page_is_a_409_naming_the_winner(
     assert Ticket.objects.get(pk=ticket.pk).assignee == agent
 
 
-def test_no_take_button_on_a_request_a_colleague_handles(login, agent, other_agent, ticket):
+def test_no_take_button_on_a_request_a_colleague_handles(agent, other_agent, ticket):
     """Taking a colleague's request is refused; the page offers "Assign" instead."""
     actions.claim_ticket(ticket, by=agent)
     page = body(login(other_agent).get(ticket.get_absolute_url()))
@@ -462,12 +463,12 @@ def test_empty_note_rerenders_with_400(agent_client, ticket):
     assert "Write the note before saving." in body(response)
 
 
-def test_lead_works_the_teams_requests(login, lead, ticket):
+def test_lead_works_the_teams_requests(lead, ticket):
     assert step(login(lead), ticket, "resolve", version=1).status_code == 302
 
 
 def test_agents_own_request_to_another_team_is_not_theirs_to_resolve(
-    login, outside_agent, category
+    outside_agent, category
 ):
     """An agent may also ask another team something; they are then a requester."""
     ticket = actions.create_ticket(requester=outside_agent, category=category, subject="Ma paie",
@@ -478,7 +479,7 @@ def test_agents_own_request_to_another_team_is_not_theirs_to_resolve(
     assert step(client, ticket, "withdraw", version=1).status_code == 302
 
 
-def test_inactive_agent_sees_nothing(login, team):
+def test_inactive_agent_sees_nothing(team):
     gone = UserFactory(first_name="Parti", role="agent", is_active=False)
     team.agents.add(gone)
     assert login(gone).get(queue_url(team)).status_code == 302

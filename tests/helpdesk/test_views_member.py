@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from helpdesk import actions
 from helpdesk.models import Attachment, Draft, EventKind, Message, State, Ticket
+from tests.conftest import login
 from tests.helpdesk.flows import move_to, pdf
 
 CREATE = reverse("helpdesk:ticket-create")
@@ -180,7 +181,7 @@ def test_autosave_only_accepts_post(member_client):
 
 
 def test_autosave_with_another_members_key_leaves_their_draft_alone(
-    login, member, other_member
+    member, other_member
 ):
     theirs = Draft.objects.create(owner=other_member, key="leur-cle", subject="Leur texte")
     response = login(member).post(DRAFT_SAVE, {"key": "leur-cle", "subject": "Écrasé ?"})
@@ -207,7 +208,7 @@ def test_a_bad_draft_parameter_is_a_404_not_an_error(member_client, value):
     assert member_client.get(CREATE, {"draft": value}).status_code == 404
 
 
-def test_another_members_draft_cannot_be_resumed(login, member, other_member):
+def test_another_members_draft_cannot_be_resumed(member, other_member):
     theirs = Draft.objects.create(owner=other_member, key="k", subject="Secret")
     response = login(member).get(CREATE, {"draft": theirs.pk})
     assert response.status_code == 404
@@ -221,7 +222,7 @@ def test_member_deletes_a_draft(member_client, member):
     assert not Draft.objects.exists()
 
 
-def test_another_members_draft_cannot_be_deleted(login, member, other_member):
+def test_another_members_draft_cannot_be_deleted(member, other_member):
     theirs = Draft.objects.create(owner=other_member, key="k", subject="S")
     response = login(member).post(reverse("helpdesk:draft-delete", args=[theirs.pk]))
     assert response.status_code == 404
@@ -394,7 +395,7 @@ def test_files_are_not_served_from_a_public_url(opening_file, settings):
 
 
 @pytest.mark.parametrize("who", ["other_member", "other_advisor", "outside_agent"])
-def test_outsiders_get_404_for_a_file(request, login, opening_file, who):
+def test_outsiders_get_404_for_a_file(request, opening_file, who):
     client = login(request.getfixturevalue(who))
     assert client.get(opening_file.get_absolute_url()).status_code == 404
 
@@ -405,7 +406,7 @@ def test_anonymous_download_goes_to_login(client, opening_file):
 
 
 @pytest.mark.parametrize("who, status", [("member", 404), ("advisor", 404), ("agent", 200)])
-def test_an_internal_notes_file_is_only_for_the_team(request, login, ticket, agent, who, status):
+def test_an_internal_notes_file_is_only_for_the_team(request, ticket, agent, who, status):
     note = actions.add_note(ticket, by=agent, body="Note", files=[pdf("interne.pdf")])
     attachment = note.attachments.get()
     client = login(request.getfixturevalue(who))
@@ -414,7 +415,7 @@ def test_an_internal_notes_file_is_only_for_the_team(request, login, ticket, age
     assert (attachment.get_absolute_url() in page) == (status == 200)
 
 
-def test_deactivated_member_loses_access(login, member, opening_file):
+def test_deactivated_member_loses_access(member, opening_file):
     client = login(member)
     member.is_active = False
     member.save()

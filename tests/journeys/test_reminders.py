@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
@@ -15,7 +14,7 @@ from coopdesk.models import Delivery, OutboxEmail, OutboxKind
 from journeys import actions
 from journeys.actions.reminders import _send_once
 from journeys.models import JourneyTask, Reminder, TaskState
-from tests.concurrency import run_together
+from tests.concurrency import needs_postgresql, run_together
 from tests.factories import UserFactory
 from tests.journeys.conftest import future
 
@@ -157,11 +156,10 @@ def test_the_worker_sends_each_reminder_once(cape_journey, member, advisor):
     assert Notification.objects.filter(verb__in=["cape_ending", "task_due"]).count() == first
 
 
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_once(path):
     """Two workers racing on the same reminders: the unique key lets exactly one through."""
-    if connection.vendor == "sqlite":
-        pytest.skip("the in-memory SQLite test database is not shared across threads")
     advisor = UserFactory(role=Role.ADVISOR)
     for name in "ABC":
         person = UserFactory(first_name=name, role=Role.MEMBER, advisor=advisor)

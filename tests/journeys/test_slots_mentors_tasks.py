@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -13,7 +12,7 @@ from coopdesk.accounts.models import Role
 from coopdesk.conflicts import Conflict
 from journeys import actions
 from journeys.models import DiagnosisSlot, EventKind, JourneyTask, Stage, TaskState
-from tests.concurrency import run_together
+from tests.concurrency import needs_postgresql, run_together
 from tests.factories import UserFactory
 from tests.journeys.conftest import future, to_salaried
 
@@ -136,11 +135,10 @@ def test_a_booked_slot_cannot_be_withdrawn(diagnosis_journey, free_slot, member,
         actions.remove_slot(free_slot, by=advisor)
 
 
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_people_booking_the_same_slot_at_once_one_wins(path, advisor):
     """Real concurrency: two threads, two connections, one slot."""
-    if connection.vendor == "sqlite":
-        pytest.skip("the in-memory SQLite test database is not shared across threads")
     journeys = []
     for name in ("A", "B"):
         person = UserFactory(first_name=name, role=Role.MEMBER, advisor=advisor)

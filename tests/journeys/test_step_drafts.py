@@ -12,14 +12,9 @@ from coopdesk.accounts.models import Role
 from helpdesk.models import Draft, DraftKind
 from journeys import actions
 from journeys.models import Journey, Stage
+from tests.conftest import login
 from tests.factories import UserFactory
 from tests.journeys.conftest import future
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def save(client: Client, journey, step: str, body: str):

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from journeys import actions
 from journeys.models import ExitReason, Journey, Stage, TaskState, add_months
 from kb import actions as kb_actions
+from tests.conftest import login
 from tests.journeys.conftest import hold
 
 
@@ -290,8 +290,7 @@ def test_a_staff_step_says_done_in_the_language_of_each_request(advisor, journey
     said = []
     for language, step, data in (("fr", "advance", {"note": "Vu à la réunion"}),
                                  ("en", "exit", {"reason": ExitReason.OTHER, "note": ""})):
-        client = Client()
-        client.force_login(advisor)
+        client = login(advisor)
         client.cookies["django_language"] = language
         journey.refresh_from_db()
         response = client.post(step_url(journey, step), {"version": journey.version, **data},

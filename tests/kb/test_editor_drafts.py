@@ -4,18 +4,12 @@ anyone else's, bounded like the fields."""
 
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
 from coopdesk.rendering import ARTICLE_MAX_CHARS
 from helpdesk.models import Draft
 from kb.models import Article
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import login
 
 
 def save(client, url, title, body):

@@ -5,7 +5,6 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -15,6 +14,7 @@ from coopdesk.models import OutboxEmail
 from kb import actions, search
 from kb.models import Article, ArticleEventKind, ArticleState, Audience
 from kb.rendering import render_article
+from tests.conftest import login
 
 
 def kinds(article):
@@ -259,8 +259,7 @@ def test_the_step_message_follows_each_requests_language(agent, draft, member):
     actions.submit_article(draft, by=member)
     said = []
     for language in ("en", "fr"):
-        client = Client()
-        client.force_login(agent)
+        client = login(agent)
         client.cookies["django_language"] = language
         draft.refresh_from_db()
         step = "publish" if language == "en" else "archive"

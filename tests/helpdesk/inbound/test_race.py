@@ -6,21 +6,13 @@ together); SQLite has no concurrent writers to race.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from helpdesk import inbound
 from helpdesk.inbound import Outcome
 from helpdesk.models import InboundEmail, Message
+from tests.concurrency import needs_postgresql, run_together
 from tests.helpdesk.inbound.conftest import message
-from tests.helpdesk.test_concurrency import in_thread
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="a real race needs PostgreSQL: run with DATABASE_URL=postgres://...",
-)
 
 
 @needs_postgresql
@@ -28,16 +20,12 @@ needs_postgresql = pytest.mark.skipif(
 @pytest.mark.parametrize("round_", range(3))
 def test_two_deliveries_at_once_post_one_reply(ticket, member, round_):
     raw = message("gmail_fr.eml", sender=member, ticket=ticket)
-    barrier = threading.Barrier(3)
     outcomes: list[Outcome] = []
 
     def deliver():
-        barrier.wait()
         outcomes.append(inbound.process(raw).outcome)
 
-    threads = [in_thread(deliver) for _ in range(3)]
-    for thread in threads:
-        thread.join(timeout=30)
+    assert run_together(deliver, [()] * 3) == []
     assert sorted(outcomes) == sorted([Outcome.POSTED, Outcome.DUPLICATE, Outcome.DUPLICATE])
     assert Message.objects.filter(ticket=ticket, author=member).count() == 1
     assert InboundEmail.objects.count() == 1
@@ -52,16 +40,12 @@ def test_two_first_e_mails_to_a_team_at_once_make_one_category(team, member, rou
 
     team.email = "recouvrement@coop.example"
     team.save()
-    barrier = threading.Barrier(2)
     outcomes: list[Outcome] = []
 
     def deliver(n):
-        barrier.wait()
         outcomes.append(inbound.process(mail(member.email, team.email, msgid=f"<r{n}@x>")).outcome)
 
-    threads = [in_thread(deliver, n) for n in range(2)]
-    for thread in threads:
-        thread.join(timeout=30)
+    assert run_together(deliver, [(n,) for n in range(2)]) == []
     assert outcomes == [Outcome.OPENED, Outcome.OPENED]
     assert Category.objects.filter(team=team, by_email=True).count() == 1
     assert Ticket.objects.filter(category__by_email=True).count() == 2
