@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import ExpressionWrapper, Q, Value
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,9 +102,14 @@ class TicketQuerySet(models.QuerySet):
         # Requests this person was added to as a watcher (by the member: a co-worker; by
         # the team: a colleague of another team). Advisors are not counted: the member's
         # advisor is a watcher of every request, and follows it only while following her.
-        watched = Q(pk__in=self.model.watchers.through.objects.filter(
-            user_id=user.pk
-        ).values("ticket_id"))
+        # Asked of each request (EXISTS on the (ticket, user) key), not as the list of the
+        # person's watched requests: prepared, that list is planned for an average watcher,
+        # thousands of rows as advisors watch so much, and PostgreSQL then found the shared
+        # plan dearer and planned the request page's three checks again on every view
+        # (README, "Performance decisions").
+        watched = Exists(self.model.watchers.through.objects.filter(
+            ticket=OuterRef("pk"), user_id=user.pk
+        ))
         if user.is_support_staff:
             # A subquery, not a join to the team's agents: a join would need DISTINCT.
             teams = user.team_ids()

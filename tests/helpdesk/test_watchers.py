@@ -108,6 +108,21 @@ def test_the_team_adds_a_colleague_of_another_team_internally(
     assert NOTE not in text  # internal notes stay with the team handling it
 
 
+def test_a_colleague_sees_of_the_linked_requests_those_she_watches(
+    ticket, member, category, agent, outside_agent
+):
+    """visible_to asks each request whether this person watches it (an EXISTS), also
+    where the requests are reached through a relation: the page's linked requests."""
+    watched, other = (
+        actions.create_ticket(requester=member, category=category, subject=subject, body="…")
+        for subject in ("Relance F-13", "Relance F-14")
+    )
+    ticket.related_requests.add(watched, other)
+    actions.add_watcher(watched, by=agent, person=outside_agent)
+    assert list(ticket.related_requests.visible_to(outside_agent)) == [watched]
+    assert set(ticket.related_requests.visible_to(member)) == {watched, other}
+
+
 def test_the_member_removes_a_coworker_who_then_loses_sight(ticket, member, coworker):
     actions.add_watcher(ticket, by=member, person=coworker)
     actions.remove_watcher(ticket, by=member, person=coworker)
