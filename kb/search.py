@@ -1,7 +1,7 @@
 """Full-text search over the knowledge base, on PostgreSQL and on SQLite.
 
 PostgreSQL: a `tsvector` column kept inside the rows, with a GIN index, the `kb_french` text
-search configuration (unaccent then the French Snowball stemmer, made by migration 0002),
+search configuration (unaccent then the French Snowball stemmer, made by kb's migration),
 `websearch_to_tsquery` and `ts_rank`; suggestions look at titles and summaries, in a narrow
 table of their own (SearchHeading).
 
@@ -371,7 +371,7 @@ class PostgresEngine(Engine):
         if query.is_empty:
             return Results(0, [])
         total = "count(*) OVER ()" if count else "0"
-        # kb_search_matches and kb_heading_matches (migrations 0007 and 0008) rank every
+        # kb_search_matches and kb_heading_matches (made by kb's migration) rank every
         # match, read through the GIN index even for common words; suggestions look at
         # headings only, in their narrow table (see SearchHeading). The inner query counts
         # and cuts the page on ids and ranks only; the outer one reads the page's rows.
