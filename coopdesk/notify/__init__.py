@@ -36,11 +36,3 @@ from coopdesk.notify.recipients import (
     set_subscription,
 )
 from coopdesk.notify.wording import about, describe, label, serialize
-
-__all__ = [
-    "about", "active_users", "default_delivery", "deliver", "deliveries_for", "describe",
-    "event", "kinds_for", "label", "mark_read", "notice", "notice_kind",
-    "notification_messages", "preferences_for", "push_on_commit", "reminder",
-    "save_preferences", "serialize", "set_subscription", "team_group", "ticket_group",
-    "unread_count", "user_group",
-]

@@ -92,22 +92,3 @@ from helpdesk.actions.toolkit import (
     use_saved_reply,
     watcher_side,
 )
-
-__all__ = [
-    "ANNOUNCE_DAYS", "DRAFT_KEEP_DAYS", "PACE_ANSWERS", "PACE_AT_LEAST", "TICKET_DRAFTS",
-    "acknowledge_ticket", "add_note", "add_reply", "add_watcher", "answer_pace", "assign_ticket",
-    "auto_assign", "auto_close_resolved", "away_refusal", "bulk_apply", "change_category",
-    "change_priority", "claim_ticket", "close_ticket", "close_unanswered", "confirm_resolution",
-    "create_ticket", "delete_saved_reply", "escalate", "forget_draft", "forget_old_drafts",
-    "forget_text",
-    "hand_over", "hand_over_absent", "keep_text", "link_tickets", "mark_case_paid", "may_draft_on",
-    "may_keep_team_replies", "may_manage_saved_reply", "may_remove_watcher", "may_reply",
-    "may_set_absence",
-    "may_set_team_rules", "measure_answer_pace", "merge_tickets", "open_by_email",
-    "open_collection_case", "propose_next_step", "rate_ticket", "remind_waiting", "remove_watcher",
-    "reopen_ticket", "resolve_ticket", "save_draft", "save_saved_reply", "save_text_draft",
-    "set_absence", "set_collection_consent", "set_satisfaction_question", "set_team_assignment",
-    "set_watching_team", "shown_name", "stop_case", "take_announced_steps", "text_draft_key",
-    "transfer_ticket", "use_saved_reply", "validate_upload", "wait_for_member", "watcher_side",
-    "withdraw_ticket",
-]

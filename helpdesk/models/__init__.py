@@ -76,17 +76,3 @@ from helpdesk.models.toolkit import (
     SavedReply,
     SavedReplyQuerySet,
 )
-
-__all__ = [
-    "ACTIVE_STATES", "Assignment", "Attachment", "Category", "Channel", "Closure",
-    "CollectionCase", "CollectionCaseQuerySet", "CollectionEvent", "CollectionEventKind",
-    "CollectionSettings", "Consent", "Draft", "DraftKind", "Escalation", "EventKind",
-    "HolidayRegion", "InboundEmail", "InboundOutcome", "LADDER", "LIST_FIELDS", "LOW_SCORES",
-    "Message", "MessageQuerySet", "NEXT_STEP", "OPEN_STEPS", "OpeningRange", "PEOPLE_LISTED",
-    "Priority", "REFERENCE_RE", "REPLY_VARIABLES", "REPLY_VARIABLE_RE", "RESOLUTION_FACTOR",
-    "RISK_SHARE", "SEARCH_WORDS", "Satisfaction", "SatisfactionOptOut", "SavedReply",
-    "SavedReplyQuerySet", "Score", "ServiceTarget", "State", "Step", "Targets", "Team", "TeamDay",
-    "Ticket", "TicketEvent", "TicketEventQuerySet", "TicketQuerySet", "attachment_path",
-    "is_collections_agent", "is_requester", "is_team_agent", "people_matching", "without_plural",
-    "works_for_team",
-]

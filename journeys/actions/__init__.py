@@ -43,14 +43,3 @@ from journeys.actions.stages import (
     switch_path,
 )
 from journeys.actions.tasks import complete_task, reopen_task
-
-__all__ = [
-    "add_slot", "advance_journey", "assign_mentor", "book_slot", "bookable_slots",
-    "cancel_booking", "cancel_registration", "complete_task", "create_meeting", "exit_journey",
-    "fill_freed_places",
-    "grant_membership", "hold_diagnosis", "mark_attendance", "mentor_candidates",
-    "reenter_journey", "register_for_meeting", "remove_slot", "renew_cape", "reopen_task",
-    "request_adaptation", "send_cape_reminders", "send_meeting_reminders",
-    "send_task_reminders", "sign_cape", "sign_salaried_contract", "sign_up_prospect",
-    "start_journey", "switch_path", "volunteer_as_mentor",
-]

@@ -52,16 +52,3 @@ from journeys.models.rules import (
     journey_url,
     step_draft_key,
 )
-
-__all__ = [
-    "ATTENDANCE_OPENS_BEFORE", "CAPE_REMINDER_DAYS", "FOLLOWUP_EVERY_DAYS",
-    "NOTED_STEPS", "OPEN_STAGES", "PROGRESSION", "PROSPECT_STAGES", "REENTRY_STAGES", "STAGE_RANK",
-    "TASK_REMINDER_DAYS",
-    "Assignee", "DiagnosisSlot", "EventKind", "ExitReason", "InfoMeeting",
-    "InfoMeetingQuerySet", "Journey", "JourneyEvent", "JourneyQuerySet", "JourneyTask",
-    "JourneyTaskQuerySet", "LinkMixin", "MentorOffer", "PathTemplate", "PathTemplateQuerySet",
-    "Registration", "Reminder", "Stage", "StageFigures", "StageLink", "StageTemplate", "TaskState",
-    "TaskTemplate", "add_months", "article_url", "can_do_task", "can_manage_journey",
-    "cape_end_bounds", "cape_period_error", "entered_field", "is_journey_staff", "journey_url",
-    "step_draft_key", "task_document_path",
-]

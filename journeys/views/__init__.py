@@ -43,14 +43,3 @@ from journeys.views.staff import (
     slot_remove,
     team_tasks,
 )
-
-__all__ = [
-    "advisor_dashboard", "advisor_list", "advisor_stage", "coop_export", "coop_overview",
-    "journey_adapt",
-    "journey_detail", "journey_draft_save", "journey_mentor", "journey_mine", "journey_reenter",
-    "journey_step",
-    "meeting_attendance", "meeting_create", "meeting_detail", "meeting_list", "meeting_register",
-    "meeting_signup", "meeting_unregister", "mentor_volunteer", "signup_done", "slot_book",
-    "slot_cancel", "slot_hold", "slot_list", "slot_manage", "slot_remove", "task_complete",
-    "task_document", "task_reopen", "team_tasks",
-]

@@ -36,13 +36,3 @@ from kb.models.guidance import (
     Term,
 )
 from kb.models.index import DocKind, SearchDocument, SearchHeading
-
-__all__ = [
-    "REVIEW_EVERY", "Article", "ArticleEvent", "ArticleEventKind", "ArticleQuerySet",
-    "ArticleRevision", "ArticleStage", "ArticleState", "Audience", "AuthorShownAs",
-    "Deflection", "DocKind",
-    "Expert", "Feedback", "Guide", "GuideChoice", "GuideNode", "GuideProgress",
-    "Kit", "KitItem", "Language", "NodeKind", "SearchDocument", "SearchHeading", "Tag", "Term",
-    "Topic", "audiences_for", "is_any_reviewer", "is_reviewer_for", "reviewer_ids",
-    "sees_staff_content", "unique_slug",
-]
