@@ -575,3 +575,9 @@ def test_a_refusal_without_its_object_leads_back_to_the_page_the_form_was_on(
     assert reload_link(response) == "/"
     assert agent_client.get("/", follow=True).status_code == 200
 
+
+def test_the_queues_status_filter_speaks_the_teams_words(agent_client, team):
+    """"Waiting for you" is the member's wording; the queue's badges say "for the member"."""
+    page = body(agent_client.get(queue_url(team)))
+    assert 'value="waiting" id="id_state_2" checked> Waiting for the member</label>' in page
+    assert "Waiting for you" not in page
