@@ -5,18 +5,23 @@ Actions raise `Conflict` with a sentence a member understands; the middleware tu
 because the action's transaction rolls back.
 """
 
+from urllib.parse import urlsplit
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 
 class Conflict(Exception):
-    """The request cannot be done in the object's current state."""
+    """The request cannot be done in the object's current state; `about`, when known, is
+    the object the refused form was about (its page is where the 409 page leads back)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, about=None):
         super().__init__(message)
         self.message = message
+        self.about = about
 
 
 # Fields of a form that are not text someone typed: the page does not offer them back.
@@ -37,10 +42,27 @@ def typed_text(request: HttpRequest) -> list[str]:
     return texts
 
 
-def conflict_response(request: HttpRequest, message: str) -> HttpResponse:
+def back_url(request: HttpRequest, about=None) -> str:
+    """Where the 409 page's "Go back" and "Reload" lead: the page the form was on (a
+    same-site Referer), else the page of the object it was about, else home. Never the
+    refused URL itself: a form's action takes only POST, and a browser opening it shows
+    "405"."""
+    referer = request.headers.get("Referer", "")
+    if (
+        url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and urlsplit(referer).path != request.path
+    ):
+        return referer
+    url = getattr(about, "get_absolute_url", None)
+    return url() if url else "/"
+
+
+def conflict_response(request: HttpRequest, message: str, about=None) -> HttpResponse:
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"error": message}, status=409)
-    context = {"message": message, "typed": typed_text(request)}
+    context = {"message": message, "typed": typed_text(request), "back": back_url(request, about)}
     return render(request, "409.html", context, status=409)
 
 
@@ -53,7 +75,7 @@ class ConflictMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, Conflict):
-            return conflict_response(request, exception.message)
+            return conflict_response(request, exception.message, exception.about)
         if isinstance(exception, ConcurrentTransition):
             return conflict_response(
                 request,

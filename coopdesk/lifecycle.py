@@ -60,7 +60,7 @@ def lock(obj: M, expected_version: int | None = None) -> M:
         .get(pk=obj.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise Conflict(model.stale_message % {"state": locked.get_state_display()})
+        raise Conflict(model.stale_message % {"state": locked.get_state_display()}, about=locked)
     _remember(locked)
     return locked
 
@@ -107,7 +107,7 @@ def run(obj, transition, by, /, *args, **kwargs):
     if by is not None and not may(transition, by):
         raise PermissionDenied(f"{by} may not {name} {obj}")
     if not can_proceed(transition):
-        raise Conflict(refusal(obj, transition))
+        raise Conflict(refusal(obj, transition), about=obj)
     if by is not None and not has_transition_perm(transition, by):  # depends on the state
         raise PermissionDenied(f"{by} may not {name} {obj}")
     left = getattr(obj, _state_field(transition))

@@ -26,6 +26,7 @@ from helpdesk.models import (
     Team,
     Ticket,
 )
+from helpdesk.templatetags.helpdesk_tags import WAITING_FOR_MEMBER
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -218,6 +219,14 @@ class DueFirstOrdering(django_filters.OrderingFilter):
         return super().get_ordering_value(param)
 
 
+# The statuses in the team's words, as the queue's badges write them: "waiting for you" is
+# the member's.
+TEAM_STATES = [
+    (state, WAITING_FOR_MEMBER if state == State.WAITING else label)
+    for state, label in State.choices
+]
+
+
 class QueueFilter(django_filters.FilterSet):
     WHO = [("mine", _("Mine")), ("unassigned", _("Unassigned")), ("all", _("Everyone"))]
     CLOCK = [("at_risk", _("At risk")), ("late", _("Late")), ("paused", _("Paused"))]
@@ -233,7 +242,7 @@ class QueueFilter(django_filters.FilterSet):
     # PostgreSQL cannot answer from the (team, state) index, and adds DISTINCT, which makes
     # the database de-duplicate every wide row of the team before sorting.
     state = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=State.choices, widget=QuickCheckboxSelectMultiple,
+        label=_("Status"), choices=TEAM_STATES, widget=QuickCheckboxSelectMultiple,
         method="filter_states",
     )
     priority = django_filters.ChoiceFilter(

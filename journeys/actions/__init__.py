@@ -42,4 +42,4 @@ from journeys.actions.stages import (
     start_journey,
     switch_path,
 )
-from journeys.actions.tasks import complete_task, reopen_task
+from journeys.actions.tasks import AlreadyDone, complete_task, reopen_task

@@ -21,7 +21,24 @@ from journeys.actions.base import _schedule_followup, _touch
 from journeys.models import (
     EventKind,
     JourneyTask,
+    TaskState,
 )
+
+
+class AlreadyDone(Conflict):
+    """The task is already where the step would take it (someone else, or another tab, did
+    it meanwhile): what the person wanted holds, so the page says so rather than refuse."""
+
+
+def _already_done(task: JourneyTask, by: User) -> AlreadyDone:
+    if task.done_by_id == by.pk:
+        message = _("You had already marked the task “%(task)s” as done.")
+    elif task.done_by_id:
+        message = _("The task “%(task)s” was already marked as done by %(name)s.")
+    else:
+        message = _("The task “%(task)s” was already marked as done.")
+    name = task.done_by.first_name if task.done_by_id else ""
+    return AlreadyDone(message % {"task": task.label, "name": name}, about=task)
 
 
 def _task_data(task: JourneyTask) -> dict:
@@ -33,6 +50,9 @@ def complete_task(
     task: JourneyTask, *, by: User, document: UploadedFile | None = None
 ) -> JourneyTask:
     task = lifecycle.lock(task)
+    # A file sent with it would be lost: that one stays a refusal.
+    if task.state == TaskState.DONE and document is None and lifecycle.may(task.complete, by):
+        raise _already_done(task, by)
     if not can_proceed(task.complete):
         raise Conflict(_("This task is already done or no longer needed."))
     if task.required_document and not (document or task.document):
@@ -58,6 +78,10 @@ def complete_task(
 @transaction.atomic
 def reopen_task(task: JourneyTask, *, by: User) -> JourneyTask:
     task = lifecycle.lock(task)
+    if task.state == TaskState.OPEN and lifecycle.may(task.reopen, by):
+        raise AlreadyDone(
+            _("The task “%(task)s” is already to do.") % {"task": task.label}, about=task
+        )
     lifecycle.run(task, task.reopen, by)
     lifecycle.save(task)
     _touch(task.journey)

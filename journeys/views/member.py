@@ -123,6 +123,9 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
             actions.complete_task(task, by=request.user, document=form.cleaned_data["document"])
         except ValidationError as error:
             form.add_error("document", error)
+        except actions.AlreadyDone as already:  # a stale page: good news, not an error
+            messages.info(request, already.message)
+            return redirect(after_task(request, task))
     if form.errors:
         context = {"task": task, "form": form, "next": after_task(request, task)}
         return render(request, "journeys/task_complete.html", context, status=400)
@@ -134,8 +137,12 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     task = visible_task(request.user, pk)
-    actions.reopen_task(task, by=request.user)
-    messages.success(request, _("The task is to do again."))
+    try:
+        actions.reopen_task(task, by=request.user)
+    except actions.AlreadyDone as already:
+        messages.info(request, already.message)
+    else:
+        messages.success(request, _("The task is to do again."))
     return redirect(after_task(request, task))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -533,3 +534,50 @@ def test_queue_search_finds_the_singular_from_the_plural(agent_client, make, tea
     assert shown(agent_client.get(queue_url(team), {"q": "facture"})) == [
         "Facture Zorglub impayée"
     ]
+
+
+def reload_link(response) -> str:
+    """The address of the 409 page's "Reload" link."""
+    (url,) = re.findall(r'<a href="([^"]*)">Reload</a>', body(response))
+    return url
+
+
+def test_a_stale_step_leads_back_to_the_request_not_to_the_post_only_step(
+    agent, other_agent, ticket
+):
+    """The 409 page's "Reload" opened the step's URL, which takes only POST (405)."""
+    client = login(agent)
+    page_version = ticket.version
+    actions.claim_ticket(ticket, by=other_agent)  # another agent took it meanwhile
+    response = step(client, ticket, "acknowledge", version=page_version)
+    assert response.status_code == 409
+    assert reload_link(response) == ticket.get_absolute_url()
+    assert client.get(reload_link(response)).status_code == 200
+
+
+def test_a_refusal_without_its_object_leads_back_to_the_page_the_form_was_on(
+    agent_client, ticket, other_agent
+):
+    other_agent.away_from = timezone.localdate()
+    other_agent.save()
+    on_page = f"http://testserver{ticket.get_absolute_url()}"
+    response = agent_client.post(
+        reverse("helpdesk:ticket-assign", args=[ticket.pk]),
+        {"version": ticket.version, "assignee": other_agent.pk}, headers={"referer": on_page},
+    )
+    assert response.status_code == 409
+    assert reload_link(response) == on_page
+    assert agent_client.get(reload_link(response)).status_code == 200
+    response = agent_client.post(  # no Referer (a browser's privacy setting): home
+        reverse("helpdesk:ticket-assign", args=[ticket.pk]),
+        {"version": ticket.version, "assignee": other_agent.pk},
+    )
+    assert reload_link(response) == "/"
+    assert agent_client.get("/", follow=True).status_code == 200
+
+
+def test_the_queues_status_filter_speaks_the_teams_words(agent_client, team):
+    """"Waiting for you" is the member's wording; the queue's badges say "for the member"."""
+    page = body(agent_client.get(queue_url(team)))
+    assert 'value="waiting" id="id_state_2" checked> Waiting for the member</label>' in page
+    assert "Waiting for you" not in page

@@ -240,7 +240,8 @@ def test_request_page_shows_team_card_status_timeline_and_reply(member_client, t
     page = body(member_client.get(ticket.get_absolute_url()))
     assert "recouvrement@example.test" in page and "tel:0472000000" in page
     assert "Monday–Friday 9:00–17:00" in page and "24 hours" in page
-    assert "not yet assigned" in page and "First response promised by" in page
+    assert f"{team.name} team, not yet assigned to a person" in page
+    assert "First response promised by" in page
     assert "Mon client ne paie pas." in page
     assert reverse("helpdesk:ticket-reply", args=[ticket.pk]) in page
     assert reverse("helpdesk:ticket-note", args=[ticket.pk]) not in page
@@ -422,3 +423,14 @@ def test_deactivated_member_loses_access(member, opening_file):
     response = client.get(opening_file.get_absolute_url())
     assert response.status_code == 302
 
+
+
+def test_the_status_card_says_who_handles_the_request_in_a_sentence(
+    member_client, ticket, team, agent
+):
+    """Unassigned, it read "Handled by not yet assigned, Legal"."""
+    page = body(member_client.get(ticket.get_absolute_url()))
+    assert "Handled by" not in page.split('class="status-line"')[1].split("</p>")[0]
+    actions.claim_ticket(ticket, by=agent)
+    page = body(member_client.get(ticket.get_absolute_url()))
+    assert f"Handled by <strong data-assignee>{agent.first_name}</strong>, {team.name}" in page

@@ -1,17 +1,25 @@
 """Pages: what people see, forms that keep what was typed, 409 for impossible steps."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from journeys import actions
-from journeys.models import ExitReason, Journey, Stage, TaskState, add_months
+from journeys.models import ExitReason, Journey, JourneyTask, Stage, TaskState, add_months
 from kb import actions as kb_actions
 from tests.conftest import login
 from tests.journeys.conftest import hold
+
+
+def reload_link(response) -> str:
+    """The address of the 409 page's "Reload" link."""
+    (url,) = re.findall(r'<a href="([^"]*)">Reload</a>', response.content.decode())
+    return url
 
 
 def step_url(journey, step):
@@ -100,10 +108,48 @@ def test_a_task_without_its_document_is_a_form_error(member_client, diagnosis_jo
     assert response.status_code == 302
 
 
-def test_completing_a_done_task_again_is_409(member_client, cape_journey, member):
-    task = actions.complete_task(cape_journey.tasks.get(key="journees-accueil"), by=member)
+def flashed(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+WELCOME_DAYS = "“Participer aux deux journées d'accueil”"
+
+
+@pytest.mark.parametrize("who, said", [
+    ("advisor", f"The task {WELCOME_DAYS} was already marked as done by Claire."),
+    ("member", f"You had already marked the task {WELCOME_DAYS} as done."),
+])
+def test_completing_a_task_already_done_says_so_and_leads_to_the_path(
+    request, member_client, cape_journey, who, said
+):
+    """What she wanted holds: good news, not the "Not possible right now" page."""
+    task = actions.complete_task(
+        cape_journey.tasks.get(key="journees-accueil"), by=request.getfixturevalue(who)
+    )
     response = member_client.post(reverse("journeys:task-complete", args=[task.pk]))
+    assert response.status_code == 302 and response.url == reverse("journeys:journey-mine")
+    assert flashed(response) == [said]
+    assert JourneyTask.objects.get(pk=task.pk).done_by == request.getfixturevalue(who)
+
+
+def test_reopening_a_task_already_to_do_says_so(member_client, cape_journey):
+    task = cape_journey.tasks.get(key="journees-accueil")
+    response = member_client.post(reverse("journeys:task-reopen", args=[task.pk]))
+    assert response.status_code == 302 and response.url == reverse("journeys:journey-mine")
+    assert flashed(response) == [f"The task {WELCOME_DAYS} is already to do."]
+
+
+def test_a_task_no_longer_needed_is_409_and_leads_back_to_a_page_that_opens(
+    member_client, cape_journey
+):
+    task = cape_journey.tasks.get(key="journees-accueil")
+    JourneyTask.objects.filter(pk=task.pk).update(state=TaskState.DROPPED)
+    url = reverse("journeys:task-complete", args=[task.pk])
+    on_page = f"http://testserver{reverse('journeys:journey-mine')}"
+    response = member_client.post(url, headers={"referer": on_page})
     assert response.status_code == 409
+    assert reload_link(response) == on_page  # not the task's POST-only URL (405)
+    assert member_client.get(reload_link(response)).status_code == 200
 
 
 def test_next_is_only_followed_to_this_site(member_client, cape_journey):
@@ -162,6 +208,8 @@ def test_stale_page_answers_409(advisor_client, journey, advisor):
                                    {"version": stale, "reason": "other"})
     assert response.status_code == 409
     assert Journey.objects.get(pk=journey.pk).state == Stage.DIAGNOSIS
+    assert reload_link(response) == journey.get_absolute_url()
+    assert advisor_client.get(reload_link(response)).status_code == 200
 
 
 def test_unknown_step_is_404(advisor_client, journey):
