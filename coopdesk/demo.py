@@ -95,19 +95,19 @@ DEMO_LOGINS = [
     ("sarah@coopdesk.test", "revenue après un départ : second parcours, au diagnostic"),
     ("noah@coopdesk.test", "inscrit à la prochaine réunion d'information"),
     ("jade@coopdesk.test", "a quitté la coopérative (création de sa SARL)"),
-    ("claire@coopdesk.test", "conseillère (advisor) de Camille, Lucas, Chloé, Noah, Jade, Théo"),
+    ("claire@coopdesk.test", "conseillère de Camille, Lucas, Chloé, Noah, Jade, Théo"),
     ("karim@coopdesk.test", "conseiller de Hugo et Sarah, remplace Sophie absente"),
     ("sophie@coopdesk.test", "conseillère absente (Inès, Mathis)"),
-    ("julien@coopdesk.test", "responsable Juridique (team lead)"),
-    ("emilie@coopdesk.test", "responsable Comptabilité et Paie (team lead)"),
+    ("julien@coopdesk.test", "responsable de l'équipe Juridique"),
+    ("emilie@coopdesk.test", "responsable des équipes Comptabilité et Paie"),
     ("nadia@coopdesk.test", "agente Recouvrement (responsable) et Relation clients"),
     ("thomas@coopdesk.test", "agent Relation clients (responsable)"),
     ("yanis@coopdesk.test", "agent Juridique et Recouvrement"),
     ("marc@coopdesk.test", "agent Comptabilité et Paie"),
     ("lea@coopdesk.test", "agente Communication (responsable)"),
-    ("admin@coopdesk.test", "administrateur (admin /admin/)"),
+    ("admin@coopdesk.test", "administrateur (administration : /admin/)"),
 ]
 DEMO_PROSPECTS = (
-    "emma, leo, manon, nathan, zoe @exemple.fr: prospects inscrits à une réunion "
-    "d'information; tout visiteur peut s'inscrire depuis /parcours/reunions/"
+    "emma, leo, manon, nathan, zoe @exemple.fr : prospects inscrits à une réunion "
+    "d'information ; tout visiteur peut s'inscrire depuis /parcours/reunions/"
 )

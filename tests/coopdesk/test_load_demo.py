@@ -1,0 +1,34 @@
+"""What load_demo prints: the logins in one language (French, as the demo's data), and no
+system-check warning that asks nothing of the person loading it."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from coopdesk.management.commands.load_demo import Command
+
+
+def test_the_logins_are_printed_in_french_only():
+    out = io.StringIO()
+    Command(stdout=out).print_logins()
+    text = out.getvalue()
+    assert "Comptes de démonstration" in text
+    for english in ("(advisor)", "(team lead)", "Demo logins", "password", "Staff log in"):
+        assert english not in text, english
+    # French typography: a space before the colon (and semicolon) that ends a phrase.
+    assert not re.search(r"\w[:;] ", text)
+
+
+@pytest.mark.django_db
+def test_sqlite_is_not_warned_of_the_postgresql_covering_indexes():
+    if connection.vendor != "sqlite":
+        pytest.skip("the warning is SQLite's")
+    err = io.StringIO()
+    # Only the warnings are read: the test settings fail other checks on purpose (no REDIS_URL).
+    call_command("check", databases=["default"], fail_level="CRITICAL", stdout=err, stderr=err)
+    assert "W040" not in err.getvalue()
