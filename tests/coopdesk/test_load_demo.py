@@ -9,8 +9,11 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
+from notifications.models import Notification
 
 from coopdesk.management.commands.load_demo import Command
+from coopdesk.models import OutboxEmail, OutboxStatus
 
 
 def test_the_logins_are_printed_in_french_only():
@@ -32,3 +35,18 @@ def test_sqlite_is_not_warned_of_the_postgresql_covering_indexes():
     # Only the warnings are read: the test settings fail other checks on purpose (no REDIS_URL).
     call_command("check", databases=["default"], fail_level="CRITICAL", stdout=err, stderr=err)
     assert "W040" not in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_demo_dates_its_notifications_like_their_steps_and_mails_none_of_the_past():
+    before = timezone.now()
+    call_command("load_demo", stdout=io.StringIO())
+    past = Notification.objects.filter(timestamp__lt=before)
+    assert past.count() > 50  # the back-dated history, told when it happened
+    for notification in past.filter(verb="task_done")[:20]:
+        assert notification.timestamp == notification.action_object.created_at
+    assert not past.filter(emailed=False).exists()  # no daily summary of it either
+    assert not OutboxEmail.objects.filter(
+        notification__timestamp__lt=before, status=OutboxStatus.PENDING
+    ).exists()
+    assert not Notification.objects.filter(timestamp__gt=timezone.now()).exists()

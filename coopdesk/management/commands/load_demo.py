@@ -3,6 +3,7 @@
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from coopdesk import demo
 from coopdesk.accounts.middleware import STAFF_ROLES
@@ -29,11 +30,13 @@ class Command(BaseCommand):
     def load(self) -> None:
         # Each app registered its loader at start-up (coopdesk/notify/registry.py), in the
         # order they build on each other: teams and requests, articles, then paths.
+        loaded_at = timezone.now()
         people = demo.load_people()
         for person in User.objects.filter(role__in=STAFF_ROLES):
             TOTP.activate(person, DEMO_TOTP_SECRET)
         for _order, load in registry.demo_loaders:
             load(people)
+        demo.date_notifications_like_their_steps(loaded_at)
 
     def print_logins(self) -> None:
         # In French, as the demo's people and data are (coopdesk/demo.py DEMO_LOGINS).
