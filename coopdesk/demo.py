@@ -5,12 +5,16 @@ Every demo account logs in with DEMO_PASSWORD. Each app's own demo module adds i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from notifications.models import Notification
 
 from coopdesk.accounts.models import Office, Role, Sector, User
+from coopdesk.models import OutboxEmail, OutboxStatus
 
 DEMO_PASSWORD = "coopdesk"
 
@@ -95,19 +99,57 @@ DEMO_LOGINS = [
     ("sarah@coopdesk.test", "revenue après un départ : second parcours, au diagnostic"),
     ("noah@coopdesk.test", "inscrit à la prochaine réunion d'information"),
     ("jade@coopdesk.test", "a quitté la coopérative (création de sa SARL)"),
-    ("claire@coopdesk.test", "conseillère (advisor) de Camille, Lucas, Chloé, Noah, Jade, Théo"),
+    ("claire@coopdesk.test", "conseillère de Camille, Lucas, Chloé, Noah, Jade, Théo"),
     ("karim@coopdesk.test", "conseiller de Hugo et Sarah, remplace Sophie absente"),
     ("sophie@coopdesk.test", "conseillère absente (Inès, Mathis)"),
-    ("julien@coopdesk.test", "responsable Juridique (team lead)"),
-    ("emilie@coopdesk.test", "responsable Comptabilité et Paie (team lead)"),
+    ("julien@coopdesk.test", "responsable de l'équipe Juridique"),
+    ("emilie@coopdesk.test", "responsable des équipes Comptabilité et Paie"),
     ("nadia@coopdesk.test", "agente Recouvrement (responsable) et Relation clients"),
     ("thomas@coopdesk.test", "agent Relation clients (responsable)"),
     ("yanis@coopdesk.test", "agent Juridique et Recouvrement"),
     ("marc@coopdesk.test", "agent Comptabilité et Paie"),
     ("lea@coopdesk.test", "agente Communication (responsable)"),
-    ("admin@coopdesk.test", "administrateur (admin /admin/)"),
+    ("admin@coopdesk.test", "administrateur (administration : /admin/)"),
 ]
 DEMO_PROSPECTS = (
-    "emma, leo, manon, nathan, zoe @exemple.fr: prospects inscrits à une réunion "
-    "d'information; tout visiteur peut s'inscrire depuis /parcours/reunions/"
+    "emma, leo, manon, nathan, zoe @exemple.fr : prospects inscrits à une réunion "
+    "d'information ; tout visiteur peut s'inscrire depuis /parcours/reunions/"
 )
+
+
+def date_notifications_like_their_steps(loaded_at: datetime) -> None:
+    """Each app's demo back-dates its history (the steps' created_at) after the real actions
+    wrote its notifications, dated when the demo was loaded: date each notification like
+    the step it tells of, so that the bell does not say that last year's steps happened
+    today. Those steps were no news when the demo was loaded: nobody is e-mailed about
+    them, at once or in a daily summary (their e-mails would have gone out back then)."""
+    notifications = list(
+        Notification.objects.exclude(action_object_object_id=None)
+        .exclude(action_object_content_type=None)
+        .only("timestamp", "action_object_content_type", "action_object_object_id")
+    )
+    steps = defaultdict(set)
+    for notification in notifications:
+        steps[notification.action_object_content_type_id].add(
+            int(notification.action_object_object_id)
+        )
+    moments = {}
+    for type_id, ids in steps.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is not None and any(f.name == "created_at" for f in model._meta.fields):
+            moments |= {
+                (type_id, pk): at
+                for pk, at in model.objects.filter(pk__in=ids).values_list("pk", "created_at")
+            }
+    earlier = []
+    for notification in notifications:
+        key = (notification.action_object_content_type_id,
+               int(notification.action_object_object_id))
+        if key in moments and moments[key] < loaded_at:
+            notification.timestamp = moments[key]
+            notification.emailed = True
+            earlier.append(notification)
+    Notification.objects.bulk_update(earlier, ["timestamp", "emailed"], batch_size=500)
+    OutboxEmail.objects.filter(
+        notification__in=earlier, status=OutboxStatus.PENDING
+    ).delete()

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from coopdesk.demo import People
 from helpdesk import actions
-from helpdesk.models import Category, Closure, Draft, OpeningRange, Priority, Team, Ticket
+from helpdesk.models import (
+    Category,
+    Closure,
+    Draft,
+    OpeningRange,
+    Priority,
+    SavedReply,
+    Team,
+    Ticket,
+)
 
 
 def week(days: str, *ranges: str) -> dict[int, list[tuple[time, time]]]:
@@ -146,7 +155,75 @@ def load_teams(people: People) -> dict[str, Team]:
                 position=position,
             )
         teams[spec["slug"]] = team
+    load_saved_replies(people, teams)
     return teams
+
+
+SIGNED = "\n\n{agent_first_name}, équipe {team}"
+
+# A few replies each team writes often, and one agent's own (the picker offers both).
+SAVED_REPLIES = {
+    "juridique": [
+        ("Contrat bien reçu, relecture en cours",
+         "Bonjour {first_name},\n\nNous avons bien reçu votre contrat et le relisons. Vous "
+         "aurez notre réponse au plus tard le {promised_date}. Si vous devez signer avant, "
+         "dites-le-nous ici : nous regarderons d'abord les clauses qui engagent le plus."
+         + SIGNED),
+        ("Pièces à joindre pour un litige",
+         "Bonjour {first_name},\n\nPour vous conseiller, il nous faut le devis ou le contrat "
+         "signé, les factures concernées et les échanges écrits avec votre client. Joignez-les "
+         "en répondant ici (demande {reference})." + SIGNED),
+    ],
+    "recouvrement": [
+        ("Relance envoyée au client",
+         "Bonjour {first_name},\n\nNous avons envoyé une relance à votre client. Sans "
+         "paiement sous dix jours, nous vous proposerons la suite, toujours avec votre "
+         "accord : rien ne part en votre nom sans que vous l'ayez validé." + SIGNED),
+        ("Échéancier accepté",
+         "Bonjour {first_name},\n\nVotre client a accepté l'échéancier. Nous suivons chaque "
+         "versement et vous prévenons ici si l'un d'eux manque." + SIGNED),
+    ],
+    "relation-clients": [
+        ("Mentions obligatoires d'une facture",
+         "Bonjour {first_name},\n\nUne facture doit indiquer notamment : le numéro, la date, "
+         "le nom et l'adresse du client, le détail de la prestation, le prix hors taxes, le "
+         "taux et le montant de TVA, et la date de paiement attendue. Envoyez-nous la vôtre "
+         "ici si vous voulez que nous la relisions." + SIGNED),
+    ],
+    "comptabilite": [
+        ("Justificatif manquant",
+         "Bonjour {first_name},\n\nPour enregistrer cette dépense, il nous manque son "
+         "justificatif (facture ou ticket de caisse). Joignez-le en répondant ici et nous "
+         "terminons aussitôt." + SIGNED),
+    ],
+    "paie": [
+        ("Salaire du mois pris en compte",
+         "Bonjour {first_name},\n\nNous avons bien noté le salaire que vous souhaitez ce "
+         "mois-ci. Il figurera sur votre prochaine fiche de paie." + SIGNED),
+    ],
+    "communication": [
+        ("Rendez-vous conseil",
+         "Bonjour {first_name},\n\nParlons-en de vive voix : proposez-nous ici deux ou trois "
+         "créneaux un mardi ou un jeudi, et préparez quelques exemples de ce qui vous plaît."
+         + SIGNED),
+    ],
+}
+PERSONAL_REPLIES = {
+    "marc": [
+        ("Je regarde et je reviens vers vous",
+         "Bonjour {first_name},\n\nJe regarde votre demande et je reviens vers vous au plus "
+         "tard le {promised_date}.\n\nMarc"),
+    ],
+}
+
+
+def load_saved_replies(people: People, teams: dict[str, Team]) -> None:
+    SavedReply.objects.bulk_create(
+        [SavedReply(team=teams[slug], title=title, body=body)
+         for slug, replies in SAVED_REPLIES.items() for title, body in replies]
+        + [SavedReply(owner=people.agents[key], title=title, body=body)
+           for key, replies in PERSONAL_REPLIES.items() for title, body in replies]
+    )
 
 
 def _category(label: str) -> Category:

@@ -44,10 +44,16 @@ def journey_names(journey: Journey) -> dict:
 
 
 def journey_data(event: JourneyEvent) -> dict:
-    detail = {key: event.data[key] for key in ("task", "mentor") if event.data.get(key)}
+    detail = {key: event.data[key] for key in ("task", "followup", "mentor") if event.data.get(key)}
     return registry.timeline_data(
         event, domain="journey", **journey_names(event.journey), detail=detail
     )
+
+
+def task_name(data: dict) -> str:
+    """A task's title as the reader reads it: a follow-up's stored title is a msgid, as for
+    JourneyTask.label and the path's history."""
+    return _(data["task"]) if data.get("followup") else data["task"]
 
 
 def journey_label(data: dict, verb: str, recipient_id: int) -> str:
@@ -55,7 +61,7 @@ def journey_label(data: dict, verb: str, recipient_id: int) -> str:
     detail = data.get("detail") or {}
     if detail.get("task") or detail.get("mentor"):
         text = _("%(what)s: %(which)s") % {
-            "what": text, "which": detail.get("task") or detail.get("mentor")
+            "what": text, "which": task_name(detail) if detail.get("task") else detail["mentor"]
         }
     return text
 
@@ -78,6 +84,8 @@ def reminder_data(reminder: Reminder) -> dict:
             **(journey_names(journey) if journey else {})}
     if reminder.task:
         data["task"] = reminder.task.title
+        if reminder.task.is_followup:
+            data["followup"] = True
     if reminder.meeting:
         data["meeting_at"] = reminder.meeting.starts_at.isoformat()
     return data
@@ -90,7 +98,7 @@ def reminder_label(data: dict, verb: str, recipient_id: int) -> str:
 
 def reminder_about(data: dict, recipient_id: int) -> str:
     if data.get("task"):
-        return data["task"]
+        return task_name(data)
     if data.get("meeting_at"):
         from django.utils import dateformat, timezone
         from django.utils.dateparse import parse_datetime

@@ -19,8 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import Role, User
@@ -76,11 +76,12 @@ def is_lead(user) -> bool:
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    readable = Article.objects.readable_by(user)
-    topics = Topic.objects.annotate(
-        n=Count("articles", filter=Q(articles__state=ArticleState.PUBLISHED,
-                                     articles__audience__in=audiences_for(user)))
-    ).filter(n__gt=0)
+    # One version of each article (the reader's language, else the original): counted and
+    # listed once.
+    readable = Article.objects.readable_by(user).one_version_each(get_language())
+    topics = Topic.objects.annotate(n=Count("articles", filter=Q(articles__in=readable))).filter(
+        n__gt=0
+    )
     kit = Kit.new_member_kit() if user.is_authenticated else None
     is_new = user.is_authenticated and user.date_joined > timezone.now() - timedelta(
         days=NEW_MEMBER_DAYS
@@ -99,9 +100,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
-    articles = Article.objects.readable_by(request.user).filter(topic=topic).only(
-        "title", "slug", "summary", "language", "audience", "state"
-    )
+    articles = Article.objects.readable_by(request.user).filter(topic=topic).one_version_each(
+        get_language()
+    ).only("title", "slug", "summary", "language", "audience", "state")
     page = paginate(request, articles, LIST_PAGE)
     return render(request, "kb/topic_detail.html", {"topic": topic, "page": page})
 

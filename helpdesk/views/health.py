@@ -31,11 +31,14 @@ class PeriodForm(forms.Form):
         choices=[(weeks, _("last %(n)d weeks") % {"n": weeks}) for weeks in health.PERIODS],
     )
 
-    def chosen(self) -> int:
-        """The period asked for; the default for anything else (the form says which)."""
-        if self.is_valid() and self.cleaned_data["weeks"]:
-            return self.cleaned_data["weeks"]
-        return health.DEFAULT_WEEKS
+    @classmethod
+    def chosen(cls, query) -> tuple[PeriodForm, int]:
+        """The period asked for, the default for anything else (none or junk), and a form
+        that selects the period shown: a bound form would select its first choice when the
+        address names none, under figures for another period."""
+        asked = cls(query)
+        weeks = asked.is_valid() and asked.cleaned_data["weeks"] or health.DEFAULT_WEEKS
+        return cls(initial={"weeks": weeks}), weeks
 
 
 def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | None = None,
@@ -76,8 +79,7 @@ def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | Non
 
 
 def health_context(request: HttpRequest, teams: list[Team], *, keep_now_for: int = 0) -> dict:
-    form = PeriodForm(request.GET)
-    weeks = form.chosen()
+    form, weeks = PeriodForm.chosen(request.GET)
     figures = health.health(teams, weeks, keep_now_for=keep_now_for)
     team_ids = [team.pk for team in teams]
     labels = [week.first.strftime("%d/%m") for week in figures.weeks]

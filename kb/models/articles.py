@@ -237,21 +237,33 @@ class ArticleQuerySet(models.QuerySet):
             )
         return self.annotate(**flags)
 
+    def one_version_each(self, language: str) -> ArticleQuerySet:
+        """One language version of each article of this list, for a reader of `language`:
+        theirs when the list holds it, else the original (a translation pair shows once).
+        A translation whose original the list lacks stands for it, unless the reader's
+        version is there."""
+        language = language[:2]  # "en-gb" reads "en"
+        translated = self.filter(language=language, translation_of__isnull=False).values(
+            "translation_of"
+        )
+        return self.filter(
+            Q(language=language)
+            | Q(translation_of__isnull=True) & ~Q(pk__in=translated)
+            | Q(translation_of__isnull=False)
+            & ~Q(translation_of__in=self.values("pk"))
+            & ~Q(translation_of__in=translated)
+        )
+
     def for_stage(self, stage: str) -> ArticleQuerySet:
         return self.filter(stages__stage=stage)
 
     def to_read_at_stage(self, user: User, stage: str, language: str) -> list[Article]:
         """What "My path" offers to read at a stage: the articles tagged for it that this
         person may read, each in the reader's language when a translation is tagged too."""
-        articles = list(self.readable_by(user).for_stage(stage).only(
-            "title", "slug", "summary", "language", "translation_of"
-        ))
-        chosen: dict[int, Article] = {}
-        for article in articles:
-            root = article.translation_of_id or article.pk
-            if root not in chosen or article.language == language[:2]:  # "en-gb" reads "en"
-                chosen[root] = article
-        return sorted(chosen.values(), key=lambda article: article.title)
+        return list(
+            self.readable_by(user).for_stage(stage).one_version_each(language)
+            .only("title", "slug", "summary", "language", "translation_of").order_by("title")
+        )
 
     def stale(self, on=None) -> ArticleQuerySet:
         return self.published().filter(review_by__lte=on or timezone.localdate())

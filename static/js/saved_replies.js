@@ -28,7 +28,9 @@
       item.append(button, scope);
       list.append(item);
     });
-    status.textContent = items.length ? "" : box.dataset.emptyLabel;
+    // With no saved reply at all, say so and where to write one; "no match" only when a
+    // search left none of them.
+    status.textContent = items.length ? "" : replies.length ? box.dataset.emptyLabel : box.dataset.noneLabel;
   }
 
   function words(text) {

@@ -330,3 +330,15 @@ def test_the_cooperative_page_keeps_its_live_counts_a_minute(week, client, lead,
         assert team_page.context["health"].counted_at is None
     with time_machine.travel(paris(*NOW) + timedelta(seconds=61), tick=False):
         assert client.get(url).context["health"].backlog == [2, 2, 1, 1]
+
+
+def test_the_period_list_selects_the_period_shown(week, client, agent, team):
+    """With no period asked, or junk, the list names the default the figures are for."""
+    client.force_login(agent)
+    url = reverse("helpdesk:team-health", args=[team.slug])
+    for query, weeks in (("", health.DEFAULT_WEEKS), ("?weeks=abc", health.DEFAULT_WEEKS),
+                         ("?weeks=4", 4)):
+        page = client.get(url + query).content.decode()
+        assert f'<option value="{weeks}" selected>' in page, query
+        for other in set(health.PERIODS) - {weeks}:
+            assert f'<option value="{other}">' in page, query

@@ -3,13 +3,16 @@ request's reply box with the request's details filled in and the linked articles
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
 
-from coopdesk.accounts.models import Role
+from coopdesk.accounts.models import Role, User
 from helpdesk import actions
-from helpdesk.models import SavedReply
+from helpdesk.models import SavedReply, Ticket
 from kb import actions as kb_actions
 from kb.models import Audience, Topic
 from tests.factories import UserFactory
@@ -120,6 +123,9 @@ def test_the_request_page_offers_the_picker_to_the_team(agent_client, ticket):
     page = agent_client.get(ticket.get_absolute_url()).content.decode()
     assert reverse("helpdesk:saved-reply-picker", args=[ticket.pk]) in page
     assert "js/saved_replies.js" in page
+    # With none at all, the picker says so and where to write one, not "no match".
+    assert 'data-none-label="This team has no saved reply yet' in page
+    assert reverse("helpdesk:saved-reply-list") in page
 
 
 # --- keeping them --------------------------------------------------------------------------
@@ -204,3 +210,17 @@ def test_members_have_no_saved_replies_pages(member_client, member):
         assert member_client.get(reverse(f"helpdesk:{name}")).status_code == 404
     with pytest.raises(PermissionDenied):
         actions.save_saved_reply(by=member, title="x", body="y", team=None)
+
+
+def test_the_demo_offers_its_teams_saved_replies_and_an_agents_own(db, client):
+    """A newcomer opening the picker in the demo finds replies to insert, filled in."""
+    call_command("load_demo", stdout=io.StringIO())
+    marc = User.objects.get(email="marc@coopdesk.test")
+    ticket = Ticket.objects.filter(team__slug="comptabilite").first()
+    client.force_login(marc)
+    replies = client.get(reverse("helpdesk:saved-reply-picker", args=[ticket.pk])).json()
+    scopes = {reply["title"]: reply["scope"] for reply in replies["replies"]}
+    assert scopes["Justificatif manquant"] == "Comptabilité"
+    assert scopes["Je regarde et je reviens vers vous"] not in {t.name for t in marc.teams.all()}
+    text = client.post(replies["replies"][0]["insert_url"]).json()["text"]
+    assert text.startswith(f"Bonjour {ticket.requester.first_name},") and "{" not in text

@@ -14,9 +14,10 @@ from coopdesk import notify, outbox
 from coopdesk.accounts.models import Role
 from coopdesk.consumers import LiveConsumer
 from coopdesk.models import Delivery, OutboxEmail, OutboxStatus
-from journeys import actions
+from journeys import actions, notices
 from journeys.models import EventKind
 from tests.factories import UserFactory
+from tests.journeys.conftest import to_salaried
 
 
 def test_event_is_pushed_to_member_and_advisor_after_commit(
@@ -115,6 +116,28 @@ def test_a_path_step_is_worded_in_the_readers_language_when_read(journey, member
         )
     with translation.override("fr"):
         assert notify.about(told) == "Votre parcours · Diagnostic"
+
+
+def test_a_held_follow_up_is_named_in_the_readers_language(
+    journey, member, advisor, mailoutbox
+):
+    """The follow-up's stored title is English (a msgid): the bell, the list and the
+    e-mail's subject say it in the reader's language, as the path's history does."""
+    journey = to_salaried(journey, advisor)
+    OutboxEmail.objects.all().delete()
+    actions.complete_task(journey.tasks.get(is_followup=True), by=advisor)
+    told = Notification.objects.get(recipient=member, verb=EventKind.TASK_DONE)
+    with translation.override("en"):
+        assert notify.label(told) == "Task done: Yearly follow-up meeting"
+    with translation.override("fr"):
+        assert notify.label(told) == "Tâche faite : Rendez-vous de suivi annuel"
+    outbox.send_pending()
+    assert [mail.subject.split(" – ")[0] for mail in mailoutbox] == [
+        "Tâche faite : Rendez-vous de suivi annuel"
+    ]
+    reminder = {"task": "Yearly follow-up meeting", "followup": True}
+    with translation.override("fr"):
+        assert notices.reminder_about(reminder, member.pk) == "Rendez-vous de suivi annuel"
 
 
 def test_a_reminder_is_pushed_to_the_header_with_its_object_named(

@@ -147,3 +147,23 @@ def test_journey_stages_are_stored_as_keys(make_article):
     article = make_article("Le CAPE", stages=["cape", "diagnosis"])
     assert set(Article.objects.for_stage("cape")) == {article}
     assert not Article.objects.for_stage("membership").exists()
+
+
+def test_a_translation_pair_shows_once_in_the_readers_language(
+    client, member, make_article, public_article, topic
+):
+    """The topic page and the help home list one version of an article: the reader's
+    language when it exists, else the original."""
+    english = make_article("What is a CAPE? EN", body="The contract.", language="en",
+                           translation_of=public_article, audience="public")
+    only_french = make_article("Relancer un client", audience="public")
+    for language, shown, hidden in (("fr", public_article, english),
+                                    ("en", english, public_article),
+                                    ("de", public_article, english)):
+        client.cookies["django_language"] = language
+        for url in (f"/aide/themes/{topic.slug}/", "/aide/"):
+            page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert shown.get_absolute_url() in page, (language, url)
+            assert only_french.get_absolute_url() in page, (language, url)
+            assert f'href="{hidden.get_absolute_url()}"' not in page, (language, url)
+        assert f"{topic.name}</a> <small>(2)" in client.get("/aide/").content.decode(), language
