@@ -214,3 +214,10 @@ def test_the_admin_names_apps_in_french_and_shows_the_site_icon(client, db):
     page = client.get(reverse("admin:index"), headers={"accept-language": "fr"}).content.decode()
     assert "Comptes" in page and ">Accounts<" not in page
     assert 'rel="icon" href="/static/favicon.svg"' in page
+
+
+def test_pages_tell_scripts_the_site_time_zone(client, member):
+    """The bell menu formats its times in this zone, as the pages do, not the device's."""
+    client.force_login(member)
+    page = client.get(reverse("coopdesk:notification-list")).content.decode()
+    assert '<body data-time-zone="Europe/Paris"' in page
