@@ -10,11 +10,11 @@ class JourneysConfig(AppConfig):
         # What the ground floor (coopdesk/, which imports no app) needs of this app:
         # how its events are heard of, its demo, its periodic jobs, its part of a person's data,
         # and that a prospect lands on her path and sees her own menu.
+        from django.contrib.auth.signals import user_logged_in
+
         from coopdesk import jobs, landing
         from journeys import figures, notices, privacy
         from journeys.actions import reminders
-        from django.contrib.auth.signals import user_logged_in
-
         from journeys.views.member import prospect_landing, remember_prospect
 
         notices.register()
