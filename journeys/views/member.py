@@ -35,12 +35,25 @@ def my_journey(user) -> Journey | None:
     )
 
 
+PROSPECT_SESSION_KEY = "journeys_prospect"
+
+
+def is_prospect(user) -> bool:
+    """Before her CAPE contract: no invoices yet (her menu says so too, journeys_tags)."""
+    return Journey.objects.latest().filter(member=user, state__in=PROSPECT_STAGES).exists()
+
+
+def remember_prospect(sender, request, user, **kwargs) -> None:
+    """At login, whether a member is a prospect goes into her session, so that her menu costs
+    no query on every page; "My path" brings it up to date when her stage changes."""
+    if user.is_member:
+        request.session[PROSPECT_SESSION_KEY] = is_prospect(user)
+
+
 def prospect_landing(user) -> str | None:
-    """A prospect (before her CAPE contract) lands on her path, not on an empty "My
-    requests": her next step is there (coopdesk/landing.py)."""
-    if Journey.objects.latest().filter(member=user, state__in=PROSPECT_STAGES).exists():
-        return reverse("journeys:journey-mine")
-    return None
+    """A prospect lands on her path, not on an empty "My requests": her next step is there
+    (coopdesk/landing.py)."""
+    return reverse("journeys:journey-mine") if is_prospect(user) else None
 
 
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")

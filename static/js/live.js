@@ -14,6 +14,13 @@
   var config = JSON.parse(configEl.textContent);
   var text = config.text;
 
+  // Times in the page's language and the site's zone (Europe/Paris), like every page, not the
+  // device's: a member abroad would otherwise see the bell disagree with the request page.
+  var menuTime = new Intl.DateTimeFormat(document.documentElement.lang || [], {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    timeZone: document.body.dataset.timeZone || undefined,
+  });
+
   var MENU_SIZE = 10, BASE_DELAY = 500, MAX_DELAY = 15000, NOTICE_AFTER = 800;
   var socket = null, attempts = 0, connectedOnce = false, stopped = false;
   var retryTimer = null, noticeTimer = null;
@@ -200,7 +207,7 @@
       link.href = item.url;
       link.appendChild(span("what", words(item).text));
       link.appendChild(span("which", words(item).about));
-      var when = new Date(item.at).toLocaleString([], {day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"});
+      var when = menuTime.format(new Date(item.at));
       link.appendChild(span("who", (item.actor || text.system) + " · " + when));
       li.appendChild(link);
       menuList.appendChild(li);

@@ -144,8 +144,8 @@ def new_page(browser, server):
     """Open a fresh browser context (its own cookies) per person in the test."""
     contexts = []
 
-    def make(*, locale: str = "fr-FR"):
-        context = browser.new_context(base_url=server, locale=locale)
+    def make(*, locale: str = "fr-FR", **options):
+        context = browser.new_context(base_url=server, locale=locale, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

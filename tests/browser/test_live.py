@@ -2,8 +2,11 @@
 what happens while the member's connection is down appears once it is back."""
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
+from notifications.models import Notification
 from playwright.sync_api import expect
 
 from helpdesk import actions
@@ -123,3 +126,17 @@ def test_transfer_tells_the_old_teams_open_page_it_is_gone(new_page, member, age
     alert = colleague.get_by_role("alert")
     expect(alert).to_contain_text("transférée à une équipe", timeout=2000)
     expect(colleague.locator(".ticket-side")).to_have_count(0)
+
+
+def test_the_bell_tells_times_in_the_sites_zone_not_the_devices(new_page, member, agent, ticket):
+    """Every page writes Paris time; the bell menu wrote the device's, so a member abroad read
+    two different times for the same reply."""
+    actions.claim_ticket(ticket, by=agent)  # one notification for the member, before the page
+    at = Notification.objects.filter(recipient=member).latest("timestamp").timestamp
+    paris = timezone.localtime(at, ZoneInfo("Europe/Paris")).strftime("%H:%M")
+    tokyo = timezone.localtime(at, ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    page = open_live(new_page, member, "/notifications/", timezone_id="Asia/Tokyo")
+    page.locator("#live-bell").click()
+    item = page.locator("#live-menu-list li .who").first
+    expect(item).to_contain_text(paris)
+    assert tokyo not in item.inner_text()

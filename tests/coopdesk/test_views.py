@@ -9,8 +9,10 @@ from django.urls import reverse
 from notifications.models import Notification
 
 from coopdesk import notify
+from coopdesk.accounts.models import Role
 from coopdesk.models import Delivery, NotificationPreference, TicketSubscription
 from helpdesk import actions
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -203,3 +205,19 @@ def test_each_role_gets_its_own_menu_in_its_language(client, member, agent, advi
     client.force_login(advisor)
     page = client.get(reverse("kb:home")).content.decode()
     assert f'href="{reverse("journeys:advisor-dashboard")}"' in page and my_path not in page
+
+
+def test_the_admin_names_apps_in_french_and_shows_the_site_icon(client, db):
+    """The admin index said "ACCOUNTS" in English among French names, and its pages named no
+    icon, so every one of them asked for a missing /favicon.ico."""
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:index"), headers={"accept-language": "fr"}).content.decode()
+    assert "Comptes" in page and ">Accounts<" not in page
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+
+
+def test_pages_tell_scripts_the_site_time_zone(client, member):
+    """The bell menu formats its times in this zone, as the pages do, not the device's."""
+    client.force_login(member)
+    page = client.get(reverse("coopdesk:notification-list")).content.decode()
+    assert '<body data-time-zone="Europe/Paris"' in page

@@ -180,3 +180,20 @@ def test_stage_page_queries_do_not_grow_with_members(advisor_client, advisor, pa
     small = count(advisor_client, stage_url("cape"))
     cape_members(advisor, 3, prefix="Autre", offset=10)
     assert count(advisor_client, stage_url("cape")) == small
+
+
+def test_late_dates_say_late_in_words_not_only_in_red(client, advisor, legal_agent, path):
+    """A red date alone says nothing to someone who does not see colours (or prints the page):
+    every passed due date or contract end says "Late" in words, like the member's task list."""
+    journey = cape_members(advisor, 1)[0]
+    today = timezone.localdate()
+    Journey.objects.filter(pk=journey.pk).update(cape_end=today - timedelta(days=1))
+    client.force_login(advisor)
+    dashboard = client.get(reverse("journeys:advisor-dashboard")).content.decode()
+    stage_table = dashboard.split('id="members-title"')[1]
+    assert "Late, was due" in stage_table  # the "Next due" column
+    assert "Late, ended on" in dashboard  # the CAPE-ending card
+    assert "Late, was due" in client.get(list_url("taches-en-retard")).content.decode()
+    assert "Late, ended on" in client.get(list_url("fins-de-cape")).content.decode()
+    client.force_login(legal_agent)
+    assert "Late, was due" in client.get(reverse("journeys:team-tasks")).content.decode()

@@ -13,7 +13,7 @@ from journeys import actions
 from journeys.models import ExitReason, Journey, JourneyTask, Stage, TaskState, add_months
 from kb import actions as kb_actions
 from tests.conftest import login
-from tests.journeys.conftest import hold
+from tests.journeys.conftest import hold, to_cape
 
 
 def reload_link(response) -> str:
@@ -349,3 +349,28 @@ def test_a_staff_step_says_done_in_the_language_of_each_request(advisor, journey
     journey.refresh_from_db()
     assert journey.state == Stage.EXITED
     assert journey.events.filter(kind="advanced", note="Vu à la réunion").exists()
+
+
+def test_a_prospect_menu_offers_what_applies_to_her(client, member, journey, advisor):
+    """Before her CAPE contract a prospect has no invoices: the menu offers her path, her
+    requests (she may file them), help and services, not "Unpaid invoices". Once she signs,
+    "My path" (where the signature shows) brings back the member's menu (cached apart)."""
+    def menu() -> str:
+        page = client.get(reverse("kb:home")).content.decode()
+        return page.split('<ul class="nav">')[1].split("</ul>")[0]
+
+    client.force_login(member)
+    links = menu()
+    for name in ["journeys:journey-mine", "helpdesk:ticket-list", "helpdesk:ticket-create",
+                 "kb:home", "kb:service-list"]:
+        assert f'href="{reverse(name)}"' in links
+    assert reverse("helpdesk:collection-list") not in links
+    to_cape(journey, advisor)
+    client.get(reverse("journeys:journey-mine"))
+    assert f'href="{reverse("helpdesk:collection-list")}"' in menu()
+
+
+def test_an_empty_list_offers_no_csv_download(member_client, journey):
+    for name in ["helpdesk:ticket-list", "helpdesk:collection-list"]:
+        page = member_client.get(reverse(name)).content.decode()
+        assert "(CSV)" not in page
