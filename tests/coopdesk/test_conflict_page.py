@@ -47,3 +47,16 @@ def test_the_page_links_back_and_reload_to_the_objects_page_and_keeps_the_text()
     page = conflict_response(request, "Someone changed this.", Page()).content.decode()
     assert back_and_reload(page) == ["/demandes/336/"] * 2
     assert "Texte tapé</textarea>" in page
+
+
+def test_switching_language_after_a_post_comes_back_to_a_page_that_opens(client):
+    """The language switch sends the reader back to the page she is on; a page answering a
+    form (refused, not found) has an address that takes only POST, so it comes back where
+    "Reload" leads, or home."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.post(REFUSED, {"reason": "x"}).content.decode()
+    language_next = re.search(r'<input name="next" type="hidden" value="([^"]*)"', page)
+    assert language_next and language_next.group(1) != REFUSED
+    assert client.get(language_next.group(1), follow=True).status_code == 200
