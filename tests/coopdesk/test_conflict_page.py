@@ -49,7 +49,7 @@ def test_the_page_links_back_and_reload_to_the_objects_page_and_keeps_the_text()
     assert "Texte tapé</textarea>" in page
 
 
-def test_switching_language_after_a_post_comes_back_to_a_page_that_opens(client):
+def test_switching_language_after_a_post_comes_back_to_a_page_that_opens(db, client):
     """The language switch sends the reader back to the page she is on; a page answering a
     form (refused, not found) has an address that takes only POST, so it comes back where
     "Reload" leads, or home."""
