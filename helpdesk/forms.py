@@ -16,6 +16,7 @@ from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import (
     REFERENCE_RE,
+    WAITING_FOR_MEMBER,
     Assignment,
     Category,
     Channel,
@@ -26,7 +27,6 @@ from helpdesk.models import (
     Team,
     Ticket,
 )
-from helpdesk.templatetags.helpdesk_tags import WAITING_FOR_MEMBER
 
 
 class MultipleFileInput(forms.ClearableFileInput):

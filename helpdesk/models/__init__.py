@@ -50,6 +50,7 @@ from helpdesk.models.tickets import (
     REFERENCE_RE,
     RISK_SHARE,
     SEARCH_WORDS,
+    WAITING_FOR_MEMBER,
     Attachment,
     Channel,
     Escalation,

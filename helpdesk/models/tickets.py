@@ -34,6 +34,10 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The waiting state in the words of everyone but the request's member ("waiting for you" is
+# hers): its team, her advisor, the queue's filter and the exports.
+WAITING_FOR_MEMBER = _("Waiting for the member")
+
 ACTIVE_STATES = [State.NEW, State.OPEN, State.WAITING]
 REFERENCE_RE = re.compile(r"^\s*D-(\d{4})-(\d+)\s*$", re.IGNORECASE)
 

@@ -10,15 +10,14 @@ from functools import lru_cache
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext
 
-from helpdesk.models import Priority, State
+from helpdesk.models import WAITING_FOR_MEMBER, Priority, State
 from helpdesk.notices import case_label, next_step, ticket_detail, ticket_words
 
 register = template.Library()
 
 STATE_LABELS = dict(State.choices)
-WAITING_FOR_MEMBER = gettext_lazy("Waiting for the member")
 PRIORITY_LABELS = dict(Priority.choices)
 
 

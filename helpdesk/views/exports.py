@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from coopdesk import csv_export
 from coopdesk.accounts.models import User
-from helpdesk.models import Priority, State
-from helpdesk.templatetags.helpdesk_tags import WAITING_FOR_MEMBER
+from helpdesk.models import WAITING_FOR_MEMBER, Priority, State
 from helpdesk.views.collections import collection_cases
 from helpdesk.views.member import my_requests
 from helpdesk.views.queues import advisor_tickets, get_staff_team, queue_filter
