@@ -69,6 +69,8 @@ def serialize(notification: Notification) -> dict:
         "reference": data.get("reference", ""),
         "subject": data.get("subject", ""),
         "url": reverse("coopdesk:notification-open", args=[notification.pk]),
+        # The object's own page: a page showing it (data-live-about) refreshes when it changes.
+        "page": data.get("url", ""),
         "at": notification.timestamp.isoformat(),
         "unread": notification.unread,
     }

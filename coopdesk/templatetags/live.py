@@ -25,6 +25,8 @@ def live_config() -> str:
             "unread": _("{n} unread"),
             "gone": _("This request has been transferred to a team you are not part of: "
                       "you can no longer follow it here."),
+            "changed": _("This page has changed since you opened it."),
+            "showChanges": _("Show the changes"),
         },
     }
     return json_script(config, "live-config")

@@ -53,7 +53,10 @@
           if (!body.saved_at) { say(""); return; }
           var at = new Date(body.saved_at);
           say(form.dataset.savedLabel.replace(
-            "%s", at.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"})));
+            "%s", at.toLocaleTimeString(document.documentElement.lang || [], {
+              hour: "2-digit", minute: "2-digit",
+              timeZone: document.body.dataset.timeZone || undefined,  // the site's, as on every page
+            })));
         })
         .catch(function () {
           dirty = true;

@@ -3,6 +3,9 @@
 //   invoices, articles, reminders), kept up to date;
 // - a request page (#ticket-live): its status and timeline refresh when something happens;
 // - a team queue (#queue-live): new and changed rows appear without reload;
+// - a page about one object ([data-live-about], a path or an invoice's follow-up): when a
+//   notification names that object, the page takes the new version if nothing is being typed
+//   or opened in it, else says it has changed and offers to show the changes;
 // - after a drop: "connection lost, reconnecting…", reconnect with exponential backoff,
 //   then catch up from the last notification seen, so nothing is missed.
 // The server only relays; every change still goes through a form and a page.
@@ -28,6 +31,7 @@
 
   var ticketEl = document.getElementById("ticket-live");
   var queueEl = document.getElementById("queue-live");
+  var aboutEl = document.querySelector("[data-live-about]");
   var badge = document.getElementById("live-badge");
   var menu = document.getElementById("live-menu");
   var menuList = document.getElementById("live-menu-list");
@@ -119,12 +123,14 @@
         setUnread(message.unread);
         renderMenu();
         if (message.catch_up && message.items.length) announce(describe(message.items[message.items.length - 1]));
+        if (message.catch_up && message.items.some(isAboutThisPage)) refreshAbout();
         break;
       case "notification":
         if (remember(message.notification)) {
           setUnread(unread + 1);
           renderMenu();
           announce(describe(message.notification));
+          if (isAboutThisPage(message.notification)) refreshAbout();
         }
         break;
       case "read":
@@ -315,6 +321,56 @@
         if (fresh && pristine(side)) side.innerHTML = fresh.innerHTML;
       })
       .catch(function () {});
+  }
+
+  // --- a page about one object: a path, an invoice's follow-up ----------------------------------
+
+  var aboutTimer = null;
+
+  function isAboutThisPage(item) {
+    return !!aboutEl && !!item.page && item.page === aboutEl.dataset.liveAbout;
+  }
+
+  function refreshAbout() {
+    clearTimeout(aboutTimer);
+    aboutTimer = setTimeout(loadAbout, 60);
+  }
+
+  // Taken as it comes only when nothing would be lost: no field changed, no panel opened, no
+  // form that keeps drafts (its script would not follow the new copy).
+  function mayReplace() {
+    return pristine(aboutEl) && !aboutEl.querySelector("form[data-draft-url]");
+  }
+
+  function loadAbout() {
+    if (!mayReplace()) { offerChanges(); return; }
+    fetch(location.href, {credentials: "same-origin"})
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-about]");
+        if (!fresh || fresh.dataset.liveAbout !== aboutEl.dataset.liveAbout || !mayReplace()) {
+          offerChanges();
+          return;
+        }
+        aboutEl.innerHTML = fresh.innerHTML;
+        aboutEl.dispatchEvent(new CustomEvent("coopdesk:replaced", {bubbles: true}));
+      })
+      .catch(offerChanges);
+  }
+
+  function offerChanges() {
+    if (document.getElementById("live-changed")) return;
+    var box = document.createElement("p");
+    box.id = "live-changed";
+    box.className = "live-changed";
+    box.setAttribute("role", "status");
+    box.appendChild(document.createTextNode(text.changed + " "));
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = text.showChanges;
+    button.addEventListener("click", function () { location.reload(); });
+    box.appendChild(button);
+    aboutEl.parentNode.insertBefore(box, aboutEl);
   }
 
   // --- the team queue ---------------------------------------------------------------------------

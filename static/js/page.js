@@ -32,7 +32,12 @@
     });
   });
   // Bars whose length is data (data-percent): set through the CSSOM, which the policy allows.
-  document.querySelectorAll("[data-percent]").forEach(function (bar) {
-    bar.style.setProperty("--w", bar.dataset.percent + "%");
-  });
+  function drawBars(root) {
+    root.querySelectorAll("[data-percent]").forEach(function (bar) {
+      bar.style.setProperty("--w", bar.dataset.percent + "%");
+    });
+  }
+  drawBars(document);
+  // A live page took a new copy of its content (live.js).
+  document.addEventListener("coopdesk:replaced", function (event) { drawBars(event.target); });
 })();

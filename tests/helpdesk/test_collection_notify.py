@@ -43,3 +43,4 @@ def test_a_collection_step_names_the_invoice_in_the_readers_language(
     messages = [body for group, body in pushed if group == notify.user_group(member.pk)]
     assert {body["type"] for body in messages} == {"notification"}  # no collection.event
     assert messages[-1]["notification"]["i18n"]["en"]["about"] == "Invoice F-31 – Agence Horizon"
+    assert messages[-1]["notification"]["page"] == case.get_absolute_url()

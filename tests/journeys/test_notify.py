@@ -40,6 +40,8 @@ def test_event_is_pushed_to_member_and_advisor_after_commit(
         "text": "Asked for the path to be adapted",
         "about": f"Path of {member.get_full_name()} · Information meeting",
     }
+    # The page that shows the path takes the new version when it is on screen (live.js).
+    assert item["page"] == journey.get_absolute_url()
 
 
 def test_covering_backup_hears_of_events(journey, member, advisor, backup_advisor):
