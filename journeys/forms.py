@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, Sector, User
@@ -90,6 +91,19 @@ class RenewCapeForm(VersionForm):
 
 class SalariedForm(VersionForm):
     start = forms.DateField(label=_("Start of the salaried contract"), widget=DateInput)
+
+    def __init__(self, *args, journey: Journey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.journey = journey
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if self.journey.cape_start and start <= self.journey.cape_start:
+            raise ValidationError(
+                _("The salaried contract starts after the CAPE, which started on %(day)s.")
+                % {"day": date_format(self.journey.cape_start)}
+            )
+        return start
 
 
 class MembershipForm(VersionForm):

@@ -26,10 +26,14 @@ CHART_WIDTH, CHART_HEIGHT, CHART_BOTTOM = 600, 200, 24
 
 
 class PeriodForm(forms.Form):
-    weeks = forms.TypedChoiceField(
-        label=_("Period"), coerce=int, required=False,
-        choices=[(weeks, _("last %(n)d weeks") % {"n": weeks}) for weeks in health.PERIODS],
-    )
+    weeks = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Worded per request, in the reader's language (not once, when the module loads).
+        self.fields["weeks"].choices = [
+            (weeks, _("last %(n)d weeks") % {"n": weeks}) for weeks in health.PERIODS
+        ]
 
     @classmethod
     def chosen(cls, query) -> tuple[PeriodForm, int]:

@@ -5,7 +5,7 @@ The stage changes only through the transitions below, called only from journeys/
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -191,6 +191,9 @@ class Journey(ConcurrentTransitionMixin, models.Model):
     )
     def sign_salaried_contract(self, *, start: date) -> None:
         self.salaried_start = start
+        # The CAPE gives way to the salaried contract: it ends the day before, not as planned.
+        if self.cape_start and self.cape_end and self.cape_start < start <= self.cape_end:
+            self.cape_end = start - timedelta(days=1)
         self._enter(Stage.SALARIED)
 
     @transition(

@@ -63,7 +63,7 @@ STEPS = {
     "exit": Step(actions.exit_journey, SAVED, ExitForm, "leave"),
     "switch-path": Step(actions.switch_path, SAVED, SwitchPathForm, "switch_path"),
 }
-NEEDS_JOURNEY = {RenewCapeForm, SwitchPathForm}
+NEEDS_JOURNEY = {RenewCapeForm, SalariedForm, SwitchPathForm}
 
 
 def step_drafts(user: User, journey: Journey) -> dict[str, str]:

@@ -222,6 +222,14 @@ def test_the_lead_sees_each_agents_open_requests(week, client, lead, team, agent
     assert rows == {agent.pk: 1, lead.pk: 0}
 
 
+def test_the_periods_are_worded_in_the_readers_language(week, client, agent, team):
+    client.force_login(agent)
+    url = reverse("helpdesk:team-health", args=[team.slug])
+    for language, words in (("en", "last 4 weeks"), ("fr", "les 4 dernières semaines")):
+        response = client.get(url, headers={"accept-language": language})
+        assert words in response.content.decode()
+
+
 def test_a_junk_period_falls_back_to_twelve_weeks(week, client, agent, team):
     client.force_login(agent)
     url = reverse("helpdesk:team-health", args=[team.slug])

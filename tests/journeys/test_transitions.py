@@ -9,6 +9,7 @@ from notifications.models import Notification
 
 from coopdesk.conflicts import Conflict
 from journeys import actions
+from journeys.forms import SalariedForm
 from journeys.models import (
     EventKind,
     ExitReason,
@@ -170,6 +171,22 @@ def test_salaried_contract_schedules_the_yearly_follow_up(cape_journey, advisor)
     followup = journey.tasks.get(is_followup=True)
     assert followup.due_date == start + timedelta(days=365)
     assert followup.assignee == "advisor"
+
+
+def test_the_salaried_contract_ends_the_cape_the_day_before(cape_journey, advisor):
+    planned_end = cape_journey.cape_end
+    start = cape_journey.cape_start + timedelta(days=30)
+    assert planned_end > start
+    journey = actions.sign_salaried_contract(cape_journey, by=advisor, start=start)
+    journey.refresh_from_db()
+    assert journey.cape_end == start - timedelta(days=1)  # the path shows when it really ended
+
+
+def test_a_salaried_contract_before_the_cape_start_is_a_form_error(cape_journey):
+    form = SalariedForm({"version": cape_journey.version, "start": cape_journey.cape_start},
+                        journey=cape_journey)
+    assert not form.is_valid()
+    assert "starts after the CAPE" in form.errors["start"][0]
 
 
 def test_salaried_contract_refused_before_the_cape(diagnosis_journey, advisor):

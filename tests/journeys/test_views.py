@@ -218,11 +218,11 @@ def test_unknown_step_is_404(advisor_client, journey):
 
 def test_the_whole_path_through_the_advisor_pages(advisor_client, cape_journey, advisor):
     journey = cape_journey
-    today = timezone.localdate().isoformat()
+    later = (timezone.localdate() + timedelta(days=1)).isoformat()  # the CAPE began today
     for step, data in [
         ("renew-cape", {"end": add_months(journey.cape_end, 2).isoformat()}),
-        ("salaried", {"start": today}),
-        ("membership", {"on": today}),
+        ("salaried", {"start": later}),
+        ("membership", {"on": later}),
         ("exit", {"reason": ExitReason.MOVED, "note": "Part à Nantes"}),
     ]:
         journey.refresh_from_db()
