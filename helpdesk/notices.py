@@ -251,7 +251,7 @@ def next_step(ticket: Ticket) -> str:
         return _("Without an answer, it closes by itself on %(when)s.") % {"when": _day(closes)}
     if not ticket.is_active:
         return ""
-    if not ticket.first_response_at:
+    if not ticket.first_response_at and not ticket.assignee_id:  # once taken, who has it
         place = ticket.place_in_line() or 1
         when = _when(ticket.expected_first_answer(place))
         return ngettext(

@@ -391,15 +391,19 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         """When the first answer may be expected at this place in line: the team's recent
         pace (minutes per first answer, `Team.answer_minutes`) times the requests up to
         hers, in business time from now. Without a pace yet, the promise. Never earlier
-        than now, never while the team is closed."""
+        than now, never while the team is closed, never later than the promise while it
+        holds: the escalation job alerts the team before it is broken, and a page must not
+        say one date "at the latest" and a later one "expected"."""
         now = now or timezone.now()
-        if self.team.answer_minutes is None and self.first_response_due > now:
-            return self.first_response_due  # within opening hours: computed so
+        promised = self.first_response_due if self.first_response_due > now else None
+        if self.team.answer_minutes is None and promised:
+            return promised  # within opening hours: computed so
         # The team's calendar: its opening ranges and closures, two small queries.
         calendar = self.team.calendar
         if self.team.answer_minutes is None:
             return calendar.add(now, 0)
-        return calendar.add(now, place * self.team.answer_minutes)
+        expected = calendar.add(now, place * self.team.answer_minutes)
+        return min(expected, promised) if promised else expected
 
     @property
     def closes_on(self) -> datetime | None:

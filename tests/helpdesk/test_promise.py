@@ -103,6 +103,28 @@ def test_the_expected_answer_counts_her_place_in_business_time(open_team, member
         assert "expected by Dec. 7, 2026, 2:20 p.m." in next_step(ticket)
 
 
+def test_the_expected_answer_is_never_later_than_the_promise(open_team, member, category):
+    Team.objects.filter(pk=open_team.pk).update(answer_minutes=600)  # a slow recent pace
+    for hour in (18, 19, 20):
+        new_request(member, category, 2026, 12, 4, hour)
+    fourth = new_request(member, category, 2026, 12, 4, 21)
+    with at(2026, 12, 5, 10):
+        ticket = fresh(fourth)
+        # "At the latest" one day and "expected" a later one would contradict each other.
+        assert ticket.expected_first_answer(4) == ticket.first_response_due
+
+
+def test_once_taken_her_request_says_who_has_it_not_her_place(open_team, member, category,
+                                                              agent):
+    new_request(member, category, 2026, 12, 4, 18)
+    ticket = new_request(member, category, 2026, 12, 4, 19)
+    with at(2026, 12, 7, 10):
+        actions.claim_ticket(ticket, by=agent)
+        said = next_step(fresh(ticket))
+    assert "in line" not in said
+    assert said.startswith("Nadia is on it; next update by")
+
+
 def test_the_expected_answer_is_never_before_now_nor_while_closed(open_team, member, category):
     Team.objects.filter(pk=open_team.pk).update(answer_minutes=0)
     ticket = new_request(member, category, 2026, 12, 7, 12, 30)  # lunch break
