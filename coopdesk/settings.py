@@ -267,6 +267,8 @@ LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
+# English dates as the cooperative reads them (coopdesk/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["coopdesk.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

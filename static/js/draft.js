@@ -54,7 +54,7 @@
           var at = new Date(body.saved_at);
           say(form.dataset.savedLabel.replace(
             "%s", at.toLocaleTimeString(document.documentElement.lang || [], {
-              hour: "2-digit", minute: "2-digit",
+              hour: "2-digit", minute: "2-digit", hourCycle: "h23",
               timeZone: document.body.dataset.timeZone || undefined,  // the site's, as on every page
             })));
         })

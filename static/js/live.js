@@ -20,7 +20,7 @@
   // Times in the page's language and the site's zone (Europe/Paris), like every page, not the
   // device's: a member abroad would otherwise see the bell disagree with the request page.
   var menuTime = new Intl.DateTimeFormat(document.documentElement.lang || [], {
-    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     timeZone: document.body.dataset.timeZone || undefined,
   });
 

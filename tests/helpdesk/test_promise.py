@@ -100,7 +100,7 @@ def test_the_expected_answer_counts_her_place_in_business_time(open_team, member
         # Four places of 50 minutes from Monday 9:00, past the lunch break.
         assert ticket.expected_first_answer(4) == paris(2026, 12, 7, 14, 20)
         assert "number 4 in line" in next_step(ticket)
-        assert "expected by Dec. 7, 2026, 2:20 p.m." in next_step(ticket)
+        assert "expected by 7 December 2026, 14:20" in next_step(ticket)
 
 
 def test_the_expected_answer_is_never_later_than_the_promise(open_team, member, category):
@@ -142,7 +142,7 @@ def test_her_page_reads_the_expected_answer_with_the_team_in_one_query(
     client = login(member)
     with at(2026, 12, 5, 10):
         page = client.get(ticket.get_absolute_url()).content.decode()
-    assert "next in line; first answer expected by Dec. 7, 2026, 10 a.m." in page
+    assert "next in line; first answer expected by 7 December 2026, 10:00" in page
 
 
 # --- waiting for the member: the reminder and the closing she is told of ----------------------
@@ -162,8 +162,8 @@ def test_her_page_announces_the_reminder_and_the_closing(asked, member):
     with at(2026, 12, 8, 10):
         page = login(member).get(asked.get_absolute_url()).content.decode()
     assert "the clock is paused" in page
-    assert "a reminder goes out on Dec. 14, 2026 and the request closes by itself on " \
-        "Dec. 21, 2026" in page
+    assert "a reminder goes out on 14 December 2026 and the request closes by itself on " \
+        "21 December 2026" in page
 
 
 def test_the_reminder_goes_on_the_announced_day_once_to_her(asked, member, agent):
@@ -180,8 +180,8 @@ def test_the_reminder_goes_on_the_announced_day_once_to_her(asked, member, agent
     assert OutboxEmail.objects.filter(recipient=member, notification__verb="reminded").count() == 1
     words = ticket_words("reminded", ticket_detail("reminded", event.data), for_requester=True)
     assert words == ("Reminder: the team still needs your answer; without it, the request "
-                     "closes by itself on Dec. 21, 2026")
-    assert "A reminder was sent on Dec. 14, 2026" in next_step(ticket)
+                     "closes by itself on 21 December 2026")
+    assert "A reminder was sent on 14 December 2026" in next_step(ticket)
 
 
 def test_the_reminder_respects_her_preferences(asked, member):
@@ -263,15 +263,15 @@ def test_a_late_update_and_a_late_resolution_are_said_in_words(
     client = login(member)
     with at(2026, 12, 8, 16):
         page = client.get(ticket.get_absolute_url()).content.decode()
-    assert "Late: the next update was promised by Dec. 8, 2026, 3 p.m." in page
-    assert "The update promised by Dec. 8, 2026, 3 p.m. is late." in page
+    assert "Late: the next update was promised by 8 December 2026, 15:00" in page
+    assert "The update promised by 8 December 2026, 15:00 is late." in page
     assert "next update by" not in page
     with at(2026, 12, 8, 16, 30):
         actions.add_reply(ticket, by=agent, body="Voici.")
     with at(2026, 12, 16, 9):  # 40 business hours from Monday 9:00: Tuesday 15 at 15:00
         page = client.get(ticket.get_absolute_url()).content.decode()
-    assert "Late: the resolution was promised by Dec. 15, 2026, 3 p.m." in page
-    assert "The resolution promised by Dec. 15, 2026, 3 p.m. is late." in page
+    assert "Late: the resolution was promised by 15 December 2026, 15:00" in page
+    assert "The resolution promised by 15 December 2026, 15:00 is late." in page
 
 
 # --- a priority whose target is already used up ----------------------------------------------
@@ -312,7 +312,7 @@ def test_a_moved_update_promise_is_told_with_its_reason(open_team, member, categ
     assert event.data["promise"]["what"] == "next"
     words = ticket_words("rescheduled", ticket_detail("rescheduled", event.data),
                          for_requester=True)
-    assert words.startswith("Next update now expected by Dec. 9, 2026")
+    assert words.startswith("Next update now expected by 9 December 2026")
     assert words.endswith(": the team reassessed how urgent the request is.")
 
 
@@ -362,7 +362,7 @@ def test_the_resolved_request_closes_on_the_day_its_page_says(asked, member, age
     with at(2026, 12, 8, 10):
         actions.resolve_ticket(asked, by=agent)
         page = login(member).get(asked.get_absolute_url()).content.decode()
-    assert "it closes by itself on Dec. 15, 2026" in page
+    assert "it closes by itself on 15 December 2026" in page
     closes = fresh(asked).closes_on
     assert closes == paris(2026, 12, 15, 10)
     assert actions.auto_close_resolved(closes - timedelta(seconds=1)) == 0
