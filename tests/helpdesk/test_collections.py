@@ -214,3 +214,19 @@ def test_a_step_held_for_the_member_asks_for_their_ok_by_email(case, agent, memb
     assert "L'équipe attend votre accord avant l'étape « Mise en demeure »" in asked.body
     taken = [mail.subject for mail in mailoutbox if mail.subject.startswith("Étape engagée")]
     assert len(taken) == 2  # the two reminders the member had allowed
+
+
+def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
+    CollectionSettings.objects.create(member=member, reminder_1=Consent.HOLD)
+    actions.propose_next_step(case, by=agent)
+    detail = reverse("helpdesk:collection-detail", args=[case.pk])
+    listing = reverse("helpdesk:collection-list")
+    client.force_login(member)
+    page = client.get(detail, headers={"accept-language": "fr"}).content.decode()
+    assert "attend votre accord" in page and "l'entrepreneur·e" not in page
+    assert "1\xa0850,00 €" in page  # the amount as French readers write it
+    assert "Première relance : votre accord" in client.get(
+        listing, headers={"accept-language": "fr"}).content.decode()
+    client.force_login(agent)
+    page = client.get(detail, headers={"accept-language": "en"}).content.decode()
+    assert "waits for the member's OK" in page and "1,850.00 €" in page

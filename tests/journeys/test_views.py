@@ -36,6 +36,9 @@ def test_my_path_shows_the_stages_tasks_and_contacts(member_client, cape_journey
     assert 'class="path-step step-next"' in body
     assert advisor.email in body
     assert "/aide/fiches/journees-accueil/" in body  # a task's "how to"
+    english = member_client.get(reverse("journeys:journey-mine"),
+                                headers={"accept-language": "en"}).content.decode()
+    assert "Who: You" in english  # not the French "Who : You"
 
 
 def test_my_path_offers_the_articles_tagged_for_the_current_stage(
