@@ -32,6 +32,7 @@ from journeys.models import (
     Journey,
     Registration,
     Stage,
+    TaskState,
     is_journey_staff,
 )
 
@@ -85,6 +86,11 @@ def register_for_meeting(meeting: InfoMeeting, *, journey: Journey, by: User) ->
         Registration.Status.REGISTERED if taken < meeting.capacity else Registration.Status.WAITING
     )
     registration = Registration.objects.create(meeting=meeting, journey=journey, status=status)
+    # What the meeting's stage asks of her ("note your questions") is due by the meeting.
+    journey.tasks.filter(
+        stage=Stage.INFO_MEETING, state=TaskState.OPEN,
+        due_date__gt=timezone.localdate(meeting.starts_at),
+    ).update(due_date=timezone.localdate(meeting.starts_at))
     kind = EventKind.REGISTERED if status == Registration.Status.REGISTERED else (
         EventKind.WAITLISTED
     )

@@ -45,6 +45,15 @@ def test_cancelling_from_the_waiting_list_promotes_nobody(meeting, prospect_fact
     assert Registration.objects.get(pk=registrations[3].pk).status == "waiting"
 
 
+def test_the_meetings_tasks_are_due_by_the_meeting(journey, member, advisor):
+    task = journey.tasks.get(key="questions")
+    assert task.due_date == timezone.localdate() + timedelta(days=7)
+    soon = actions.create_meeting(by=advisor, starts_at=future(3, 9), place="Lyon", capacity=5)
+    actions.register_for_meeting(soon, journey=journey, by=member)
+    task.refresh_from_db()
+    assert task.due_date == timezone.localdate(soon.starts_at)  # not the day after it
+
+
 def test_registering_twice_is_refused(meeting, journey, member):
     actions.register_for_meeting(meeting, journey=journey, by=member)
     with pytest.raises(Conflict, match="already registered for this meeting"):
