@@ -112,13 +112,14 @@ def case_event_words(event) -> str:
 
 
 def _duration_words(minutes: float, day_minutes: float) -> str:
-    """Business time in words: minutes, hours, then working days."""
+    """Business time in words: minutes, hours, then working days, each said to be working
+    time (on a Saturday, "due in 2 h" would read as Saturday evening, not Monday morning)."""
     if minutes < 60:
         n = max(1, round(minutes))
-        return ngettext("%(n)d min", "%(n)d min", n) % {"n": n}
+        return ngettext("%(n)d working minute", "%(n)d working minutes", n) % {"n": n}
     if minutes < day_minutes:
         n = max(1, round(minutes / 60))
-        return ngettext("%(n)d h", "%(n)d h", n) % {"n": n}
+        return ngettext("%(n)d working hour", "%(n)d working hours", n) % {"n": n}
     n = max(1, round(minutes / day_minutes))
     return ngettext("%(n)d working day", "%(n)d working days", n) % {"n": n}
 

@@ -227,7 +227,7 @@ def test_the_queue_sorts_by_due_time_and_filters_the_late(open_team, member, cat
     with at(2026, 12, 8, 12):
         page = client.get(url).content.decode()
         assert page.index(late.reference) < page.index(later.reference)
-        assert "late by 1 h" in page and "due in 1 working day" in page
+        assert "late by 1 working hour" in page and "due in 1 working day" in page
         page = client.get(url, {"clock": "late"}).content.decode()
         assert late.reference in page and later.reference not in page
         cards = client.get("/equipes/").content.decode()
