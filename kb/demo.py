@@ -502,8 +502,8 @@ def load_articles(people: People) -> dict[str, Article]:
     )
     articles["unpaid"] = _published(
         a["nadia"], a["nadia"], title="Que faire quand un client ne paie pas",
-        summary="Relances, mise en demeure, contentieux : les étapes, et comment vous gardez "
-        "la main à chacune.", body=UNPAID, topic=_topic("clients"),
+        summary="Une facture reste impayée : relances, mise en demeure, contentieux, les "
+        "étapes et comment vous gardez la main à chacune.", body=UNPAID, topic=_topic("clients"),
         tags=["impayé", "relance"], categories=[_category("Une facture impayée"),
                                                 _category("Suspendre une relance")],
         stages=["cape", "salaried"], owner=a["nadia"],

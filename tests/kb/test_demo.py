@@ -22,4 +22,7 @@ def test_demo_content(db):
     assert SearchDocument.objects.count() == len(titles) + 30 + 1
     hits = search.search("rembourser mes frais", audiences=[Audience.PUBLIC, Audience.MEMBERS])
     assert hits.hits[0].title == "Comment est remboursée une note de frais"
+    # A member whose invoice is unpaid finds what to do first (issue 10: it was 11th).
+    hits = search.search("facture", audiences=[Audience.PUBLIC, Audience.MEMBERS])
+    assert hits.hits[0].title == "Que faire quand un client ne paie pas"
     assert "term-link" in Article.objects.get(title="Qu'est-ce que le CAPE ?").body_html
