@@ -394,16 +394,31 @@ def load_collections(people: People) -> None:
             amount=amount, due_date=today - timedelta(days=days_late),
         )
 
-    open_case("camille", "Agence Horizon", "F-2026-031", "1850.00", 12)
+    def happened(case, *days_ago: float) -> None:
+        """Date the case's steps when they would have happened (the actions wrote them all
+        now), oldest first, one number of days ago each."""
+        events = list(case.events.order_by("pk"))
+        assert len(events) == len(days_ago), [event.kind for event in events]
+        now = timezone.now()
+        for event, days in zip(events, days_ago, strict=True):
+            type(event).objects.filter(pk=event.pk).update(created_at=now - timedelta(days=days))
+        first, last = (now - timedelta(days=days_ago[i]) for i in (0, -1))
+        type(case).objects.filter(pk=case.pk).update(created_at=first, updated_at=last)
+
+    case = open_case("camille", "Agence Horizon", "F-2026-031", "1850.00", 12)
+    happened(case, 3)
     case = open_case("camille", "Studio Lumen", "F-2026-022", "640.00", 45)
     actions.propose_next_step(case, by=nadia)  # first reminder: OK by default, taken
     actions.propose_next_step(case, by=nadia)  # second reminder: taken
     actions.propose_next_step(case, by=nadia)  # formal notice: held for Camille's OK
+    happened(case, 38, 37, 24, 1.2)
     case = open_case("hugo", "Bâti Sud", "F-2026-014", "2400.00", 20)
     actions.propose_next_step(case, by=nadia)  # announced two days ahead (tell me before)
+    happened(case, 6, 0.1)
     case = open_case("sarah", "Les Fils d'Ariane", "F-2026-007", "320.00", 30)
     actions.propose_next_step(case, by=nadia)
     actions.mark_case_paid(case, by=nadia)
+    happened(case, 25, 18, 9)
 
 
 # --- twelve weeks of history, so that the team health charts show something real ---------
