@@ -57,12 +57,14 @@ TICKET_LABELS = {
     "waiting": gettext_lazy("Waiting for the member's answer"),
     "waiting_you": gettext_lazy("A question for you: the team needs your answer"),
     "answered": gettext_lazy("The member answered"),
+    "answered_you": gettext_lazy("You answered"),
     "transferred": gettext_lazy("Moved to the {team} team"),
     "resolved": gettext_lazy("Request resolved"),
     "reopened": gettext_lazy("Request reopened"),
     "closed": gettext_lazy("Request closed"),
     "confirmed": gettext_lazy("Resolution confirmed"),
     "withdrawn": gettext_lazy("Request withdrawn by the member"),
+    "withdrawn_you": gettext_lazy("You withdrew the request"),
     "priority": gettext_lazy("Priority changed"),
     "rescheduled": gettext_lazy("Promised date moved"),
     "category": gettext_lazy("Category changed to “{category}”"),
@@ -81,6 +83,8 @@ TICKET_LABELS = {
     "reminded_you": gettext_lazy("Reminder: the team still needs your answer"),
     "rated": gettext_lazy("How the member was served: {score}/5, “{words}”"),
     "rated_again": gettext_lazy("The member changed the answer: {score}/5, “{words}”"),
+    "rated_you": gettext_lazy("How you were served: {score}/5, “{words}”"),
+    "rated_again_you": gettext_lazy("You changed your answer: {score}/5, “{words}”"),
     "low_score": gettext_lazy("Low score ({score}/5, “{words}”): the team lead is alerted"),
 }
 
@@ -142,6 +146,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "waiting_you"
     if verb == "reminded" and for_requester:
         return "reminded_you"
+    if verb in ("answered", "withdrawn") and for_requester:  # she reads her own steps
+        return f"{verb}_you"
 
     if verb == "created" and detail.get("channel"):
         return "recorded_you" if for_requester else "recorded"
@@ -159,8 +165,9 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "watcher_removed"
     if verb == "closed" and detail.get("confirmed"):
         return "confirmed"
-    if verb == "rated" and detail.get("again"):
-        return "rated_again"
+    if verb == "rated":
+        key = "rated_again" if detail.get("again") else "rated"
+        return f"{key}_you" if for_requester else key
     return verb if verb in TICKET_LABELS else "replied"
 
 
@@ -511,15 +518,24 @@ def case_recipients(event: CollectionEvent) -> list[User]:
 def case_data(event: CollectionEvent) -> dict:
     case = event.case
     return registry.timeline_data(
-        event, domain="collection", case=case.pk, invoice=case.invoice_number,
-        client=case.client_name, step=event.step,
+        event, domain="collection", case=case.pk, member=case.member_id,
+        invoice=case.invoice_number, client=case.client_name, step=event.step,
         consent=event.note if event.kind == CollectionEventKind.CONSENT else "",
     )
+
+
+# The member reads her own case's steps spoken to her.
+CASE_LABELS_YOURS = {
+    CollectionEventKind.PROPOSED: gettext_lazy("Step proposed, waiting for your OK"),
+    CollectionEventKind.CONSENT: gettext_lazy("Your choice"),
+}
 
 
 def case_label(data: dict, verb: str, recipient_id: int) -> str:
     kind = data.get("kind") or verb.removeprefix("collection.")
     text = str(CollectionEventKind(kind).label) if kind in CollectionEventKind.values else ""
+    if recipient_id and data.get("member") == recipient_id and kind in CASE_LABELS_YOURS:
+        text = str(CASE_LABELS_YOURS[kind])
     if data.get("step") in Step.values:
         text = _("%(what)s: %(step)s") % {"what": text, "step": Step(data["step"]).label}
     if data.get("consent") == "allow":

@@ -104,11 +104,14 @@ def event_words(context, event, ticket) -> str:
                         for_requester=ticket.requester_id == user.pk)
 
 
-@register.simple_tag
-def case_event_words(event) -> str:
-    """An unpaid invoice's timeline event in the words notifications and e-mails use."""
+@register.simple_tag(takes_context=True)
+def case_event_words(context, event, case) -> str:
+    """An unpaid invoice's timeline event in the words notifications and e-mails use, to
+    its member in the second person."""
     consent = event.note if event.kind == "consent" else ""
-    return case_label({"kind": event.kind, "step": event.step, "consent": consent}, "", 0)
+    data = {"kind": event.kind, "step": event.step, "consent": consent,
+            "member": case.member_id}
+    return case_label(data, "", context["request"].user.pk)
 
 
 def _duration_words(minutes: float, day_minutes: float) -> str:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
-from coopdesk import outbox
+from coopdesk import notify, outbox
 from coopdesk.conflicts import Conflict
 from coopdesk.models import Delivery
 from helpdesk import actions
@@ -210,7 +210,7 @@ def test_a_step_held_for_the_member_asks_for_their_ok_by_email(case, agent, memb
         actions.propose_next_step(case, by=agent)
     outbox.send_pending()
     [asked] = [mail for mail in mailoutbox if "Mise en demeure" in mail.subject]
-    assert asked.subject.startswith("Étape proposée, en attente de l'accord")
+    assert asked.subject.startswith("Étape proposée, en attente de votre accord")
     assert "L'équipe attend votre accord avant l'étape « Mise en demeure »" in asked.body
     taken = [mail.subject for mail in mailoutbox if mail.subject.startswith("Étape engagée")]
     assert len(taken) == 2  # the two reminders the member had allowed
@@ -227,6 +227,11 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
     assert "1\xa0850,00 €" in page  # the amount as French readers write it
     assert "Première relance : votre accord" in client.get(
         listing, headers={"accept-language": "fr"}).content.decode()
+    told = Notification.objects.filter(recipient=member, verb="collection.proposed").get()
+    assert notify.label(told) == "Étape proposée, en attente de votre accord : Première relance"
+    actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.ALLOW)
+    page = client.get(detail, headers={"accept-language": "en"}).content.decode()
+    assert "Your choice: First reminder (OK)" in page
     client.force_login(agent)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
-    assert "waits for the member's OK" in page and "1,850.00 €" in page
+    assert "1,850.00 €" in page and "Member&#x27;s choice: First reminder (OK)" in page

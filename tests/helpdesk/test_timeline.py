@@ -55,3 +55,14 @@ def test_each_writer_is_shown_with_their_role(member, advisor, agent, category, 
     # The agent keeps their own team's name once the request has moved to another team.
     assert roles == {agent.first_name: category.team.name, advisor.first_name: "advisor",
                      member.first_name: ""}
+
+
+def test_the_member_reads_her_own_steps_as_hers(member, advisor, agent, category):
+    ticket = actions.create_ticket(
+        requester=member, category=category, subject="Facture", body="Bonjour"
+    )
+    actions.add_reply(ticket, by=agent, body="Quelle facture ?", then="wait")
+    actions.add_reply(ticket, by=member, body="La F-12")
+    assert "You answered" in login(member).get(ticket.get_absolute_url()).content.decode()
+    page = login(advisor).get(ticket.get_absolute_url()).content.decode()
+    assert "The member answered" in page and "You answered" not in page
