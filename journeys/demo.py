@@ -192,10 +192,11 @@ class Walker:
         if to == Stage.DIAGNOSIS and "held" not in days:
             self.move_slot(slot, _at(-2, 14), days[Stage.DIAGNOSIS])
             return self.age(journey, days)
+        self.move_slot(slot, _at(days["held"], 14), days[Stage.DIAGNOSIS])
+        slot.refresh_from_db()  # held once it has taken place
         actions.hold_diagnosis(slot, by=advisor, summary=(
             "Projet clair, premiers clients identifiés. Plan d'actions : étude de prix, "
             "deux rendez-vous prospects, démarrage du CAPE dès que possible."))
-        self.move_slot(slot, _at(days["held"], 14), days[Stage.DIAGNOSIS])
         if to == Stage.DIAGNOSIS:
             return self.age(journey, days)
         start, end = cape
@@ -288,8 +289,13 @@ def load(people: People) -> None:
     load_free_slots(people)
 
 
-def _day_at(days_ahead: int, hour: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=days_ahead)
+def _day_at(working_days_ahead: int, hour: int) -> datetime:
+    """The n-th working day from today (Monday to Friday), at `hour`: advisors offer no
+    appointment and hold no meeting on a Sunday."""
+    day = timezone.localdate()
+    while working_days_ahead > 0:
+        day += timedelta(days=1)
+        working_days_ahead -= day.weekday() < 5
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
@@ -410,9 +416,9 @@ def load_more_people(people: People, walker: Walker, meetings: dict[str, InfoMee
 
 
 def load_free_slots(people: People) -> None:
-    """Free diagnosis times next week, for Claire and Karim."""
+    """Free diagnosis times in the coming working days, for Claire and Karim."""
     for advisor in (people.advisors["claire"], people.advisors["karim"]):
-        for day in (3, 4, 8):
+        for day in (2, 3, 6):
             for hour in (10, 14):
                 actions.add_slot(advisor=advisor, by=advisor, starts_at=_day_at(day, hour),
                                  duration_minutes=60, place="Bureau de Lyon ou en visio")

@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -200,6 +201,16 @@ class DiagnosisSlot(ConcurrentTransitionMixin, models.Model):
     def release(self) -> None:
         self.journey, self.booked_at = None, None
 
-    @transition(field=status, source=Status.BOOKED, target=Status.HELD)
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def refusal(self, name: str) -> str | None:
+        if name == "hold" and self.status == self.Status.BOOKED and not self.has_started():
+            return _("The diagnosis is planned for %(when)s: record it once it has taken "
+                     "place.") % {"when": date_format(timezone.localtime(self.starts_at),
+                                                      "DATETIME_FORMAT")}
+        return None
+
+    @transition(field=status, source=Status.BOOKED, target=Status.HELD, conditions=[has_started])
     def hold(self, *, summary: str) -> None:
         self.held_at, self.summary = timezone.now(), summary

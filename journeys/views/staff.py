@@ -114,7 +114,8 @@ def detail_context(request: HttpRequest, journey: Journey, **bound) -> dict:
             context["reentry_form"] = bound.get("reentry") or ReentryForm(
                 initial={"path": journey.path_id})
         slot = context["slot"]
-        if slot and slot.status == DiagnosisSlot.Status.BOOKED:
+        # Recorded once it has taken place (the transition refuses it before).
+        if slot and slot.status == DiagnosisSlot.Status.BOOKED and slot.has_started():
             context["hold_form"] = bound.get("hold") or HoldDiagnosisForm(
                 initial={"summary": drafts.get("hold", "")})
     return context
@@ -208,7 +209,7 @@ def slot_manage(request: HttpRequest) -> HttpResponse:
     slots = DiagnosisSlot.objects.filter(
         Q(starts_at__gte=since) | Q(status=DiagnosisSlot.Status.BOOKED), advisor=request.user
     ).select_related("journey__member").order_by("starts_at")
-    context = {"form": form, "slots": slots, "hold_form": HoldDiagnosisForm()}
+    context = {"form": form, "slots": slots}
     return render(request, "journeys/slot_manage.html", context,
                   status=400 if form.errors else 200)
 

@@ -12,6 +12,7 @@ from coopdesk.accounts.models import Role, Sector
 from journeys import actions
 from journeys.models import (
     Assignee,
+    DiagnosisSlot,
     InfoMeeting,
     PathTemplate,
     Stage,
@@ -122,11 +123,18 @@ def future(days: int = 3, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
+def came(slot):
+    """The booked interview's time has come: it may be recorded as held."""
+    DiagnosisSlot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    slot.refresh_from_db()
+    return slot
+
+
 def hold(journey, advisor, *, days: int = 3, hour: int = 10):
     slot = actions.add_slot(advisor=advisor, by=advisor, starts_at=future(days, hour),
                             duration_minutes=60, place="Bureau")
     actions.book_slot(slot, journey=journey, by=journey.member)
-    actions.hold_diagnosis(slot, by=advisor, summary="Plan d'actions")
+    actions.hold_diagnosis(came(slot), by=advisor, summary="Plan d'actions")
     journey.refresh_from_db()
     return journey
 

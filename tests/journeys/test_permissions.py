@@ -15,7 +15,7 @@ from journeys import actions
 from journeys.models import ExitReason
 from journeys.urls import urlpatterns
 from tests.factories import UserFactory
-from tests.journeys.conftest import future, meeting_now
+from tests.journeys.conftest import came, future, meeting_now
 
 
 @dataclass
@@ -139,7 +139,7 @@ CASES = {
         "other_advisor": 200}),
     "slot-remove": ("post", lambda w: [w.free.pk], lambda w: {}, {
         "anonymous": LOGIN, "member": 404, "advisor": 302, "other_advisor": 404, "admin": 404}),
-    "slot-hold": ("post", lambda w: [w.slot.pk], lambda w: {"summary": "Plan"}, {
+    "slot-hold": ("post", lambda w: [came(w.slot).pk], lambda w: {"summary": "Plan"}, {
         "anonymous": LOGIN, "member": 404, "advisor": 302, "other_advisor": 404,
         "backup": 404}),
     "coop-overview": ("get", lambda w: [], None, {

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -13,8 +14,9 @@ from coopdesk.conflicts import Conflict
 from journeys import actions
 from journeys.models import DiagnosisSlot, EventKind, JourneyTask, Stage, TaskState
 from tests.concurrency import needs_postgresql, run_together
+from tests.conftest import login
 from tests.factories import UserFactory
-from tests.journeys.conftest import future, to_salaried
+from tests.journeys.conftest import came, future, to_salaried
 
 # --- diagnosis slots ---------------------------------------------------------------------------
 
@@ -92,7 +94,9 @@ def test_cancelling_frees_the_slot(diagnosis_journey, free_slot, member):
 
 def test_holding_the_diagnosis_allows_the_cape(diagnosis_journey, free_slot, member, advisor):
     actions.book_slot(free_slot, journey=diagnosis_journey, by=member)
-    slot = actions.hold_diagnosis(free_slot, by=advisor, summary="Démarrage en mars")
+    with pytest.raises(Conflict, match="record it once it has taken place"):
+        actions.hold_diagnosis(free_slot, by=advisor, summary="Trois jours trop tôt")
+    slot = actions.hold_diagnosis(came(free_slot), by=advisor, summary="Démarrage en mars")
     diagnosis_journey.refresh_from_db()
     assert slot.status == "held" and diagnosis_journey.diagnosis_held()
     with pytest.raises(Conflict, match="already been held"):
@@ -101,6 +105,17 @@ def test_holding_the_diagnosis_allows_the_cape(diagnosis_journey, free_slot, mem
                              duration_minutes=30),
             journey=diagnosis_journey, by=member,
         )
+
+
+def test_the_diagnosis_form_waits_for_the_interview(diagnosis_journey, free_slot, member,
+                                                    advisor):
+    actions.book_slot(free_slot, journey=diagnosis_journey, by=member)
+    hold_url = reverse("journeys:slot-hold", args=[free_slot.pk])
+    page = login(advisor).get(diagnosis_journey.get_absolute_url()).content.decode()
+    assert "once it has taken place" in page and hold_url not in page
+    came(free_slot)
+    page = login(advisor).get(diagnosis_journey.get_absolute_url()).content.decode()
+    assert hold_url in page
 
 
 def test_holding_a_free_slot_is_refused(free_slot, advisor):

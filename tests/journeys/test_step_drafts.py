@@ -14,7 +14,7 @@ from journeys import actions
 from journeys.models import Journey, Stage
 from tests.conftest import login
 from tests.factories import UserFactory
-from tests.journeys.conftest import future
+from tests.journeys.conftest import came, future
 
 
 def save(client: Client, journey, step: str, body: str):
@@ -96,6 +96,7 @@ def test_the_diagnosis_action_plan_comes_back_and_goes_once_recorded(
     slot = actions.add_slot(advisor=advisor, by=advisor, starts_at=future(), place="Bureau",
                             duration_minutes=60)
     actions.book_slot(slot, journey=diagnosis_journey, by=member)
+    came(slot)  # the form is offered once the interview has taken place
     save(login(advisor), diagnosis_journey, "hold", "Étude de marché, puis CAPE")
     assert "Étude de marché, puis CAPE</textarea>" in page(login(advisor), diagnosis_journey)
     response = login(advisor).post(reverse("journeys:slot-hold", args=[slot.pk]),
