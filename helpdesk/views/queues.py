@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coopdesk.accounts.models import User
@@ -116,11 +117,17 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         done, failures = actions.bulk_apply(actions.close_ticket, data["tickets"], by=request.user)
-    if done:
-        messages.success(request, _("%(n)d request(s) updated.") % {"n": done})
+    if done and data["action"] == "assign":
+        messages.success(request, ngettext(
+            "%(n)d request assigned to %(name)s.", "%(n)d requests assigned to %(name)s.", done
+        ) % {"n": done, "name": data["assignee"].get_full_name()})
+    elif done:
+        messages.success(request, ngettext("%(n)d request closed.", "%(n)d requests closed.",
+                                           done) % {"n": done})
     for failure in failures:
         messages.error(request, failure)
-    return redirect(f"{team.get_absolute_url()}?{request.POST.get('next_query', '')}")
+    query = request.POST.get("next_query", "")
+    return redirect(f"{team.get_absolute_url()}?{query}" if query else team.get_absolute_url())
 
 
 # --- advisors ----------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def test_bulk_assign(agent_client, other_agent, make, team):
                     assignee=other_agent.pk, next_query="who=unassigned")
     assert response.status_code == 302 and response.url.endswith("?who=unassigned")
     assert set(Ticket.objects.values_list("assignee", flat=True)) == {other_agent.pk}
-    assert flashed(response) == ["2 request(s) updated."]
+    assert flashed(response) == [f"2 requests assigned to {other_agent.get_full_name()}."]
 
 
 def test_bulk_close_reports_each_failure(agent_client, agent, make, team):
@@ -243,8 +243,9 @@ def test_bulk_close_reports_each_failure(agent_client, agent, make, team):
     move_to(closed, State.CLOSED, agent=agent)
     response = bulk(agent_client, team, tickets=[open_one.pk, closed.pk], action="close")
     assert Ticket.objects.get(pk=open_one.pk).state == State.CLOSED
+    assert response.url == team.get_absolute_url()  # no stray "?"
     assert flashed(response) == [
-        "1 request(s) updated.",
+        "1 request closed.",
         f"{closed.reference}: This step is not possible while the status is “Closed”.",
     ]
 
