@@ -127,6 +127,16 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    @classmethod
+    def initial_for(cls, article: Article) -> dict:
+        """The reader's own answer, offered back so they can change it (read with the
+        article: `with_page_flags`)."""
+        helpful = getattr(article, "my_helpful", None)
+        if helpful is None:
+            return {}
+        return {"helpful": "yes" if helpful else "no",
+                "comment": getattr(article, "my_feedback_comment", "") or ""}
+
 
 class DeflectionForm(forms.Form):
     article = forms.IntegerField(widget=forms.HiddenInput)

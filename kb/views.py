@@ -238,7 +238,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": article.helpdesk_categories.filter(is_active=True).select_related("team")
         if article.has_categories else [],
         "can_edit": article.can_be_edited_by(user),
-        "feedback_form": FeedbackForm(),
+        "feedback_form": FeedbackForm(initial=FeedbackForm.initial_for(article)),
     }
     if user.is_authenticated:
         if not article.is_published or user.is_support_staff or article.owner_id == user.pk:
