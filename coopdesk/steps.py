@@ -51,11 +51,17 @@ def take_step(request: HttpRequest, obj: models.Model, step: Step, form: forms.F
     return True
 
 
+Refused = Callable[[HttpRequest, models.Model, str, forms.Form], HttpResponse]
+
+
 def step_view(
-    steps: Mapping[str, Step], get_object: Callable[..., models.Model]
+    steps: Mapping[str, Step], get_object: Callable[..., models.Model], *,
+    refused: Refused | None = None,
 ) -> Callable[..., HttpResponse]:
     """The view behind the buttons: `get_object(user, **url_kwargs)` finds the object (404
-    when the person may not see it); an unknown step is a 404, an incomplete form a 400."""
+    when the person may not see it); an unknown step is a 404, an incomplete form a 400:
+    `refused(request, obj, step, form)` when given (the object's page again, the form's
+    errors under its fields), else a line asking to reload."""
 
     @login_required
     @require_POST
@@ -63,7 +69,10 @@ def step_view(
         if step not in steps:
             raise Http404
         obj = get_object(request.user, **kwargs)
-        if not take_step(request, obj, steps[step], steps[step].form(request.POST)):
+        form = steps[step].form(request.POST)
+        if not take_step(request, obj, steps[step], form):
+            if refused is not None:
+                return refused(request, obj, step, form)
             return HttpResponse(_("The form was incomplete. Reload the page."), status=400)
         return redirect(obj)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.forms import IdsField
+from coopdesk.forms import IdsField, StepForm
 from coopdesk.rendering import ARTICLE_MAX_CHARS
 from helpdesk.models import Category
 from journeys.models import Stage
@@ -116,6 +116,22 @@ class CommentForm(forms.Form):
     )
 
 
+class ChangesForm(StepForm):
+    """A reviewer sends the text back: what to change is the whole message, so it is
+    required here, with the error under the box (the action refuses a blank note too)."""
+
+    note = forms.CharField(
+        label=_("What should the author change?"), max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what should change: the author reads it.")},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        # Ids of its own: the panel's buttons already carry the step form's "id_version".
+        kwargs.setdefault("auto_id", "changes-%s")
+        super().__init__(*args, **kwargs)
+
+
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
         label=_("Was this helpful?"), choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -126,6 +142,16 @@ class FeedbackForm(forms.Form):
         label=_("What was missing or unclear? (optional)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    @classmethod
+    def initial_for(cls, article: Article) -> dict:
+        """The reader's own answer, offered back so they can change it (read with the
+        article: `with_page_flags`)."""
+        helpful = getattr(article, "my_helpful", None)
+        if helpful is None:
+            return {}
+        return {"helpful": "yes" if helpful else "no",
+                "comment": getattr(article, "my_feedback_comment", "") or ""}
 
 
 class DeflectionForm(forms.Form):

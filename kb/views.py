@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from helpdesk.models import Category, Draft, DraftKind, Team
 from kb import actions, search
 from kb.forms import (
     ArticleForm,
+    ChangesForm,
     CommentForm,
     DeflectionForm,
     FeedbackForm,
@@ -201,8 +203,11 @@ def get_visible_article(request: HttpRequest, slug: str, *, for_page: bool = Fal
     return get_object_or_404(flagged(visible), slug=slug)
 
 
-def article_workflow(request: HttpRequest, article: Article) -> dict:
-    """The review panel: timeline, comments and the buttons this person may press."""
+def article_workflow(
+    request: HttpRequest, article: Article, *, step: str = "", form: Form | None = None
+) -> dict:
+    """The review panel: timeline, comments and the buttons this person may press; `form`,
+    the refused form of `step`, shown again with its errors."""
     user = request.user
     reviewer = is_reviewer_for(user, article)
     participant = reviewer or user.pk in (article.author_id, article.owner_id)
@@ -216,15 +221,17 @@ def article_workflow(request: HttpRequest, article: Article) -> dict:
         and (user.is_support_staff or article.owner_id == user.pk),
         "comment_form": CommentForm(),
         "step_form": StepForm(initial={"version": article.version}),
+        "changes_form": form if step == "request_changes"
+        else ChangesForm(initial={"version": article.version}),
+        "refused_step_form": form if step != "request_changes" else None,
         "is_reviewer": reviewer,
     }
 
 
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        article = get_visible_article(request, slug, for_page=True)
-    except NeedsLogin:
-        return redirect_to_login(request.get_full_path())
+def article_context(
+    request: HttpRequest, article: Article, *, step: str = "", form: Form | None = None
+) -> dict:
+    """The article page; `article` read with `for_page=True`."""
     user = request.user
     audiences = audiences_for(user)
     translated = article.translation_of_id is not None or article.has_translations
@@ -238,12 +245,20 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": article.helpdesk_categories.filter(is_active=True).select_related("team")
         if article.has_categories else [],
         "can_edit": article.can_be_edited_by(user),
-        "feedback_form": FeedbackForm(),
+        "feedback_form": FeedbackForm(initial=FeedbackForm.initial_for(article)),
     }
     if user.is_authenticated:
         if not article.is_published or user.is_support_staff or article.owner_id == user.pk:
-            context.update(article_workflow(request, article))
-    return render(request, "kb/article_detail.html", context)
+            context.update(article_workflow(request, article, step=step, form=form))
+    return context
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        article = get_visible_article(request, slug, for_page=True)
+    except NeedsLogin:
+        return redirect_to_login(request.get_full_path())
+    return render(request, "kb/article_detail.html", article_context(request, article))
 
 
 # --- the editor keeps what is typed (title and text) as a draft -------------------------------
@@ -341,7 +356,7 @@ STEPS = {
     "submit": Step(actions.submit_article, gettext_lazy(
         "Sent for review. You will be told when a reviewer answers.")),
     "request_changes": Step(actions.request_changes, gettext_lazy(
-        "The author has been asked for changes.")),
+        "The author has been asked for changes."), ChangesForm),
     "publish": Step(actions.publish_article, gettext_lazy("Published.")),
     "archive": Step(actions.archive_article, gettext_lazy("Archived: readers no longer see it.")),
     "confirm": Step(actions.confirm_article_current, gettext_lazy(
@@ -353,7 +368,15 @@ def get_article_for_step(user: User, slug: str) -> Article:
     return get_object_or_404(Article.objects.visible_to(user), slug=slug)
 
 
-article_step = step_view(STEPS, get_article_for_step)
+def article_step_refused(request: HttpRequest, article: Article, step: str, form: Form
+                         ) -> HttpResponse:
+    """The article page again, the refused form with what was typed and its errors."""
+    article = get_visible_article(request, article.slug, for_page=True)
+    context = article_context(request, article, step=step, form=form)
+    return render(request, "kb/article_detail.html", context, status=400)
+
+
+article_step = step_view(STEPS, get_article_for_step, refused=article_step_refused)
 
 
 @login_required

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -205,7 +205,8 @@ class ArticleQuerySet(models.QuerySet):
         """For the article page, in the article's own query: whether it has tags, active
         request categories and translations (most articles lack one list or another, and
         each list shown costs a query of its own: on PostgreSQL a round trip), and the
-        reader's own answer to "was this helpful?" (`my_helpful`, None when none).
+        reader's own answer to "was this helpful?" (`my_helpful`, None when none, and
+        `my_feedback_comment`), which the feedback form offers back.
 
         Written as SQL subqueries rather than Exists()/Subquery(): building and compiling
         those four querysets costs more Python than the rest of the page's query (README,
@@ -234,6 +235,11 @@ class ArticleQuerySet(models.QuerySet):
                 f"SELECT f.helpful FROM {Feedback._meta.db_table} f"
                 f" WHERE f.article_id = {article}.id AND f.user_id = %s",
                 [user.pk], output_field=BooleanField(),
+            )
+            flags["my_feedback_comment"] = RawSQL(
+                f"SELECT f.comment FROM {Feedback._meta.db_table} f"
+                f" WHERE f.article_id = {article}.id AND f.user_id = %s",
+                [user.pk], output_field=TextField(),
             )
         return self.annotate(**flags)
 

@@ -143,6 +143,23 @@ def test_article_page_shows_my_own_opinion_not_someone_elses(client, member, art
     assert "Vous l'avez trouvée utile" in page
 
 
+def test_feedback_form_offers_back_my_own_answer_to_change(client, member, article, agent):
+    """The page says "you can change your answer": the form starts from it."""
+    actions.give_feedback(article, by=agent, helpful=True, comment="Parfait, merci.")
+    client.force_login(member)
+    form = client.get(article.get_absolute_url()).context["feedback_form"]
+    assert form["helpful"].value() is None and not form["comment"].value()  # not the agent's
+    client.post(f"/aide/fiches/{article.slug}/avis/",
+                {"helpful": "no", "comment": "Il manque un exemple."})
+    response = client.get(article.get_absolute_url())
+    form = response.context["feedback_form"]
+    assert (form["helpful"].value(), form["comment"].value()) == ("no", "Il manque un exemple.")
+    page = response.content.decode()
+    assert 'value="no" required id="id_helpful_1" checked' in page
+    assert 'value="yes" required id="id_helpful_0" checked' not in page
+    assert ">\nIl manque un exemple.</textarea>" in page
+
+
 def test_journey_stages_are_stored_as_keys(make_article):
     article = make_article("Le CAPE", stages=["cape", "diagnosis"])
     assert set(Article.objects.for_stage("cape")) == {article}

@@ -80,6 +80,40 @@ def test_requesting_changes_needs_a_note(proposal, member, agent):
         actions.request_changes(proposal, by=agent, note="  ")
 
 
+def test_asking_for_changes_without_saying_what_shows_the_page_again(
+    client, proposal, member, agent
+):
+    """The note is required in the form: a blank one is an error under the box on the
+    article's page (400), not the 409 dead end the action's own guard would give."""
+    actions.submit_article(proposal, by=member)
+    proposal.refresh_from_db()
+    client.force_login(agent)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    box = page[page.index("<textarea", page.index("etape/request_changes/")):]
+    assert 'id="changes-note"' in box[:box.index(">")]
+    assert "required" in box[:box.index(">")]
+    url = f"/aide/fiches/{proposal.slug}/etape/request_changes/"
+    for note in ("", "   "):
+        response = client.post(url, {"version": proposal.version, "note": note})
+        assert response.status_code == 400
+        assert response.templates[0].name == "kb/article_detail.html"
+        page = response.content.decode()
+        error = page.index("Indiquez ce qui doit changer")
+        assert page.index('id="changes-note"') < error < page.index("Demander des modifications")
+    proposal.refresh_from_db()
+    assert proposal.state == ArticleState.REVIEW
+    assert kinds(proposal) == [ArticleEventKind.CREATED, ArticleEventKind.SUBMITTED]
+
+
+def test_a_refused_step_button_says_so_on_the_article_page(client, proposal, member):
+    client.force_login(member)
+    response = client.post(f"/aide/fiches/{proposal.slug}/etape/submit/", {"version": "x"})
+    assert response.status_code == 400
+    assert "Le formulaire était incomplet. Rechargez la page." in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == ArticleState.DRAFT
+
+
 def test_expert_member_reviews_their_topics_only(proposal, member, expert, other_topic, office):
     actions.submit_article(proposal, by=member)
     actions.publish_article(proposal, by=expert)
