@@ -174,14 +174,16 @@ def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
         raise PermissionDenied("another team's saved reply")
     from kb.models import Article  # kb builds on helpdesk: read at call time
 
-    due = ticket.due_at or ticket.resolution_due
+    # Sending this reply meets the first response (or the update she waited for): its
+    # {promised_date} is the promise that still holds afterwards, not the one it meets.
+    due = ticket.promise_after_answer()
     promised = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
     values = {
         "first_name": ticket.requester.first_name,
         "reference": ticket.reference,
         "team": ticket.team.name,
         "agent_first_name": by.first_name,
-        "promised_date": promised or _("[no date promised yet]"),
+        "promised_date": promised or _("[no date can be promised here: write one or rephrase]"),
     }
     text = reply.filled(values)
     readable = Article.objects.readable_by(ticket.requester)
