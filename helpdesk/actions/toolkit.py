@@ -64,6 +64,9 @@ def merge_tickets(
     if into.state in (State.CLOSED, State.WITHDRAWN):
         raise Conflict(_("The request to keep is closed: choose one still open."))
     before = duplicate.state
+    # Recorded for her by the team (phone, e-mail, counter): she did not ask twice, and is
+    # not told she did.
+    recorded = duplicate.events.filter(kind=EventKind.CREATED, data__has_key="channel").exists()
     lifecycle.run(duplicate, duplicate.close, by)
     duplicate.merged_into = into
     reference = duplicate.reference
@@ -91,7 +94,8 @@ def merge_tickets(
     lifecycle.save(into)  # open pages of the kept request reload their timeline
     closed = lifecycle.record(
         duplicate, EventKind.MERGED, by=by, from_state=before, note=reason,
-        data={"into": into.reference, "into_id": into.pk},
+        data={"into": into.reference, "into_id": into.pk,
+              **({"recorded": True} if recorded else {})},
     )
     notify.event(closed)
     kept = lifecycle.record(
