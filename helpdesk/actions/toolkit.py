@@ -237,8 +237,16 @@ def add_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
     side = _watcher_side(ticket, by)
     if not ticket.is_active:
         raise Conflict(_("This request is finished: nobody new can follow it."))
-    if not person.is_active or person.pk in (ticket.requester_id, by.pk):
-        raise Conflict(_("This person cannot be added to this request."))
+    # Each refusal says why, in the words of whoever typed the address.
+    name = {"name": person.get_full_name() or person.email}
+    if person.pk == by.pk:
+        raise Conflict(_("You already follow this request."))
+    if person.pk == ticket.requester_id:
+        raise Conflict(_("%(name)s made this request and already follows it.") % name)
+    if not person.is_active:
+        raise Conflict(
+            _("%(name)s's account is closed: they can no longer follow requests.") % name
+        )
     if side == "team" and not person.is_support_staff:
         raise Conflict(_("The team adds colleagues; the member adds the people she works with."))
     if side == "member" and not person.is_member:
