@@ -382,7 +382,8 @@ class SavedReplyForm(forms.Form):
         label=_("Text"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Markdown. Filled in when inserted: {first_name} (the member's first name), "
-            "{reference}, {team}, {agent_first_name} (yours), {promised_date}."
+            "{reference}, {team}, {agent_first_name} (yours), {promised_date} (the date "
+            "still promised once the reply is sent: the resolution's)."
         ),
     )
     scope = forms.ChoiceField(label=_("For"), required=False)

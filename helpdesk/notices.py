@@ -73,6 +73,10 @@ TICKET_LABELS = {
         "You had asked the same thing in {into}: this request is closed and continues "
         "there, with your messages and files"
     ),
+    "merged_recorded_you": gettext_lazy(
+        "This request duplicated {into}: it is closed and continues there, with its messages "
+        "and files"
+    ),
     "merged_in": gettext_lazy("{from} was merged into this request: its messages are here"),
     "linked": gettext_lazy("Linked to {other}"),
     "watcher": gettext_lazy("{name} now follows this request"),
@@ -118,7 +122,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
     if kind == "category":
         return {"category": data.get("to", "")}
     if kind == "merged":
-        return {"into": data.get("into", "")}
+        return {"into": data.get("into", ""),
+                **({"recorded": True} if data.get("recorded") else {})}
     if kind == "merged_in":
         return {"from": data.get("from", "")}
     if kind == "linked":
@@ -153,8 +158,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "recorded_you" if for_requester else "recorded"
     if verb == "created" and detail.get("by_email"):
         return "by_email_you" if for_requester else "by_email"
-    if verb == "merged" and for_requester:
-        return "merged_you"
+    if verb == "merged" and for_requester:  # recorded for her by the team: she asked once
+        return "merged_recorded_you" if detail.get("recorded") else "merged_you"
     if verb == "assigned" and detail.get("away"):
         return "covering" if detail.get("name") else "unassigned_away"
     if verb == "assigned" and not detail.get("name"):

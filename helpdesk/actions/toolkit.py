@@ -64,6 +64,9 @@ def merge_tickets(
     if into.state in (State.CLOSED, State.WITHDRAWN):
         raise Conflict(_("The request to keep is closed: choose one still open."))
     before = duplicate.state
+    # Recorded for her by the team (phone, e-mail, counter): she did not ask twice, and is
+    # not told she did.
+    recorded = duplicate.events.filter(kind=EventKind.CREATED, data__has_key="channel").exists()
     lifecycle.run(duplicate, duplicate.close, by)
     duplicate.merged_into = into
     reference = duplicate.reference
@@ -91,7 +94,8 @@ def merge_tickets(
     lifecycle.save(into)  # open pages of the kept request reload their timeline
     closed = lifecycle.record(
         duplicate, EventKind.MERGED, by=by, from_state=before, note=reason,
-        data={"into": into.reference, "into_id": into.pk},
+        data={"into": into.reference, "into_id": into.pk,
+              **({"recorded": True} if recorded else {})},
     )
     notify.event(closed)
     kept = lifecycle.record(
@@ -174,14 +178,16 @@ def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
         raise PermissionDenied("another team's saved reply")
     from kb.models import Article  # kb builds on helpdesk: read at call time
 
-    due = ticket.due_at or ticket.resolution_due
+    # Sending this reply meets the first response (or the update she waited for): its
+    # {promised_date} is the promise that still holds afterwards, not the one it meets.
+    due = ticket.promise_after_answer()
     promised = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
     values = {
         "first_name": ticket.requester.first_name,
         "reference": ticket.reference,
         "team": ticket.team.name,
         "agent_first_name": by.first_name,
-        "promised_date": promised or _("[no date promised yet]"),
+        "promised_date": promised or _("[no date can be promised here: write one or rephrase]"),
     }
     text = reply.filled(values)
     readable = Article.objects.readable_by(ticket.requester)
@@ -231,8 +237,16 @@ def add_watcher(ticket: Ticket, *, by: User, person: User) -> Ticket:
     side = _watcher_side(ticket, by)
     if not ticket.is_active:
         raise Conflict(_("This request is finished: nobody new can follow it."))
-    if not person.is_active or person.pk in (ticket.requester_id, by.pk):
-        raise Conflict(_("This person cannot be added to this request."))
+    # Each refusal says why, in the words of whoever typed the address.
+    name = {"name": person.get_full_name() or person.email}
+    if person.pk == by.pk:
+        raise Conflict(_("You already follow this request."))
+    if person.pk == ticket.requester_id:
+        raise Conflict(_("%(name)s made this request and already follows it.") % name)
+    if not person.is_active:
+        raise Conflict(
+            _("%(name)s's account is closed: they can no longer follow requests.") % name
+        )
     if side == "team" and not person.is_support_staff:
         raise Conflict(_("The team adds colleagues; the member adds the people she works with."))
     if side == "member" and not person.is_member:

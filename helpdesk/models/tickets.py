@@ -375,6 +375,17 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             return self.first_response_due
         return self.nearest_due()
 
+    def promise_after_answer(self, now: datetime | None = None) -> datetime | None:
+        """The date still promised once the team has answered her (what a reply that says
+        "you will hear from us by ..." may name): a public answer meets the first response
+        and the update she waited for (`team_answered`), so the resolution's. None where no
+        date holds: finished, paused while the team waits for her (it moves when she
+        answers), or already missed."""
+        now = now or timezone.now()
+        if self.state not in (State.NEW, State.OPEN) or self.resolution_due is None:
+            return None
+        return self.resolution_due if self.resolution_due > now else None
+
     def place_in_line(self) -> int | None:
         """Her place among the team's requests not yet answered, in the order the team
         works them (due time first): one count on the (team, due_at) index."""

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from coopdesk.conflicts import Conflict
+from coopdesk.models import OutboxEmail
+from coopdesk.outbox import send_pending
 from helpdesk import actions
-from helpdesk.models import Attachment, EventKind, State, Ticket
+from helpdesk.models import Attachment, Channel, EventKind, State, Ticket
+from helpdesk.notices import ticket_detail, ticket_words
 from tests.conftest import login
 from tests.factories import UserFactory
 from tests.helpdesk.flows import pdf
@@ -66,6 +70,42 @@ def test_the_member_reads_the_merged_messages_and_the_link(agent, member, ticket
     closed = client.get(duplicate.get_absolute_url()).content.decode()
     assert ticket.get_absolute_url() in closed
     assert "You had asked the same thing in" in closed or "Vous aviez" in closed
+
+
+def test_a_duplicate_the_team_recorded_is_not_blamed_on_the_member(agent, member, category,
+                                                                  ticket):
+    """Recorded for her by phone, the duplicate is not "you had asked the same thing": she
+    asked once, the team wrote it down twice."""
+    recorded = actions.create_ticket(
+        requester=member, category=category, subject="Facture F-12 (appel)",
+        body="Camille appelle pour F-12.", by=agent, channel=Channel.PHONE,
+    )
+    OutboxEmail.objects.all().delete()
+    actions.merge_tickets(recorded, into=ticket, by=agent)
+    event = recorded.events.get(kind=EventKind.MERGED)
+    assert event.data["recorded"] is True
+    words = ticket_words("merged", ticket_detail("merged", event.data), for_requester=True)
+    assert words == (
+        f"This request duplicated {ticket.reference}: it is closed and continues there, "
+        "with its messages and files"
+    )
+    page = login(member).get(recorded.get_absolute_url()).content.decode()
+    assert "Vous aviez" not in page and "You had asked" not in page
+    assert f"This request duplicated {ticket.reference}" in page
+    OutboxEmail.objects.exclude(recipient=member).delete()
+    send_pending()
+    (email,) = [m for m in mail.outbox if member.email in m.to and "doublon" in m.body]
+    assert "Vous aviez" not in email.body and "faisait doublon avec" in email.body
+
+
+def test_a_duplicate_she_sent_herself_still_says_she_asked(agent, ticket, duplicate):
+    actions.merge_tickets(duplicate, into=ticket, by=agent)
+    event = duplicate.events.get(kind=EventKind.MERGED)
+    assert "recorded" not in event.data
+    words = ticket_words("merged", ticket_detail("merged", event.data), for_requester=True)
+    assert words.startswith(f"You had asked the same thing in {ticket.reference}")
+    staff = ticket_words("merged", ticket_detail("merged", event.data), for_requester=False)
+    assert staff.startswith(f"Closed as a duplicate: it continues in {ticket.reference}")
 
 
 def test_merging_two_members_requests_is_refused(agent, other_member, category, ticket):

@@ -4,11 +4,13 @@ request's reply box with the request's details filled in and the linked articles
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from coopdesk.accounts.models import Role, User
 from helpdesk import actions
@@ -57,6 +59,44 @@ def test_inserting_fills_the_variables_and_counts_a_use(agent_client, agent, tic
     assert "{" not in text
     team_reply.refresh_from_db()
     assert team_reply.usage_count == 1
+
+
+def _promised(ticket, reply, agent) -> str:
+    return actions.use_saved_reply(reply, ticket=ticket, by=agent).split("Réponse promise : ")[
+        1
+    ].split(". Nadia")[0]
+
+
+def _short(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def test_the_promised_date_is_the_one_still_due_after_this_reply(agent, ticket, team_reply):
+    """Sending the reply meets the first response: it promises the resolution's date, not
+    the deadline it meets."""
+    assert ticket.first_response_due != ticket.resolution_due
+    assert _promised(ticket, team_reply, agent) == _short(ticket.resolution_due)
+
+
+def test_the_promised_date_skips_the_update_the_reply_gives(agent, member, ticket, team_reply):
+    actions.add_reply(ticket, by=agent, body="Nous regardons.")
+    actions.add_reply(ticket, by=member, body="Du nouveau ?")
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.next_update_due is not None and ticket.next_update_due == ticket.due_at
+    assert _promised(ticket, team_reply, agent) == _short(ticket.resolution_due)
+
+
+def test_no_date_is_promised_once_late(agent, ticket, team_reply):
+    Ticket.objects.filter(pk=ticket.pk).update(resolution_due=timezone.now() - timedelta(hours=1))
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert _promised(ticket, team_reply, agent).startswith("[")
+
+
+def test_no_date_is_promised_while_waiting_for_the_member(agent, ticket, team_reply):
+    """Paused, the resolution's date moves when she answers: no date holds yet."""
+    ticket = actions.wait_for_member(ticket, by=agent, note="Il nous faut la facture.")
+    assert ticket.resolution_due > timezone.now()
+    assert _promised(ticket, team_reply, agent).startswith("[")
 
 
 def test_variables_are_substituted_never_formatted(agent, ticket, team):

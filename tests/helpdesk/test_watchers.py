@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import escape
 
 from coopdesk.conflicts import Conflict
 from helpdesk import actions
@@ -86,6 +87,27 @@ def test_the_member_adds_members_only_and_the_team_colleagues_only(
         actions.add_watcher(ticket, by=member, person=outside_agent)
     with pytest.raises(Conflict):
         actions.add_watcher(ticket, by=agent, person=coworker)
+
+
+def test_the_team_is_told_why_the_requester_cannot_be_added(client, ticket, agent, member):
+    client.force_login(agent)
+    response = client.post(reverse("helpdesk:ticket-watchers", args=[ticket.pk]),
+                           {"email": member.email})
+    assert response.status_code == 400
+    said = escape(f"{member.get_full_name()} made this request and already follows it.")
+    assert said in response.content.decode()
+    assert not ticket.watchers.filter(pk=member.pk).exists()
+
+
+def test_each_refusal_says_why(ticket, member, agent, coworker):
+    with pytest.raises(Conflict, match="You already follow this request."):
+        actions.add_watcher(ticket, by=member, person=member)
+    with pytest.raises(Conflict, match="You already follow this request."):
+        actions.add_watcher(ticket, by=agent, person=agent)
+    coworker.is_active = False
+    coworker.save()
+    with pytest.raises(Conflict, match="account is closed: they can no longer follow"):
+        actions.add_watcher(ticket, by=member, person=coworker)
 
 
 def test_an_unknown_address_is_a_form_error(client, ticket, member):
