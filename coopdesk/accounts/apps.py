@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "coopdesk.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("People and offices")  # allauth's own app is "Accounts"
 
     def ready(self) -> None:
         from allauth.mfa.models import Authenticator

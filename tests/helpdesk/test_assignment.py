@@ -257,7 +257,10 @@ def test_the_absence_form_refuses_a_colleague_of_no_team_of_hers(
 def test_the_lead_sets_the_rule_and_an_agents_absence(client, lead, team, agent, other_agent):
     client.force_login(lead)
     url = reverse("helpdesk:team-settings", args=[team.slug])
-    assert client.get(url).status_code == 200
+    page = client.get(url).content.decode()
+    # What members are promised is the administrator's to change: the lead is told whom to ask.
+    assert "set by the cooperative's administrator" in page
+    assert reverse("admin:helpdesk_team_change", args=[team.pk]) not in page
     response = client.post(url, {"assignment": "least_loaded", "agent_capacity": "8"})
     assert response.status_code == 302
     team.refresh_from_db()
