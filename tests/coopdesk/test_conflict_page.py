@@ -60,3 +60,6 @@ def test_switching_language_after_a_post_comes_back_to_a_page_that_opens(db, cli
     language_next = re.search(r'<input name="next" type="hidden" value="([^"]*)"', page)
     assert language_next and language_next.group(1) != REFUSED
     assert client.get(language_next.group(1), follow=True).status_code == 200
+    # The bell's "mark all as read" (without script, a form) comes back the same way.
+    read_all_next = re.search(r'<input type="hidden" name="next" value="([^"]*)"', page)
+    assert read_all_next and read_all_next.group(1) == language_next.group(1)
