@@ -60,7 +60,7 @@ def advisor_dashboard(request: HttpRequest) -> HttpResponse:
     if stage not in Stage.values:
         stage = Stage.CAPE
     context = dashboard_context(Caseload(ids), stage)
-    context.update(covered=covered, stage=stage)
+    context.update(covered=covered, stage=stage, stage_label=Stage(stage).label)
     return render(request, "journeys/advisor_dashboard.html", context)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coopdesk.accounts.models import Role
 from journeys import actions
-from journeys.models import Journey
+from journeys.models import Journey, Stage
 from journeys.views import dashboards
 from journeys.views.caseload import LISTS
 from tests.factories import UserFactory
@@ -155,7 +155,7 @@ def test_the_dashboard_shows_the_first_members_of_a_stage_and_links_to_all(
     response = advisor_client.get(reverse("journeys:advisor-dashboard") + "?stage=cape")
     assert [row.first_name for row in response.context["members"]] == ["Membre0", "Membre1"]
     body = response.content.decode()
-    assert "3 members at this stage" in body
+    assert f"{Stage.CAPE.label}: 3 members" in body  # which stage, not "at this stage"
     assert f'<a href="{stage_url("cape")}">See all 3</a>' in body
 
 
