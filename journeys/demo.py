@@ -200,6 +200,7 @@ class Walker:
         if to == Stage.DIAGNOSIS:
             return self.age(journey, days)
         start, end = cape
+        days = {**days, Stage.CAPE: (timezone.localdate() - start).days}  # as its contract
         journey = actions.sign_cape(journey, by=advisor, start=start, end=end)
         if to in (Stage.SALARIED, Stage.ASSOCIATE):
             journey = actions.sign_salaried_contract(
