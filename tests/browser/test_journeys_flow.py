@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from journeys import actions
 from journeys.models import Journey, Stage
 from tests.browser.conftest import login
-from tests.journeys.conftest import future, legal_team, path  # noqa: F401 (fixtures)
+from tests.journeys.conftest import came, future, legal_team, path  # noqa: F401 (fixtures)
 
 
 def test_prospect_to_cape(new_page, advisor, path):  # noqa: F811
@@ -53,6 +53,7 @@ def test_prospect_to_cape(new_page, advisor, path):  # noqa: F811
     expect(prospect.locator(".next-step")).to_contain_text(advisor.get_full_name())
 
     journey = Journey.objects.get(member__email="emma.laurent@exemple.fr")
+    came(slot)  # two days later, the interview takes place: the advisor records it
     staff.goto("/parcours/conseiller/")
     staff.locator(f"a[href='/parcours/suivi/{journey.pk}/']").first.click()
     staff.fill("#id_summary", "Projet de conseil clair. Démarrage du CAPE tout de suite.")
