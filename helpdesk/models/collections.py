@@ -176,7 +176,12 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     def ladder(self) -> list[dict]:
         """Every step with whether it is done, current, waiting for the member, and their choice."""
         defaults = CollectionSettings.for_member(self.member)
-        reached = OPEN_STEPS.index(self.state) if self.state in OPEN_STEPS else len(OPEN_STEPS)
+        if self.state in OPEN_STEPS:
+            reached = OPEN_STEPS.index(self.state)
+        else:  # paid or stopped: the steps its timeline says were taken, not the whole ladder
+            taken = set(self.events.filter(kind=CollectionEventKind.TAKEN)
+                        .values_list("step", flat=True))
+            reached = max((OPEN_STEPS.index(s) for s in taken if s in OPEN_STEPS), default=0)
         rows = []
         for position, step in enumerate(LADDER, start=1):
             rows.append({

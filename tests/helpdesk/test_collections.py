@@ -235,3 +235,15 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
     client.force_login(agent)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
     assert "1,850.00 €" in page and "Member&#x27;s choice: First reminder (OK)" in page
+
+
+def test_a_paid_case_shows_only_the_steps_taken_as_done(case, agent, member, client):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)  # first reminder, taken
+    actions.mark_case_paid(case, by=agent)
+    case.refresh_from_db()
+    assert [row["done"] for row in case.ladder()] == [True, False, False, False]
+    client.force_login(member)
+    page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
+                      headers={"accept-language": "en"}).content.decode()
+    assert page.count("not taken") == 3
