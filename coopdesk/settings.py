@@ -116,6 +116,14 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, DATABASE_URL (postgres://...) in production and CI.
+# SQLite, whichever way it is named: the web process and the worker write to one file, so
+# writers wait for each other (timeout), take the lock up front (IMMEDIATE, no deadlock on
+# upgrade) and readers do not block them (WAL).
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
@@ -140,14 +148,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / env("SQLITE_NAME", "db.sqlite3"),
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS | DATABASES["default"].get("OPTIONS", {})
     # The covering indexes (Index(include=...)) are a PostgreSQL optimisation: SQLite builds
     # them without their INCLUDE columns, which serves it as well, so its warning that it
     # ignores them (models.W040) says nothing to act on.

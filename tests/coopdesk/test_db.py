@@ -51,3 +51,21 @@ def test_a_float_list_reads_back_the_same_doubles(db):
     row = TeamDay.objects.values_list("response_minutes", "resolution_minutes").get(pk=day.pk)
     assert row == (values, [])
     assert TeamDay.objects.get(pk=day.pk).response_minutes == values
+
+
+def test_sqlite_named_by_database_url_waits_for_the_worker_like_the_default(tmp_path):
+    """Web process and worker share one file: a SQLite DATABASE_URL got none of the default's
+    options, and a request sent while the worker wrote failed with "database is locked"."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = ("import django, json; django.setup(); from django.conf import settings; "
+              "print(json.dumps(settings.DATABASES['default']['OPTIONS']))")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coopdesk.settings", "DEBUG": "true",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    options = json.loads(out.strip().splitlines()[-1])
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] == 20
