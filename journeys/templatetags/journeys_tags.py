@@ -2,6 +2,7 @@
 
 from django import template
 
+from journeys.forms import TaskDoneForm
 from journeys.models import PROSPECT_STAGES
 from journeys.views.member import PROSPECT_SESSION_KEY
 
@@ -24,3 +25,10 @@ def menu_kind(context, user) -> str:
         if session.get(PROSPECT_SESSION_KEY) != prospect:
             session[PROSPECT_SESSION_KEY] = prospect
     return "prospect" if session.get(PROSPECT_SESSION_KEY) else user.role
+
+
+@register.simple_tag
+def task_done_form(task) -> TaskDoneForm:
+    """A task's "done" form as the form declares it: the document it asks for, the types
+    accepted and the size limit said beside the field, ids of its own on a list of tasks."""
+    return TaskDoneForm(task=task, auto_id=f"task-{task.pk}-%s")

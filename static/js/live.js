@@ -23,6 +23,16 @@
     day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     timeZone: document.body.dataset.timeZone || undefined,
   });
+  // An earlier year says so: "5 Dec" alone would read as this year's.
+  var menuDate = new Intl.DateTimeFormat(document.documentElement.lang || [], {
+    day: "numeric", month: "short", year: "numeric",
+    timeZone: document.body.dataset.timeZone || undefined,
+  });
+
+  function menuWhen(at) {
+    var date = new Date(at);
+    return date.getFullYear() === new Date().getFullYear() ? menuTime.format(date) : menuDate.format(date);
+  }
 
   var MENU_SIZE = 10, BASE_DELAY = 500, MAX_DELAY = 15000, NOTICE_AFTER = 800;
   var socket = null, attempts = 0, connectedOnce = false, stopped = false;
@@ -213,7 +223,7 @@
       link.href = item.url;
       link.appendChild(span("what", words(item).text));
       link.appendChild(span("which", words(item).about));
-      var when = menuTime.format(new Date(item.at));
+      var when = menuWhen(item.at);
       link.appendChild(span("who", (item.actor || text.system) + " · " + when));
       li.appendChild(link);
       menuList.appendChild(li);

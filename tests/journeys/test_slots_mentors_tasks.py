@@ -251,6 +251,19 @@ def test_a_task_asking_for_a_document_needs_it(diagnosis_journey, member):
     assert task.document_name == "attestation.pdf" and task.document
 
 
+def test_the_task_form_says_what_it_accepts_and_keeps_a_sent_document_in_view(
+    diagnosis_journey, member
+):
+    task = diagnosis_journey.tasks.get(key="france-travail")
+    page = login(member).get(reverse("journeys:journey-mine")).content.decode()
+    assert 'accept=".csv,' in page and "10 MB at most" in page  # before, not after, an error
+    document = SimpleUploadedFile("attestation.pdf", b"%PDF-1.4", content_type="application/pdf")
+    actions.reopen_task(actions.complete_task(task, by=member, document=document), by=member)
+    page = login(member).get(reverse("journeys:journey-mine")).content.decode()
+    sent = reverse("journeys:task-document", args=[task.pk])
+    assert f'Already sent: <a href="{sent}">attestation.pdf</a>' in page
+
+
 def test_a_document_of_a_refused_type_is_refused(diagnosis_journey, member):
     task = diagnosis_journey.tasks.get(key="france-travail")
     document = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
