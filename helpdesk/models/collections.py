@@ -176,7 +176,8 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     def ladder(self) -> list[dict]:
         """Every step with whether it is done, current, waiting for the member, and their choice."""
         defaults = CollectionSettings.for_member(self.member)
-        if self.state in OPEN_STEPS:
+        is_open = self.state in OPEN_STEPS
+        if is_open:
             reached = OPEN_STEPS.index(self.state)
         else:  # paid or stopped: the steps its timeline says were taken, not the whole ladder
             taken = set(self.events.filter(kind=CollectionEventKind.TAKEN)
@@ -188,7 +189,7 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
                 "step": step,
                 "label": Step(step).label,
                 "done": position <= reached,
-                "current": position == reached,
+                "current": is_open and position == reached,  # a closed case is at no step
                 "pending": self.pending_step == step,
                 "consent": self.consent_for(step, defaults),
                 "overridden": step in self.overrides,

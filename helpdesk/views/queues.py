@@ -114,15 +114,14 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         done, failures = actions.bulk_apply(
             actions.assign_ticket, data["tickets"], by=request.user, to=data["assignee"]
         )
+        said = ngettext("%(n)d request assigned to %(name)s.",
+                        "%(n)d requests assigned to %(name)s.", done)
     else:
         done, failures = actions.bulk_apply(actions.close_ticket, data["tickets"], by=request.user)
-    if done and data["action"] == "assign":
-        messages.success(request, ngettext(
-            "%(n)d request assigned to %(name)s.", "%(n)d requests assigned to %(name)s.", done
-        ) % {"n": done, "name": data["assignee"].get_full_name()})
-    elif done:
-        messages.success(request, ngettext("%(n)d request closed.", "%(n)d requests closed.",
-                                           done) % {"n": done})
+        said = ngettext("%(n)d request closed.", "%(n)d requests closed.", done)
+    if done:
+        name = data["assignee"].get_full_name() if data["assignee"] else ""
+        messages.success(request, said % {"n": done, "name": name})
     for failure in failures:
         messages.error(request, failure)
     query = request.POST.get("next_query", "")

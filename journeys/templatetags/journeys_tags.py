@@ -1,4 +1,4 @@
-"""What the header needs to know of a member's path."""
+"""What the header needs to know of a member's path, and a task's "done" form."""
 
 from django import template
 

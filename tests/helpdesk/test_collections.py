@@ -247,3 +247,11 @@ def test_a_paid_case_shows_only_the_steps_taken_as_done(case, agent, member, cli
     page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
                       headers={"accept-language": "en"}).content.decode()
     assert page.count("not taken") == 3
+
+
+def test_a_closed_case_is_at_no_step(case, agent, member):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)
+    actions.stop_case(case, by=agent)
+    case.refresh_from_db()
+    assert not any(row["current"] for row in case.ladder())
