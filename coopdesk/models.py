@@ -160,6 +160,7 @@ class OutboxStatus(models.TextChoices):
 class OutboxKind(models.TextChoices):
     EVENT = "event", _("One event")
     DIGEST = "digest", _("Daily summary")
+    ACCOUNT = "account", _("Account (address to confirm, password)")
 
 
 class OutboxEmail(models.Model):
@@ -170,10 +171,17 @@ class OutboxEmail(models.Model):
     sent or due again. A row whose lease ran out goes back to pending (outbox.py).
     """
 
+    # Nobody for an account e-mail to an address without an account ("unknown address").
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox_emails"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="outbox_emails",
     )
     kind = models.CharField(max_length=10, choices=OutboxKind.choices, default=OutboxKind.EVENT)
+    # Account e-mails are written when asked for (their links carry keys made for that
+    # request): the address and the written e-mail ({"subject", "text", "html"}), emptied
+    # once sent or given up.
+    to_email = models.EmailField(blank=True)
+    written = models.JSONField(default=dict, blank=True)
     notification = models.ForeignKey(
         "notifications.Notification", null=True, blank=True, on_delete=models.CASCADE,
         related_name="+",
@@ -212,7 +220,7 @@ class OutboxEmail(models.Model):
         verbose_name_plural = _("outgoing e-mails")
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient_id} ({self.status})"
+        return f"{self.kind} to {self.recipient_id or self.to_email} ({self.status})"
 
 
 class PeriodicJob(models.Model):

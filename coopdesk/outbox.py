@@ -34,12 +34,13 @@ from datetime import datetime, timedelta
 from uuid import uuid4
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from notifications.models import Notification
 
 from coopdesk import jobs, notify, replies
@@ -107,6 +108,7 @@ def expire_leases(now: datetime) -> int:
     failed = expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=OutboxStatus.FAILED,
         lease_until=None,
+        written={},
         last_error="The worker stopped while sending it, at the last attempt.",
     )
     back = expired.update(
@@ -183,7 +185,7 @@ def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
         message.send()
     except Undeliverable as error:
         OutboxEmail.objects.filter(pk=email.pk).update(
-            status=OutboxStatus.FAILED, last_error=str(error)
+            status=OutboxStatus.FAILED, last_error=str(error), written={}
         )
         return 0
     except Exception as error:
@@ -191,7 +193,7 @@ def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
         return 0
     # Sent is sent, even if the lease ran out meanwhile and another worker took the row.
     OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", written={}
     )
     if email.notification_id:
         Notification.objects.filter(pk=email.notification_id).update(emailed=True)
@@ -200,11 +202,12 @@ def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
 
 def _failed(email: OutboxEmail, now: datetime, error: Exception) -> None:
     attempts = email.attempts  # read after the claim, which counted this attempt
-    status = OutboxStatus.FAILED if attempts >= MAX_ATTEMPTS else OutboxStatus.PENDING
+    given_up = attempts >= MAX_ATTEMPTS
     OutboxEmail.objects.filter(
         pk=email.pk, status=OutboxStatus.SENDING, claimed_by=email.claimed_by
     ).update(
-        status=status,
+        status=OutboxStatus.FAILED if given_up else OutboxStatus.PENDING,
+        **({"written": {}} if given_up else {}),
         next_attempt_at=now + backoff(attempts),
         last_error=repr(error)[:2000],
         claimed_by="",
@@ -260,7 +263,41 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def queue_written(message: EmailMessage, *, recipient=None) -> OutboxEmail:
+    """An e-mail already written (an account e-mail of allauth's, see AccountAdapter), to
+    send like the others: after the transaction that asked for it commits, retried if the
+    mail server fails, never in the request."""
+    html = next(
+        (body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
+    )
+    if message.content_subtype == "html":  # written in HTML only
+        html, text = message.body, ""
+    else:
+        text = message.body
+    [address] = message.to
+    return OutboxEmail.objects.create(
+        kind=OutboxKind.ACCOUNT, recipient=recipient, to_email=address,
+        written={"subject": message.subject, "text": text, "html": html},
+    )
+
+
+def written_message(email: OutboxEmail) -> EmailMultiAlternatives:
+    if not email.written:
+        raise Undeliverable("The written e-mail is gone.")
+    message = EmailMultiAlternatives(
+        subject=email.written["subject"],
+        body=email.written["text"] or strip_tags(email.written["html"]),
+        to=[email.to_email],
+        headers={"X-Coopdesk-Outbox": str(email.pk), "Auto-Submitted": "auto-generated"},
+    )
+    if email.written["html"]:
+        message.attach_alternative(email.written["html"], "text/html")
+    return message
+
+
 def build_message(email: OutboxEmail) -> EmailMultiAlternatives:
+    if email.kind == OutboxKind.ACCOUNT:
+        return written_message(email)
     user = email.recipient
     if not user.is_active or not user.email:
         raise Undeliverable("The person has no active account or no e-mail address.")

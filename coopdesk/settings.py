@@ -307,6 +307,8 @@ if env("EMAIL_HOST"):
     EMAIL_HOST_USER = env("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A mail server that stops answering must not hold a worker's batch past its lease.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 else:
     # One line per message, so that the demo logins printed by `make run` stay on screen;
     # EMAIL_CONSOLE_BODIES=true prints whole messages, as Django's console backend does.

@@ -4,7 +4,7 @@ import factory.random
 import pytest
 from django.test import Client
 
-from coopdesk import notify
+from coopdesk import notify, outbox
 from coopdesk.accounts.models import Role
 from helpdesk import actions
 from kb.models import Topic
@@ -57,6 +57,18 @@ def _fast_password_hashing(request, settings):
     passwords with the default hashers, so they keep them."""
     if request.node.get_closest_marker("browser") is None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sent_mail(mailoutbox):
+    """The e-mails sent by now: call it after the step that queued them, and the worker's
+    sending job runs first (account e-mails go through the outbox too)."""
+
+    def sent():
+        outbox.send_pending()
+        return mailoutbox
+
+    return sent
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -282,3 +283,49 @@ def test_email_about_something_deleted_since_is_not_sent(case, member, agent, ma
     outbox.send_pending(now=later(seconds=1))
     assert mailoutbox == []
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.FAILED}
+
+
+# --- account e-mails (allauth's, written when asked for) -------------------------------------
+
+
+def test_a_reset_asked_while_the_mail_server_is_down_is_sent_once_it_is_back(
+    client, member, flaky_mail
+):
+    """The page answers as usual; the e-mail waits in the outbox, goes once the server is
+    back, and its text (a link with a key) is not kept once sent."""
+    flaky_mail.failures = 1
+    response = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert response["Location"] == reverse("account_reset_password_done")
+    row = OutboxEmail.objects.get(kind=OutboxKind.ACCOUNT)
+    assert (row.recipient, row.to_email) == (member, member.email)
+
+    start = timezone.now()
+    assert outbox.send_pending(now=start) == 0
+    assert outbox.send_pending(now=start + timedelta(minutes=1)) == 1
+    [mail] = flaky_mail.sent
+    assert mail.to == [member.email] and "/accounts/password/reset/key/" in mail.body
+    assert mail.subject.startswith("Coopdesk – ")
+    row.refresh_from_db()
+    assert (row.status, row.written) == (OutboxStatus.SENT, {})
+
+
+def test_an_account_email_to_an_address_without_an_account_has_no_recipient(
+    client, db, mailoutbox
+):
+    client.post(reverse("account_reset_password"), {"email": "personne@exemple.fr"})
+    row = OutboxEmail.objects.get(kind=OutboxKind.ACCOUNT)
+    assert (row.recipient, row.to_email) == (None, "personne@exemple.fr")
+    outbox.send_pending()
+    [mail] = mailoutbox
+    assert mail.to == ["personne@exemple.fr"]
+
+
+def test_an_account_email_given_up_keeps_no_key(client, member, flaky_mail):
+    flaky_mail.failures = 1000
+    client.post(reverse("account_reset_password"), {"email": member.email})
+    now = timezone.now()
+    for _ in range(outbox.MAX_ATTEMPTS):
+        outbox.send_pending(now=now)
+        now += timedelta(hours=3)
+    row = OutboxEmail.objects.get(kind=OutboxKind.ACCOUNT)
+    assert (row.status, row.written) == (OutboxStatus.FAILED, {})

@@ -154,7 +154,7 @@ def test_signup_creates_account_journey_and_registration(client, meeting):
     assert "_auth_user_id" not in client.session  # the same answer as for a known address
 
 
-def test_signup_with_a_known_address_changes_nothing(client, meeting, member, mailoutbox):
+def test_signup_with_a_known_address_changes_nothing(client, meeting, member, sent_mail):
     old_hash = member.password
     data = signup_data(email=member.email.upper(), first_name="Pirate", password="autre-Mot-42")
     response = client.post(reverse("journeys:meeting-signup", args=[meeting.pk]), data)
@@ -164,7 +164,7 @@ def test_signup_with_a_known_address_changes_nothing(client, meeting, member, ma
     assert User.objects.filter(email__iexact=member.email).count() == 1
     assert not Registration.objects.exists()
     assert "_auth_user_id" not in client.session
-    [mail] = mailoutbox  # "you already have an account", in her language (French)
+    [mail] = sent_mail()  # "you already have an account", in her language (French)
     assert mail.to == [member.email] and "existe déjà" in mail.body
 
 
