@@ -72,8 +72,7 @@ class LogEntryAdmin(admin.ModelAdmin):
         )
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or getattr(user, "role", "") == "admin")
+        return getattr(request.user, "is_administrator", False)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
