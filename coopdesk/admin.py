@@ -91,12 +91,16 @@ class LogEntryAdmin(admin.ModelAdmin):
 class ErasureRequestAdmin(admin.ModelAdmin):
     """Staff confirm the erasures people asked for (coopdesk/accounts/erasure.py)."""
 
-    list_display = ["user", "requested_at", "erased_at", "erased_by"]
+    list_display = ["user", "requested_at", "answer_by", "erased_at", "erased_by"]
     list_filter = [("erased_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "erased_by"]
     fields = list_display
     readonly_fields = fields
     actions = ["erase"]
+
+    @admin.display(description=_("to carry out by"))
+    def answer_by(self, asked: ErasureRequest):
+        return None if asked.erased_at else asked.answer_by
 
     @admin.action(description=_("Erase these accounts, as their owners asked"),
                   permissions=["erase"])

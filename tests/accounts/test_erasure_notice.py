@@ -141,7 +141,10 @@ def test_no_email_to_someone_no_longer_administrator(camille, admin_user, mailou
 
 def test_the_notification_opens_the_erasure_where_it_is_done(camille, admin_user, other_member):
     ask_erasure(other_member)
-    [notification] = told(ask_erasure(camille))
+    asked = ask_erasure(camille)
+    asked.requested_at = timezone.make_aware(datetime(2027, 1, 31, 10))
+    asked.save()
+    [notification] = told(asked)
     client = login(admin_user)
     response = client.get(reverse("coopdesk:notification-open", args=[notification.pk]))
     url = reverse("admin:coopdesk_erasurerequest_changelist")
@@ -149,6 +152,7 @@ def test_the_notification_opens_the_erasure_where_it_is_done(camille, admin_user
     page = client.get(response["Location"]).content.decode()
     assert LAST_NAME in page and other_member.last_name not in page
     assert 'value="erase"' in page
+    assert "À effectuer au plus tard le" in page and "28 février 2027" in page
 
 
 def test_the_person_sees_since_when_it_waits_and_what_happens_then(camille, client):
