@@ -100,14 +100,29 @@ def test_each_administrator_gets_an_email_in_their_language_linking_to_the_erasu
     assert "by 5 January 2027" in english.body and link in english.body
 
 
-def test_delivery_follows_each_administrators_choice(camille, admin_user, english_admin):
+def test_delivery_follows_each_administrators_choice(
+    camille, admin_user, english_admin, mailoutbox, settings
+):
+    settings.DIGEST_HOUR = 0
     NotificationPreference.objects.create(
         user=english_admin, kind=NoticeKind.ERASURE, delivery=Delivery.DIGEST
+    )
+    other = UserFactory(role=Role.ADMIN, is_staff=True)
+    NotificationPreference.objects.create(
+        user=other, kind=NoticeKind.ERASURE, delivery=Delivery.APP
     )
     notifications = {n.recipient: n for n in told(ask_erasure(camille))}
     assert notifications[admin_user].data["delivery"] == Delivery.EMAIL  # the default
     assert notifications[english_admin].data["delivery"] == Delivery.DIGEST
+    assert notifications[other].data["delivery"] == Delivery.APP
     assert list(OutboxEmail.objects.values_list("recipient", flat=True)) == [admin_user.pk]
+
+    assert outbox.queue_digests(now=later()) == 1
+    assert outbox.send_pending(now=later()) == 2
+    [summary] = [mail for mail in mailoutbox if mail.to == [english_admin.email]]
+    assert f"Account of Camille {LAST_NAME}" in summary.body
+    assert "Account erasure asked (Camille)" in summary.body
+    assert not [mail for mail in mailoutbox if mail.to == [other.email]]
 
 
 def test_only_administrators_choose_how_they_hear_of_it(admin_user, agent, lead, advisor, member):
