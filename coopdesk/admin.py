@@ -72,8 +72,7 @@ class LogEntryAdmin(admin.ModelAdmin):
         )
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or getattr(user, "role", "") == "admin")
+        return getattr(request.user, "is_administrator", False)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
@@ -92,12 +91,16 @@ class LogEntryAdmin(admin.ModelAdmin):
 class ErasureRequestAdmin(admin.ModelAdmin):
     """Staff confirm the erasures people asked for (coopdesk/accounts/erasure.py)."""
 
-    list_display = ["user", "requested_at", "erased_at", "erased_by"]
+    list_display = ["user", "requested_at", "answer_by", "erased_at", "erased_by"]
     list_filter = [("erased_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "erased_by"]
     fields = list_display
     readonly_fields = fields
     actions = ["erase"]
+
+    @admin.display(description=_("to carry out by"))
+    def answer_by(self, asked: ErasureRequest):
+        return None if asked.erased_at else asked.answer_by
 
     @admin.action(description=_("Erase these accounts, as their owners asked"),
                   permissions=["erase"])

@@ -7,6 +7,9 @@ only notifications, True once the outbox sent it or a digest took it.
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,6 +52,7 @@ class NoticeKind(models.TextChoices):
         "An unpaid invoice's follow-up: a step proposed, announced or taken, payment"
     )
     KB = "kb", _("Tutorials: a review asked or done, a publication, readers' feedback")
+    ERASURE = "erasure", _("Someone asks for their account to be erased (to do within a month)")
 
 
 class NotificationPreference(models.Model):
@@ -269,3 +273,13 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.user_id}"
+
+    @property
+    def answer_by(self) -> date:
+        """The law's one month to carry it out (GDPR art. 12.3): the same day of the next
+        month, or that month's last day."""
+        asked = timezone.localdate(self.requested_at)
+        year, month = asked.year + asked.month // 12, asked.month % 12 + 1
+        return asked.replace(
+            year=year, month=month, day=min(asked.day, calendar.monthrange(year, month)[1])
+        )

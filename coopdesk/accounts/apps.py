@@ -12,7 +12,9 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_removed
         from django.db.models.signals import post_delete
 
-        from coopdesk.accounts import middleware
+        from coopdesk.accounts import middleware, notices
+
+        notices.register()
 
         # Not business logic: what staff sessions remember of two-factor is forgotten when an
         # authenticator goes, whoever deletes it (coopdesk/accounts/middleware.py).

@@ -1,4 +1,4 @@
-"""Erasure: a person asks, staff confirm, the account is anonymised.
+"""Erasure: a person asks, the administrators are told and confirm, the account is anonymised.
 
 These two actions are the only writers of an erasure. What "erased" means, and why:
 
@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from notifications.models import Notification
 
+from coopdesk import notify
 from coopdesk.accounts.models import User
 from coopdesk.accounts.privacy import PARTS
 from coopdesk.conflicts import Conflict
@@ -56,12 +57,14 @@ def is_erased(user: User) -> bool:
 
 @transaction.atomic
 def ask_erasure(user: User) -> ErasureRequest:
-    """The person asks for their account to be erased; staff confirm it (`erase_account`).
+    """The person asks for their account to be erased; the administrators hear of it
+    (coopdesk/accounts/notices.py) and confirm it (`erase_account`).
 
-    Asking twice is the same request."""
+    Asking twice is the same request, told once."""
     request, created = ErasureRequest.objects.get_or_create(user=user)
     if created:
         log(user, user, "Asked for the erasure of their account.")
+        notify.event(request)  # the administrators, who carry it out
     return request
 
 

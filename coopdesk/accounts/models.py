@@ -63,6 +63,12 @@ class UserManager(BaseUserManager["User"]):
     def advisors(self):
         return self.filter(role=Role.ADVISOR)
 
+    def administrators(self):
+        """The query form of `User.is_administrator`."""
+        return self.filter(
+            Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True, is_staff=True
+        )
+
     def in_team(self, team_id: int):
         """The team's own people: its active agents and leads (who get its tasks' reminders;
         admins may act for any team, but are not reminded of every team's work)."""
@@ -174,6 +180,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_support_staff(self) -> bool:
         """Agents, team leads and admins work the team queues."""
         return self.role in {Role.AGENT, Role.LEAD, Role.ADMIN}
+
+    @property
+    def is_administrator(self) -> bool:
+        """Runs the cooperative from the admin site: its configuration log, and the erasures
+        people ask for (`UserManager.administrators` is the query form)."""
+        return self.is_active and self.is_staff and (
+            self.is_superuser or self.role == Role.ADMIN
+        )
 
     def clean(self) -> None:
         super().clean()

@@ -88,8 +88,8 @@ def erasure_ask(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ask_erasure(request.user)
         messages.success(request, _(
-            "Your request is sent. Staff will confirm it; until then, you can still download "
-            "your data."
+            "Your request is sent to the cooperative's administrators. Until they carry it "
+            "out, nothing changes: you can still log in and download your data."
         ))
         return redirect("accounts:profile-edit")
     asked = ErasureRequest.objects.filter(user=request.user).first()

@@ -23,7 +23,7 @@ FOLDED_KINDS = {
     "category": "transferred", "merged": "closed", "merged_in": "closed", "linked": "assigned",
     "watcher": "assigned",
 }
-# Leads and admins hear of things as agents do.
+# Leads and admins hear of things as agents do, but for the kinds their role registered.
 SAME_AS = {Role.LEAD: Role.AGENT, Role.ADMIN: Role.AGENT}
 
 
@@ -36,8 +36,10 @@ def default_delivery(user: User, kind: str) -> str:
     # one summary a day, whatever the kind.
     if user.role == Role.ADVISOR:
         return Delivery.DIGEST
-    role = SAME_AS.get(user.role, user.role)
-    return registry.defaults.get(role, {}).get(kind, Delivery.APP)
+    own = registry.defaults.get(user.role, {})
+    if kind in own:
+        return own[kind]
+    return registry.defaults.get(SAME_AS.get(user.role), {}).get(kind, Delivery.APP)
 
 
 def kinds_for(user: User) -> list[tuple[str, str]]:
