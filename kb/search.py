@@ -509,14 +509,12 @@ def read_vocabulary(audiences: Sequence[str]) -> dict[str, str]:
         "title", "summary", Left("body", VOCABULARY_SOURCE)
     )
     for row in texts.iterator(chunk_size=500):
-        for text in row:
-            spellings.update(w.lower() for w in WORD_RE.findall(text)
-                             if len(w) >= CORRECTED_LENGTH and w.isalpha())
+        spellings.update(WORD_RE.findall(" ".join(row).lower()))
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     for written, n in spellings.most_common():  # the most used spelling of a word first
         folded = fold(written)
-        if folded not in STOPWORDS:
+        if len(folded) >= CORRECTED_LENGTH and folded.isalpha() and folded not in STOPWORDS:
             counts[folded] += n
             spelling.setdefault(folded, written)
     return {word: spelling[word] for word, _n in counts.most_common(VOCABULARY_WORDS)}
