@@ -441,7 +441,9 @@ def suggest(
 # --- "did you mean" ------------------------------------------------------------------------------
 
 CORRECTED_LENGTH = 4  # shorter words are left as typed: one letter off is another word
-CLOSE_ENOUGH = 0.8  # difflib's ratio: "facure" 0.92 and "frai" 0.89 of their words, "fras" 0.75
+# difflib's ratio: "facure"/"facture" 0.92, "frai"/"frais" 0.89, but "fras"/"frai" 0.75: one
+# letter changed in a word of four is too often another word.
+CLOSE_ENOUGH = 0.8
 CORRECTED_WORDS = 5
 VOCABULARY_SOURCE = 5000  # characters of each body that words are learnt from
 VOCABULARY_WORDS = 20_000  # the most frequent words, candidates for a correction
@@ -472,10 +474,12 @@ def correction(text: str, *, audiences: Sequence[str]) -> str:
     """`text` with each word that matches nothing the reader may read replaced by the
     closest word of those documents, or "" when no word was replaced. Words to exclude
     (-word) are left as typed."""
+    typed = [w for w in dict.fromkeys(w for group in parse(text).groups for p in group for w in p)
+             if len(w) >= CORRECTED_LENGTH and w.isalpha() and w not in STOPWORDS]
+    if not typed:
+        return ""
     known = vocabulary(audiences)
-    typed = dict.fromkeys(w for group in parse(text).groups for p in group for w in p)
-    unknown = [w for w in typed if len(w) >= CORRECTED_LENGTH and w.isalpha()
-               and w not in STOPWORDS and w not in known]
+    unknown = [w for w in typed if w not in known]
     fixes: dict[str, str] = {}
     for word in unknown[:CORRECTED_WORDS]:
         close = get_close_matches(word, known, n=1, cutoff=CLOSE_ENOUGH)

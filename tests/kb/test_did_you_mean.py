@@ -114,3 +114,8 @@ def test_the_correction_costs_a_few_queries_and_the_vocabulary_is_read_once(
         client.get(url, {"q": "facure"})
     with django_assert_num_queries(6):  # the words come from the cache
         client.get(url, {"q": "facure"})
+
+
+def test_a_query_with_nothing_to_correct_reads_no_vocabulary(library, monkeypatch):
+    monkeypatch.setattr(search, "vocabulary", None)  # would fail if called
+    assert search_or_correct("la de mos 2026", audiences=MEMBERS) == (search.Results(0, []), "")
