@@ -24,16 +24,20 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import lru_cache
 from itertools import islice
 
 import snowballstemmer
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Max
+from django.db.models.functions import Left
 from django.utils.translation import get_language
 
 from kb.models import SearchDocument
@@ -432,3 +436,89 @@ def suggest(
     return engine().search(
         query, audiences=audiences, kinds=["article", "guide"], limit=limit, count=False
     ).hits
+
+
+# --- "did you mean" ------------------------------------------------------------------------------
+
+CORRECTED_LENGTH = 4  # shorter words are left as typed: one letter off is another word
+# difflib's ratio: "facure"/"facture" 0.92, "frai"/"frais" 0.89, but "fras"/"frai" 0.75: one
+# letter changed in a word of four is too often another word.
+CLOSE_ENOUGH = 0.8
+CORRECTED_WORDS = 5
+VOCABULARY_SOURCE = 5000  # characters of each body that words are learnt from
+VOCABULARY_WORDS = 20_000  # the most frequent words, candidates for a correction
+VOCABULARY_KEPT = 24 * 3600
+
+
+def search_or_correct(
+    text: str, *, audiences: Sequence[str], kinds: Sequence[str] | None = None,
+    limit: int = 10, offset: int = 0,
+) -> tuple[Results, str]:
+    """The results for `text`; when there are none, those for `text` with its unknown words
+    spelt as the documents the reader may read spell them, and that text ("" if it finds
+    nothing either, or if there was nothing to correct)."""
+    results = search(text, audiences=audiences, kinds=kinds, limit=limit, offset=offset)
+    if results.total:
+        return results, ""
+    corrected = correction(text, audiences=audiences)
+    if corrected:
+        corrected_results = search(
+            corrected, audiences=audiences, kinds=kinds, limit=limit, offset=offset
+        )
+        if corrected_results.total:
+            return corrected_results, corrected
+    return results, ""
+
+
+def correction(text: str, *, audiences: Sequence[str]) -> str:
+    """`text` with each word that matches nothing the reader may read replaced by the
+    closest word of those documents, or "" when no word was replaced. Words to exclude
+    (-word) are left as typed."""
+    typed = [w for w in dict.fromkeys(w for group in parse(text).groups for p in group for w in p)
+             if len(w) >= CORRECTED_LENGTH and w.isalpha() and w not in STOPWORDS]
+    if not typed:
+        return ""
+    known = vocabulary(audiences)
+    unknown = [w for w in typed if w not in known]
+    fixes: dict[str, str] = {}
+    for word in unknown[:CORRECTED_WORDS]:
+        close = get_close_matches(word, known, n=1, cutoff=CLOSE_ENOUGH)
+        if close and not matches(word, audiences=audiences):
+            fixes[word] = known[close[0]]
+    if not fixes:
+        return ""
+    return WORD_RE.sub(lambda m: fixes.get(fold(m.group()), m.group()), text)
+
+
+def matches(word: str, *, audiences: Sequence[str]) -> bool:
+    """Whether a folded word finds something as typed: through its stem ("factur"), or in a
+    body beyond what the vocabulary reads."""
+    query = Query(groups=(((word,),),), excluded=())
+    return bool(engine().search(query, audiences=audiences, limit=1, count=False).hits)
+
+
+def vocabulary(audiences: Sequence[str]) -> dict[str, str]:
+    """The words of the documents these audiences may read: folded, the most frequent
+    first, each with the spelling the documents use most (accents included). Kept in the
+    cache until a document is added, changed or removed."""
+    state = SearchDocument.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    stamp = state["at"].timestamp() if state["at"] else 0
+    key = f"kb-vocabulary:{'.'.join(sorted(audiences))}:{state['n']}:{stamp}"
+    return cache.get_or_set(key, lambda: read_vocabulary(audiences), VOCABULARY_KEPT)
+
+
+def read_vocabulary(audiences: Sequence[str]) -> dict[str, str]:
+    spellings: Counter[str] = Counter()
+    texts = SearchDocument.objects.filter(audience__in=audiences).values_list(
+        "title", "summary", Left("body", VOCABULARY_SOURCE)
+    )
+    for row in texts.iterator(chunk_size=500):
+        spellings.update(WORD_RE.findall(" ".join(row).lower()))
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    for written, n in spellings.most_common():  # the most used spelling of a word first
+        folded = fold(written)
+        if len(folded) >= CORRECTED_LENGTH and folded.isalpha() and folded not in STOPWORDS:
+            counts[folded] += n
+            spelling.setdefault(folded, written)
+    return {word: spelling[word] for word, _n in counts.most_common(VOCABULARY_WORDS)}

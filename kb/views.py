@@ -116,13 +116,14 @@ def search_view(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind", "")
     number = page_number(request)
-    results = search.search(
+    results, corrected = search.search_or_correct(
         q, audiences=audiences_for(request.user), kinds=[KINDS[kind]] if kind in KINDS else None,
         limit=SEARCH_PAGE, offset=(number - 1) * SEARCH_PAGE,
-    ) if q else search.Results(0, [])
+    ) if q else (search.Results(0, []), "")
     pages = math.ceil(results.total / SEARCH_PAGE)
     context = {
-        "q": q, "kind": kind, "results": results, "number": number, "pages": pages,
+        "q": q, "corrected": corrected, "kind": kind, "results": results, "number": number,
+        "pages": pages,
         "has_previous": number > 1, "has_next": number < pages,
         "first_index": (number - 1) * SEARCH_PAGE + 1,
         "kinds": [("", _("Everything")), ("article", _("Articles")),
