@@ -56,6 +56,11 @@ DRAIN_SECONDS = 30
 EMAIL_LANGUAGES = {"fr", "en"}
 
 
+# What an account e-mail no longer needs once sent or given up: its text holds a link with
+# a key, and its address may belong to nobody with an account.
+FORGOTTEN = {"written": {}, "to_email": ""}
+
+
 class Undeliverable(Exception):
     """Retrying cannot help: what it tells of is gone, or the person may no longer see it."""
 
@@ -108,7 +113,7 @@ def expire_leases(now: datetime) -> int:
     failed = expired.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=OutboxStatus.FAILED,
         lease_until=None,
-        written={},
+        **FORGOTTEN,
         last_error="The worker stopped while sending it, at the last attempt.",
     )
     back = expired.update(
@@ -185,7 +190,7 @@ def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
         message.send()
     except Undeliverable as error:
         OutboxEmail.objects.filter(pk=email.pk).update(
-            status=OutboxStatus.FAILED, last_error=str(error), written={}
+            status=OutboxStatus.FAILED, last_error=str(error), **FORGOTTEN
         )
         return 0
     except Exception as error:
@@ -193,7 +198,7 @@ def _send_one(email: OutboxEmail, now: datetime, connection) -> int:
         return 0
     # Sent is sent, even if the lease ran out meanwhile and another worker took the row.
     OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", written={}
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", **FORGOTTEN
     )
     if email.notification_id:
         Notification.objects.filter(pk=email.notification_id).update(emailed=True)
@@ -207,15 +212,14 @@ def _failed(email: OutboxEmail, now: datetime, error: Exception) -> None:
         pk=email.pk, status=OutboxStatus.SENDING, claimed_by=email.claimed_by
     ).update(
         status=OutboxStatus.FAILED if given_up else OutboxStatus.PENDING,
-        **({"written": {}} if given_up else {}),
+        **(FORGOTTEN if given_up else {}),
         next_attempt_at=now + backoff(attempts),
         last_error=repr(error)[:2000],
         claimed_by="",
         lease_until=None,
     )
     logger.warning(
-        "e-mail %s to user %s failed (attempt %d): %r",
-        email.pk, email.recipient_id, attempts, error,
+        "e-mail %s (%s) failed (attempt %d): %r", email.pk, email.kind, attempts, error
     )
 
 
@@ -284,6 +288,8 @@ def queue_written(message: EmailMessage, *, recipient=None) -> OutboxEmail:
 def written_message(email: OutboxEmail) -> EmailMultiAlternatives:
     if not email.written:
         raise Undeliverable("The written e-mail is gone.")
+    if email.recipient is not None and not email.recipient.is_active:
+        raise Undeliverable("The account was closed since the e-mail was asked for.")
     message = EmailMultiAlternatives(
         subject=email.written["subject"],
         body=email.written["text"] or strip_tags(email.written["html"]),

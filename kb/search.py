@@ -445,7 +445,7 @@ CORRECTED_LENGTH = 4  # shorter words are left as typed: one letter off is anoth
 # letter changed in a word of four is too often another word.
 CLOSE_ENOUGH = 0.8
 CORRECTED_WORDS = 5
-VOCABULARY_SOURCE = 5000  # characters of each body that words are learnt from
+VOCABULARY_SOURCE = 1000  # characters of each body that words are learnt from
 VOCABULARY_WORDS = 20_000  # the most frequent words, candidates for a correction
 VOCABULARY_KEPT = 24 * 3600
 
@@ -501,10 +501,19 @@ def vocabulary(audiences: Sequence[str]) -> dict[str, str]:
     """The words of the documents these audiences may read: folded, the most frequent
     first, each with the spelling the documents use most (accents included). Kept in the
     cache until a document is added, changed or removed."""
-    state = SearchDocument.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    readable = SearchDocument.objects.filter(audience__in=audiences)
+    state = readable.aggregate(n=Count("pk"), at=Max("updated_at"))
     stamp = state["at"].timestamp() if state["at"] else 0
+    # A document leaving these audiences changes the count: its words go at once.
     key = f"kb-vocabulary:{'.'.join(sorted(audiences))}:{state['n']}:{stamp}"
-    return cache.get_or_set(key, lambda: read_vocabulary(audiences), VOCABULARY_KEPT)
+    known = cache.get(key)
+    if known is None:
+        # One request builds it; searches meanwhile go without a correction.
+        if not cache.add(f"{key}:building", True, 60):
+            return {}
+        known = read_vocabulary(audiences)
+        cache.set(key, known, VOCABULARY_KEPT)
+    return known
 
 
 def read_vocabulary(audiences: Sequence[str]) -> dict[str, str]:

@@ -82,7 +82,7 @@ def erase_account(user: User, *, by: User) -> User:
     forget_notifications(user, kept)
     NotificationPreference.objects.filter(user=user).delete()
     TicketSubscription.objects.filter(user=user).delete()
-    OutboxEmail.objects.filter(recipient=user).delete()
+    OutboxEmail.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email)).delete()
     # What django-allauth keeps of the account: its addresses, second factors, sessions.
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()

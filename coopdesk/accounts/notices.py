@@ -35,7 +35,7 @@ def erasure_data(asked: ErasureRequest) -> dict:
 
 
 def erasure_label(data: dict, verb: str, recipient_id: int) -> str:
-    return _("Account erasure asked")
+    return _("Account erasure requested")
 
 
 def erasure_about(data: dict, recipient_id: int) -> str:

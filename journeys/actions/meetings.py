@@ -189,7 +189,8 @@ def sign_up_prospect(
     # The first stage's tasks prepare the meeting: due the day before it, not after.
     latest = max(timezone.localdate(meeting.starts_at) - timedelta(days=1), timezone.localdate())
     journey.tasks.filter(stage=Stage.INFO_MEETING, due_date__gt=latest).update(due_date=latest)
-    # Sent last, in the request (allauth builds the link from it), as for a known address.
+    # Written last, in the request (allauth builds the link from it), as for a known address;
+    # the worker sends it once this commits.
     _send_verification(address)
     return registration
 

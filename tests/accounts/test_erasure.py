@@ -128,3 +128,14 @@ def test_a_member_cannot_open_the_erasure_admin(camille, client):
     client.force_login(camille)
     response = client.get(reverse("admin:coopdesk_erasurerequest_changelist"))
     assert response.status_code == 302
+
+
+def test_no_e_mail_waiting_for_her_address_survives(world, camille, admin_user):
+    """Nor one queued for her address without naming her account (asked by its address)."""
+    from coopdesk.models import OutboxEmail, OutboxKind
+
+    OutboxEmail.objects.create(kind=OutboxKind.ACCOUNT, to_email=camille.email.upper(),
+                               written={"subject": "Coopdesk", "text": "…", "html": ""})
+    ask_erasure(camille)
+    erase_account(camille, by=admin_user)
+    assert not OutboxEmail.objects.filter(to_email__iexact=EMAIL).exists()

@@ -77,7 +77,7 @@ def test_it_names_the_person_in_the_readers_language(camille, admin_user):
         "text": "Effacement de compte demandé", "about": f"Compte de Camille {LAST_NAME}"
     }
     assert words["en"] == {
-        "text": "Account erasure asked", "about": f"Account of Camille {LAST_NAME}"
+        "text": "Account erasure requested", "about": f"Account of Camille {LAST_NAME}"
     }
 
 
@@ -96,7 +96,7 @@ def test_each_administrator_gets_an_email_in_their_language_linking_to_the_erasu
     assert french.subject == f"Effacement de compte demandé – Compte de Camille {LAST_NAME}"
     assert "au plus tard le 5 janvier 2027" in french.body and link in french.body
     assert "Voir la demande d'effacement" in french.body
-    assert english.subject == f"Account erasure asked – Account of Camille {LAST_NAME}"
+    assert english.subject == f"Account erasure requested – Account of Camille {LAST_NAME}"
     assert "by 5 January 2027" in english.body and link in english.body
 
 
@@ -121,7 +121,7 @@ def test_delivery_follows_each_administrators_choice(
     assert outbox.send_pending(now=later()) == 2
     [summary] = [mail for mail in mailoutbox if mail.to == [english_admin.email]]
     assert f"Account of Camille {LAST_NAME}" in summary.body
-    assert "Account erasure asked (Camille)" in summary.body
+    assert "Account erasure requested (Camille)" in summary.body
     assert not [mail for mail in mailoutbox if mail.to == [other.email]]
 
 

@@ -306,7 +306,17 @@ def test_a_reset_asked_while_the_mail_server_is_down_is_sent_once_it_is_back(
     assert mail.to == [member.email] and "/accounts/password/reset/key/" in mail.body
     assert mail.subject.startswith("Coopdesk – ")
     row.refresh_from_db()
-    assert (row.status, row.written) == (OutboxStatus.SENT, {})
+    assert (row.status, row.written, row.to_email) == (OutboxStatus.SENT, {}, "")
+
+
+def test_an_account_email_to_an_account_closed_since_is_not_sent(client, member, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": member.email})
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    outbox.send_pending()
+    assert mailoutbox == []
+    row = OutboxEmail.objects.get(kind=OutboxKind.ACCOUNT)
+    assert (row.status, row.written, row.to_email) == (OutboxStatus.FAILED, {}, "")
 
 
 def test_an_account_email_to_an_address_without_an_account_has_no_recipient(
@@ -328,4 +338,4 @@ def test_an_account_email_given_up_keeps_no_key(client, member, flaky_mail):
         outbox.send_pending(now=now)
         now += timedelta(hours=3)
     row = OutboxEmail.objects.get(kind=OutboxKind.ACCOUNT)
-    assert (row.status, row.written) == (OutboxStatus.FAILED, {})
+    assert (row.status, row.written, row.to_email) == (OutboxStatus.FAILED, {}, "")

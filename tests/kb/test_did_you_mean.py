@@ -119,3 +119,29 @@ def test_the_correction_costs_a_few_queries_and_the_vocabulary_is_read_once(
 def test_a_query_with_nothing_to_correct_reads_no_vocabulary(library, monkeypatch):
     monkeypatch.setattr(search, "vocabulary", None)  # would fail if called
     assert search_or_correct("la de mos 2026", audiences=MEMBERS) == (search.Results(0, []), "")
+
+
+def test_an_article_leaving_the_readers_audience_takes_its_words_at_once(
+    make_article, agent, library
+):
+    """Even when a later edit elsewhere carries the newest time: the reader's count changes."""
+    from django.utils import timezone
+
+    article = make_article("Payer sa cotisation", body="La cotisation mensuelle.")
+    assert correction("cotisaton", audiences=MEMBERS) == "cotisation"
+    future = timezone.now() + timezone.timedelta(minutes=2)
+    search.SearchDocument.objects.exclude(object_id=article.pk).update(updated_at=future)
+    assert correction("cotisaton", audiences=MEMBERS) == "cotisation"
+    actions.update_article(article, by=agent, audience=Audience.STAFF)
+    assert correction("cotisaton", audiences=MEMBERS) == ""
+
+
+def test_while_one_search_builds_the_vocabulary_the_others_go_without_a_correction(
+    library, monkeypatch
+):
+    built = []
+    read = search.read_vocabulary
+    monkeypatch.setattr(search, "read_vocabulary", lambda a: built.append(a) or read(a))
+    monkeypatch.setattr(search.cache, "add", lambda *args, **kwargs: False)  # someone is
+    assert correction("facure", audiences=MEMBERS) == ""
+    assert built == []
