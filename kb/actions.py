@@ -22,6 +22,7 @@ from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from helpdesk.models import Category
+from kb import search
 from kb.models import (
     REVIEW_EVERY,
     Article,
@@ -469,6 +470,7 @@ def save_term(term: Term, *, old_variants: Iterable[str] = ()) -> Term:
     term.save()
     index_term(term)
     relink_articles([*term.variants(), *old_variants], term.slug)
+    transaction.on_commit(search.forget_synonyms)
     return term
 
 
@@ -478,6 +480,7 @@ def delete_term(term: Term) -> None:
     _remove_documents(DocKind.TERM, term.pk)
     term.delete()
     relink_articles(variants, slug)
+    transaction.on_commit(search.forget_synonyms)
 
 
 def relink_articles(variants: Iterable[str], slug: str) -> int:

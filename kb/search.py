@@ -420,9 +420,54 @@ def search(
 ) -> Results:
     """The reader's language is the active one (the page's)."""
     return engine().search(
-        parse(text), audiences=audiences, kinds=kinds, limit=limit, offset=offset,
-        language=reading_language(),
+        parse(with_synonyms(text)), audiences=audiences, kinds=kinds, limit=limit,
+        offset=offset, language=reading_language(),
     )
+
+
+# --- the glossary's synonyms -----------------------------------------------------------------
+
+SYNONYMS_KEY = "kb-glossary-synonyms"
+SYNONYMS_KEPT = 600  # kb.actions forgets them when a term changes; this for other processes
+
+
+def with_synonyms(text: str) -> str:
+    """`text`, or else the same with a glossary synonym it holds put in the term's words:
+    "bulletin de paie" also finds what is written about the "fiche de paie"."""
+    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD_RE.finditer(text[:300])]
+    folded = [word for _start, _end, word in tokens]
+    alternatives = []
+    for synonym, term in glossary_synonyms().items():
+        size = len(synonym)
+        for i in range(len(folded) - size + 1):
+            if tuple(folded[i : i + size]) == synonym:
+                start, end = tokens[i][0], tokens[i + size - 1][1]
+                alternatives.append(f'{text[:start]}"{term}"{text[end:]}')
+                break
+    return " or ".join([text, *alternatives]) if alternatives else text
+
+
+def glossary_synonyms() -> dict[tuple[str, ...], str]:
+    """Each synonym of the glossary, as folded words, with the term it stands for."""
+    synonyms = cache.get(SYNONYMS_KEY)
+    if synonyms is None:
+        from kb.models import Term
+
+        synonyms = {}
+        for term in Term.objects.exclude(synonyms="").only("term", "synonyms"):
+            own = tuple(WORD_RE.findall(fold(term.term)))
+            for synonym in term.synonym_list():
+                words = tuple(WORD_RE.findall(fold(synonym)))
+                if len("".join(words)) < 3:  # "CA" is also "ça"
+                    continue
+                if words != own and meaningful(words) != meaningful(own):
+                    synonyms.setdefault(words, term.term)
+        cache.set(SYNONYMS_KEY, synonyms, SYNONYMS_KEPT)
+    return synonyms
+
+
+def forget_synonyms() -> None:
+    cache.delete(SYNONYMS_KEY)
 
 
 def reading_language() -> str:

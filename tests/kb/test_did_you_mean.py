@@ -107,6 +107,7 @@ def test_the_correction_costs_a_few_queries_and_the_vocabulary_is_read_once(
     client, member, library, django_assert_num_queries
 ):
     client.force_login(member)
+    search.glossary_synonyms()  # read once, then kept in the cache
     url = reverse("kb:article-search")
     # session, user, search; the documents' state, their words, whether "facure" matches
     # through its stem, the corrected search.

@@ -7,7 +7,17 @@ from django.db import connection
 
 from kb import actions
 from kb.models import Audience, DocKind, SearchDocument, SearchHeading, Term
-from kb.search import SqliteEngine, any_words, fold, highlight, parse, search, terms
+from kb.search import (
+    SqliteEngine,
+    any_words,
+    fold,
+    forget_synonyms,
+    highlight,
+    parse,
+    search,
+    terms,
+    with_synonyms,
+)
 
 MEMBERS = [Audience.PUBLIC, Audience.MEMBERS]
 EVERYONE = [Audience.PUBLIC, Audience.MEMBERS, Audience.STAFF]
@@ -242,3 +252,32 @@ def test_articles_in_the_readers_language_come_first(make_article):
         assert titles("relance facture") == ["Invoice a client", "Relancer une facture"]
     with translation.override("fr"):
         assert titles("relance facture") == ["Relancer une facture", "Invoice a client"]
+
+
+# --- the glossary's synonyms -------------------------------------------------------------------
+
+
+def test_a_glossary_synonym_finds_what_is_written_in_the_terms_words(make_article):
+    """Members say "bulletin de paie"; the cooperative writes "fiche de paie"."""
+    make_article("Comprendre sa fiche de paie", body="Votre fiche de paie détaille le brut.")
+    actions.save_term(Term(term="Fiche de paie", definition="Le détail du salaire.",
+                              synonyms="bulletin de paie, CA"))
+    forget_synonyms()
+    found = search("mon bulletin de paie", audiences=["public", "members"])
+    assert "Comprendre sa fiche de paie" in [hit.title for hit in found.hits]
+    assert with_synonyms("ça ne va pas") == "ça ne va pas"  # two letters: another word
+    assert with_synonyms("bulletin de paie -brut") == (
+        'bulletin de paie -brut or "Fiche de paie" -brut')
+
+
+def test_a_changed_term_changes_the_synonyms_once_it_commits(
+    db, django_capture_on_commit_callbacks
+):
+    assert with_synonyms("bulletin de paie") == "bulletin de paie"
+    with django_capture_on_commit_callbacks(execute=True):
+        term = actions.save_term(Term(term="Fiche de paie", definition="…",
+                                         synonyms="bulletin de paie"))
+    assert with_synonyms("bulletin de paie") == 'bulletin de paie or "Fiche de paie"'
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_term(term)
+    assert with_synonyms("bulletin de paie") == "bulletin de paie"
