@@ -165,7 +165,11 @@ def task_document(request: HttpRequest, pk: int) -> FileResponse:
     task = visible_task(request.user, pk)
     if not task.document:
         raise Http404
-    response = FileResponse(task.document.open("rb"), as_attachment=True,
+    try:
+        handle = task.document.open("rb")
+    except FileNotFoundError:  # lost from the storage: the same 404 as a request's attachment
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True,
                             filename=task.document_name or "document")
     response["X-Content-Type-Options"] = "nosniff"
     return response
