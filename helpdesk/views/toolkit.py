@@ -129,7 +129,7 @@ def saved_reply_draft_save(request: HttpRequest, pk: int | None = None) -> JsonR
     """Called while a saved reply's title or text is typed, and when the page is left."""
     if not request.user.is_support_staff:
         raise Http404
-    reply = get_managed_reply(request.user, pk) if pk else None
+    reply = get_managed_reply(request.user, pk) if pk is not None else None
     title, body = request.POST.get("title", ""), request.POST.get("body", "")
     if len(title) > 150 or len(body) > MESSAGE_MAX_CHARS:
         return draft_refused()
