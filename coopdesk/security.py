@@ -11,7 +11,7 @@ Cache-Control keeps it.
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,6 +26,23 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+METHODS = ("GET", "HEAD", "POST")
+
+
+class MethodMiddleware:
+    """Pages and forms speak GET and POST only. Any other method (PUT, DELETE, OPTIONS...) is
+    a 405 wherever it is sent: a function view that only checks for POST showed its page to
+    a DELETE, with a 200 that said nothing was wrong."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method not in METHODS:
+            return HttpResponseNotAllowed(METHODS)
+        return self.get_response(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
