@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "coopdesk.security.NoStoreMiddleware",
+    "coopdesk.security.MethodMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -283,6 +284,7 @@ MEDIA_URL = None  # attachments are served only through permission-checked views
 
 # Attachments: size and type limits.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 20)  # per message: 200 MB at most
 ATTACHMENT_CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",

@@ -13,6 +13,7 @@ from coopdesk.accounts.models import User
 from coopdesk.forms import PreferenceForm
 from coopdesk.models import TicketSubscription
 from coopdesk.paging import paginate
+from coopdesk.security import next_url
 
 
 @login_required
@@ -27,15 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- notifications: the centre, preferences, follow or mute a request ------------------------
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = default
-    return redirect(target)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -86,7 +78,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notify.mark_read(request.user, [notification.pk])
     if _wants_json(request):
         return JsonResponse({"unread": notify.unread_count(request.user)})
-    return _back(request, reverse("coopdesk:notification-list"))
+    return redirect(next_url(request, reverse("coopdesk:notification-list")))
 
 
 @login_required
@@ -96,7 +88,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"unread": 0})
     messages.success(request, _("All your notifications are marked as read."))
-    return _back(request, reverse("coopdesk:notification-list"))
+    return redirect(next_url(request, reverse("coopdesk:notification-list")))
 
 
 @login_required

@@ -34,7 +34,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked for type and size."""
+    """Several files in one input, ATTACHMENT_MAX_FILES at most; each is checked for type and
+    size."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={
@@ -45,6 +46,9 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > settings.ATTACHMENT_MAX_FILES:
+            raise ValidationError(_("Attach %(count)d files at most to one message.")
+                                  % {"count": settings.ATTACHMENT_MAX_FILES})
         errors = []
         for upload in files:
             try:

@@ -80,6 +80,8 @@ class ArticleForm(forms.Form):
                 del self.fields[name]
         if article is None or not article.is_published:
             del self.fields["note"]
+        if article is not None:  # an edit says which version it changes: no silent overwrite
+            self.fields["version"].required = True
         # Members choose how they are named; staff sign with their name, and nobody chooses
         # for another author.
         author = article.author if article else user

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from coopdesk import notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.rendering import MESSAGE_MAX_CHARS
+from coopdesk.security import next_url
 from helpdesk import actions
 from helpdesk.forms import SavedReplyForm
 from helpdesk.models import Draft, DraftKind, SavedReply, Team, Ticket
@@ -42,12 +42,7 @@ def subscription_set(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(_("Choose follow, mute or default."), status=400)
     notify.set_subscription(user=request.user, ticket=ticket, mode=mode)
     messages.success(request, SUBSCRIPTION_DONE[mode])
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ticket.get_absolute_url()
-    return redirect(target)
+    return redirect(next_url(request, ticket.get_absolute_url()))
 
 
 # --- saved replies ---------------------------------------------------------------------------
@@ -134,7 +129,7 @@ def saved_reply_draft_save(request: HttpRequest, pk: int | None = None) -> JsonR
     """Called while a saved reply's title or text is typed, and when the page is left."""
     if not request.user.is_support_staff:
         raise Http404
-    reply = get_managed_reply(request.user, pk) if pk else None
+    reply = get_managed_reply(request.user, pk) if pk is not None else None
     title, body = request.POST.get("title", ""), request.POST.get("body", "")
     if len(title) > 150 or len(body) > MESSAGE_MAX_CHARS:
         return draft_refused()

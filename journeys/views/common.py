@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
 from coopdesk.accounts.models import User
@@ -37,15 +35,6 @@ def get_visible_journey(user: User, pk: int) -> Journey:
         "path", "member__advisor__backup_advisor", "member__mentor", "member__office"
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coopdesk.security import next_url
 from journeys import actions
 from journeys.forms import AdaptationForm, MentorOfferForm, TaskDoneForm
 from journeys.models import (
@@ -23,7 +24,7 @@ from journeys.models import (
     PathTemplate,
     Stage,
 )
-from journeys.views.common import journey_context, safe_next, visible_task
+from journeys.views.common import journey_context, visible_task
 
 
 def my_journey(user) -> Journey | None:
@@ -123,7 +124,7 @@ def after_task(request: HttpRequest, task: JourneyTask) -> str:
         default = reverse("journeys:team-tasks")
     else:
         default = task.journey.get_absolute_url()
-    return safe_next(request, default)
+    return next_url(request, default)
 
 
 @login_required
@@ -164,7 +165,11 @@ def task_document(request: HttpRequest, pk: int) -> FileResponse:
     task = visible_task(request.user, pk)
     if not task.document:
         raise Http404
-    response = FileResponse(task.document.open("rb"), as_attachment=True,
+    try:
+        handle = task.document.open("rb")
+    except FileNotFoundError:  # lost from the storage: the same 404 as a request's attachment
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True,
                             filename=task.document_name or "document")
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -210,7 +215,7 @@ def slot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The appointment is cancelled."))
     default = reverse("journeys:journey-mine") if slot.journey.member_id == request.user.pk \
         else reverse("journeys:slot-manage")
-    return redirect(safe_next(request, default))
+    return redirect(next_url(request, default))
 
 
 @login_required

@@ -172,6 +172,16 @@ def test_downloads_are_not_stored_by_any_cache(member_client, member, category):
     assert response["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.parametrize("method", ["put", "patch", "delete", "options", "trace"])
+def test_methods_other_than_get_and_post_are_refused_everywhere(member_client, ticket, method):
+    for url in [ticket.get_absolute_url(), reverse("helpdesk:ticket-create"),
+                reverse("helpdesk:ticket-reply", args=[ticket.pk])]:
+        response = getattr(member_client, method)(url)
+        assert response.status_code == 405, url
+        assert response["Allow"] == "GET, HEAD, POST"
+    assert member_client.head(ticket.get_absolute_url()).status_code == 200
+
+
 @pytest.mark.django_db
 def test_static_files_keep_their_own_cache_headers(client):
     response = client.get("/static/js/page.js")

@@ -79,6 +79,16 @@ def test_mark_one_and_all_as_read(member_client, steps):
     assert not Notification.objects.filter(pk__in=steps, unread=True).exists()
 
 
+@pytest.mark.parametrize("next_", ["0", "demandes", "javascript:alert(1)", "//evil.example/"])
+def test_a_next_that_is_not_a_path_here_leads_to_the_page_itself(member_client, ticket, steps,
+                                                                   next_):
+    response = member_client.post(reverse("coopdesk:notification-read-all"), {"next": next_})
+    assert response["Location"] == reverse("coopdesk:notification-list")
+    response = member_client.post(reverse("helpdesk:subscription-set", args=[ticket.pk]),
+                                  {"mode": "mute", "next": next_})
+    assert response["Location"] == ticket.get_absolute_url()
+
+
 def test_another_persons_notification_is_not_found(client, other_member, steps, advisor):
     client.force_login(other_member)
     theirs = steps[0].pk

@@ -52,3 +52,10 @@ def test_only_who_may_change_a_saved_reply_keeps_a_draft_of_it(member, agent, le
     assert login(lead).post(url, {"title": "T", "body": "x"}).status_code == 200
     assert login(agent).post(SAVE_NEW, {"title": "T" * 151, "body": "x"}).status_code == 400
     assert list(Draft.objects.values_list("owner", flat=True)) == [lead.pk]
+
+
+def test_a_draft_for_saved_reply_number_zero_is_not_found(agent):
+    """0 names no saved reply: not the new one, whose draft it would have replaced."""
+    url = reverse("helpdesk:saved-reply-draft", args=[0])
+    assert login(agent).post(url, {"title": "T", "body": "x"}).status_code == 404
+    assert not Draft.objects.exists()

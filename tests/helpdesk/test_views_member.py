@@ -137,6 +137,17 @@ def test_attachment_type_and_size_limits_are_form_errors(
     assert not Ticket.objects.exists() and not Attachment.objects.exists()
 
 
+def test_too_many_files_on_one_message_is_a_form_error(member_client, category, settings):
+    settings.ATTACHMENT_MAX_FILES = 2
+    response = member_client.post(CREATE, {
+        "category": category.pk, "subject": "Trois reçus", "body": "Texte",
+        "files": [pdf(f"recu-{n}.pdf") for n in range(3)],
+    })
+    assert response.status_code == 400
+    assert "Attach 2 files at most to one message." in body(response)
+    assert not Ticket.objects.exists() and not Attachment.objects.exists()
+
+
 # --- drafts -----------------------------------------------------------------------------------
 
 

@@ -264,6 +264,15 @@ def test_the_task_form_says_what_it_accepts_and_keeps_a_sent_document_in_view(
     assert f'Already sent: <a href="{sent}">attestation.pdf</a>' in page
 
 
+def test_a_document_lost_from_the_storage_is_not_found(diagnosis_journey, member):
+    task = diagnosis_journey.tasks.get(key="france-travail")
+    document = SimpleUploadedFile("attestation.pdf", b"%PDF-1.4", content_type="application/pdf")
+    task = actions.complete_task(task, by=member, document=document)
+    task.document.storage.delete(task.document.name)
+    response = login(member).get(reverse("journeys:task-document", args=[task.pk]))
+    assert response.status_code == 404
+
+
 def test_a_document_of_a_refused_type_is_refused(diagnosis_journey, member):
     task = diagnosis_journey.tasks.get(key="france-travail")
     document = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")

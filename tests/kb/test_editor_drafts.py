@@ -58,6 +58,14 @@ def test_a_stale_edit_keeps_the_draft(member, draft):
     assert Draft.objects.filter(owner=member, body="Ma nouvelle version").exists()
 
 
+def test_an_edit_without_its_version_is_refused_not_saved_over(member, draft):
+    data = {"title": "Mon astuce", "summary": "s", "body": "Écrit sur une page sans version",
+            "language": "fr", "audience": "members", "author_shown_as": draft.author_shown_as}
+    response = login(member).post(reverse("kb:article-edit", args=[draft.slug]), data)
+    assert response.status_code == 400
+    assert Article.objects.get(pk=draft.pk).body == draft.body
+
+
 def test_someone_elses_article_draft_is_refused_and_never_shown(member, other_member, agent,
                                                                   draft, article):
     mine = reverse("kb:article-draft", args=[draft.slug])
