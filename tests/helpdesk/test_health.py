@@ -230,6 +230,16 @@ def test_the_periods_are_worded_in_the_readers_language(week, client, agent, tea
         assert words in response.content.decode()
 
 
+def test_percentages_are_written_as_the_readers_language_writes_them(week, client, agent,
+                                                                    team):
+    client.force_login(agent)
+    url = reverse("helpdesk:team-health", args=[team.slug]) + "?weeks=4"
+    for language, rate, bar in (("en", "50% (", "30/11: 50%"), ("fr", "50 % (", "30/11 : 50 %")):
+        with at(*NOW):
+            page = client.get(url, headers={"accept-language": language}).content.decode()
+        assert rate in page and f"<title>{bar}</title>" in page
+
+
 def test_a_junk_period_falls_back_to_twelve_weeks(week, client, agent, team):
     client.force_login(agent)
     url = reverse("helpdesk:team-health", args=[team.slug])
