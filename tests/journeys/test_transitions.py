@@ -367,7 +367,13 @@ def test_task_rows_snapshot_the_template(cape_journey):
     assert JourneyTask.objects.get(pk=task.pk).title == "Assurance RC Pro"
 
 
-def test_an_associate_reads_since_when_in_plain_english(journey, advisor, member):
-    to_associate(journey, advisor)
+def test_a_salaried_member_then_an_associate_reads_since_when_in_plain_english(
+    journey, advisor, member
+):
+    to_salaried(journey, advisor)
+    page = login(member).get(reverse("journeys:journey-mine")).content.decode()
+    assert "You have been a salaried entrepreneur since" in page
+    actions.grant_membership(Journey.objects.get(pk=journey.pk), by=advisor,
+                             on=timezone.localdate())
     page = login(member).get(reverse("journeys:journey-mine")).content.decode()
     assert "You have been an associate of the cooperative since" in page
