@@ -230,6 +230,17 @@ def test_my_sessions_stack_on_a_phone_like_our_other_tables(member):
     assert '<span class="badge">Current</span>' in body
 
 
+def test_allauths_forms_use_our_fields_with_their_errors_beside_them(member):
+    here = Client(HTTP_ACCEPT_LANGUAGE="en")
+    log_in(here, member.email)
+    page = here.post(reverse("account_change_password"), {"oldpassword": "wrong"})
+    body = page.content.decode()
+    assert '<div class="field has-error">' in body
+    assert 'aria-invalid="true" aria-describedby="id_oldpassword_helptext id_oldpassword_error"' \
+        in body
+    assert "Current Password:" not in body  # Django's as_p label, colon and all
+
+
 def test_the_header_menu_links_to_password_two_factor_and_sessions(member_client):
     body = member_client.get(reverse("helpdesk:ticket-list")).content.decode()
     for name in ("account_change_password", "mfa_index", "usersessions_list"):
