@@ -89,7 +89,7 @@ def meeting_signup(request: HttpRequest, pk: int) -> HttpResponse:
             actions.sign_up_prospect(
                 meeting=meeting, first_name=data["first_name"], last_name=data["last_name"],
                 email=data["email"], password=data["password"], phone=data["phone"],
-                sector=data["sector"],
+                sector=data["sector"], language=request.LANGUAGE_CODE,
             )
             return redirect(done)
         else:
