@@ -62,6 +62,7 @@ def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | Non
     # On a phone, a label every few weeks stays readable.
     label_every = 1 if len(values) <= 6 else 2 if len(values) <= 13 else 4
     marks, rows = [], []
+    last = len(values) - 1
     label_and_value = str(_("%(label)s: %(n)s"))
     for n, (value, label) in enumerate(zip(values, labels, strict=True)):
         # Only the label is outside text; the positions are Python's own numbers (never
@@ -76,9 +77,17 @@ def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | Non
                 f'height="{height}"><title>{label_and_value % {"label": label, "n": shown}}'
                 f'</title></rect>'
             )
-        if n % label_every == 0 or n == len(values) - 1:
-            marks.append(f'<text class="tick" x="{round(n * step + step / 2, 1)}" '
-                         f'y="{label_y}">{label}</text>')
+        if n == last or (n % label_every == 0 and last - n >= label_every):
+            # The first label starts at its bar and the last (the latest week, always named)
+            # ends at its bar: centred, the drawing's edges cut them. A regular label too
+            # close to the last one is left out rather than written over it.
+            if n == last:
+                x, kind = (n + 0.85) * step, " last"
+            elif n == 0:
+                x, kind = 0.15 * step, " first"
+            else:
+                x, kind = (n + 0.5) * step, ""
+            marks.append(f'<text class="tick{kind}" x="{round(x, 1)}" y="{label_y}">{label}</text>')
         rows.append(f'<tr><th scope="row">{label}</th><td>{shown}</td></tr>')
     return {"marks": mark_safe("\n".join(marks)), "rows": mark_safe("".join(rows)),  # noqa: S308
             "width": CHART_WIDTH, "height": CHART_HEIGHT, "base": plot, "top": top}

@@ -21,6 +21,7 @@ holiday); "now" is Monday 7 December, 11:00.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from django.urls import reverse
 from coopdesk.accounts.models import Role
 from helpdesk import actions, health
 from helpdesk.models import OpeningRange, TeamDay, Ticket
+from helpdesk.views.health import bar_chart
 from kb.models import Article, Deflection
 from tests.factories import UserFactory
 
@@ -360,3 +362,12 @@ def test_the_period_list_selects_the_period_shown(week, client, agent, team):
         assert f'<option value="{weeks}" selected>' in page, query
         for other in set(health.PERIODS) - {weeks}:
             assert f'<option value="{other}">' in page, query
+
+
+def test_the_charts_week_labels_stay_inside_and_apart():
+    labels = [f"{day:02d}/09" for day in range(1, 13)]
+    marks = bar_chart(list(range(12)), labels)["marks"]
+    ticks = re.findall(r'<text class="tick( first| last)?" x="[\d.]+" y="\d+">(\d\d)/09<', marks)
+    # Every other week, and the latest always; the one just before it would overlap it.
+    assert ticks == [(" first", "01"), ("", "03"), ("", "05"), ("", "07"), ("", "09"),
+                     (" last", "12")]
