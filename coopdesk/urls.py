@@ -11,7 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("coopdesk.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("notifications/", include("coopdesk.notification_urls")),
     path("", include("helpdesk.urls")),
     path("parcours/", include("journeys.urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -5,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 from notifications.models import Notification
 
@@ -25,6 +27,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_advisor:
         return redirect("helpdesk:advisor-requests")
     return redirect(landing.for_member(user) or "helpdesk:ticket-list")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch. For a logged-in person it is also her profile's language, the
+    one her e-mails are written in: otherwise the profile showed French under English pages,
+    and saving it for a new phone number turned the pages back to French."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 # --- notifications: the centre, preferences, follow or mute a request ------------------------

@@ -244,7 +244,7 @@ def next_step(ticket: Ticket) -> str:
     say it (one count for the place in line, while nobody has answered yet). Each date is
     one the system keeps: the worker's reminder and closing jobs, the escalation job."""
     if ticket.state == State.WAITING:
-        paused = _("The team needs an answer from the member to go on: the clock is paused "
+        paused = _("The team needs an answer to go on: its response times are paused "
                    "until then.")
         if ticket.closes_on is None:
             return paused

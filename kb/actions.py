@@ -293,7 +293,7 @@ def publish_article(
     article = lifecycle.lock(article, expected_version)
     lifecycle.run(article, article.publish, by, by=by)
     lifecycle.save(article)
-    revision = _revision(article, by=by, note=note or _("First publication"))
+    revision = _revision(article, by=by, note=note)
     index_article(article)
     event = lifecycle.record(
         article, ArticleEventKind.PUBLISHED, by=by, note=note,

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import json_script
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coopdesk.models import TicketSubscription
 
 register = template.Library()
 
+# The browser's Intl dates follow the pages' (coopdesk/formats/en): day before month, as in
+# British English. Plain "en" is American to Intl: "Dec 5" in the bell beside "5 Dec" on the page.
+INTL_LOCALES = {"en": "en-GB"}
+
 
 @register.simple_tag
 def live_config() -> str:
     """Words for the browser, in the page's language. No query: counts come by socket."""
+    language = get_language()
     config = {
         "path": "/ws/live/",
+        "locale": INTL_LOCALES.get(language, language),
         "text": {
             "system": "Coopdesk",
             "empty": _("No notification yet."),

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role
+from coopdesk.templatetags.numbers import percent
 from helpdesk import health, satisfaction
 from helpdesk.models import Team
 
@@ -46,7 +47,7 @@ class PeriodForm(forms.Form):
 
 
 def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | None = None,
-              unit: str = "") -> dict:
+              as_percent: bool = False) -> dict:
     """Bars for an SVG of CHART_WIDTH x CHART_HEIGHT: a value of None draws no bar.
 
     The bars' marks and the table's rows are written here, an f-string each, rather than
@@ -61,22 +62,32 @@ def bar_chart(values: list[int | None], labels: list[str], *, ceiling: int | Non
     # On a phone, a label every few weeks stays readable.
     label_every = 1 if len(values) <= 6 else 2 if len(values) <= 13 else 4
     marks, rows = [], []
-    unit = escape(unit)
+    last = len(values) - 1
+    label_and_value = str(_("%(label)s: %(n)s"))
     for n, (value, label) in enumerate(zip(values, labels, strict=True)):
-        # Only the label and the unit are text; the numbers are Python's own (never
-        # localised in SVG): nothing else to escape.
+        # Only the label is outside text; the positions are Python's own numbers (never
+        # localised in SVG attributes): nothing else to escape.
         label = escape(label)
+        shown = "—" if value is None else percent(value) if as_percent else formats.localize(value)
         height = round(plot * (value or 0) / top, 1)
         if value is not None:
             marks.append(
                 f'<rect class="bar" x="{round(n * step + step * 0.15, 1)}" '
                 f'y="{round(plot - height, 1)}" width="{round(step * 0.7, 1)}" '
-                f'height="{height}"><title>{label} : {value}{unit}</title></rect>'
+                f'height="{height}"><title>{label_and_value % {"label": label, "n": shown}}'
+                f'</title></rect>'
             )
-        if n % label_every == 0 or n == len(values) - 1:
-            marks.append(f'<text class="tick" x="{round(n * step + step / 2, 1)}" '
-                         f'y="{label_y}">{label}</text>')
-        shown = "—" if value is None else f"{formats.localize(value)}{unit}"
+        if n == last or (n % label_every == 0 and last - n >= label_every):
+            # The first label starts at its bar and the last (the latest week, always named)
+            # ends at its bar: centred, the drawing's edges cut them. A regular label too
+            # close to the last one is left out rather than written over it.
+            if n == last:
+                x, kind = (n + 0.85) * step, " last"
+            elif n == 0:
+                x, kind = 0.15 * step, " first"
+            else:
+                x, kind = (n + 0.5) * step, ""
+            marks.append(f'<text class="tick{kind}" x="{round(x, 1)}" y="{label_y}">{label}</text>')
         rows.append(f'<tr><th scope="row">{label}</th><td>{shown}</td></tr>')
     return {"marks": mark_safe("\n".join(marks)), "rows": mark_safe("".join(rows)),  # noqa: S308
             "width": CHART_WIDTH, "height": CHART_HEIGHT, "base": plot, "top": top}
@@ -93,7 +104,7 @@ def health_context(request: HttpRequest, teams: list[Team], *, keep_now_for: int
         "health": figures,
         "incoming_chart": bar_chart([week.incoming for week in figures.weeks], labels),
         "compliance_chart": bar_chart(
-            [week.compliance for week in figures.weeks], labels, ceiling=100, unit=" %"
+            [week.compliance for week in figures.weeks], labels, ceiling=100, as_percent=True
         ),
         "backlog_chart": bar_chart(
             figures.backlog,

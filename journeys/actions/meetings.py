@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -154,7 +155,7 @@ def mark_attendance(meeting: InfoMeeting, *, by: User, present: Iterable[int]) -
 @transaction.atomic
 def sign_up_prospect(
     *, meeting: InfoMeeting, first_name: str, last_name: str, email: str, password: str,
-    phone: str = "", sector: str = "",
+    phone: str = "", sector: str = "", language: str = settings.LANGUAGE_CODE,
 ) -> Registration | None:
     """The public form: a new account, its path and a place at the meeting.
 
@@ -163,7 +164,8 @@ def sign_up_prospect(
     up with someone else's address. An address that already has an account gets nothing
     created or changed (no account takeover) and the same answer as a new one, in the same
     time: a password is hashed and one e-mail sent either way, that one telling the owner
-    they already have an account."""
+    they already have an account. The new account speaks the language of the page she
+    signed up on: its e-mails, starting with the confirmation, are written in it."""
     meeting = _lock_meeting(meeting)
     if meeting.starts_at <= timezone.now():
         raise Conflict(_("This meeting has already started: choose a later one."))
@@ -178,6 +180,7 @@ def sign_up_prospect(
             member = User.objects.create_user(
                 email, password, first_name=first_name.strip(), last_name=last_name.strip(),
                 phone=phone.strip(), sector=sector, role=Role.MEMBER, office=meeting.office,
+                language=language,
             )
             address = EmailAddress.objects.get(user=member)
             address.verified = False  # until she follows the link e-mailed to it

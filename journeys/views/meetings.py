@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,9 +74,13 @@ def meeting_signup(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "journeys/meeting_signup.html", context)
     form = SignupForm(request.POST or None)
     status = 200
+    # A full meeting puts her on its waiting list: the thank-you page must not say booked.
+    done = reverse("journeys:signup-done")
+    if meeting.registered_count >= meeting.capacity:
+        done += "?attente=1"
     if request.method == "POST":
         if form.is_valid() and form.is_robot:
-            return redirect("journeys:signup-done")
+            return redirect(done)
         if form.is_valid() and too_many_signups(request):
             form.add_error(None, _("Too many sign-ups from this connection. Try again later."))
             status = 429
@@ -84,9 +89,9 @@ def meeting_signup(request: HttpRequest, pk: int) -> HttpResponse:
             actions.sign_up_prospect(
                 meeting=meeting, first_name=data["first_name"], last_name=data["last_name"],
                 email=data["email"], password=data["password"], phone=data["phone"],
-                sector=data["sector"],
+                sector=data["sector"], language=request.LANGUAGE_CODE,
             )
-            return redirect("journeys:signup-done")
+            return redirect(done)
         else:
             status = 400
     return render(request, "journeys/meeting_signup.html", {"meeting": meeting, "form": form},
@@ -94,7 +99,8 @@ def meeting_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def signup_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "journeys/signup_done.html")
+    waiting = request.GET.get("attente") == "1"
+    return render(request, "journeys/signup_done.html", {"waiting": waiting})
 
 
 @login_required

@@ -19,12 +19,13 @@
 
   // Times in the page's language and the site's zone (Europe/Paris), like every page, not the
   // device's: a member abroad would otherwise see the bell disagree with the request page.
-  var menuTime = new Intl.DateTimeFormat(document.documentElement.lang || [], {
+  var locale = config.locale;
+  var menuTime = new Intl.DateTimeFormat(locale, {
     day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     timeZone: document.body.dataset.timeZone || undefined,
   });
   // An earlier year says so: "5 Dec" alone would read as this year's.
-  var menuDate = new Intl.DateTimeFormat(document.documentElement.lang || [], {
+  var menuDate = new Intl.DateTimeFormat(locale, {
     day: "numeric", month: "short", year: "numeric",
     timeZone: document.body.dataset.timeZone || undefined,
   });

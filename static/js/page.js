@@ -31,6 +31,14 @@
       }
     });
   });
+  // A refused form comes back at the top of its page, its errors perhaps far below (a reply
+  // box under a long timeline, on a phone): go to the first field that needs fixing.
+  var invalid = document.querySelector("main [aria-invalid='true'], main fieldset.has-error input");
+  if (invalid) {
+    var folded = invalid.closest("details:not([open])");
+    if (folded) folded.open = true;
+    invalid.focus();
+  }
   // Bars whose length is data (data-percent): set through the CSSOM, which the policy allows.
   function drawBars(root) {
     root.querySelectorAll("[data-percent]").forEach(function (bar) {

@@ -219,6 +219,28 @@ def test_log_out_everywhere(member):
     assert elsewhere.get(reverse("helpdesk:ticket-list")).status_code == 302
 
 
+def test_my_sessions_stack_on_a_phone_like_our_other_tables(member):
+    """allauth's own table put a whole user agent in one column, wider than a phone."""
+    here = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0",
+                  HTTP_ACCEPT_LANGUAGE="en")
+    log_in(here, member.email)
+    body = here.get(reverse("usersessions_list")).content.decode()
+    assert '<table class="list sessions">' in body
+    assert 'data-label="Browser" class="user-agent">Mozilla/5.0' in body
+    assert '<span class="badge">Current</span>' in body
+
+
+def test_allauths_forms_use_our_fields_with_their_errors_beside_them(member):
+    here = Client(HTTP_ACCEPT_LANGUAGE="en")
+    log_in(here, member.email)
+    page = here.post(reverse("account_change_password"), {"oldpassword": "wrong"})
+    body = page.content.decode()
+    assert '<div class="field has-error">' in body
+    assert 'aria-invalid="true" aria-describedby="id_oldpassword_helptext id_oldpassword_error"' \
+        in body
+    assert "Current Password:" not in body  # Django's as_p label, colon and all
+
+
 def test_the_header_menu_links_to_password_two_factor_and_sessions(member_client):
     body = member_client.get(reverse("helpdesk:ticket-list")).content.decode()
     for name in ("account_change_password", "mfa_index", "usersessions_list"):

@@ -55,3 +55,19 @@ def test_profile_cannot_change_role_or_email(member_client, member):
     })
     member.refresh_from_db()
     assert member.role == "member" and not member.is_staff and member.email != "x@example.test"
+
+
+def test_the_headers_language_switch_is_my_profiles_language(member_client, member, client):
+    """The profile said French under English pages, and saving it (for a new phone number)
+    turned the pages back to French; her e-mails stayed French."""
+    response = member_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    member.refresh_from_db()
+    assert member.language == "en"
+    page = member_client.get(reverse(URL)).content.decode()
+    assert '<option value="en" selected>English</option>' in page
+    member_client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    member.refresh_from_db()
+    assert member.language == "en"
+    assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302

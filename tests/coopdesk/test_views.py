@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -174,6 +176,17 @@ def test_every_page_has_the_live_menu_without_reading_notifications(member_clien
         page = member_client.get(reverse("helpdesk:ticket-list")).content.decode()
     assert 'id="live-badge"' in page and "js/live.js" in page and 'id="live-config"' in page
     assert not [q for q in queries.captured_queries if "notifications_notification" in q["sql"]]
+
+
+def test_the_bells_dates_are_written_like_the_pages(member_client):
+    """English pages write 5 Dec 2026 (coopdesk/formats/en): the bell's Intl locale must not
+    be plain "en", which writes Dec 5."""
+    url = reverse("helpdesk:ticket-list")
+    for language, locale in (("en", "en-GB"), ("fr", "fr")):
+        page = member_client.get(url, headers={"accept-language": language}).content.decode()
+        config = json.loads(page.split('id="live-config" type="application/json">')[1]
+                            .split("</script>")[0])
+        assert config["locale"] == locale
 
 
 def test_preferences_offer_paths_invoices_and_tutorials_to_those_they_concern(client, member,

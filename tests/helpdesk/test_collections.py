@@ -234,7 +234,11 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
     assert "Your choice: First reminder (OK)" in page
     client.force_login(agent)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
-    assert "1,850.00 €" in page and "Member&#x27;s choice: First reminder (OK)" in page
+    assert "€1,850.00 due on" in page and "Member&#x27;s choice: First reminder (OK)" in page
+    # The symbol goes where English writes it, as in the e-mails.
+    assert "€1,850.00" in client.get(listing, headers={"accept-language": "en"}).content.decode()
+    assert "1\xa0850,00 €" in client.get(
+        listing, headers={"accept-language": "fr"}).content.decode()
 
 
 def test_a_paid_case_shows_only_the_steps_taken_as_done(case, agent, member, client):

@@ -21,6 +21,7 @@ holiday); "now" is Monday 7 December, 11:00.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from django.urls import reverse
 from coopdesk.accounts.models import Role
 from helpdesk import actions, health
 from helpdesk.models import OpeningRange, TeamDay, Ticket
+from helpdesk.views.health import bar_chart
 from kb.models import Article, Deflection
 from tests.factories import UserFactory
 
@@ -220,6 +222,7 @@ def test_the_lead_sees_each_agents_open_requests(week, client, lead, team, agent
         response = client.get(reverse("helpdesk:team-health", args=[team.slug]))
     rows = {row["agent"].pk: row["open"] for row in response.context["workload"]}
     assert rows == {agent.pk: 1, lead.pk: 0}
+    assert '<td data-label="Open requests assigned">1</td>' in response.content.decode()
 
 
 def test_the_periods_are_worded_in_the_readers_language(week, client, agent, team):
@@ -228,6 +231,16 @@ def test_the_periods_are_worded_in_the_readers_language(week, client, agent, tea
     for language, words in (("en", "last 4 weeks"), ("fr", "les 4 dernières semaines")):
         response = client.get(url, headers={"accept-language": language})
         assert words in response.content.decode()
+
+
+def test_percentages_are_written_as_the_readers_language_writes_them(week, client, agent,
+                                                                    team):
+    client.force_login(agent)
+    url = reverse("helpdesk:team-health", args=[team.slug]) + "?weeks=4"
+    for language, rate, bar in (("en", "50% (", "30/11: 50%"), ("fr", "50 % (", "30/11 : 50 %")):
+        with at(*NOW):
+            page = client.get(url, headers={"accept-language": language}).content.decode()
+        assert rate in page and f"<title>{bar}</title>" in page
 
 
 def test_a_junk_period_falls_back_to_twelve_weeks(week, client, agent, team):
@@ -350,3 +363,12 @@ def test_the_period_list_selects_the_period_shown(week, client, agent, team):
         assert f'<option value="{weeks}" selected>' in page, query
         for other in set(health.PERIODS) - {weeks}:
             assert f'<option value="{other}">' in page, query
+
+
+def test_the_charts_week_labels_stay_inside_and_apart():
+    labels = [f"{day:02d}/09" for day in range(1, 13)]
+    marks = bar_chart(list(range(12)), labels)["marks"]
+    ticks = re.findall(r'<text class="tick( first| last)?" x="[\d.]+" y="\d+">(\d\d)/09<', marks)
+    # Every other week, and the latest always; the one just before it would overlap it.
+    assert ticks == [(" first", "01"), ("", "03"), ("", "05"), ("", "07"), ("", "09"),
+                     (" last", "12")]

@@ -161,7 +161,7 @@ def test_her_page_announces_the_reminder_and_the_closing(asked, member):
     assert asked.closes_on == paris(2026, 12, 21, 10)
     with at(2026, 12, 8, 10):
         page = login(member).get(asked.get_absolute_url()).content.decode()
-    assert "the clock is paused" in page
+    assert "its response times are paused" in page and "from the member" not in page
     assert "a reminder goes out on 14 December 2026 and the request closes by itself on " \
         "21 December 2026" in page
 

@@ -183,6 +183,7 @@ def test_an_agent_keeps_personal_replies(agent_client, agent):
     assert SavedReply.objects.get().title == "Reçu"
     listing = agent_client.get(reverse("helpdesk:saved-reply-list")).content.decode()
     assert "Reçu" in listing
+    assert '<td data-label="Times used">0</td>' in listing  # not a bare 0 on a phone
     delete = reverse("helpdesk:saved-reply-delete", args=[reply.pk])
     assert agent_client.post(delete).status_code == 302
     assert not SavedReply.objects.exists()

@@ -66,3 +66,11 @@ def test_the_member_reads_her_own_steps_as_hers(member, advisor, agent, category
     assert "You answered" in login(member).get(ticket.get_absolute_url()).content.decode()
     page = login(advisor).get(ticket.get_absolute_url()).content.decode()
     assert "The member answered" in page and "You answered" not in page
+
+
+def test_the_first_line_of_the_timeline_is_worded_like_the_others(member, category):
+    ticket = actions.create_ticket(
+        requester=member, category=category, subject="Facture", body="Bonjour"
+    )
+    page = login(member).get(ticket.get_absolute_url()).content.decode()
+    assert f"<strong>{member.first_name}</strong> · Request sent ·" in page

@@ -185,3 +185,12 @@ def test_the_team_has_another_team_follow_the_public_thread(
 def test_only_the_requests_team_adds_a_team(ticket, member, other_team):
     with pytest.raises(PermissionDenied):
         actions.set_watching_team(ticket, by=member, team=other_team)
+
+
+def test_a_finished_request_says_nobody_can_be_added_instead_of_an_empty_heading(
+    client, ticket, agent
+):
+    actions.close_ticket(ticket, by=agent)
+    client.force_login(agent)
+    page = client.get(reverse("helpdesk:ticket-watchers", args=[ticket.pk])).content.decode()
+    assert "Add a person" not in page and "nobody can be added any more" in page

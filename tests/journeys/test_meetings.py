@@ -180,6 +180,35 @@ def test_signup_answer_is_the_same_for_known_and_new_addresses(client, meeting, 
     assert page(known) == page(new)
 
 
+def test_signup_to_a_full_meeting_is_not_told_its_place_is_booked(client, meeting,
+                                                                  prospect_factory):
+    for name in "AB":
+        journey = prospect_factory(name)
+        actions.register_for_meeting(meeting, journey=journey, by=journey.member)
+    url = reverse("journeys:meeting-signup", args=[meeting.pk])
+    response = client.post(url, signup_data(), follow=True)
+    assert Registration.objects.get(journey__member__email="emma.laurent@exemple.fr").status \
+        == "waiting"
+    page = response.content.decode()
+    assert "waiting list" in page and "your place is booked" not in page
+
+
+def test_signup_with_a_free_place_is_told_it_is_booked(client, meeting):
+    url = reverse("journeys:meeting-signup", args=[meeting.pk])
+    page = client.post(url, signup_data(), follow=True).content.decode()
+    assert "your place is booked" in page and "waiting list" not in page
+
+
+def test_signing_up_on_the_english_page_gives_an_english_account(client, meeting, mailoutbox):
+    url = reverse("journeys:meeting-signup", args=[meeting.pk])
+    client.post(url, signup_data(), headers={"accept-language": "en"})
+    assert User.objects.get(email="emma.laurent@exemple.fr").language == "en"
+    [mail] = mailoutbox  # the address to confirm, in the language she read the form in
+    assert "Please Confirm Your Email Address" in mail.subject
+    client.post(url, signup_data(email="jules@exemple.fr"), headers={"accept-language": "fr"})
+    assert User.objects.get(email="jules@exemple.fr").language == "fr"
+
+
 def test_signup_with_bad_input_keeps_what_was_typed(client, meeting):
     data = signup_data(email="pas-une-adresse", password="123", consent="")
     response = client.post(reverse("journeys:meeting-signup", args=[meeting.pk]), data)

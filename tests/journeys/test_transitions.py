@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -20,6 +21,7 @@ from journeys.models import (
     add_months,
     cape_end_bounds,
 )
+from tests.conftest import login
 from tests.journeys.conftest import (
     cape_dates,
     hold,
@@ -363,3 +365,15 @@ def test_task_rows_snapshot_the_template(cape_journey):
     task.template.title = "Nouveau titre"
     task.template.save()
     assert JourneyTask.objects.get(pk=task.pk).title == "Assurance RC Pro"
+
+
+def test_a_salaried_member_then_an_associate_reads_since_when_in_plain_english(
+    journey, advisor, member
+):
+    to_salaried(journey, advisor)
+    page = login(member).get(reverse("journeys:journey-mine")).content.decode()
+    assert "You have been a salaried entrepreneur since" in page
+    actions.grant_membership(Journey.objects.get(pk=journey.pk), by=advisor,
+                             on=timezone.localdate())
+    page = login(member).get(reverse("journeys:journey-mine")).content.decode()
+    assert "You have been an associate of the cooperative since" in page

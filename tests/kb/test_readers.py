@@ -75,6 +75,14 @@ def test_leads_see_how_many_requests_articles_avoided(client, lead, member, arti
     assert f"{category.team.name} : 3" in page
 
 
+def test_the_figures_use_each_languages_colon(client, lead, member, article, category):
+    actions.record_deflection(by=member, article=article, category=category)
+    client.force_login(lead)
+    page = client.get("/aide/statistiques/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{category.team.name}: 1" in page and f"{article.title}: 1" in page
+    assert " : " not in page.split("<main", 1)[1]
+
+
 def test_stale_articles_are_flagged_to_their_owner_once(article, agent):
     Article.objects.filter(pk=article.pk).update(review_by=timezone.localdate() - timedelta(1))
     assert actions.flag_stale_articles() == 1

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 from notifications.models import Notification
 
@@ -302,3 +303,16 @@ def test_the_step_message_follows_each_requests_language(agent, draft, member):
         said += [str(m) for m in response.context["messages"]]
     archived = "Archivée\u00a0: elle n'est plus visible par les lecteurs et lectrices."
     assert said == ["Published.", archived]
+
+
+def test_the_first_version_is_named_in_the_readers_language_and_only_the_first(
+    make_article, agent, client
+):
+    article = make_article()  # published by the team, in French (the default language)
+    actions.archive_article(article, by=agent)
+    actions.publish_article(Article.objects.get(pk=article.pk), by=agent)
+    assert list(article.revisions.values_list("note", flat=True)) == ["", ""]
+    client.force_login(agent)
+    url = reverse("kb:article-history", args=[article.slug])
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert page.count("First publication") == 1 and "Première publication" not in page
