@@ -124,6 +124,11 @@ class Query:
     def is_empty(self) -> bool:
         return not any(meaningful(p) for group in self.groups for p in group)
 
+    def either(self, other: Query) -> Query:
+        """This query or the other (with this one's exclusions)."""
+        return Query(groups=self.groups + other.groups, excluded=self.excluded,
+                     headings_only=self.headings_only)
+
     @property
     def highlight_terms(self) -> set[str]:
         return {t for group in self.groups for phrase in group for t in meaningful(phrase)}
@@ -134,8 +139,11 @@ def meaningful(phrase: tuple[str, ...]) -> list[str]:
     return [stem(w) for w in phrase if w not in STOPWORDS]
 
 
+MAX_QUERY = 300  # characters of a search that are read
+
+
 def parse(text: str) -> Query:
-    text = (text or "")[:300]
+    text = (text or "")[:MAX_QUERY]
     groups: list[list[tuple[str, ...]]] = [[]]
     excluded: list[tuple[str, ...]] = []
     for match in re.finditer(r'(-?)"([^"]*)"?|(\S+)', text):
@@ -418,10 +426,14 @@ def search(
     text: str, *, audiences: Sequence[str], kinds: Sequence[str] | None = None,
     limit: int = 10, offset: int = 0,
 ) -> Results:
-    """The reader's language is the active one (the page's)."""
+    """The reader's language is the active one (the page's); the glossary's synonyms in
+    `text` also find what is written in their terms' words."""
+    query = parse(text)
+    for alternative in synonym_alternatives(text):
+        query = query.either(parse(alternative))
     return engine().search(
-        parse(with_synonyms(text)), audiences=audiences, kinds=kinds, limit=limit,
-        offset=offset, language=reading_language(),
+        query, audiences=audiences, kinds=kinds, limit=limit, offset=offset,
+        language=reading_language(),
     )
 
 
@@ -431,10 +443,11 @@ SYNONYMS_KEY = "kb-glossary-synonyms"
 SYNONYMS_KEPT = 600  # kb.actions forgets them when a term changes; this for other processes
 
 
-def with_synonyms(text: str) -> str:
-    """`text`, or else the same with a glossary synonym it holds put in the term's words:
-    "bulletin de paie" also finds what is written about the "fiche de paie"."""
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD_RE.finditer(text[:300])]
+def synonym_alternatives(text: str) -> list[str]:
+    """`text` again for each glossary synonym it holds, with the term's words in its place:
+    "bulletin de paie" is also "fiche de paie"."""
+    text = text[:MAX_QUERY]
+    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD_RE.finditer(text)]
     folded = [word for _start, _end, word in tokens]
     alternatives = []
     for synonym, term in glossary_synonyms().items():
@@ -444,7 +457,7 @@ def with_synonyms(text: str) -> str:
                 start, end = tokens[i][0], tokens[i + size - 1][1]
                 alternatives.append(f'{text[:start]}"{term}"{text[end:]}')
                 break
-    return " or ".join([text, *alternatives]) if alternatives else text
+    return alternatives
 
 
 def glossary_synonyms() -> dict[tuple[str, ...], str]:

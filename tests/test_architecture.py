@@ -159,3 +159,26 @@ def test_no_view_form_consumer_or_admin_writes_a_state():
     assert {"helpdesk/forms.py", "journeys/admin.py"} <= set(entry_points)
     assert {"helpdesk/views/tickets.py", "helpdesk/views/queues.py"} <= set(entry_points)
     assert any(path.startswith("journeys/views/") for path in entry_points)
+
+
+def test_no_template_comment_runs_over_several_lines():
+    """`{# … #}` is a comment on one line only: over two, Django prints it on the page."""
+    from django.conf import settings
+
+    broken = [
+        f"{path}:{number}"
+        for path in Path(settings.BASE_DIR, "templates").rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert broken == []
+
+
+def test_french_catalogue_translates_template_percent_signs():
+    """In a template, `{% translate "1%" %}` is looked up as "1%%"."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override("fr"):
+        text = Template('{% load i18n %}{% translate "under 1%" %}').render(Context())
+    assert text == "moins de 1\u00a0%"

@@ -86,11 +86,16 @@ def meeting_signup(request: HttpRequest, pk: int) -> HttpResponse:
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            actions.sign_up_prospect(
+            registration = actions.sign_up_prospect(
                 meeting=meeting, first_name=data["first_name"], last_name=data["last_name"],
                 email=data["email"], password=data["password"], phone=data["phone"],
                 sector=data["sector"], language=request.LANGUAGE_CODE,
             )
+            # The place as registered (the last one may have gone meanwhile); an address
+            # with an account gets the answer a new one would have had.
+            if registration is not None:
+                waiting = registration.status == Registration.Status.WAITING
+                done = reverse("journeys:signup-done") + ("?attente=1" if waiting else "")
             return redirect(done)
         else:
             status = 400

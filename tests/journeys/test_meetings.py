@@ -338,3 +338,24 @@ def test_the_settings_page_fills_freed_places(client, admin_user, meeting, prosp
         response.context["adminform"].form.errors, response.context["inline_admin_formsets"][0]
         .formset.errors)
     assert meeting.registrations.filter(status="registered").count() == 3
+
+
+def test_the_last_place_taken_meanwhile_puts_her_on_the_waiting_list_and_says_so(
+    client, meeting, prospect_factory, monkeypatch
+):
+    """The page read a free place; someone took the last ones before her sign-up locked
+    the meeting."""
+    from journeys.views import meetings as views
+
+    sign_up = views.actions.sign_up_prospect
+
+    def others_first(**kwargs):
+        for name in "AB":
+            journey = prospect_factory(name)
+            actions.register_for_meeting(meeting, journey=journey, by=journey.member)
+        return sign_up(**kwargs)
+
+    monkeypatch.setattr(views.actions, "sign_up_prospect", others_first)
+    url = reverse("journeys:meeting-signup", args=[meeting.pk])
+    page = client.post(url, signup_data(), follow=True).content.decode()
+    assert "waiting list" in page and "your place is booked" not in page

@@ -64,6 +64,9 @@ def test_an_edit_without_its_version_is_refused_not_saved_over(member, draft):
     response = login(member).post(reverse("kb:article-edit", args=[draft.slug]), data)
     assert response.status_code == 400
     assert Article.objects.get(pk=draft.pk).body == draft.body
+    page = response.content.decode()  # said where it is read, with what was typed kept
+    assert "The form was incomplete. Reload the page." in page or "incomplet" in page
+    assert "Écrit sur une page sans version" in page
 
 
 def test_someone_elses_article_draft_is_refused_and_never_shown(member, other_member, agent,

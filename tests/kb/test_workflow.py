@@ -316,3 +316,4 @@ def test_the_first_version_is_named_in_the_readers_language_and_only_the_first(
     url = reverse("kb:article-history", args=[article.slug])
     page = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert page.count("First publication") == 1 and "Première publication" not in page
+    assert "{#" not in page  # no template comment printed
