@@ -638,5 +638,12 @@ def load_demo(people) -> None:
     measure_answer_pace()  # the teams' pace from the demo's answers, as the worker would
 
 
+def sum_demo_team_days(people) -> None:
+    from helpdesk import demo
+
+    demo.sum_team_days(people)
+
+
 def register_demo() -> None:
     registry.register_demo(load_demo, order=10)
+    registry.register_demo(sum_demo_team_days, order=100)  # after every app's data
