@@ -103,6 +103,7 @@ def test_the_two_factor_pages_say_what_they_do(staff_client):
     assert "Turn off the authenticator app" in content(said["mfa_deactivate_totp"])
     assert "Do you want new codes?" in content(said["mfa_generate_recovery_codes"])
     assert "Unused codes" in content(said["mfa_view_recovery_codes"])
+    assert '<div class="field">' in content(said["mfa_view_recovery_codes"])  # our layout
     said = pages(staff_client, ["mfa_deactivate_totp"], "fr")
     assert "Voulez-vous la désactiver ?" in content(said["mfa_deactivate_totp"])
 
