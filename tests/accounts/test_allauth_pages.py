@@ -117,3 +117,12 @@ def test_the_second_factor_at_login_says_log_in(agent, settings):
     main = content(html.unescape(page.content.decode()))
     assert "Two-factor authentication" in main and "Sign In" not in main
     assert re.search(r'<button class="primary" type="submit">\s*Log in', main)
+
+
+def test_the_messages_after_logging_in_and_out_speak_our_words(client, member):
+    response = log_in(client, member.email)
+    said = [str(m) for m in response.wsgi_request._messages]
+    assert said == [f"Vous êtes connecté·e en tant que {member.get_full_name()}."]
+    response = client.post(reverse("account_logout"), headers={"accept-language": "en"})
+    said = [str(m) for m in response.wsgi_request._messages]
+    assert said[-1] == "You are logged out."  # after the login's, not yet shown
