@@ -203,7 +203,14 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Accounts (django-allauth): login by e-mail, reset and change of password, verification of
 # the addresses people sign up with, TOTP two-factor, active sessions. See README "Accounts".
 ACCOUNT_ADAPTER = "coopdesk.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "coopdesk.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    name: f"coopdesk.accounts.forms.{form}" for name, form in [
+        ("login", "LoginForm"), ("change_password", "ChangePasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+    ]
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]

@@ -433,13 +433,11 @@ HISTORY_REPLY = "Bonjour,\n\nc'est fait, vous trouverez le détail dans votre es
 def load_history(people: People) -> None:
     """Requests of the last twelve weeks, answered, resolved and confirmed, written in a few
     bulk inserts (not through the actions: a few hundred requests would take seconds of
-    notifications and rendering), by members who are in no other part of the demo. Then the
-    team days are summed, as the worker's job does."""
+    notifications and rendering), by members who are in no other part of the demo."""
     import random
 
     from coopdesk.accounts.models import Role, User
     from coopdesk.rendering import render_markdown
-    from helpdesk import health
     from helpdesk.models import EventKind, Message, State, TicketEvent
 
     rng = random.Random(13)
@@ -496,5 +494,12 @@ def load_history(people: People) -> None:
                         from_state=State.RESOLVED, to_state=State.CLOSED, created_at=closed),
         ]
     TicketEvent.objects.bulk_create(events, batch_size=500)
+
+
+def sum_team_days(people: People) -> None:
+    """The team days summed, as the worker's job does, once the whole demo is loaded: the
+    requests the help centre avoided are recorded after the requests."""
+    from helpdesk import health
+
     today = timezone.localdate()
     health.rebuild(today - timedelta(days=7 * (HISTORY_WEEKS + 1)), today)

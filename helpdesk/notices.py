@@ -265,13 +265,23 @@ def next_step(ticket: Ticket) -> str:
         return ""
     if not ticket.first_response_at and not ticket.assignee_id:  # once taken, who has it
         place = ticket.place_in_line() or 1
-        when = _when(ticket.expected_first_answer(place))
-        return ngettext(
-            "%(team)s takes requests up in order: this one is next in line; first answer "
-            "expected by %(when)s.",
-            "%(team)s takes requests up in order: this one is number %(place)s in line; "
-            "first answer expected by %(when)s.", place,
-        ) % {"team": ticket.team.name, "place": place, "when": when}
+        expected = ticket.expected_first_answer(place)
+        line = ngettext(
+            "%(team)s takes requests up in order: this one is next in line.",
+            "%(team)s takes requests up in order: this one is number %(place)s in line.",
+            place,
+        ) % {"team": ticket.team.name, "place": place}
+        # Two dates, the promise and the team's estimate: said as one, so that neither
+        # reads as contradicting the other (the estimate is never later while the promise
+        # holds: Ticket.expected_first_answer).
+        if expected < ticket.first_response_due:
+            then = _("At the team's current pace, the first answer should come by %(when)s, "
+                     "earlier than promised.")
+        elif expected == ticket.first_response_due:
+            then = _("The first answer should come by %(when)s, as promised.")
+        else:
+            then = _("At the team's current pace, the first answer should come by %(when)s.")
+        return f"{line} " + then % {"when": _when(expected)}
     who = ticket.assignee.first_name if ticket.assignee_id else None
     late = ticket.late_promise
     if late:
@@ -638,5 +648,12 @@ def load_demo(people) -> None:
     measure_answer_pace()  # the teams' pace from the demo's answers, as the worker would
 
 
+def sum_demo_team_days(people) -> None:
+    from helpdesk import demo
+
+    demo.sum_team_days(people)
+
+
 def register_demo() -> None:
     registry.register_demo(load_demo, order=10)
+    registry.register_demo(sum_demo_team_days, order=100)  # after every app's data

@@ -24,6 +24,7 @@ from journeys.models import (
     JourneyEvent,
     JourneyTask,
     PathTemplate,
+    Registration,
     Stage,
     StageLink,
     StageTemplate,
@@ -180,6 +181,14 @@ class Walker:
         event.data["at"] = starts_at.isoformat()
         event.save(update_fields=["data"])
 
+    def move_meeting(self, meeting: InfoMeeting, starts_at: datetime) -> None:
+        """Put a demo meeting back in time, and the date its registrations were told with it."""
+        InfoMeeting.objects.filter(pk=meeting.pk).update(starts_at=starts_at)
+        meeting.refresh_from_db()
+        for event in JourneyEvent.objects.filter(data__meeting=meeting.pk, data__has_key="at"):
+            event.data["at"] = starts_at.isoformat()
+            event.save(update_fields=["data"])
+
     def walk(self, member: User, to: str, *, days: dict[str, int], path=None,
              cape: tuple[date, date] | None = None) -> Journey:
         advisor = member.advisor
@@ -224,6 +233,12 @@ class Walker:
             moment = moments.get(event.to_state) or timezone.now()
             if event.kind == "diagnosis_held":
                 moment = _at(days["held"], 15)
+            meeting = InfoMeeting.objects.filter(pk=event.data.get("meeting")).first()
+            if meeting and event.kind in ("attended", "absent"):
+                moment = meeting.starts_at  # the roll is taken at the meeting, not before
+            if meeting and event.kind in ("registered", "waitlisted"):
+                Registration.objects.filter(journey=journey, meeting=meeting).update(
+                    created_at=moment)
             JourneyEvent.objects.filter(pk=event.pk).update(
                 created_at=moment + timedelta(minutes=offset))
         journey.refresh_from_db()
@@ -360,8 +375,7 @@ def load_newcomers(people: People, walker: Walker, meetings: dict[str, InfoMeeti
     chloe = actions.start_journey(member=members["chloe"], by=members["chloe"])
     past = meetings["past"]
     actions.register_for_meeting(past, journey=chloe, by=members["chloe"])
-    InfoMeeting.objects.filter(pk=past.pk).update(starts_at=_at(24, 9))
-    past.refresh_from_db()
+    walker.move_meeting(past, _at(24, 9))
     actions.mark_attendance(past, by=claire,
                             present=list(past.registrations.values_list("pk", flat=True)))
     slot = walker.slot(claire)

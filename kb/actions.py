@@ -51,11 +51,14 @@ from kb.rendering import Glossary, render_article
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _revision(article: Article, *, by: User, note: str) -> ArticleRevision:
+def _revision(
+    article: Article, *, by: User, note: str = "", from_settings: bool = False
+) -> ArticleRevision:
     last = article.revisions.aggregate(n=Max("number"))["n"] or 0
     return ArticleRevision.objects.create(
         article=article, number=last + 1, title=article.title, summary=article.summary,
         body=article.body, note=note[:300], audience=article.audience, created_by=by,
+        from_settings=from_settings,
     )
 
 
@@ -253,8 +256,7 @@ def after_admin_save(article: Article, *, by: User, created: bool, changed: list
         return
     data = {}
     if article.is_published and {"title", "summary", "body", "audience"} & set(changed):
-        note = _("Changed in the settings screens")
-        data["revision"] = _revision(article, by=by, note=note).number
+        data["revision"] = _revision(article, by=by, from_settings=True).number
     index_article(article)
     event = lifecycle.record(article, ArticleEventKind.EDITED, by=by, data=data)
     notify.event(event)

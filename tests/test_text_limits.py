@@ -101,7 +101,11 @@ def test_a_long_draft_is_kept_whole(member_client, member):
 # Built with the form (a model's TextField), or no text kept: a password is hashed to a fixed
 # size, the sign-up's hidden field only catches robots.
 LIMITED_WHEN_BUILT = {("MeetingForm", "description"), ("MentorOfferForm", "note")}
-NOT_KEPT = {("LoginForm", "password"), ("SignupForm", "password"), ("SignupForm", "website")}
+NOT_KEPT = {("LoginForm", "password"), ("SignupForm", "password"), ("SignupForm", "website"),
+            ("ReauthenticateForm", "password")} | {
+    (form, field) for form in ("ChangePasswordForm", "ResetPasswordKeyForm")
+    for field in ("oldpassword", "password1", "password2")
+}
 
 
 def test_no_text_field_of_ours_is_without_a_limit():

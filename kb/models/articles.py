@@ -501,6 +501,8 @@ class ArticleRevision(models.Model):
     summary = models.CharField(max_length=300)
     body = models.TextField()
     note = models.CharField(_("what changed"), max_length=300, blank=True)
+    # Kept as a fact, worded when read in the reader's language (templates/kb/article_history.html).
+    from_settings = models.BooleanField(_("changed in the settings screens"), default=False)
     # Who the text was written for: an article widened from staff to members keeps its
     # staff-only past from members.
     audience = models.CharField(_("who could read it"), max_length=10, choices=Audience.choices)

@@ -59,7 +59,9 @@ def test_a_friday_evening_request_reads_a_monday_promise_and_moves_on_live(
     expect(status).to_contain_text("Première réponse promise au plus tard le 7 décembre 2026")
     next_step = page.locator("[data-next-step]")
     expect(next_step).to_contain_text("la 2e dans la file")
-    expect(next_step).to_contain_text("première réponse attendue d’ici le 7 décembre 2026 10:30")
+    expect(next_step).to_contain_text(
+        "la première réponse devrait arriver d’ici le 7 décembre 2026 10:30, plus tôt que promis"
+    )
 
     page.wait_for_function(LIVE)
     page.evaluate("window.notReloaded = true")

@@ -50,3 +50,17 @@ def test_the_demo_dates_its_notifications_like_their_steps_and_mails_none_of_the
         notification__timestamp__lt=before, status=OutboxStatus.PENDING
     ).exists()
     assert not Notification.objects.filter(timestamp__gt=timezone.now()).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_team_days_count_the_requests_the_help_centre_avoided():
+    from helpdesk import health
+    from helpdesk.models import Team, TeamDay
+    from kb.models import Deflection
+
+    call_command("load_demo", stdout=io.StringIO())
+    avoided = Deflection.objects.filter(category__isnull=False).count()
+    assert avoided
+    assert sum(TeamDay.objects.values_list("avoided", flat=True)) == avoided
+    teams = list(Team.objects.all())
+    assert sum(row["avoided"] for row in health.by_team(teams, weeks=4)) == avoided

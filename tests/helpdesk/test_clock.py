@@ -189,7 +189,7 @@ def test_her_page_says_her_place_in_line_and_when(open_team, member, category):
         )
     with at(2026, 12, 5, 10):
         page = login(member).get(second.get_absolute_url()).content.decode()
-    assert "number 2 in line" in page and "first answer expected by" in page
+    assert "number 2 in line" in page and "first answer should come by" in page
     assert fresh(first).place_in_line() == 1
 
 

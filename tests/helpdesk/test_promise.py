@@ -5,6 +5,7 @@ already used up. Frozen clock; a team open Monday to Friday 9–12, 14–17 (Par
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -100,7 +101,11 @@ def test_the_expected_answer_counts_her_place_in_business_time(open_team, member
         # Four places of 50 minutes from Monday 9:00, past the lunch break.
         assert ticket.expected_first_answer(4) == paris(2026, 12, 7, 14, 20)
         assert "number 4 in line" in next_step(ticket)
-        assert "expected by 7 December 2026, 14:20" in next_step(ticket)
+        said = next_step(ticket)
+        # The estimate, and how it stands to the promise the page also states.
+        assert ticket.first_response_due > paris(2026, 12, 7, 14, 20)
+        assert ("At the team's current pace, the first answer should come by 7 December "
+                "2026, 14:20, earlier than promised.") in said
 
 
 def test_the_expected_answer_is_never_later_than_the_promise(open_team, member, category):
@@ -112,6 +117,7 @@ def test_the_expected_answer_is_never_later_than_the_promise(open_team, member, 
         ticket = fresh(fourth)
         # "At the latest" one day and "expected" a later one would contradict each other.
         assert ticket.expected_first_answer(4) == ticket.first_response_due
+        assert next_step(ticket).endswith(", as promised.")
 
 
 def test_once_taken_her_request_says_who_has_it_not_her_place(open_team, member, category,
@@ -142,7 +148,13 @@ def test_her_page_reads_the_expected_answer_with_the_team_in_one_query(
     client = login(member)
     with at(2026, 12, 5, 10):
         page = client.get(ticket.get_absolute_url()).content.decode()
-    assert "next in line; first answer expected by 7 December 2026, 10:00" in page
+    assert "First response promised by" in page  # the promise, and below it the estimate
+    assert ("next in line. At the team's current pace, the first answer should come by "
+            "7 December 2026, 10:00, earlier than promised.") in html.unescape(page)
+    with at(2026, 12, 5, 10):
+        page = client.get(ticket.get_absolute_url(), headers={"accept-language": "fr"})
+    assert ("la prochaine. Au rythme actuel de l’équipe, la première réponse devrait arriver "
+            "d’ici le 7 décembre 2026 10:00, plus tôt que promis.") in page.content.decode()
 
 
 # --- waiting for the member: the reminder and the closing she is told of ----------------------

@@ -4,11 +4,14 @@ import io
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
 from coopdesk.accounts.models import User
 from journeys.models import (
     DiagnosisSlot,
+    InfoMeeting,
     Journey,
+    JourneyEvent,
     PathTemplate,
     Registration,
     Stage,
@@ -48,3 +51,18 @@ def test_demo_publishes_every_article_a_path_links_to(db, client):
     assert "Devenir sociétaire" not in titles  # tagged for associates
     # The CAPE article once, in the reader's language (English here).
     assert len({"Qu'est-ce que le CAPE ?", "What is a CAPE?"} & set(titles)) == 1
+
+
+def test_demo_meetings_are_attended_on_their_day_and_registered_for_before(db):
+    call_command("load_demo", stdout=io.StringIO())
+    meetings = {meeting.pk: meeting for meeting in InfoMeeting.objects.all()}
+    roll = JourneyEvent.objects.filter(kind__in=["attended", "absent"])
+    assert roll.exists()
+    for event in roll:
+        assert event.created_at >= meetings[event.data["meeting"]].starts_at
+    for event in JourneyEvent.objects.filter(kind__in=["registered", "waitlisted"]):
+        meeting = meetings[event.data["meeting"]]
+        assert parse_datetime(event.data["at"]) == meeting.starts_at
+        assert event.created_at < meeting.starts_at
+    for registration in Registration.objects.select_related("meeting"):
+        assert registration.created_at < registration.meeting.starts_at

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from notifications.models import Notification
 
 from coopdesk import outbox
@@ -317,3 +317,20 @@ def test_the_first_version_is_named_in_the_readers_language_and_only_the_first(
     page = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert page.count("First publication") == 1 and "Première publication" not in page
     assert "{#" not in page  # no template comment printed
+
+
+def test_a_change_in_the_settings_screens_is_named_in_the_readers_language(
+    make_article, agent, client
+):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(body="Un texte revu.")
+    with translation.override("fr"):  # the team works in French (the default language)
+        actions.after_admin_save(article, by=agent, created=False, changed=["body"])
+    revision = article.revisions.get(number=2)
+    assert revision.note == "" and revision.from_settings
+    client.force_login(agent)
+    for url in [reverse("kb:article-history", args=[article.slug]),
+                revision.get_absolute_url()]:
+        page = client.get(url, headers={"accept-language": "en"}).content.decode()
+        assert "Changed in the settings screens" in page, url
+        assert "écrans de configuration" not in page, url
