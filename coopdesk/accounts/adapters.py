@@ -33,10 +33,11 @@ class AccountAdapter(DefaultAccountAdapter):
         worker sends them once the transaction commits. A slow or failing mail server then
         never holds up or breaks a sign-up or a reset, and a failed send is tried again."""
         request = allauth_context.request
-        context = {
-            "request": request, "email": email, "current_site": get_current_site(request),
-            **context,
-        }
+        # Without the sites framework the site's name is the request's host: the e-mails
+        # greeted "Bonjour, c'est 127.0.0.1:8000 !".
+        site = get_current_site(request)
+        site.name = "Coopdesk"
+        context = {"request": request, "email": email, "current_site": site, **context}
         recipient = context.get("user")
         if not isinstance(recipient, User):
             recipient = User.objects.filter(email__iexact=email).first()
