@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -99,8 +100,9 @@ class ErasureRequestAdmin(admin.ModelAdmin):
     actions = ["erase"]
 
     @admin.display(description=_("to carry out by"))
-    def answer_by(self, asked: ErasureRequest):
-        return None if asked.erased_at else asked.answer_by
+    def answer_by(self, asked: ErasureRequest) -> str | None:
+        # Formatted here: the read-only page printed a bare date as 2027-01-05.
+        return None if asked.erased_at else date_format(asked.answer_by)
 
     @admin.action(description=_("Erase these accounts, as their owners asked"),
                   permissions=["erase"])
