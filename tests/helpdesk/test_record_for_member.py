@@ -118,3 +118,10 @@ def test_the_team_page_in_french_calls_the_requester_an_entrepreneur(settings, a
         page = agent_client.get(ticket.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "l&#x27;entrepreneur·e ne voit pas la priorité" in page
     assert "sociétaire" not in page
+
+
+def test_the_saved_replies_page_in_french_calls_the_requester_an_entrepreneur(settings, agent_client):
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("fr"):
+        page = agent_client.get(reverse("helpdesk:saved-reply-list"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "le prénom de l'entrepreneur·e" in page.content.decode()
