@@ -72,7 +72,7 @@ def test_leads_see_how_many_requests_articles_avoided(client, lead, member, arti
     client.force_login(lead)
     page = client.get("/aide/statistiques/").content.decode()
     assert 'id="deflections-total">3<' in page
-    assert f"{category.team.name} : 3" in page
+    assert f"{category.team.name}\u00a0: 3" in page
 
 
 def test_the_figures_use_each_languages_colon(client, lead, member, article, category):
