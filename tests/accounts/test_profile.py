@@ -85,5 +85,5 @@ def test_signing_in_shows_the_pages_in_my_profiles_language(client, member):
     )
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
-    page = client.get(reverse("helpdesk:ticket-list"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
-    assert '<html lang="fr"' in page
+    page = client.get(reverse("helpdesk:ticket-list"), HTTP_ACCEPT_LANGUAGE="en-US")
+    assert '<html lang="fr"' in page.content.decode()

@@ -190,8 +190,8 @@ def test_announced_step_emails_the_member_who_can_still_say_wait(case, agent, me
     [mail] = mailoutbox
     assert mail.to == [member.email]
     assert mail.subject == "Étape annoncée : Première relance – Facture F-31 – Agence Horizon"
-    assert "Sans réponse de votre part, l'équipe passera à l'étape «\u00a0Première relance\u00a0» le" in (
-        mail.body)
+    assert ("Sans réponse de votre part, l'équipe passera à l'étape "
+            "«\u00a0Première relance\u00a0» le") in mail.body
     url = f"https://coop.example{case.get_absolute_url()}"
     assert url in mail.body and "Répondre à l'équipe" in mail.alternatives[0][0]
     client.force_login(member)
@@ -228,7 +228,8 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
     assert "Première relance\u00a0: votre accord" in client.get(
         listing, headers={"accept-language": "fr"}).content.decode()
     told = Notification.objects.filter(recipient=member, verb="collection.proposed").get()
-    assert notify.label(told) == "Étape proposée, en attente de votre accord\u00a0: Première relance"
+    assert notify.label(told) == (
+        "Étape proposée, en attente de votre accord\u00a0: Première relance")
     actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.ALLOW)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
     assert "Your choice: First reminder (OK)" in page
