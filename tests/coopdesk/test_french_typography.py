@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.template import Context, Template
+from django.utils import translation
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
 BREAKABLE = re.compile(r" [:;?!»]|« ")
@@ -16,3 +18,11 @@ def test_french_punctuation_is_held_to_its_word():
         catalogue = gettext.GNUTranslations(mo)._catalog
     loose = sorted(text for text in catalogue.values() if text and BREAKABLE.search(text))
     assert loose == []
+
+
+def test_a_template_phrase_with_a_percent_sign_is_translated():
+    """{% translate %} looks "under 1%" up as "under 1%%": the team health page said
+    "under 1%" in French."""
+    with translation.override("fr"):
+        said = Template('{% load i18n %}{% translate "under 1%" %}').render(Context())
+    assert said == "moins de 1 %"
