@@ -121,6 +121,11 @@ class ErasureRequestAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Deleting one would drop what a person asked for, and the law's deadline with it:
+        "Delete selected" sat beside "Erase these accounts" in the same menu."""
+        return False
+
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return LogEntryAdmin.has_view_permission(self, request, obj)
 

@@ -150,3 +150,15 @@ def test_the_admin_page_of_an_erasure_writes_its_deadline_as_a_date(camille, adm
     assert page.status_code == 200
     assert date_format(asked.answer_by) in page.content.decode()
     assert asked.answer_by.isoformat() not in page.content.decode()
+
+
+def test_an_erasure_request_cannot_be_deleted_in_the_admin(camille, admin_user, client):
+    """"Delete selected" sat beside "Erase these accounts": it dropped the request unheard."""
+    ask_erasure(camille)
+    asked = ErasureRequest.objects.get(user=camille)
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:coopdesk_erasurerequest_changelist")).content.decode()
+    assert 'value="erase"' in listing and 'value="delete_selected"' not in listing
+    response = client.post(reverse("admin:coopdesk_erasurerequest_delete", args=[asked.pk]),
+                           {"post": "yes"})
+    assert response.status_code == 403 and ErasureRequest.objects.filter(pk=asked.pk).exists()
