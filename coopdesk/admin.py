@@ -15,6 +15,9 @@ from coopdesk.accounts.erasure import erase_account
 from coopdesk.audit import change_values
 from coopdesk.models import ErasureRequest
 
+# The header of every admin page said "Django administration".
+admin.site.site_header = admin.site.site_title = _("Coopdesk administration")
+
 
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown beside their object and never written here (a timeline, the tasks of a

@@ -162,3 +162,9 @@ def test_an_erasure_request_cannot_be_deleted_in_the_admin(camille, admin_user, 
     response = client.post(reverse("admin:coopdesk_erasurerequest_delete", args=[asked.pk]),
                            {"post": "yes"})
     assert response.status_code == 403 and ErasureRequest.objects.filter(pk=asked.pk).exists()
+
+
+def test_the_admin_is_headed_coopdesk_not_django(admin_user, client):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Administration de Coopdesk" in page and "Administration de Django" not in page
