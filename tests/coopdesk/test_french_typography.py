@@ -26,3 +26,11 @@ def test_a_template_phrase_with_a_percent_sign_is_translated():
     with translation.override("fr"):
         said = Template('{% load i18n %}{% translate "under 1%" %}').render(Context())
     assert said == "moins de 1 %"
+
+
+def test_newcomers_are_written_inclusively_in_the_plural_as_in_the_singular():
+    """"1 nouvel·le arrivant·e" but "2 nouveaux arrivants" on the advisor's dashboard."""
+    with translation.override("fr"):
+        two = translation.ngettext("%(n)s newcomer without a mentor",
+                                   "%(n)s newcomers without a mentor", 2) % {"n": 2}
+    assert two == "2 nouveaux·elles arrivant·es sans parrain ni marraine"
