@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +14,9 @@ from django.utils.translation import ngettext
 from coopdesk.accounts.erasure import erase_account
 from coopdesk.audit import change_values
 from coopdesk.models import ErasureRequest
+
+# The header of every admin page said "Django administration".
+admin.site.site_header = admin.site.site_title = _("Coopdesk administration")
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -99,8 +103,9 @@ class ErasureRequestAdmin(admin.ModelAdmin):
     actions = ["erase"]
 
     @admin.display(description=_("to carry out by"))
-    def answer_by(self, asked: ErasureRequest):
-        return None if asked.erased_at else asked.answer_by
+    def answer_by(self, asked: ErasureRequest) -> str | None:
+        # Formatted here: the read-only page printed a bare date as 2027-01-05.
+        return None if asked.erased_at else date_format(asked.answer_by)
 
     @admin.action(description=_("Erase these accounts, as their owners asked"),
                   permissions=["erase"])
@@ -117,6 +122,11 @@ class ErasureRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Deleting one would drop what a person asked for, and the law's deadline with it:
+        "Delete selected" sat beside "Erase these accounts" in the same menu."""
         return False
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:

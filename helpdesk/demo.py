@@ -3,7 +3,7 @@ in every state, made through the real actions so that timelines and notification
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from helpdesk.models import (
     Category,
     Closure,
     Draft,
+    Message,
     OpeningRange,
     Priority,
     SavedReply,
@@ -241,6 +242,21 @@ def _backdate(ticket: Ticket, days: float) -> None:
     ticket.events.filter(kind="created").update(created_at=moment)
 
 
+def _steps_dated(ticket: Ticket, moments: dict[str, datetime]) -> None:
+    """Demo only: date the steps of a request played in one go, so that its timeline does not
+    say it was closed "7 days after its resolution" in the same minute (the notifications
+    follow their steps, coopdesk/demo.py)."""
+    for event in ticket.events.filter(kind__in=moments):
+        when = moments[event.kind]
+        ticket.events.filter(pk=event.pk).update(created_at=when)
+        if event.message_id:
+            Message.objects.filter(pk=event.message_id).update(created_at=when)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_at=moments["resolved"], closed_at=moments["closed"],
+        updated_at=moments["closed"],
+    )
+
+
 def _opened_with(ticket: Ticket, used: float) -> None:
     """Demo only: opened so long ago (in its team's business time) that this share of its
     first-response target is used: 0.5 on time, 0.8 at risk, 1.5 late."""
@@ -347,8 +363,11 @@ def load_tickets(people: People) -> None:
             "Il me faut une attestation de salaire pour la CAF.", days=15)
     take_and_answer(t, "marc", "Voici votre attestation, en pièce jointe dans votre espace.",
                     then="resolve")
-    Ticket.objects.filter(pk=t.pk).update(resolved_at=timezone.now() - timedelta(days=8))
+    resolved = timezone.now() - timedelta(days=8)
+    Ticket.objects.filter(pk=t.pk).update(resolved_at=resolved)
     actions.auto_close_resolved()
+    _steps_dated(t, {"assigned": resolved - timedelta(hours=3), "resolved": resolved,
+                     "closed": resolved + timedelta(days=7)})
     # A low score: the payroll team's lead is alerted and offered a follow-up.
     actions.rate_ticket(t, by=m["ines"], score=2,
                         comment="J'ai dû chercher l'attestation moi-même dans mon espace.")

@@ -173,12 +173,3 @@ def test_no_template_comment_runs_over_several_lines():
     ]
     assert broken == []
 
-
-def test_french_catalogue_translates_template_percent_signs():
-    """In a template, `{% translate "1%" %}` is looked up as "1%%"."""
-    from django.template import Context, Template
-    from django.utils import translation
-
-    with translation.override("fr"):
-        text = Template('{% load i18n %}{% translate "under 1%" %}').render(Context())
-    assert text == "moins de 1\u00a0%"

@@ -23,6 +23,17 @@ from coopdesk.models import ErasureRequest
 private = cache_control(private=True, no_store=True)
 
 
+def set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    """The pages follow the profile's language: the same cookie as Django's set_language."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
@@ -56,16 +67,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, _("Your profile is saved."))
-        response = redirect("accounts:profile-edit")
         # The pages follow the language chosen here at once, not only the e-mails.
-        # The same cookie as Django's set_language view.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return set_language_cookie(redirect("accounts:profile-edit"), user.language)
     erasure = ErasureRequest.objects.filter(user=request.user).first()
     return render(request, "accounts/profile_edit.html", {"form": form, "erasure": erasure},
                   status=400 if form.errors else 200)

@@ -111,17 +111,26 @@ def queue_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("helpdesk:queue-detail", slug=team.slug)
     data = form.cleaned_data
     if data["action"] == "assign":
+        # Those already with that person are not counted as assigned now: nothing happened.
+        already = [t for t in data["tickets"] if t.assignee_id == data["assignee"].pk]
         done, failures = actions.bulk_apply(
-            actions.assign_ticket, data["tickets"], by=request.user, to=data["assignee"]
+            actions.assign_ticket, [t for t in data["tickets"] if t not in already],
+            by=request.user, to=data["assignee"],
         )
         said = ngettext("%(n)d request assigned to %(name)s.",
                         "%(n)d requests assigned to %(name)s.", done)
     else:
+        already = []
         done, failures = actions.bulk_apply(actions.close_ticket, data["tickets"], by=request.user)
         said = ngettext("%(n)d request closed.", "%(n)d requests closed.", done)
+    name = data["assignee"].get_full_name() if data["assignee"] else ""
     if done:
-        name = data["assignee"].get_full_name() if data["assignee"] else ""
         messages.success(request, said % {"n": done, "name": name})
+    if already:
+        messages.info(request, ngettext(
+            "%(n)d request was already with %(name)s.",
+            "%(n)d requests were already with %(name)s.", len(already),
+        ) % {"n": len(already), "name": name})
     for failure in failures:
         messages.error(request, failure)
     query = request.POST.get("next_query", "")

@@ -221,6 +221,8 @@ def test_log_out_everywhere(member):
 
 def test_my_sessions_stack_on_a_phone_like_our_other_tables(member):
     """allauth's own table put a whole user agent in one column, wider than a phone."""
+    member.language = "en"  # signing in shows the pages in her profile's language
+    member.save()
     here = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0.0.0",
                   HTTP_ACCEPT_LANGUAGE="en")
     log_in(here, member.email)

@@ -10,6 +10,7 @@ import re
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -42,6 +43,7 @@ def pages(client: Client, names: list[str], language: str) -> dict[str, str]:
         "account_reset_password_from_key", kwargs={"uidb36": "1", "key": "bad-key"})
     urls["account_confirm_email"] = reverse("account_confirm_email", args=["bad"])
     said = {}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # over the profile's, set at login
     for name, url in urls.items():
         response = client.get(url, headers={"accept-language": language}, follow=True)
         assert response.status_code == 200, name
@@ -94,8 +96,9 @@ def test_the_pages_read_in_sentence_case(client, member):
     page = client.get(reverse("account_change_password"), headers={"accept-language": "en"})
     assert re.search(r'<button class="primary" type="submit">\s*Change my password',
                      page.content.decode())
-    page = client.get(reverse("account_logout"), headers={"accept-language": "fr"})
-    assert "Voulez-vous vous déconnecter ?" in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("account_logout"))
+    assert "Voulez-vous vous déconnecter\u202f?" in page.content.decode()
 
 
 def test_the_two_factor_pages_say_what_they_do(staff_client):
@@ -105,7 +108,7 @@ def test_the_two_factor_pages_say_what_they_do(staff_client):
     assert "Unused codes" in content(said["mfa_view_recovery_codes"])
     assert '<div class="field">' in content(said["mfa_view_recovery_codes"])  # our layout
     said = pages(staff_client, ["mfa_deactivate_totp"], "fr")
-    assert "Voulez-vous la désactiver ?" in content(said["mfa_deactivate_totp"])
+    assert "Voulez-vous la désactiver\u202f?" in content(said["mfa_deactivate_totp"])
 
 
 def test_the_second_factor_at_login_says_log_in(agent, settings):
@@ -123,6 +126,7 @@ def test_the_messages_after_logging_in_and_out_speak_our_words(client, member):
     response = log_in(client, member.email)
     said = [str(m) for m in response.wsgi_request._messages]
     assert said == [f"Vous êtes connecté·e en tant que {member.get_full_name()}."]
-    response = client.post(reverse("account_logout"), headers={"accept-language": "en"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # she switched to English
+    response = client.post(reverse("account_logout"))
     said = [str(m) for m in response.wsgi_request._messages]
     assert said[-1] == "You are logged out."  # after the login's, not yet shown

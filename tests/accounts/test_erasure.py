@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from coopdesk.accounts.erasure import ask_erasure, erase_account
 from coopdesk.conflicts import Conflict
@@ -139,3 +140,31 @@ def test_no_e_mail_waiting_for_her_address_survives(world, camille, admin_user):
     ask_erasure(camille)
     erase_account(camille, by=admin_user)
     assert not OutboxEmail.objects.filter(to_email__iexact=EMAIL).exists()
+
+
+def test_the_admin_page_of_an_erasure_writes_its_deadline_as_a_date(camille, admin_user, client):
+    ask_erasure(camille)
+    asked = ErasureRequest.objects.get(user=camille)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:coopdesk_erasurerequest_change", args=[asked.pk]))
+    assert page.status_code == 200
+    assert date_format(asked.answer_by) in page.content.decode()
+    assert asked.answer_by.isoformat() not in page.content.decode()
+
+
+def test_an_erasure_request_cannot_be_deleted_in_the_admin(camille, admin_user, client):
+    """"Delete selected" sat beside "Erase these accounts": it dropped the request unheard."""
+    ask_erasure(camille)
+    asked = ErasureRequest.objects.get(user=camille)
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:coopdesk_erasurerequest_changelist")).content.decode()
+    assert 'value="erase"' in listing and 'value="delete_selected"' not in listing
+    response = client.post(reverse("admin:coopdesk_erasurerequest_delete", args=[asked.pk]),
+                           {"post": "yes"})
+    assert response.status_code == 403 and ErasureRequest.objects.filter(pk=asked.pk).exists()
+
+
+def test_the_admin_is_headed_coopdesk_not_django(admin_user, client):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Administration de Coopdesk" in page and "Administration de Django" not in page

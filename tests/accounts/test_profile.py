@@ -71,3 +71,19 @@ def test_the_headers_language_switch_is_my_profiles_language(member_client, memb
     member.refresh_from_db()
     assert member.language == "en"
     assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+
+
+def test_signing_in_shows_the_pages_in_my_profiles_language(client, member):
+    """On a new device with an English browser, the pages stayed English for a member whose
+    profile (and e-mails) said French."""
+    member.set_password("coopdesk")
+    member.language = "fr"
+    member.save()
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": "coopdesk"},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    page = client.get(reverse("helpdesk:ticket-list"), HTTP_ACCEPT_LANGUAGE="en-US")
+    assert '<html lang="fr"' in page.content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from notifications.models import Notification
 
 from coopdesk.management.commands.load_demo import Command
 from coopdesk.models import OutboxEmail, OutboxStatus
+from helpdesk.models import TicketEvent
 
 
 def test_the_logins_are_printed_in_french_only():
@@ -50,6 +52,11 @@ def test_the_demo_dates_its_notifications_like_their_steps_and_mails_none_of_the
         notification__timestamp__lt=before, status=OutboxStatus.PENDING
     ).exists()
     assert not Notification.objects.filter(timestamp__gt=timezone.now()).exists()
+    # "Closed automatically 7 days after its resolution" is told a week after it.
+    auto = TicketEvent.objects.get(kind="closed", data__automatic=True)
+    resolved = auto.ticket.events.get(kind="resolved")
+    assert auto.created_at - resolved.created_at >= timedelta(days=7)
+    assert Notification.objects.filter(verb="closed", timestamp=auto.created_at).exists()
 
 
 @pytest.mark.django_db

@@ -246,7 +246,7 @@ def test_daily_summary_tells_of_requests_and_invoices_alike(ticket, case, adviso
     assert "4 nouvelles étapes" in mail.subject
     assert mail.body.count(ticket.reference) == 1 and mail.body.count("Facture F-31") == 1
     assert "Facture F-31 – Agence Horizon, 1\xa0850,00 €" in mail.body
-    assert f"Étape annoncée : Première relance ({agent.first_name})" in mail.body
+    assert f"Étape annoncée\u00a0: Première relance ({agent.first_name})" in mail.body
     assert f"https://coop.example{case.get_absolute_url()}" in mail.body
 
 

@@ -118,4 +118,4 @@ def test_hours_in_words():
         )
         assert hours_in_words({5: ((time(20), time(0)),)}) == "Saturday 20:00–24:00"
     with translation.override("fr"):
-        assert hours_in_words(week) == "lundi–jeudi 9 h–12 h 30, 14 h–17 h ; vendredi 9 h–12 h"
+        assert hours_in_words(week) == "lundi–jeudi 9 h–12 h 30, 14 h–17 h\u202f; vendredi 9 h–12 h"

@@ -38,7 +38,7 @@ def test_a_collection_step_names_the_invoice_in_the_readers_language(
         assert notify.label(latest) == "Step announced: First reminder"
         assert notify.about(latest) == "Invoice F-31 – Agence Horizon"
     with translation.override("fr"):
-        assert notify.label(latest) == "Étape annoncée : Première relance"
+        assert notify.label(latest) == "Étape annoncée\u00a0: Première relance"
         assert notify.about(latest) == "Facture F-31 – Agence Horizon"
     messages = [body for group, body in pushed if group == notify.user_group(member.pk)]
     assert {body["type"] for body in messages} == {"notification"}  # no collection.event

@@ -190,8 +190,8 @@ def test_announced_step_emails_the_member_who_can_still_say_wait(case, agent, me
     [mail] = mailoutbox
     assert mail.to == [member.email]
     assert mail.subject == "Étape annoncée : Première relance – Facture F-31 – Agence Horizon"
-    assert "Sans réponse de votre part, l'équipe passera à l'étape « Première relance » le" in (
-        mail.body)
+    assert ("Sans réponse de votre part, l'équipe passera à l'étape "
+            "«\u00a0Première relance\u00a0» le") in mail.body
     url = f"https://coop.example{case.get_absolute_url()}"
     assert url in mail.body and "Répondre à l'équipe" in mail.alternatives[0][0]
     client.force_login(member)
@@ -211,7 +211,7 @@ def test_a_step_held_for_the_member_asks_for_their_ok_by_email(case, agent, memb
     outbox.send_pending()
     [asked] = [mail for mail in mailoutbox if "Mise en demeure" in mail.subject]
     assert asked.subject.startswith("Étape proposée, en attente de votre accord")
-    assert "L'équipe attend votre accord avant l'étape « Mise en demeure »" in asked.body
+    assert "L'équipe attend votre accord avant l'étape «\u00a0Mise en demeure\u00a0»" in asked.body
     taken = [mail.subject for mail in mailoutbox if mail.subject.startswith("Étape engagée")]
     assert len(taken) == 2  # the two reminders the member had allowed
 
@@ -225,10 +225,11 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
     page = client.get(detail, headers={"accept-language": "fr"}).content.decode()
     assert "attend votre accord" in page and "l'entrepreneur·e" not in page
     assert "1\xa0850,00 €" in page  # the amount as French readers write it
-    assert "Première relance : votre accord" in client.get(
+    assert "Première relance\u00a0: votre accord" in client.get(
         listing, headers={"accept-language": "fr"}).content.decode()
     told = Notification.objects.filter(recipient=member, verb="collection.proposed").get()
-    assert notify.label(told) == "Étape proposée, en attente de votre accord : Première relance"
+    assert notify.label(told) == (
+        "Étape proposée, en attente de votre accord\u00a0: Première relance")
     actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.ALLOW)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
     assert "Your choice: First reminder (OK)" in page

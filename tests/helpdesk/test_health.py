@@ -237,7 +237,8 @@ def test_percentages_are_written_as_the_readers_language_writes_them(week, clien
                                                                     team):
     client.force_login(agent)
     url = reverse("helpdesk:team-health", args=[team.slug]) + "?weeks=4"
-    for language, rate, bar in (("en", "50% (", "30/11: 50%"), ("fr", "50 % (", "30/11 : 50 %")):
+    for language, rate, bar in (("en", "50% (", "30/11: 50%"),
+                                ("fr", "50\u00a0% (", "30/11\u00a0: 50\u00a0%")):
         with at(*NOW):
             page = client.get(url, headers={"accept-language": language}).content.decode()
         assert rate in page and f"<title>{bar}</title>" in page

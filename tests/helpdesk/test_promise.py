@@ -391,5 +391,5 @@ def test_the_reminder_email_says_when_the_request_closes_in_her_language(asked, 
         actions.remind_waiting()
         send_pending()
     (email,) = [m for m in mail.outbox if member.email in m.to]
-    assert "Relance : l’équipe attend toujours votre réponse" in email.body
+    assert "Relance\u00a0: l’équipe attend toujours votre réponse" in email.body
     assert "clôturée d’elle-même le 21 décembre 2026" in email.body

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 
 from coopdesk.conflicts import Conflict
 from helpdesk import actions
@@ -58,7 +59,7 @@ def test_the_team_reads_who_recorded_it_and_how(agent_client, agent, other_agent
     page = agent_client.get(ticket.get_absolute_url()).content.decode()
     assert "Yanis" in page
     assert "Request recorded for the member (by e-mail)" in page or (
-        "Demande enregistrée pour le ou la sociétaire (par courriel)" in page
+        "Demande enregistrée pour l'entrepreneur·e (par courriel)" in page
     )
 
 
@@ -107,3 +108,22 @@ def test_a_member_filing_her_own_request_is_online(member, category):
                                    channel=Channel.PHONE)
     assert ticket.channel == Channel.WEB
     assert "channel" not in ticket.events.get().data
+
+
+def test_the_team_page_in_french_calls_the_requester_an_entrepreneur(settings, agent_client,
+                                                                     ticket):
+    """"Sociétaire" means an associate: a member in CAPE is not one yet, and the same page said
+    "l'entrepreneur·e" a few lines higher."""
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("fr"):
+        page = agent_client.get(ticket.get_absolute_url()).content.decode()
+    assert "l&#x27;entrepreneur·e ne voit pas la priorité" in page
+    assert "sociétaire" not in page
+
+
+def test_the_saved_replies_page_in_french_calls_the_requester_an_entrepreneur(settings,
+                                                                             agent_client):
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("fr"):
+        page = agent_client.get(reverse("helpdesk:saved-reply-list"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "le prénom de l'entrepreneur·e" in page.content.decode()

@@ -97,7 +97,7 @@ def test_closed_by_itself_mails_the_member_one_link_per_score(closed, settings):
     assert all(link.startswith("https://coop.example/demandes/") for link in links)
     email = OutboxEmail.objects.filter(recipient=closed.requester).latest("pk")
     html = outbox.build_message(email).alternatives[0][0]
-    assert "Comment avez-vous été servi·e ?" in html  # her language: French
+    assert "Comment avez-vous été servi·e\u202f?" in html  # her language: French
 
 
 # --- the link: opening records nothing; confirming does ---------------------------------------

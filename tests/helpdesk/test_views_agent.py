@@ -582,3 +582,14 @@ def test_the_queues_status_filter_speaks_the_teams_words(agent_client, team):
     page = body(agent_client.get(queue_url(team)))
     assert 'value="waiting" id="id_state_2" checked> Waiting for the member</label>' in page
     assert "Waiting for you" not in page
+
+
+def test_bulk_assign_does_not_count_those_already_with_that_person(agent_client, other_agent,
+                                                                     make, team):
+    one, two = make("Un"), make("Deux")
+    actions.assign_ticket(one, by=other_agent, to=other_agent)
+    response = bulk(agent_client, team, tickets=[one.pk, two.pk], action="assign",
+                    assignee=other_agent.pk)
+    name = other_agent.get_full_name()
+    assert flashed(response) == [f"1 request assigned to {name}.",
+                                 f"1 request was already with {name}."]

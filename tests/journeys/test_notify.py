@@ -132,7 +132,7 @@ def test_a_held_follow_up_is_named_in_the_readers_language(
     with translation.override("en"):
         assert notify.label(told) == "Task done: Yearly follow-up meeting"
     with translation.override("fr"):
-        assert notify.label(told) == "Tâche faite : Rendez-vous de suivi annuel"
+        assert notify.label(told) == "Tâche faite\u00a0: Rendez-vous de suivi annuel"
     outbox.send_pending()
     assert [mail.subject.split(" – ")[0] for mail in mailoutbox] == [
         "Tâche faite : Rendez-vous de suivi annuel"

@@ -116,3 +116,10 @@ def test_a_member_past_her_contract_lands_on_her_requests(client, journey, advis
     to_cape(journey, advisor)
     client.force_login(journey.member)
     assert client.get(reverse("home"))["Location"] == reverse("helpdesk:ticket-list")
+
+
+def test_the_address_confirmation_is_signed_coopdesk_not_the_host(client, meeting, sent_mail):
+    signup(client, meeting)
+    [mail] = sent_mail()
+    assert "Coopdesk" in mail.body.splitlines()[0]
+    assert "c'est testserver" not in mail.body

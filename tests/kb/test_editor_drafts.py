@@ -96,3 +96,9 @@ def test_an_article_draft_is_not_a_request_draft(member):
     pk = Draft.objects.get().pk
     response = login(member).get(f"{reverse('helpdesk:ticket-create')}?draft={pk}")
     assert response.status_code == 404
+
+
+def test_the_tutorial_form_in_french_says_who_publishes_the_text(member_client):
+    """"la relit … la publie" read as if the reviewer published the procedure itself."""
+    page = member_client.get(reverse("kb:article-create")).content.decode()
+    assert "relit votre texte, suggère éventuellement des modifications, puis le publie" in page

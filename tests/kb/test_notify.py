@@ -21,7 +21,7 @@ def test_a_proposal_reaches_the_reviewers_named_and_worded_when_read(
         assert notify.label(for_agent) == "Sent for review"
         assert notify.about(for_agent) == "Article “Mon astuce pour les devis”"
     with translation.override("fr"):
-        assert notify.about(for_agent) == "Fiche « Mon astuce pour les devis »"
+        assert notify.about(for_agent) == "Fiche «\u00a0Mon astuce pour les devis\u00a0»"
     assert {group for group, body in pushed if body["type"] == "notification"} == {
         notify.user_group(agent.pk), notify.user_group(expert.pk)
     }

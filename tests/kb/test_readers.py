@@ -74,7 +74,7 @@ def test_leads_see_how_many_requests_articles_avoided(client, lead, member, arti
     assert 'id="deflections-total">3<' in page
     # Since the start, where a team's health page counts its own over the period it shows.
     assert "Demandes évitées, depuis le début" in page
-    assert f"{category.team.name} : 3" in page
+    assert f"{category.team.name}\u00a0: 3" in page
 
 
 def test_the_figures_use_each_languages_colon(client, lead, member, article, category):
