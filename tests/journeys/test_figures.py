@@ -67,7 +67,7 @@ def test_the_overview_shows_the_summed_figures(client, lead, path):
     assert "were counted at" in response.content.decode()
     assert "<span>4 · 100%</span>" in response.content.decode()
     french = client.get(reverse("journeys:coop-overview"), headers={"accept-language": "fr"})
-    assert "<span>4 · 100 %</span>" in french.content.decode()
+    assert "<span>4 · 100\u00a0%</span>" in french.content.decode()
 
 
 def test_the_page_reads_the_rows_the_job_wrote_until_they_are_stale(client, lead, path):

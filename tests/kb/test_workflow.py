@@ -270,7 +270,7 @@ def test_review_steps_reach_reviewers_and_author_in_the_morning_summary(
     outbox.send_pending(now=morning)
     told = {mail.to[0]: mail.body for mail in mailoutbox}
     url = f"https://coop.example{proposal.get_absolute_url()}"
-    assert "Fiche « Faire signer un devis en ligne »" in told[expert.email]
+    assert "Fiche «\u00a0Faire signer un devis en ligne\u00a0»" in told[expert.email]
     assert "Envoyée en relecture" in told[expert.email] and url in told[expert.email]
     assert "Modifications demandées (" in told[member.email] and url in told[member.email]
     client.force_login(member)
