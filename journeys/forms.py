@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, Sector, User
+from coopdesk.accounts.validators import validate_phone
 from coopdesk.forms import IdsField
 from coopdesk.rendering import NOTE_MAX_CHARS
 from helpdesk.forms import attachment_help
@@ -281,7 +282,8 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel"}))
+                            validators=[validate_phone],
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
     sector = forms.ChoiceField(label=_("Your activity"),
                                choices=[("", _("Choose your activity")), *Sector.choices])
     password = forms.CharField(

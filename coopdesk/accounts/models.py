@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coopdesk.accounts.validators import validate_phone
+
 
 class Office(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -94,7 +96,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=5, choices=[("fr", "Français"), ("en", "English")], default="fr"
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
 
     # Members
     advisor = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -162,6 +163,26 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STEPS
+
+    @property
+    def days_overdue(self) -> int | None:
+        """Days since the due date by the local calendar (0 on the day itself), while the
+        invoice is unpaid; None before the due date and once paid or stopped."""
+        if not self.is_open:
+            return None
+        days = (timezone.localdate() - self.due_date).days
+        return days if days >= 0 else None
+
+    @property
+    def lateness(self) -> str:
+        """How late the invoice is, in words beside its step: the colour of a badge is not
+        enough to read it."""
+        days = self.days_overdue
+        if days is None:
+            return ""
+        if days == 0:
+            return gettext("Due today")
+        return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
 
     @property
     def next_step(self) -> str | None:

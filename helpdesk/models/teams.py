@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role
+from coopdesk.accounts.validators import validate_phone
 from helpdesk.business_time import Calendar, hours_in_words
 
 
@@ -41,7 +42,8 @@ class Team(models.Model):
     slug = models.SlugField(_("short name"), unique=True)
     description = models.TextField(_("what this team does"), blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
-    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True,
+                             validators=[validate_phone])
     region = models.CharField(
         _("public holidays of"), max_length=10, choices=HolidayRegion.choices,
         default=HolidayRegion.FRANCE,

@@ -108,15 +108,15 @@ def collection_export(request: HttpRequest) -> StreamingHttpResponse:
     cases = collection_cases(user)
     header = [
         _("Invoice number"), _("Client"), _("Member"), _("Team"), _("Amount incl. VAT (EUR)"),
-        _("Due date"), _("Step"), _("Next step proposed"), _("Will be taken on"), _("Opened"),
-        _("Last update"),
+        _("Due date"), _("Days overdue"), _("Step"), _("Next step proposed"),
+        _("Will be taken on"), _("Opened"), _("Last update"),
     ]
 
     def rows() -> Iterator[list]:
         for case in csv_export.read(cases):
             yield [
                 case.invoice_number, case.client_name, _name(case.member), case.team.name,
-                case.amount, case.due_date, case.get_state_display(),
+                case.amount, case.due_date, case.days_overdue, case.get_state_display(),
                 case.get_pending_step_display() if case.pending_step else "",
                 case.scheduled_for, case.created_at, case.updated_at,
             ]

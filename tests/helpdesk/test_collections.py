@@ -1,11 +1,15 @@
 """Unpaid invoices climb the collections ladder one step at a time, with the member's OK."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from notifications.models import Notification
 
 from coopdesk import notify, outbox
@@ -13,6 +17,7 @@ from coopdesk.conflicts import Conflict
 from coopdesk.models import Delivery
 from helpdesk import actions
 from helpdesk.models import CollectionCase, CollectionSettings, Consent, Step
+from tests.helpdesk.test_exports import read
 
 
 @pytest.fixture
@@ -260,3 +265,82 @@ def test_a_closed_case_is_at_no_step(case, agent, member):
     actions.stop_case(case, by=agent)
     case.refresh_from_db()
     assert not any(row["current"] for row in case.ladder())
+
+
+# --- how late an unpaid invoice is, in words -----------------------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def on(*args: int):
+    """The clock at a Paris time (the cooperative's local time, settings.TIME_ZONE)."""
+    return time_machine.travel(datetime(*args, tzinfo=PARIS), tick=False)
+
+
+def test_an_unpaid_invoice_says_how_late_it_is_by_the_local_date(case):
+    # Due on 1 October: 23:30 in Paris is still that day, 00:30 the next is a day late (it
+    # is still 1 October in UTC then).
+    with on(2026, 9, 30, 12):
+        assert (case.days_overdue, case.lateness) == (None, "")
+    with translation.override("en"):
+        with on(2026, 10, 1, 23, 30):
+            assert (case.days_overdue, case.lateness) == (0, "Due today")
+        with on(2026, 10, 2, 0, 30):
+            assert (case.days_overdue, case.lateness) == (1, "1 day overdue")
+        with on(2026, 10, 13, 9):
+            assert case.lateness == "12 days overdue"
+    with translation.override("fr"):
+        with on(2026, 10, 1, 9):
+            assert case.lateness == "Échéance aujourd’hui"
+        with on(2026, 10, 2, 9):
+            assert case.lateness == "En retard de 1 jour"
+        with on(2026, 10, 13, 9):
+            assert case.lateness == "En retard de 12 jours"
+
+
+@pytest.mark.parametrize("close", [actions.mark_case_paid, actions.stop_case])
+def test_a_paid_or_stopped_invoice_is_late_no_more(case, agent, close):
+    close(case, by=agent)
+    case.refresh_from_db()
+    with on(2026, 10, 13, 9):
+        assert (case.days_overdue, case.lateness) == (None, "")
+
+
+def test_the_member_and_the_team_read_how_late_the_invoice_is(case, member, agent, client):
+    detail = reverse("helpdesk:collection-detail", args=[case.pk])
+    listing = reverse("helpdesk:collection-list")
+    with on(2026, 10, 13, 9):
+        for person in (member, agent):
+            client.force_login(person)
+            for url in (listing, detail):
+                page = client.get(url, headers={"accept-language": "fr"}).content.decode()
+                assert "En retard de 12 jours" in page, (person.first_name, url)
+            page = client.get(listing, headers={"accept-language": "en"}).content.decode()
+            assert "12 days overdue" in page
+            rows = read(client.get(reverse("helpdesk:collection-export")))
+            assert rows[1][6] == "12"
+        actions.mark_case_paid(case, by=agent)
+        for url in (listing, detail):
+            assert "En retard" not in client.get(
+                url, headers={"accept-language": "fr"}).content.decode()
+
+
+def test_the_list_reads_the_same_queries_however_many_invoices_are_late(case, agent, member,
+                                                                         team, client):
+    client.force_login(agent)
+    listing = reverse("helpdesk:collection-list")
+
+    def count() -> int:
+        client.get(listing)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(listing).status_code == 200
+        return len(captured)
+
+    with on(2026, 10, 13, 9):
+        before = count()
+        for n in range(4):
+            actions.open_collection_case(
+                by=agent, member=member, team=team, client_name="Agence Horizon",
+                invoice_number=f"F-4{n}", amount="100.00", due_date=date(2026, 9, 1 + n),
+            )
+        assert count() == before

@@ -220,6 +220,14 @@ def test_signup_with_bad_input_keeps_what_was_typed(client, meeting):
     assert not User.objects.filter(last_name="Laurent").exists()
 
 
+def test_the_public_signup_refuses_a_phone_that_is_not_one(client, meeting):
+    url = reverse("journeys:meeting-signup", args=[meeting.pk])
+    response = client.post(url, signup_data(phone="abc"), headers={"accept-language": "fr"})
+    assert response.status_code == 400
+    assert "Saisissez un numéro de téléphone de 6 à 20 chiffres" in response.content.decode()
+    assert not User.objects.filter(email="emma.laurent@exemple.fr").exists()
+
+
 def test_signup_refuses_a_password_like_the_name(client, meeting):
     data = signup_data(password="emmalaurent")
     response = client.post(reverse("journeys:meeting-signup", args=[meeting.pk]), data)
