@@ -3,6 +3,7 @@ reply's action (helpdesk.actions.add_reply)."""
 
 from __future__ import annotations
 
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from notifications.models import Notification
 
@@ -15,6 +16,10 @@ from tests.factories import UserFactory
 
 def kinds(ticket: Ticket) -> list[str]:
     return list(ticket.events.order_by("pk").values_list("kind", flat=True))
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def told(user) -> list[str]:
@@ -89,8 +94,8 @@ def test_after_answering_the_queue_shows_it_taken_and_her_page_names_the_handler
 ):
     client.force_login(agent)
     response = client.post(reverse("helpdesk:ticket-reply", args=[ticket.pk]),
-                           {"body": "Nous relançons votre client."})
-    assert response.status_code == 302
+                           {"body": "Nous relançons votre client."}, follow=True)
+    assert flashed(response) == ["Your message has been sent; you now handle this request."]
     queue = reverse("helpdesk:queue-detail", args=[team.slug])
     assert not client.get(queue, {"who": "unassigned"}).context["page"].object_list
     row = client.get(queue, {"who": "all"}).content.decode()
@@ -100,3 +105,11 @@ def test_after_answering_the_queue_shows_it_taken_and_her_page_names_the_handler
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert f"Handled by <strong data-assignee>{agent.first_name}</strong>" in page
     assert "not yet assigned to a person" not in page
+
+
+def test_answering_a_request_she_already_handles_just_says_it_was_sent(client, ticket, agent):
+    actions.claim_ticket(ticket, by=agent)
+    client.force_login(agent)
+    response = client.post(reverse("helpdesk:ticket-reply", args=[ticket.pk]),
+                           {"body": "Du nouveau."}, follow=True)
+    assert flashed(response) == ["Your message has been sent."]
