@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coopdesk import lifecycle, notify
-from coopdesk.accounts.models import User
+from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from helpdesk.actions.absences import auto_assign, away_refusal
 from helpdesk.actions.base import _assign, _attach, _check_can_reply
@@ -366,13 +366,16 @@ def add_reply(
     then: str = "keep",
     expected_version: int | None = None,
 ) -> Message:
-    """A public message. From the member it answers a question; from the team it is a response."""
+    """A public message. From the member it answers a question; from the team it is a
+    response, and whoever of the team answers a request nobody handles yet takes it."""
     ticket = lifecycle.lock(ticket, expected_version)
     _check_can_reply(ticket, by)
     if ticket.state in (State.CLOSED, State.WITHDRAWN):
         raise Conflict(
             _("This request is closed. Please open a new request, it can mention this one.")
         )
+    if _takes_it_by_answering(ticket, by):
+        _assign(ticket, by=by, to=by)  # the claim's step: its timeline line, its notices
     before = ticket.state
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)
@@ -407,6 +410,19 @@ def add_reply(
     )
     notify.event(event)
     return message
+
+
+def _takes_it_by_answering(ticket: Ticket, by: User) -> bool:
+    """An agent or lead of the request's team answering the member on a request still in
+    the queue: she sees who answered, so that person handles it (and colleagues see it
+    taken). Nobody else's request is taken over; an admin answering does not take it."""
+    return (
+        ticket.assignee_id is None
+        and ticket.is_active
+        and ticket.requester_id != by.pk
+        and by.role in (Role.AGENT, Role.LEAD)
+        and is_team_agent(ticket, by)
+    )
 
 
 @transaction.atomic

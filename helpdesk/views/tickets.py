@@ -225,11 +225,14 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused_on_page(request, ticket, reply_form=form)
     then = form.cleaned_data["then"] if ticket.team_view else "keep"
-    actions.add_reply(
+    sent = actions.add_reply(
         ticket, by=request.user, body=form.cleaned_data["body"],
         files=form.cleaned_data["files"], then=then or "keep",
     )
-    messages.success(request, _("Your message has been sent."))
+    if ticket.assignee_id is None and sent.ticket.assignee_id == request.user.pk:
+        messages.success(request, _("Your message has been sent; you now handle this request."))
+    else:
+        messages.success(request, _("Your message has been sent."))
     return redirect(ticket)
 
 

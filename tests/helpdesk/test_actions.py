@@ -279,7 +279,11 @@ def test_team_reply_then_resolve(ticket, agent):
     ticket.refresh_from_db()
     assert ticket.state == State.RESOLVED
     event = last_event(ticket)
-    assert (event.kind, event.from_state, event.message) == (EventKind.RESOLVED, State.NEW, message)
+    assert (event.kind, event.from_state, event.message) == (
+        EventKind.RESOLVED, State.OPEN, message
+    )
+    taken = ticket.events.get(kind=EventKind.ASSIGNED)  # answering, she took it first
+    assert (taken.from_state, taken.to_state, ticket.assignee) == (State.NEW, State.OPEN, agent)
 
 
 def test_team_reply_then_wait_from_new(ticket, agent):

@@ -81,6 +81,41 @@ def test_parallel_claims_have_exactly_one_winner_and_the_others_are_told_who(
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(5))
+def test_parallel_answers_make_exactly_one_handler_and_keep_every_answer(
+    ticket, agents, round_
+):
+    """Answering a request nobody handles takes it: agents answering at once each see it
+    in the queue, one becomes its handler, and none loses her message."""
+    barrier = threading.Barrier(len(agents))
+    failed: list[Exception] = []
+
+    def answer(agent):
+        mine = Ticket.objects.get(pk=ticket.pk)  # each agent's page, loaded before the race
+        connection.ensure_connection()
+        barrier.wait(timeout=30)
+        try:
+            actions.add_reply(mine, by=agent, body=f"Réponse de {agent.first_name}")
+        except Exception as error:  # reported below
+            failed.append(error)
+
+    threads = [in_thread(answer, agent) for agent in agents]
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failed, failed
+
+    ticket.refresh_from_db()
+    taken = TicketEvent.objects.get(ticket=ticket, kind=EventKind.ASSIGNED)
+    assert ticket.assignee in agents
+    assert (taken.actor, ticket.state) == (ticket.assignee, State.OPEN)
+    assert sorted(ticket.messages.values_list("author__first_name", flat=True)) == sorted(
+        agent.first_name for agent in agents
+    )
+    assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.REPLIED).count() == len(agents)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
 def test_working_one_request_does_not_hold_up_the_teams_other_requests(
     ticket, member, category, other_category, agent, other_agent
 ):
@@ -125,6 +160,16 @@ def test_claims_one_after_the_other_have_one_winner(ticket, agents):
     ticket.refresh_from_db()
     assert (ticket.assignee, ticket.version) == (first, 2)
     assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ASSIGNED).count() == 1
+
+
+def test_answers_one_after_the_other_make_the_first_the_handler(ticket, agents):
+    """The same rule without parallelism, on every database (SQLite included)."""
+    for agent in agents:
+        actions.add_reply(Ticket.objects.get(pk=ticket.pk), by=agent, body=agent.first_name)
+    ticket.refresh_from_db()
+    assert ticket.assignee == agents[0]
+    assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ASSIGNED).count() == 1
+    assert ticket.messages.count() == len(agents)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings only")

@@ -221,8 +221,8 @@ def test_the_lead_sees_each_agents_open_requests(week, client, lead, team, agent
     with at(*NOW):
         response = client.get(reverse("helpdesk:team-health", args=[team.slug]))
     rows = {row["agent"].pk: row["open"] for row in response.context["workload"]}
-    assert rows == {agent.pk: 1, lead.pk: 0}
-    assert '<td data-label="Open requests assigned">1</td>' in response.content.decode()
+    assert rows == {agent.pk: 2, lead.pk: 0}  # C, and B, which she took by answering it
+    assert '<td data-label="Open requests assigned">2</td>' in response.content.decode()
 
 
 def test_the_periods_are_worded_in_the_readers_language(week, client, agent, team):

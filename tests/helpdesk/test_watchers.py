@@ -50,6 +50,7 @@ def test_the_member_adds_a_coworker_who_sees_the_public_thread_only(
 
 
 def test_internal_notes_never_reach_a_member_added_watcher(ticket, member, coworker, agent):
+    actions.claim_ticket(ticket, by=agent)  # answering would take it: one notice, the reply's
     actions.add_watcher(ticket, by=member, person=coworker)
     before = coworker.notifications.count()
     actions.add_note(ticket, by=agent, body=NOTE)
@@ -164,6 +165,7 @@ def test_the_advisor_is_not_removed_and_a_former_advisor_loses_sight(
 def test_the_team_has_another_team_follow_the_public_thread(
     client, ticket, agent, outside_agent, other_team, member
 ):
+    actions.claim_ticket(ticket, by=agent)  # answering would take it: one notice, the reply's
     actions.add_note(ticket, by=agent, body=NOTE)
     client.force_login(agent)
     response = client.post(reverse("helpdesk:ticket-watching-team", args=[ticket.pk]),
