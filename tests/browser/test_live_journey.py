@@ -15,11 +15,17 @@ def server(fresh_server):
     return fresh_server
 
 
+def reads_english(member) -> None:
+    """Her profile says English: pages follow it from her login on."""
+    member.language = "en"
+    member.save(update_fields=["language"])
+
+
 def test_advisor_moves_a_path_on_and_the_members_header_follows_in_english(
     new_page, member, advisor, path  # noqa: F811
 ):
     journey = actions.start_journey(member=member, by=member)  # before the pages open
-
+    reads_english(member)
     page = open_live(new_page, member, "/parcours/", locale="en-US")
     page.evaluate("window.notReloaded = true")
     badge = page.locator("#live-badge")
@@ -49,7 +55,7 @@ def test_a_member_typing_on_her_path_is_offered_the_changes_not_overwritten(
     new_page, member, advisor, path  # noqa: F811
 ):
     journey = actions.start_journey(member=member, by=member)
-
+    reads_english(member)
     page = open_live(new_page, member, "/parcours/", locale="en-US")
     page.locator("details:has(#id_message) summary").click()
     page.locator("#id_message").fill("I now also give training courses.")

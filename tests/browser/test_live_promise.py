@@ -72,11 +72,11 @@ def test_a_friday_evening_request_reads_a_monday_promise_and_moves_on_live(
     staff.locator("form[action$='/repondre/'] button").click()
     expect(staff.locator(".timeline")).to_contain_text("Bien reçu")
 
-    # Her page, without reload: answered, and what comes next (the resolution, ten
-    # business hours from Monday 9:00: Tuesday 15:00).
+    # Her page, without reload: answered by the agent who now handles it, and what comes
+    # next (the resolution, ten business hours from Monday 9:00: Tuesday 15:00).
     expect(page.locator(".timeline")).to_contain_text("Bien reçu", timeout=5000)
     expect(next_step).to_contain_text(
-        re.compile("L’équipe Recouvrement s’en occupe ; prochaine nouvelle d’ici le "
+        re.compile(f"{agent.first_name} s’en occupe\u202f; prochaine nouvelle d’ici le "
                    "8 décembre 2026 15:00"), timeout=5000,
     )
     expect(status).to_contain_text("Première réponse donnée le 4 décembre 2026")

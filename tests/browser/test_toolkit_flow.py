@@ -50,7 +50,7 @@ def test_saved_reply_then_merge_seen_by_the_member(
     staff.get_by_label("Chercher une réponse type").fill("relance")
     staff.get_by_role("button", name="Relance lancée").click()
     expect(body).to_have_value(
-        f"Bonjour {member.first_name}, nous relançons votre client.\n\nÀ lire :\n\n"
+        f"Bonjour {member.first_name}, nous relançons votre client.\n\nÀ lire\u00a0:\n\n"
         f"- [Relancer un client qui ne paie pas]({article.get_absolute_url()})"
     )
     staff.locator("form[action$='/repondre/'] button[type=submit]").click()
