@@ -197,7 +197,7 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
     def ladder(self) -> list[dict]:
         """Every step with whether it is done, current, waiting for the member, and their choice."""
         defaults = CollectionSettings.for_member(self.member)
-        is_open = self.state in OPEN_STEPS
+        is_open = self.is_open
         if is_open:
             reached = OPEN_STEPS.index(self.state)
         else:  # paid or stopped: the steps its timeline says were taken, not the whole ladder
