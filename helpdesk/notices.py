@@ -48,6 +48,7 @@ TICKET_LABELS = {
     ),
     "acknowledged": gettext_lazy("Request acknowledged"),
     "assigned": gettext_lazy("Now handled by {name}"),
+    "assigned_answering": gettext_lazy("Now handled by {name}, who answered"),
     "unassigned": gettext_lazy("Back in the team's queue"),
     "assigned_auto": gettext_lazy("Assigned automatically to {name}"),
     "covering": gettext_lazy("{name} takes over while {away} is away"),
@@ -116,7 +117,8 @@ def ticket_detail(kind: str, data: dict) -> dict:
                             if key in promise}}
     if kind == "assigned":
         return {"name": data.get("assignee") or "",
-                **{key: data[key] for key in ("auto", "away") if data.get(key)}}
+                **{key: data[key] for key in ("auto", "away", "by_answering")
+                   if data.get(key)}}
     if kind == "transferred":
         return {"team": data.get("to_team", "")}
     if kind == "category":
@@ -166,6 +168,8 @@ def ticket_label_key(detail: dict, verb: str, *, for_requester: bool) -> str:
         return "unassigned"
     if verb == "assigned" and detail.get("auto"):
         return "assigned_auto"
+    if verb == "assigned" and detail.get("by_answering"):
+        return "assigned_answering"
     if verb == "watcher" and detail.get("removed"):
         return "watcher_removed"
     if verb == "closed" and detail.get("confirmed"):
@@ -319,7 +323,8 @@ def ticket_about(data: dict, recipient_id: int) -> str:
 def ticket_recipients(event: TicketEvent) -> list[User]:
     """The member, the handler (or, while nobody is assigned, the team's agents), the
     member's advisors, watchers and followers (checked like the page checks them), muted
-    people out. Internal notes reach the team handling the request only."""
+    people out. Internal notes reach the team handling the request only. The member does
+    not hear of a request taken by answering her: the answer tells her."""
     ticket = event.ticket
     if event.kind in ESCALATIONS:
         return escalation_recipients(event)
@@ -349,6 +354,8 @@ def ticket_recipients(event: TicketEvent) -> list[User]:
     to_check -= people
     people |= to_check
     people -= {pk for pk, mode in modes.items() if mode == Subscription.MUTE}
+    if taken_by_answering(event):  # the answer, recorded next, tells her: once is enough
+        people.discard(ticket.requester_id)
     if not opened_by_email(event):
         people.discard(event.actor_id)
     users = [
@@ -368,6 +375,12 @@ def opened_by_email(event: TicketEvent) -> bool:
     """An e-mail's From is easily forged: the member hears of a request opened by e-mail in
     her name (the event's actor), so that she can withdraw one she did not send."""
     return event.kind == EventKind.CREATED and bool((event.data or {}).get("by_email"))
+
+
+def taken_by_answering(event: TicketEvent) -> bool:
+    """An agent took the request by answering the member (helpdesk.actions.add_reply): the
+    member hears of the answer, which names who wrote it, and not twice of one step."""
+    return event.kind == EventKind.ASSIGNED and bool((event.data or {}).get("by_answering"))
 
 
 ESCALATIONS = ("at_risk", "late")

@@ -85,7 +85,7 @@ def _assign(
     ticket: Ticket, *, by: User | None, to: User | None, note: str = "", why: dict | None = None
 ) -> Ticket:
     """The assign step; `by` None is Coopdesk itself (`why` says: automatically, or while
-    someone is away)."""
+    someone is away), or `why` says the person took it by answering the member."""
     lifecycle.run(ticket, ticket.assign, by, to=to)
     lifecycle.save(ticket)
     data = {"assignee": to.first_name if to else None, "assignee_id": to.pk if to else None,

@@ -375,7 +375,9 @@ def add_reply(
             _("This request is closed. Please open a new request, it can mention this one.")
         )
     if _takes_it_by_answering(ticket, by):
-        _assign(ticket, by=by, to=by)  # the claim's step: its timeline line, its notices
+        # The claim's step and its timeline line; the member hears of it once, by the
+        # answer that follows (helpdesk.notices.ticket_recipients).
+        _assign(ticket, by=by, to=by, why={"by_answering": True})
     before = ticket.state
     message = Message.objects.create(ticket=ticket, author=by, body=body)
     _attach(ticket, message, files, by)

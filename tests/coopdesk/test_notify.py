@@ -95,7 +95,7 @@ def test_member_defaults_email_for_waiting_and_resolved_only(ticket, member, age
     mails = OutboxEmail.objects.filter(recipient=member)
     assert sorted(mails.values_list("notification__verb", flat=True)) == ["resolved", "waiting"]
     assert sorted(Notification.objects.filter(recipient=member).values_list("verb", flat=True)) == [
-        "acknowledged", "assigned", "resolved", "waiting"  # answering, Nadia took it
+        "acknowledged", "resolved", "waiting"  # Nadia took it by answering: the answer says it
     ]
 
 
@@ -197,15 +197,15 @@ def test_marking_read_tells_the_other_tabs(ticket, member, agent,
 
 
 def test_words_follow_the_reader(ticket, member, advisor, agent):
+    actions.assign_ticket(ticket, by=agent, to=agent)
+    assigned = Notification.objects.get(recipient=member, verb="assigned")
+    assert notify.describe(assigned).endswith(agent.first_name)
     actions.add_reply(ticket, by=agent, body="Quel montant ?", then="wait")
     for_member = Notification.objects.get(recipient=member, verb="waiting")
     for_advisor = Notification.objects.get(recipient=advisor, verb="waiting")
     with translation.override("en"):
         assert notify.label(for_member) == "A question for you: the team needs your answer"
         assert notify.label(for_advisor) == "Waiting for the member's answer"
-    actions.assign_ticket(ticket, by=agent, to=agent)
-    assigned = Notification.objects.get(recipient=member, verb="assigned")
-    assert notify.describe(assigned).endswith(agent.first_name)
 
 
 def test_the_advisor_of_today_is_told_and_the_backup_while_they_are_away(

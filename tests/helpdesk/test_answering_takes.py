@@ -9,6 +9,7 @@ from notifications.models import Notification
 
 from coopdesk import notify
 from coopdesk.accounts.models import Role
+from coopdesk.models import Delivery, NoticeKind, NotificationPreference, Subscription
 from helpdesk import actions
 from helpdesk.models import EventKind, State, Ticket
 from tests.factories import UserFactory
@@ -35,10 +36,59 @@ def test_an_agents_answer_makes_her_the_handler_with_the_claims_timeline_line(
     assert kinds(ticket) == [EventKind.CREATED, EventKind.ASSIGNED, EventKind.REPLIED]
     taken = ticket.events.get(kind=EventKind.ASSIGNED)
     assert (taken.actor, taken.data["assignee_id"]) == (agent, agent.pk)
-    # Told once of each: who handles her request now, and the answer; her colleagues, like
-    # after a claim, no longer hear of a request someone handles.
-    assert told(member) == ["assigned", "replied"]
+    assert taken.data["by_answering"] is True
+    # The member hears of it once, by the answer; her colleagues, like after a claim, no
+    # longer hear of a request someone handles.
+    assert told(member) == ["replied"]
     assert told(other_agent) == ["created"]
+
+
+def test_the_member_hears_once_even_by_email_and_her_badge_counts_one(
+    ticket, agent, member, pushed, sent_mail, django_capture_on_commit_callbacks
+):
+    for kind in (NoticeKind.ASSIGNED, NoticeKind.REPLIED):
+        NotificationPreference.objects.create(user=member, kind=kind, delivery=Delivery.EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.add_reply(ticket, by=agent, body="Nous relançons votre client.")
+    (answer,) = Notification.objects.filter(recipient=member)
+    shown = notify.serialize(answer)
+    assert (shown["kind"], shown["actor"], shown["text"]) == ("replied", "Nadia", "New message")
+    badge = [body for group, body in pushed
+             if group == notify.user_group(member.pk) and body["type"] == "notification"]
+    assert [body["notification"]["id"] for body in badge] == [answer.pk]
+    assert notify.unread_count(member) == 1
+    assert [mail.to for mail in sent_mail()] == [[member.email]]
+
+
+def test_those_who_hear_of_assignments_still_hear_she_took_it_by_answering(
+    ticket, agent, lead, member, advisor, other_agent
+):
+    actions.add_watcher(ticket, by=agent, person=other_agent)
+    notify.set_subscription(user=lead, ticket=ticket, mode=Subscription.FOLLOW)
+    actions.add_reply(Ticket.objects.get(pk=ticket.pk), by=agent, body="Je m'en occupe.")
+    for person in (lead, advisor, other_agent):
+        assert "assigned" in told(person)
+    taken = Notification.objects.get(recipient=lead, verb="assigned")
+    assert notify.label(taken) == "Now handled by Nadia, who answered"
+    assert told(member) == ["replied"]
+
+
+def test_a_claim_still_tells_the_member_once(ticket, agent, member):
+    actions.claim_ticket(ticket, by=agent)
+    (claimed,) = Notification.objects.filter(recipient=member)
+    assert notify.label(claimed) == "Now handled by Nadia"
+
+
+def test_the_timeline_keeps_both_lines_and_says_the_answer_came_with_it(
+    client, ticket, agent, member
+):
+    actions.add_reply(ticket, by=agent, body="Nous relançons votre client.")
+    member.language = "en"
+    member.save()
+    client.force_login(member)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Now handled by Nadia, who answered" in page
+    assert "Nous relançons votre client." in page
 
 
 def test_the_teams_lead_answering_takes_it_too(ticket, lead):
