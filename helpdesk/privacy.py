@@ -26,6 +26,7 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
 )
+from helpdesk.spelling import forget_vocabularies
 
 
 def _who(person: User | None) -> str:
@@ -115,6 +116,9 @@ def erase_requests(user: User) -> Iterable[QuerySet]:
         note=ERASED
     )
     tickets.update(subject=ERASED, body=ERASED, body_html=erased_html)
+    # Her subjects and name leave the queues' "did you mean" words (kept in the cache under
+    # the requests' count and last update, which erasing leaves as they were).
+    forget_vocabularies(tickets.order_by().values_list("team", flat=True).distinct())
     # A merged duplicate's subject travels in the kept request's timeline.
     merged = list(TicketEvent.objects.filter(ticket__in=tickets, data__has_key="subject"))
     for event in merged:

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import lru_cache
 from itertools import islice
 
@@ -36,10 +34,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Max
 from django.db.models.functions import Left
 from django.utils.translation import get_language
 
+from coopdesk.spelling import (
+    CORRECTED_LENGTH,
+    WORD_RE,
+    corrections,
+    count_words,
+    fold,
+    kept_vocabulary,
+    rows_key,
+)
 from kb.models import SearchDocument
 
 CONFIG = "kb_french"
@@ -68,15 +74,7 @@ REQUEST_FILLER = frozenset(
     salutations madame monsieur svp stp plait voudrais souhaiterais pourriez pouvez faut
     depuis""".split()
 )
-WORD_RE = re.compile(r"\w+")
 _stemmer = snowballstemmer.stemmer("french")
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, as PostgreSQL's unaccent does."""
-    text = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=200_000)
@@ -496,16 +494,9 @@ def suggest(
     ).hits
 
 
-# --- "did you mean" ------------------------------------------------------------------------------
+# --- "did you mean" (coopdesk/spelling.py: what the teams' queues share) -------------------------
 
-CORRECTED_LENGTH = 4  # shorter words are left as typed: one letter off is another word
-# difflib's ratio: "facure"/"facture" 0.92, "frai"/"frais" 0.89, but "fras"/"frai" 0.75: one
-# letter changed in a word of four is too often another word.
-CLOSE_ENOUGH = 0.8
-CORRECTED_WORDS = 5
 VOCABULARY_SOURCE = 1000  # characters of each body that words are learnt from
-VOCABULARY_WORDS = 20_000  # the most frequent words, candidates for a correction
-VOCABULARY_KEPT = 24 * 3600
 
 
 def search_or_correct(
@@ -537,12 +528,8 @@ def correction(text: str, *, audiences: Sequence[str]) -> str:
     if not typed:
         return ""
     known = vocabulary(audiences)
-    unknown = [w for w in typed if w not in known]
-    fixes: dict[str, str] = {}
-    for word in unknown[:CORRECTED_WORDS]:
-        close = get_close_matches(word, known, n=1, cutoff=CLOSE_ENOUGH)
-        if close and not matches(word, audiences=audiences):
-            fixes[word] = known[close[0]]
+    fixes = corrections([w for w in typed if w not in known], known,
+                        finds=lambda word: matches(word, audiences=audiences))
     if not fixes:
         return ""
     return WORD_RE.sub(lambda m: fixes.get(fold(m.group()), m.group()), text)
@@ -556,36 +543,17 @@ def matches(word: str, *, audiences: Sequence[str]) -> bool:
 
 
 def vocabulary(audiences: Sequence[str]) -> dict[str, str]:
-    """The words of the documents these audiences may read: folded, the most frequent
-    first, each with the spelling the documents use most (accents included). Kept in the
-    cache until a document is added, changed or removed."""
+    """The words of the documents these audiences may read (coopdesk.spelling.count_words),
+    kept in the cache until a document is added, changed or removed."""
     readable = SearchDocument.objects.filter(audience__in=audiences)
-    state = readable.aggregate(n=Count("pk"), at=Max("updated_at"))
-    stamp = state["at"].timestamp() if state["at"] else 0
     # A document leaving these audiences changes the count: its words go at once.
-    key = f"kb-vocabulary:{'.'.join(sorted(audiences))}:{state['n']}:{stamp}"
-    known = cache.get(key)
-    if known is None:
-        # One request builds it; searches meanwhile go without a correction.
-        if not cache.add(f"{key}:building", True, 60):
-            return {}
-        known = read_vocabulary(audiences)
-        cache.set(key, known, VOCABULARY_KEPT)
-    return known
+    key = rows_key(f"kb-vocabulary:{'.'.join(sorted(audiences))}", readable)
+    return kept_vocabulary(key, lambda: read_vocabulary(audiences))
 
 
 def read_vocabulary(audiences: Sequence[str]) -> dict[str, str]:
-    spellings: Counter[str] = Counter()
     texts = SearchDocument.objects.filter(audience__in=audiences).values_list(
         "title", "summary", Left("body", VOCABULARY_SOURCE)
     )
-    for row in texts.iterator(chunk_size=500):
-        spellings.update(WORD_RE.findall(" ".join(row).lower()))
-    counts: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
-    for written, n in spellings.most_common():  # the most used spelling of a word first
-        folded = fold(written)
-        if len(folded) >= CORRECTED_LENGTH and folded.isalpha() and folded not in STOPWORDS:
-            counts[folded] += n
-            spelling.setdefault(folded, written)
-    return {word: spelling[word] for word, _n in counts.most_common(VOCABULARY_WORDS)}
+    return count_words((" ".join(row) for row in texts.iterator(chunk_size=500)),
+                       stopwords=STOPWORDS)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from coopdesk.accounts.models import User
 from coopdesk.db import custom_plans
 from coopdesk.paging import paginate
-from helpdesk import actions
+from helpdesk import actions, spelling
 from helpdesk.forms import BulkForm, QueueFilter
 from helpdesk.models import ACTIVE_STATES, State, Team, Ticket
 from helpdesk.pagination import CountLaterPaginator
@@ -89,8 +89,30 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "bulk_actions": BulkForm.ACTIONS,  # the form itself is only needed to validate
             "agents": team.agents.all(),
             "querystring": _querystring_without_page(request),
+            "did_you_mean": None if page.object_list else _did_you_mean(request, team, filters),
         }
         return render(request, "helpdesk/queue.html", context)
+
+
+def _did_you_mean(request: HttpRequest, team: Team, filters: QueueFilter) -> dict | None:
+    """When a search finds nothing: its misspelt words corrected (helpdesk.spelling) and the
+    link to the same queue with that search and every other filter kept, when it finds
+    something there. Offered, never run for her: she filtered on purpose, and sees what
+    changed in what she typed."""
+    typed = filters.form.cleaned_data.get("q") or ""
+    corrected = spelling.correction(typed, team=team)
+    if not corrected:
+        return None
+    query = request.GET.copy()
+    query["q"] = corrected
+    query.pop("page", None)
+    corrected_filters = QueueFilter(
+        query, queryset=Ticket.objects.filter(team=team), team=team, user=request.user
+    )
+    if not corrected_filters.qs.exists():
+        return None
+    url = f"{team.get_absolute_url()}?{query.urlencode()}"
+    return {"typed": typed, "corrected": corrected, "url": url}
 
 
 def _querystring_without_page(request: HttpRequest) -> str:
