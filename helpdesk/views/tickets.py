@@ -119,6 +119,9 @@ def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
     return list(related.order_by("pk").only("subject", "state", "created_at", "requester"))
 
 
+NOTE_IDS = "note_%s"  # the internal note's fields, apart from the reply's on the same page
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
     events, opening_files = timeline(ticket)
@@ -138,14 +141,18 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     if ticket.team_view:
         member = ticket.requester
         context.update(
-            note_form=forms.get("note_form") or NoteForm(initial={"body": drafts.get("note")}),
+            # Each form on the page has its own ids (the reply's are id_body, id_files…):
+            # a label must focus its own field, never the reply to the member.
+            note_form=forms.get("note_form")
+            or NoteForm(initial={"body": drafts.get("note")}, auto_id=NOTE_IDS),
             assign_form=AssignForm(
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
-                team=ticket.team,
+                team=ticket.team, auto_id="assign_%s",
             ),
             priority_form=PriorityForm(
                 initial={"version": ticket.version, "priority": ticket.priority,
-                         "reason": drafts.get("priority")}
+                         "reason": drafts.get("priority")},
+                auto_id="priority_%s",
             ),
             # Only those this agent may open: other teams' requests would answer 404.
             other_requests=Ticket.objects.visible_to(user)
@@ -240,7 +247,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_team_side_ticket(request.user, pk, unseen=True)
-    form = NoteForm(request.POST, request.FILES)
+    form = NoteForm(request.POST, request.FILES, auto_id=NOTE_IDS)
     if not form.is_valid():
         return refused_on_page(request, ticket, note_form=form)
     actions.add_note(ticket, by=request.user, body=form.cleaned_data["body"],
