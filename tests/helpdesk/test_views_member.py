@@ -250,7 +250,7 @@ def test_request_page_shows_team_card_status_timeline_and_reply(member_client, t
         team.opening_ranges.create(weekday=weekday, starts=time(9), ends=time(17))
     page = body(member_client.get(ticket.get_absolute_url()))
     assert "recouvrement@example.test" in page and "tel:0472000000" in page
-    assert "Monday–Friday 9:00–17:00" in page and "24 hours" in page
+    assert "Monday–Friday 9:00–17:00" in page and "24 business hours" in page
     assert f"{team.name} team, not yet assigned to a person" in page
     assert "First response promised by" in page
     assert "Mon client ne paie pas." in page
