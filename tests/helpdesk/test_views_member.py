@@ -335,6 +335,25 @@ def test_member_withdraws_through_the_page(member_client, ticket):
     assert ticket.events.last().kind == EventKind.WITHDRAWN
 
 
+def test_a_withdrawn_request_waits_for_nobody(member_client, ticket, team):
+    """Withdrawn (or closed) nobody will pick it up: the page does not say it awaits someone."""
+    member_client.post(step_url(ticket, "withdraw"), {"version": 1})
+    page = body(member_client.get(ticket.get_absolute_url()))
+    assert "not yet assigned" not in page
+    assert f"<span data-assignee>{team.name} team</span>" in page
+
+
+def test_a_closed_request_names_its_last_handler_and_no_wait(member_client, ticket, agent, team):
+    actions.claim_ticket(ticket, by=agent)
+    closed = move_to(ticket, State.CLOSED, agent=agent)
+    page = body(member_client.get(closed.get_absolute_url()))
+    assert "not yet assigned" not in page
+    assert f"Handled by <strong data-assignee>{agent.first_name}</strong>" in page
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=None)
+    page = body(member_client.get(closed.get_absolute_url()))
+    assert "not yet assigned" not in page and f"{team.name} team</span>" in page
+
+
 def test_stale_step_is_a_409_that_names_the_new_state(member_client, ticket, agent):
     actions.acknowledge_ticket(ticket, by=agent)
     response = member_client.post(step_url(ticket, "withdraw"), {"version": 1})
