@@ -596,7 +596,7 @@ class AbsenceForm(forms.Form):
         if end and not start:
             self.add_error("away_from", _("Say when the absence starts."))
         elif start and end and end < start:
-            self.add_error("away_until", _("The absence ends after it starts."))
+            self.add_error("away_until", _("The absence must end after it starts."))
         return data
 
 

@@ -136,7 +136,7 @@ class ChangesForm(StepForm):
 
 class FeedbackForm(forms.Form):
     helpful = forms.TypedChoiceField(
-        label=_("Was this helpful?"), choices=[("yes", _("Yes")), ("no", _("No"))],
+        label=_("Your answer"), choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes", widget=forms.RadioSelect,
         error_messages={"required": _("Answer yes or no.")},
     )

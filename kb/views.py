@@ -399,8 +399,11 @@ def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.readable_by(request.user), slug=slug)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        context = {"article": article, "feedback_form": form}
-        return render(request, "kb/article_feedback.html", context, status=400)
+        # The article again, its answer box showing what is missing: not a bare form.
+        article = get_visible_article(request, slug, for_page=True)
+        context = article_context(request, article)
+        context["feedback_form"] = form
+        return render(request, "kb/article_detail.html", context, status=400)
     actions.give_feedback(
         article, by=request.user, helpful=form.cleaned_data["helpful"],
         comment=form.cleaned_data["comment"],

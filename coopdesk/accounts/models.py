@@ -195,7 +195,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         errors = {}
         if self.away_from and self.away_until and self.away_until < self.away_from:
-            errors["away_until"] = _("The absence ends after it starts.")
+            errors["away_until"] = _("The absence must end after it starts.")
         backup = self.backup_advisor
         if backup is not None:
             if backup.pk == self.pk:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from coopdesk import lifecycle, notify
@@ -181,7 +181,12 @@ def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
     # Sending this reply meets the first response (or the update she waited for): its
     # {promised_date} is the promise that still holds afterwards, not the one it meets.
     due = ticket.promise_after_answer()
-    promised = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
+    # What the member reads is in her language, whatever language the agent reads.
+    member_language = ticket.requester.language
+    promised = ""
+    if due:
+        with translation.override(member_language):
+            promised = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT")
     values = {
         "first_name": ticket.requester.first_name,
         "reference": ticket.reference,
@@ -196,7 +201,9 @@ def use_saved_reply(reply: SavedReply, *, ticket: Ticket, by: User) -> str:
         for article in reply.articles.filter(pk__in=readable.values("pk")).only("title", "slug")
     ]
     if links:
-        text = "\n\n".join([text.rstrip(), _("To read:"), "\n".join(links)])
+        with translation.override(member_language):
+            heading = _("To read:")
+        text = "\n\n".join([text.rstrip(), heading, "\n".join(links)])
     SavedReply.objects.filter(pk=reply.pk).update(usage_count=F("usage_count") + 1)
     return text
 

@@ -28,7 +28,16 @@ from helpdesk.forms import (
     SatisfactionForm,
     TransferForm,
 )
-from helpdesk.models import Attachment, Draft, Satisfaction, State, Team, Ticket, TicketEvent
+from helpdesk.models import (
+    Attachment,
+    Draft,
+    EventKind,
+    Satisfaction,
+    State,
+    Team,
+    Ticket,
+    TicketEvent,
+)
 from helpdesk.views.base import get_team_side_ticket, get_visible_ticket
 
 # --- one request --------------------------------------------------------------------------
@@ -65,8 +74,10 @@ def timeline(ticket: Ticket) -> tuple[list[TicketEvent], list[Attachment]]:
 
 def label_writers(ticket: Ticket, events: list[TicketEvent]) -> None:
     """Who each writer is, beside their first name (`event.writer_role`): the advisor, or
-    the team an agent works for (the request's team when they are in it, so that an agent of
-    the team that had it before a transfer shows their own). One query, for the agents."""
+    the team an agent acted for, which is the team that had the request when she wrote (read
+    from the transfers: the past does not change when it moves, nor list every team she is
+    in); when she is not in that team, the request's team or else all of hers. One query,
+    for the agents."""
     staff_ids = {
         event.actor_id for event in events
         if event.actor_id and event.actor.role in (Role.AGENT, Role.LEAD)
@@ -76,7 +87,8 @@ def label_writers(ticket: Ticket, events: list[TicketEvent]) -> None:
         memberships = Team.agents.through.objects.filter(user_id__in=staff_ids)
         for user_id, team_id, name in memberships.values_list("user_id", "team_id", "team__name"):
             teams.setdefault(user_id, {})[team_id] = name
-    for event in events:
+    handling = teams_at_each_event(ticket, events)
+    for event, team_then in zip(events, handling, strict=True):
         actor = event.actor
         if actor is None or actor.pk == ticket.requester_id:
             role = ""
@@ -86,10 +98,23 @@ def label_writers(ticket: Ticket, events: list[TicketEvent]) -> None:
             role = _("administrator")
         elif actor.pk in teams:
             own = teams[actor.pk]
-            role = own.get(ticket.team_id) or ", ".join(sorted(own.values()))
+            role = (own.get(team_then) or own.get(ticket.team_id)
+                    or ", ".join(sorted(own.values())))
         else:
             role = ""
         event.writer_role = role
+
+
+def teams_at_each_event(ticket: Ticket, events: list[TicketEvent]) -> list[int]:
+    """The team that had the request at each event (a transfer is the leaving team's step),
+    from the transfers in the timeline; the request's own team for all with none."""
+    handling, before = [], []
+    for event in events:
+        before.append(event)
+        if event.kind == EventKind.TRANSFERRED and event.data.get("from_team_id"):
+            handling += [event.data["from_team_id"]] * len(before)
+            before = []
+    return handling + [ticket.team_id] * len(before)
 
 
 MEMBER_STEPS = {"confirm": "confirm", "reopen": "reopen", "withdraw": "withdraw"}
@@ -119,6 +144,9 @@ def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
     return list(related.order_by("pk").only("subject", "state", "created_at", "requester"))
 
 
+NOTE_IDS = "note_%s"  # the internal note's fields, apart from the reply's on the same page
+
+
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
     events, opening_files = timeline(ticket)
@@ -138,14 +166,18 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     if ticket.team_view:
         member = ticket.requester
         context.update(
-            note_form=forms.get("note_form") or NoteForm(initial={"body": drafts.get("note")}),
+            # Each form on the page has its own ids (the reply's are id_body, id_files…):
+            # a label must focus its own field, never the reply to the member.
+            note_form=forms.get("note_form")
+            or NoteForm(initial={"body": drafts.get("note")}, auto_id=NOTE_IDS),
             assign_form=AssignForm(
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
-                team=ticket.team,
+                team=ticket.team, auto_id="assign_%s",
             ),
             priority_form=PriorityForm(
                 initial={"version": ticket.version, "priority": ticket.priority,
-                         "reason": drafts.get("priority")}
+                         "reason": drafts.get("priority")},
+                auto_id="priority_%s",
             ),
             # Only those this agent may open: other teams' requests would answer 404.
             other_requests=Ticket.objects.visible_to(user)
@@ -240,7 +272,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_team_side_ticket(request.user, pk, unseen=True)
-    form = NoteForm(request.POST, request.FILES)
+    form = NoteForm(request.POST, request.FILES, auto_id=NOTE_IDS)
     if not form.is_valid():
         return refused_on_page(request, ticket, note_form=form)
     actions.add_note(ticket, by=request.user, body=form.cleaned_data["body"],

@@ -66,6 +66,9 @@ STEPS = {
 NEEDS_JOURNEY = {RenewCapeForm, SalariedForm, SwitchPathForm}
 
 
+REENTRY_IDS = "reentry_%s"  # apart from the step forms' path field
+
+
 def step_drafts(user: User, journey: Journey) -> dict[str, str]:
     """The step notes this person was typing on this journey, by step: one query."""
     keys = {step_draft_key(step, journey.pk): step for step in NOTED_STEPS}
@@ -78,6 +81,9 @@ def step_drafts(user: User, journey: Journey) -> dict[str, str]:
 def step_form(step: str, journey: Journey, data=None, *, draft: str = ""):
     form_class = STEPS[step].form
     kwargs = {"journey": journey} if form_class in NEEDS_JOURNEY else {}
+    # Several steps show at once, each with a version and most with a note: each its own
+    # ids (exit_note, switch_path_note…), so that a label focuses its own field.
+    kwargs["auto_id"] = step.replace("-", "_") + "_%s"
     if data is not None:
         return form_class(data, **kwargs)
     today = timezone.localdate()
@@ -112,7 +118,7 @@ def detail_context(request: HttpRequest, journey: Journey, **bound) -> dict:
                 candidates=actions.mentor_candidates(journey.member)[:50])
         if journey.state == Stage.EXITED and journey.is_latest:
             context["reentry_form"] = bound.get("reentry") or ReentryForm(
-                initial={"path": journey.path_id})
+                initial={"path": journey.path_id}, auto_id=REENTRY_IDS)
         slot = context["slot"]
         # Recorded once it has taken place (the transition refuses it before).
         if slot and slot.status == DiagnosisSlot.Status.BOOKED and slot.has_started():
@@ -164,7 +170,7 @@ def journey_draft_save(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def journey_reenter(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_visible_journey(request.user, pk)
-    form = ReentryForm(request.POST)
+    form = ReentryForm(request.POST, auto_id=REENTRY_IDS)
     if not form.is_valid():
         context = detail_context(request, journey, reentry=form)
         return render(request, "journeys/journey_detail.html", context, status=400)

@@ -245,6 +245,19 @@ def test_the_agent_sets_her_own_absence(agent_client, agent, other_agent, ticket
     assert ticket.assignee == other_agent
 
 
+def test_an_absence_ending_before_it_starts_is_told_as_an_error(settings, agent_client):
+    """Said as what to fix, not as a statement of fact."""
+    data = {"away_from": (today() + timedelta(days=10)).isoformat(),
+            "away_until": today().isoformat()}
+    response = agent_client.post(reverse("helpdesk:absence-edit"), data)
+    assert response.status_code == 400
+    assert "The absence must end after it starts." in response.content.decode()
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("fr"):
+        response = agent_client.post(reverse("helpdesk:absence-edit"), data)
+    assert "La fin de l&#x27;absence doit venir après son début." in response.content.decode()
+
+
 def test_the_absence_form_refuses_a_colleague_of_no_team_of_hers(
     agent_client, outside_agent
 ):

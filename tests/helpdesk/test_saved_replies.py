@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from coopdesk.accounts.models import Role, User
 from helpdesk import actions
@@ -67,8 +67,10 @@ def _promised(ticket, reply, agent) -> str:
     ].split(". Nadia")[0]
 
 
-def _short(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+def _short(moment, language: str = "fr") -> str:
+    """A date as the member reads it (she reads French unless her profile says otherwise)."""
+    with translation.override(language):
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def test_the_promised_date_is_the_one_still_due_after_this_reply(agent, ticket, team_reply):
@@ -84,6 +86,29 @@ def test_the_promised_date_skips_the_update_the_reply_gives(agent, member, ticke
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.next_update_due is not None and ticket.next_update_due == ticket.due_at
     assert _promised(ticket, team_reply, agent) == _short(ticket.resolution_due)
+
+
+def test_the_promised_date_is_written_in_the_members_language(agent, ticket, team_reply):
+    """An agent reading English inserts a reply for a member reading French: the date is
+    French, as the rest of the message she reads (and English for a member who reads it)."""
+    agent.language = "en"
+    agent.save()
+    french, english = _short(ticket.resolution_due, "fr"), _short(ticket.resolution_due, "en")
+    assert french != english
+    with translation.override("en"):  # the agent's page
+        assert _promised(ticket, team_reply, agent) == french
+        ticket.requester.language = "en"
+        ticket.requester.save()
+        assert _promised(ticket, team_reply, agent) == english
+
+
+def test_the_articles_heading_is_in_the_members_language(agent, ticket, team_reply, make_article):
+    team_reply.articles.set([make_article("Comment relancer")])
+    with translation.override("en"):
+        text = actions.use_saved_reply(team_reply, ticket=ticket, by=agent)
+    with translation.override("fr"):
+        heading = translation.gettext("To read:")
+    assert heading != "To read:" and f"\n\n{heading}\n\n- [Comment relancer]" in text
 
 
 def test_no_date_is_promised_once_late(agent, ticket, team_reply):

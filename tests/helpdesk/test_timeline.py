@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk import actions
 from tests.conftest import login
+from tests.factories import TeamFactory
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -55,6 +56,24 @@ def test_each_writer_is_shown_with_their_role(member, advisor, agent, category, 
     # The agent keeps their own team's name once the request has moved to another team.
     assert roles == {agent.first_name: category.team.name, advisor.first_name: "advisor",
                      member.first_name: ""}
+
+
+def test_a_transfer_does_not_relabel_the_past(member, agent, outside_agent, category,
+                                              other_team):
+    """Nadia, in two teams, wrote for Recouvrement: after the transfer to Juridique her past
+    entries still say Recouvrement (not all her teams), and the new team's agent says hers."""
+    clients = TeamFactory(name="Relation clients", slug="relation-clients")
+    agent.teams.add(clients)
+    ticket = actions.create_ticket(requester=member, category=category, subject="Facture",
+                                   body="Bonjour")
+    actions.claim_ticket(ticket, by=agent)
+    actions.add_reply(ticket, by=agent, body="Nous relançons le client.")
+    actions.transfer_ticket(ticket, by=agent, to_team=other_team, reason="Pour le juridique.")
+    actions.add_reply(ticket, by=outside_agent, body="Le service juridique prend le relais.")
+    events = login(member).get(ticket.get_absolute_url()).context["events"]
+    roles = {(event.actor.first_name, event.writer_role) for event in events if event.actor}
+    assert roles == {(member.first_name, ""), (agent.first_name, category.team.name),
+                     (outside_agent.first_name, other_team.name)}
 
 
 def test_the_member_reads_her_own_steps_as_hers(member, advisor, agent, category):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from helpdesk import actions
 from helpdesk.models import EventKind, Message, Priority, State, Ticket
@@ -407,6 +407,16 @@ def test_transfer_has_its_own_page_linked_from_the_request(agent_client, ticket,
     assert f'<option value="{other_category.pk}">' in page
     assert f'<option value="{category.pk}">' not in page  # its own team's: no transfer
     assert f'name="version" value="{ticket.version}"' in page
+
+
+def test_the_transfer_page_says_who_handles_it_now(settings, agent_client, ticket, team):
+    """"Currently", not "today": the team handling the request until the transfer."""
+    url = reverse("helpdesk:ticket-transfer", args=[ticket.pk])
+    assert f"Currently handled by the {team.name} team." in body(agent_client.get(url))
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("fr"):
+        page = body(agent_client.get(url))
+    assert f"Actuellement traitée par le service {team.name}." in page
 
 
 def test_a_finished_request_cannot_be_transferred(agent_client, ticket, other_category):

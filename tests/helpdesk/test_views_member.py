@@ -250,7 +250,7 @@ def test_request_page_shows_team_card_status_timeline_and_reply(member_client, t
         team.opening_ranges.create(weekday=weekday, starts=time(9), ends=time(17))
     page = body(member_client.get(ticket.get_absolute_url()))
     assert "recouvrement@example.test" in page and "tel:0472000000" in page
-    assert "Monday–Friday 9:00–17:00" in page and "24 hours" in page
+    assert "Monday–Friday 9:00–17:00" in page and "24 business hours" in page
     assert f"{team.name} team, not yet assigned to a person" in page
     assert "First response promised by" in page
     assert "Mon client ne paie pas." in page
@@ -333,6 +333,25 @@ def test_member_withdraws_through_the_page(member_client, ticket):
     ticket.refresh_from_db()
     assert ticket.state == State.WITHDRAWN
     assert ticket.events.last().kind == EventKind.WITHDRAWN
+
+
+def test_a_withdrawn_request_waits_for_nobody(member_client, ticket, team):
+    """Withdrawn (or closed) nobody will pick it up: the page does not say it awaits someone."""
+    member_client.post(step_url(ticket, "withdraw"), {"version": 1})
+    page = body(member_client.get(ticket.get_absolute_url()))
+    assert "not yet assigned" not in page
+    assert f"<span data-assignee>{team.name} team</span>" in page
+
+
+def test_a_closed_request_names_its_last_handler_and_no_wait(member_client, ticket, agent, team):
+    actions.claim_ticket(ticket, by=agent)
+    closed = move_to(ticket, State.CLOSED, agent=agent)
+    page = body(member_client.get(closed.get_absolute_url()))
+    assert "not yet assigned" not in page
+    assert f"Handled by <strong data-assignee>{agent.first_name}</strong>" in page
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=None)
+    page = body(member_client.get(closed.get_absolute_url()))
+    assert "not yet assigned" not in page and f"{team.name} team</span>" in page
 
 
 def test_stale_step_is_a_409_that_names_the_new_state(member_client, ticket, agent):

@@ -189,3 +189,12 @@ def test_an_article_moved_to_staff_leaves_members_suggestions_at_once(
     actions.update_article(article, by=agent, audience=Audience.STAFF)
     for url in ("/aide/suggestions/", "/aide/recherche/"):
         assert "Mise en demeure" not in client.get(url, {"q": "demeure"}).content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/parcours/reunions/"])
+def test_a_visitor_finds_the_public_help_from_the_public_pages(client, db, url):
+    """The help opens without an account: the login and meetings pages link to it."""
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+    assert '<a href="/aide/">Aide</a>' in response.content.decode()
+    assert client.get("/aide/").status_code == 200

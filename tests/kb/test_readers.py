@@ -42,6 +42,25 @@ def test_feedback_form_errors_are_shown(client, member, article):
     assert response.status_code == 400 and "hmm" in response.content.decode()
 
 
+def test_a_blank_feedback_shows_the_article_again_with_the_error(client, member, article):
+    """Not a bare form away from the article: the article, its answer box saying what is
+    missing, and the question asked once."""
+    client.force_login(member)
+    response = client.post(f"/aide/fiches/{article.slug}/avis/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'<h1 id="article-title">{article.title}</h1>' in page
+    assert "Rédigez le devis" in page and "Répondez oui ou non." in page
+    assert page.count("Cette fiche vous a-t-elle été utile") == 1
+
+
+def test_the_feedback_box_asks_its_question_once(client, member, article):
+    client.force_login(member)
+    page = client.get(article.get_absolute_url()).content.decode()
+    box = page.split('id="feedback"')[1].split("</section>")[0]
+    assert box.count("Cette fiche vous a-t-elle été utile") == 1
+
+
 def test_suggestions_while_writing_show_category_articles_first(client, member, article,
                                                                   category, make_article):
     make_article("Relancer un client qui ne paie pas", body="relance facture impayée")
