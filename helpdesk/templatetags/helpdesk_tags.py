@@ -10,6 +10,7 @@ from functools import lru_cache
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from helpdesk.models import WAITING_FOR_MEMBER, Priority, State
@@ -67,8 +68,9 @@ def strftime_pattern(django_format: str) -> str | None:
     for char in django_format:
         if char in STRFTIME:
             pattern.append(STRFTIME[char])
-        elif char.isalpha() or char in "\\%":
-            return None  # names of days or months, escapes: let Django format it
+        elif char.isalpha() or char in "\\%<>&\"'":
+            # names of days or months, escapes, characters HTML escapes: let Django write it
+            return None
         else:
             pattern.append(char)
     return "".join(pattern)
@@ -88,12 +90,19 @@ def local_time(value, css_class: str = "") -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return format_html(
-        '<time{} datetime="{}">{}</time>',
-        format_html(' class="{}"', css_class) if css_class else "",
-        local.isoformat(),
-        short_datetime(local),
-    )
+    django_format = formats.get_format("SHORT_DATETIME_FORMAT")
+    pattern = strftime_pattern(django_format)
+    if pattern is None:
+        return format_html(
+            '<time{} datetime="{}">{}</time>',
+            format_html(' class="{}"', css_class) if css_class else "",
+            local.isoformat(), formats.date_format(local, django_format),
+        )
+    # isoformat() writes digits and "-+:.T", a numeric pattern digits and its separators
+    # (strftime_pattern lets none that HTML escapes through): nothing here needs escaping,
+    # which format_html did for each part of every date of a long timeline.
+    css = format_html(' class="{}"', css_class) if css_class else ""
+    return mark_safe(f'<time{css} datetime="{local.isoformat()}">{local.strftime(pattern)}</time>')
 
 
 @register.simple_tag(takes_context=True)
