@@ -141,7 +141,10 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
 
 def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
     """The requests linked to this one that the reader may open; the member (and her
-    advisor) only the links between her own requests. One query."""
+    advisor) only the links between her own requests. One query, none for a request read
+    with `has_related` (get_visible_ticket's page) and linked to none."""
+    if not getattr(ticket, "has_related", True):
+        return []
     related = ticket.related_requests.visible_to(user)
     if not ticket.team_view:
         related = related.filter(requester=ticket.requester_id)
