@@ -10,7 +10,6 @@ from functools import lru_cache
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from helpdesk.models import WAITING_FOR_MEMBER, Priority, State
@@ -68,9 +67,8 @@ def strftime_pattern(django_format: str) -> str | None:
     for char in django_format:
         if char in STRFTIME:
             pattern.append(STRFTIME[char])
-        elif char.isalpha() or char in "\\%<>&\"'":
-            # names of days or months, escapes, characters HTML escapes: let Django write it
-            return None
+        elif char.isalpha() or char in "\\%":
+            return None  # names of days or months, escapes: let Django format it
         else:
             pattern.append(char)
     return "".join(pattern)
@@ -90,19 +88,12 @@ def local_time(value, css_class: str = "") -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    django_format = formats.get_format("SHORT_DATETIME_FORMAT")
-    pattern = strftime_pattern(django_format)
-    if pattern is None:
-        return format_html(
-            '<time{} datetime="{}">{}</time>',
-            format_html(' class="{}"', css_class) if css_class else "",
-            local.isoformat(), formats.date_format(local, django_format),
-        )
-    # isoformat() writes digits and "-+:.T", a numeric pattern digits and its separators
-    # (strftime_pattern lets none that HTML escapes through): nothing here needs escaping,
-    # which format_html did for each part of every date of a long timeline.
-    css = format_html(' class="{}"', css_class) if css_class else ""
-    return mark_safe(f'<time{css} datetime="{local.isoformat()}">{local.strftime(pattern)}</time>')
+    return format_html(
+        '<time{} datetime="{}">{}</time>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        local.isoformat(),
+        short_datetime(local),
+    )
 
 
 @register.simple_tag(takes_context=True)
