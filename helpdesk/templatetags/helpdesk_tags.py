@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
 from helpdesk.models import WAITING_FOR_MEMBER, Priority, State
-from helpdesk.notices import case_label, next_step, ticket_detail, ticket_words
+from helpdesk.notices import case_label, next_step
 
 register = template.Library()
 
@@ -94,14 +94,6 @@ def local_time(value, css_class: str = "") -> str:
         local.isoformat(),
         short_datetime(local),
     )
-
-
-@register.simple_tag(takes_context=True)
-def event_words(context, event, ticket) -> str:
-    """A timeline event in the words notifications and e-mails use (helpdesk/notices.py)."""
-    user = context["request"].user
-    return ticket_words(event.kind, ticket_detail(event.kind, event.data),
-                        for_requester=ticket.requester_id == user.pk)
 
 
 @register.simple_tag(takes_context=True)

@@ -38,6 +38,11 @@ def get_visible_ticket(
             "team__answer_minutes",
             *(["requester__office__name"] if user.is_support_staff else []),
         )
+        # Whether it is linked to others at all: most requests are not, and asking which
+        # ones the reader may open compiles the whole visibility rule (related_requests).
+        queryset = queryset.annotate(has_related=Exists(
+            Ticket.related_requests.through.objects.filter(from_ticket=OuterRef("pk"))
+        ))
     if follow_card:
         # What the follow / mute card reads (coopdesk's ticket_follow tag), in this query
         # rather than two more at the end of the page.

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,7 +17,7 @@ from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.steps import Step, step_view
-from helpdesk import actions, satisfaction
+from helpdesk import actions, notices, satisfaction
 from helpdesk.forms import (
     AssignForm,
     CategoryForm,
@@ -44,75 +45,101 @@ from helpdesk.views.base import get_team_side_ticket, get_visible_ticket
 
 
 EVENT_FIELDS = (
-    "kind", "is_internal", "note", "data", "created_at", "actor__first_name", "actor__role",
-    "message__body_html", "message__is_internal",
+    "pk", "kind", "is_internal", "note", "data", "created_at", "actor_id", "message_id",
+    "actor__first_name", "actor__role", "message__body_html",
 )
 
 
-def timeline(ticket: Ticket) -> tuple[list[TicketEvent], list[Attachment]]:
+def timeline(ticket: Ticket, reader: User) -> tuple[list[dict], list[Attachment]]:
     """The events the viewer may see (internal notes only for the team handling the request,
-    `ticket.team_view`), each with the files of its message (event.files), and the files sent
-    with the request: two queries, however long the conversation.
+    `ticket.team_view`), each as what the timeline shows of it (below), with the files of
+    its message, and the files sent with the request: two queries, however long the
+    conversation (three with the agents who wrote, `writer_roles`).
 
     The files come in one query for the whole request, where prefetching them per message
     took one more; the texts' Markdown source and their authors are never shown here.
+    The events are read as rows, not models: with their writer and message, a model each
+    was three objects to build and then to read through their descriptors, over and over
+    on a long conversation; the template looks the values up in a dict.
     """
     events = TicketEvent.objects.filter(ticket=ticket)
     attachments = ticket.attachments.all()
     if not ticket.team_view:
         events = events.public()
         attachments = attachments.exclude(message__is_internal=True)
-    events = list(events.select_related("actor", "message").only(*EVENT_FIELDS))
+    rows = list(events.values(*EVENT_FIELDS))
     files: dict[int | None, list[Attachment]] = {}
     for file in attachments:
         files.setdefault(file.message_id, []).append(file)
-    for event in events:
-        event.files = files.get(event.message_id, []) if event.message_id else []
-    label_writers(ticket, events)
-    return events, files.get(None, [])
+    roles = writer_roles(ticket, rows)
+    for_requester = ticket.requester_id == reader.pk
+    entries = []
+    for row, role in zip(rows, roles, strict=True):
+        kind, data, actor_id, message_id = (
+            row["kind"], row["data"], row["actor_id"], row["message_id"]
+        )
+        if not isinstance(data, dict):
+            data = {}
+        entries.append({
+            "pk": str(row["pk"]),  # as text: an integer is localised at each output
+            "kind": kind,
+            "data": data,
+            "internal": row["is_internal"],
+            "actor_id": actor_id,
+            "who": "Coopdesk" if actor_id is None else row["actor__first_name"],
+            "role": role,
+            "words": notices.ticket_words(kind, notices.ticket_detail(kind, data),
+                                           for_requester=for_requester),
+            "when": row["created_at"],
+            "merged_from": data.get("merged_from"),
+            # Sanitised when the message was written (coopdesk.rendering).
+            "html": None if message_id is None else mark_safe(row["message__body_html"]),
+            "files": files.get(message_id, []) if message_id else [],
+            "note": row["note"],
+        })
+    return entries, files.get(None, [])
 
 
-def label_writers(ticket: Ticket, events: list[TicketEvent]) -> None:
-    """Who each writer is, beside their first name (`event.writer_role`): the advisor, or
-    the team an agent acted for, which is the team that had the request when she wrote (read
-    from the transfers: the past does not change when it moves, nor list every team she is
-    in); when she is not in that team, the request's team or else all of hers. One query,
+def writer_roles(ticket: Ticket, rows: list[dict]) -> list[str]:
+    """Who wrote each row, beside their first name: the advisor, or the team an agent acted
+    for, which is the team that had the request when she wrote (read from the transfers:
+    the past does not change when it moves, nor list every team she is in); when she is not
+    in that team, the request's team or else all of hers; nothing for the member. One query,
     for the agents."""
-    staff_ids = {
-        event.actor_id for event in events
-        if event.actor_id and event.actor.role in (Role.AGENT, Role.LEAD)
-    }
+    staff_ids = {row["actor_id"] for row in rows if row["actor__role"] in (Role.AGENT, Role.LEAD)}
     teams: dict[int, dict[int, str]] = {}
     if staff_ids:
         memberships = Team.agents.through.objects.filter(user_id__in=staff_ids)
         for user_id, team_id, name in memberships.values_list("user_id", "team_id", "team__name"):
             teams.setdefault(user_id, {})[team_id] = name
-    handling = teams_at_each_event(ticket, events)
-    for event, team_then in zip(events, handling, strict=True):
-        actor = event.actor
-        if actor is None or actor.pk == ticket.requester_id:
+    roles = []
+    for row, team_then in zip(rows, teams_at_each_event(ticket, rows), strict=True):
+        actor_id = row["actor_id"]
+        if actor_id is None or actor_id == ticket.requester_id:
             role = ""
-        elif actor.role == Role.ADVISOR:
+        elif row["actor__role"] == Role.ADVISOR:
             role = _("advisor")
-        elif actor.role == Role.ADMIN:
+        elif row["actor__role"] == Role.ADMIN:
             role = _("administrator")
-        elif actor.pk in teams:
-            own = teams[actor.pk]
+        elif actor_id in teams:
+            own = teams[actor_id]
             role = (own.get(team_then) or own.get(ticket.team_id)
                     or ", ".join(sorted(own.values())))
         else:
             role = ""
-        event.writer_role = role
+        roles.append(role)
+    return roles
 
 
-def teams_at_each_event(ticket: Ticket, events: list[TicketEvent]) -> list[int]:
+def teams_at_each_event(ticket: Ticket, rows: list[dict]) -> list[int]:
     """The team that had the request at each event (a transfer is the leaving team's step),
     from the transfers in the timeline; the request's own team for all with none."""
     handling, before = [], []
-    for event in events:
-        before.append(event)
-        if event.kind == EventKind.TRANSFERRED and event.data.get("from_team_id"):
-            handling += [event.data["from_team_id"]] * len(before)
+    for row in rows:
+        before.append(row)
+        data = row["data"] if isinstance(row["data"], dict) else {}
+        if row["kind"] == EventKind.TRANSFERRED and data.get("from_team_id"):
+            handling += [data["from_team_id"]] * len(before)
             before = []
     return handling + [ticket.team_id] * len(before)
 
@@ -137,7 +164,10 @@ def available_steps(ticket: Ticket, user: User) -> set[str]:
 
 def related_requests(ticket: Ticket, user: User) -> list[Ticket]:
     """The requests linked to this one that the reader may open; the member (and her
-    advisor) only the links between her own requests. One query."""
+    advisor) only the links between her own requests. One query, none for a request read
+    with `has_related` (get_visible_ticket's page) and linked to none."""
+    if not getattr(ticket, "has_related", True):
+        return []
     related = ticket.related_requests.visible_to(user)
     if not ticket.team_view:
         related = related.filter(requester=ticket.requester_id)
@@ -149,12 +179,15 @@ NOTE_IDS = "note_%s"  # the internal note's fields, apart from the reply's on th
 
 def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     user = request.user
-    events, opening_files = timeline(ticket)
+    events, opening_files = timeline(ticket, user)
     # What this person was typing here (a reply, a note), from any device: one query.
     drafts = dict(Draft.objects.filter(owner=user, ticket=ticket).values_list("kind", "body"))
     context = {
         "ticket": ticket,
         "events": events,
+        # The request's own line, then the rest of the conversation.
+        "created": [event for event in events if event["kind"] == "created"],
+        "entries": [event for event in events if event["kind"] != "created"],
         "opening_files": opening_files,
         "reply_form": forms.get("reply_form") or ReplyForm(initial={"body": drafts.get("reply")}),
         "drafts": drafts,
@@ -199,7 +232,7 @@ def satisfaction_context(request: HttpRequest, ticket: Ticket, events, form) -> 
     answer = Satisfaction.objects.filter(ticket=ticket).first()
     context = {"satisfaction": answer}
     if ticket.requester_id == request.user.pk:
-        closing = next((e.data for e in reversed(events) if e.kind == "closed"), {})
+        closing = next((e["data"] for e in reversed(events) if e["kind"] == "closed"), {})
         asked = satisfaction.is_open(ticket, closing=closing) and (
             answer is not None or satisfaction.wants_question(request.user)
         )

@@ -28,16 +28,18 @@ from tests.factories import CategoryFactory, UserFactory
 # categories for the filter, agents for the bulk form); the others exactly as measured when
 # written (session and user included), so that a new query is a decision, not an accident.
 QUEUE_MAX = 10
-TICKET_AGENT_MAX = 12  # + request (with the reader's follow/mute choice of the live
-#   notifications and whether she watches it), events, files, member's other requests, agents
-#   (the categories are on the transfer page), the teams of the agents who wrote (shown
-#   beside their names), the team's opening hours, its closures (the time left in business
-#   time), the place in line (one count), the related requests (one query; the saved replies
-#   load on demand, none here), the reader's drafts of a reply, a note and a priority reason
-#   (one query)
-TICKET_MEMBER_MAX = 9  # + request (with her follow/mute choice), events, files, the writers' teams,
-#   the team's opening hours (its card), the place in line (one count), the related
-#   requests (one query), the reader's drafts of a reply and step notes (one query)
+TICKET_AGENT_MAX = 11  # + request (with the reader's follow/mute choice of the live
+#   notifications, whether she watches it and whether it has related requests), events,
+#   files, member's other requests, agents (the categories are on the transfer page), the
+#   teams of the agents who wrote (shown beside their names), the team's opening hours, its
+#   closures (the time left in business time), the place in line (one count), the related
+#   requests (one query, only when there are some: none here; the saved replies load on
+#   demand, none here), the reader's drafts of a reply, a note and a priority reason (one
+#   query)
+TICKET_MEMBER_MAX = 8  # + request (with her follow/mute choice and whether it has related
+#   requests), events, files, the writers' teams, the team's opening hours (its card), the
+#   place in line (one count), the related requests (one query, only when there are some:
+#   none here), the reader's drafts of a reply and step notes (one query)
 MY_REQUESTS_MAX = 5  # + COUNT (several pages), page, drafts
 
 
