@@ -60,6 +60,45 @@ def test_formal_notice_waits_for_member_ok_by_default(case, agent, member):
     assert case.pending_step == ""
 
 
+def test_the_members_ok_starts_the_step_in_the_teams_name_not_hers(case, agent, member,
+                                                                    client):
+    no_announce(member)
+    for _ in range(3):
+        actions.propose_next_step(case, by=agent)  # two reminders, then the formal notice held
+    actions.set_collection_consent(case, by=member, step=Step.FORMAL_NOTICE, consent=Consent.ALLOW)
+    consent, taken = list(case.events.order_by("pk"))[-2:]
+    assert (consent.kind, consent.actor, consent.step) == ("consent", member, "formal_notice")
+    assert (taken.kind, taken.actor, taken.step) == ("taken", None, "formal_notice")
+    told = Notification.objects.get(recipient=member, verb="collection.taken",
+                                    data__step="formal_notice")
+    with translation.override("fr"):
+        assert notify.label(told) == "Étape engagée\u00a0: Mise en demeure"
+    with translation.override("en"):
+        assert notify.label(told) == "Step started: Formal notice"  # not "sent", not "done"
+    client.force_login(member)
+    page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
+                      headers={"accept-language": "fr"}).content.decode()
+    assert "Coopdesk</strong> · Étape engagée\u00a0: Mise en demeure" in page
+    assert "Camille</strong> · Étape engagée" not in page
+
+
+def test_the_ladder_shows_the_step_under_way_and_only_the_earlier_ones_done(case, agent,
+                                                                           member, client):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)
+    actions.propose_next_step(case, by=agent)  # at the second reminder
+    case.refresh_from_db()
+    rows = case.ladder()
+    assert [row["done"] for row in rows] == [True, False, False, False]
+    assert [row["current"] for row in rows] == [False, True, False, False]
+    client.force_login(member)
+    url = reverse("helpdesk:collection-detail", args=[case.pk])
+    page = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert page.count(">faite<") == 1 and page.count(">en cours<") == 1
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert page.count(">done<") == 1 and page.count(">under way<") == 1
+
+
 def test_member_can_hold_a_step_for_one_invoice_only(case, agent, member, team):
     no_announce(member)
     actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.HOLD)
@@ -256,7 +295,7 @@ def test_a_paid_case_shows_only_the_steps_taken_as_done(case, agent, member, cli
     client.force_login(member)
     page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
                       headers={"accept-language": "en"}).content.decode()
-    assert page.count("not taken") == 3
+    assert page.count("not taken") == 3 and page.count(">taken<") == 1
 
 
 def test_a_closed_case_is_at_no_step(case, agent, member):
