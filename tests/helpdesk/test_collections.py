@@ -383,3 +383,17 @@ def test_the_list_reads_the_same_queries_however_many_invoices_are_late(case, ag
                 invoice_number=f"F-4{n}", amount="100.00", due_date=date(2026, 9, 1 + n),
             )
         assert count() == before
+
+
+def test_the_list_names_its_column_for_every_state_not_only_the_ladders_steps(case, member,
+                                                                              client):
+    # "Awaiting payment" and "Paid" are where an invoice stands, not steps of the ladder.
+    client.force_login(member)
+    listing = reverse("helpdesk:collection-list")
+    page = client.get(listing, headers={"accept-language": "fr"}).content.decode()
+    assert '<th scope="col">Où en est la facture</th>' in page
+    assert 'data-label="Où en est la facture"' in page and ">Étape<" not in page
+    assert "En attente de paiement" in page
+    page = client.get(listing, headers={"accept-language": "en"}).content.decode()
+    assert '<th scope="col">Where it stands</th>' in page
+    assert read(client.get(reverse("helpdesk:collection-export")))[0][7] == "Where it stands"
