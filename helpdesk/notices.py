@@ -22,6 +22,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
     CollectionEventKind,
+    Consent,
     EventKind,
     Score,
     State,
@@ -561,10 +562,10 @@ def case_label(data: dict, verb: str, recipient_id: int) -> str:
         text = str(CASE_LABELS_YOURS[kind])
     if data.get("step") in Step.values:
         text = _("%(what)s: %(step)s") % {"what": text, "step": Step(data["step"]).label}
-    if data.get("consent") == "allow":
-        text += " " + _("(OK)")
-    elif data.get("consent") == "hold":
-        text += " " + _("(wait)")
+    if data.get("consent") in Consent.values:  # in the words of her buttons and list
+        text = _("%(what)s (“%(choice)s”)") % {
+            "what": text, "choice": Consent(data["consent"]).label
+        }
     return text
 
 

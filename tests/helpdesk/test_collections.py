@@ -276,10 +276,11 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
         "Étape proposée, en attente de votre accord\u00a0: Première relance")
     actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.ALLOW)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
-    assert "Your choice: First reminder (OK)" in page
+    assert "Your choice: First reminder (“OK, go ahead”)" in page
     client.force_login(agent)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
-    assert "€1,850.00 due on" in page and "Member&#x27;s choice: First reminder (OK)" in page
+    assert "€1,850.00 due on" in page
+    assert "Member&#x27;s choice: First reminder (“OK, go ahead”)" in page
     # The symbol goes where English writes it, as in the e-mails.
     assert "€1,850.00" in client.get(listing, headers={"accept-language": "en"}).content.decode()
     assert "1\xa0850,00 €" in client.get(
@@ -397,3 +398,28 @@ def test_the_list_names_its_column_for_every_state_not_only_the_ladders_steps(ca
     page = client.get(listing, headers={"accept-language": "en"}).content.decode()
     assert '<th scope="col">Where it stands</th>' in page
     assert read(client.get(reverse("helpdesk:collection-export")))[0][7] == "Where it stands"
+
+
+def test_the_history_and_the_help_say_the_choices_in_the_buttons_words(case, member, client):
+    actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.HOLD)
+    client.force_login(member)
+    fr = {"accept-language": "fr"}
+    page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
+                      headers=fr).content.decode()
+    assert "Votre choix\u00a0: Première relance («\u00a0Attendre mon accord\u00a0»)" in page
+    assert "D'accord pour «\u00a0Première relance\u00a0»" in page  # her button
+    listing = client.get(reverse("helpdesk:collection-list"), headers=fr).content.decode()
+    assert "«\u00a0D'accord, allez-y\u00a0» ou «\u00a0Attendre mon accord\u00a0»" in listing
+    told = Notification.objects.get(recipient=member.advisor, verb="collection.consent")
+    with translation.override("fr"):
+        assert notify.label(told).endswith("(«\u00a0Attendre mon accord\u00a0»)")
+
+
+def test_the_demo_help_article_names_the_steps_and_choices_as_the_pages_do():
+    from kb.demo import UNPAID
+
+    for words in ("Première relance", "Deuxième relance", "Mise en demeure",
+                  "«\u00a0D'accord, allez-y\u00a0»", "«\u00a0Attendre mon accord\u00a0»",
+                  "Ce que le service peut faire sans me"):
+        assert words in UNPAID
+    assert "Relance 1" not in UNPAID and "*OK*" not in UNPAID
