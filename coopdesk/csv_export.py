@@ -1,5 +1,7 @@
 """CSV downloads of lists: UTF-8 with a byte-order mark (so that spreadsheet software opens
 French text correctly), streamed row by row so that memory stays flat however long the list.
+A reader whose language is French gets what French spreadsheet software expects: `;` between
+cells and a decimal comma ("2400,00"); English keeps `,` and "2400.00".
 
 A view builds the same queryset as its page (the same permission rule, the same filters,
 the same order), and hands `stream` an iterator of rows read through `read`: a chunk at a
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import datetime
+from decimal import Decimal
 from itertools import islice
 
 from asgiref.sync import sync_to_async
@@ -18,7 +21,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 BOM = "\ufeff"
 # A cell starting with one of these is read as a formula by spreadsheet software: a subject
@@ -63,24 +66,36 @@ class _Echo:
         return value
 
 
-def cell(value, zone=None) -> str:
-    """A value as a spreadsheet should show it: local dates, formulas defused."""
+def cell(value, zone=None, *, decimal_comma: bool = False) -> str:
+    """A value as a spreadsheet should show it: local dates, formulas defused, and amounts
+    with the reader's decimal sign (French spreadsheets read "2400.00" as text)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(zone or timezone.get_current_timezone()).isoformat(" ")[:16]
     text = value if isinstance(value, str) else str(value)
+    if decimal_comma and isinstance(value, Decimal | float):
+        text = text.replace(".", ",")
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
 
-def lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+def reads_french(language: str | None = None) -> bool:
+    """Whether the reader's language (the active one: after login, her profile's) writes
+    numbers the French way, which spreadsheet software then expects of a CSV file too."""
+    return (language or translation.get_language() or "").lower().startswith("fr")
+
+
+def lines(header: Sequence[str], rows: Iterable[Sequence], *, french: bool = False
+          ) -> Iterator[str]:
+    # French Excel splits cells on ";" (the comma is its decimal sign): with "," it shows
+    # each line in a single column.
+    writer = csv.writer(_Echo(), delimiter=";" if french else ",")
     zone = timezone.get_current_timezone()
     yield BOM + writer.writerow([str(name) for name in header])
     for row in rows:
-        yield writer.writerow([cell(value, zone) for value in row])
+        yield writer.writerow([cell(value, zone, decimal_comma=french) for value in row])
 
 
 # Lines handed to the server at a time under ASGI.
@@ -104,7 +119,7 @@ async def _parts(content: Iterator[str]) -> AsyncIterator[str]:
 
 def stream(request: HttpRequest, filename: str, header: Sequence[str],
            rows: Iterable[Sequence]) -> StreamingHttpResponse:
-    content = lines(header, rows)
+    content = lines(header, rows, french=reads_french())  # read now: the rows stream later
     if isinstance(request, ASGIRequest):
         content = _parts(content)
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")

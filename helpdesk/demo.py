@@ -398,7 +398,7 @@ def load_tickets(people: People) -> None:
 
 
 def load_collections(people: People) -> None:
-    """Unpaid invoices at several steps, with the members' Attente / OK choices."""
+    """Unpaid invoices at several steps, with the members' choices (go ahead, or wait)."""
     from helpdesk.models import CollectionSettings, Consent
 
     m, nadia = people.members, people.agents["nadia"]

@@ -22,6 +22,7 @@ from helpdesk.models import (
     CollectionCase,
     CollectionEvent,
     CollectionEventKind,
+    Consent,
     EventKind,
     Score,
     State,
@@ -559,17 +560,25 @@ CASE_LABELS_YOURS = {
 }
 
 
+# Everyone reads a step taken as started, not as done: a formal notice is still to be
+# written and sent when the team takes that step.
+CASE_LABELS = {
+    CollectionEventKind.TAKEN: gettext_lazy("Step started"),
+}
+
+
 def case_label(data: dict, verb: str, recipient_id: int) -> str:
     kind = data.get("kind") or verb.removeprefix("collection.")
     text = str(CollectionEventKind(kind).label) if kind in CollectionEventKind.values else ""
+    text = str(CASE_LABELS.get(kind, text))
     if recipient_id and data.get("member") == recipient_id and kind in CASE_LABELS_YOURS:
         text = str(CASE_LABELS_YOURS[kind])
     if data.get("step") in Step.values:
         text = _("%(what)s: %(step)s") % {"what": text, "step": Step(data["step"]).label}
-    if data.get("consent") == "allow":
-        text += " " + _("(OK)")
-    elif data.get("consent") == "hold":
-        text += " " + _("(wait)")
+    if data.get("consent") in Consent.values:  # in the words of her buttons and list
+        text = _("%(what)s (“%(choice)s”)") % {
+            "what": text, "choice": Consent(data["consent"]).label
+        }
     return text
 
 

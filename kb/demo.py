@@ -264,16 +264,17 @@ coopérative a une procédure qui respecte votre relation avec lui.
 
 ## Les étapes
 
-1. **Relance 1**, amicale, quelques jours après l'échéance.
-2. **Relance 2**, plus ferme, deux semaines plus tard.
+1. **Première relance**, amicale, quelques jours après l'échéance.
+2. **Deuxième relance**, plus ferme, deux semaines plus tard.
 3. **Mise en demeure** par lettre recommandée.
 4. **Contentieux** : huissier, puis tribunal.
 
 ## Vous gardez la main
 
-À chaque étape, vous pouvez dire *Attente* ou *OK* : par exemple suspendre une relance si
-vous préférez appeler vous-même le client. Réglez vos préférences une fois pour toutes, et
-changez-les pour une facture précise si besoin.
+À chaque étape, vous choisissez « D'accord, allez-y » ou « Attendre mon accord » :
+par exemple, attendre avant une relance si vous préférez appeler vous-même le client.
+Réglez vos préférences une fois pour toutes dans « Ce que le service peut faire sans me
+demander », et changez-les pour une facture précise depuis sa page si besoin.
 
 Le client demande à payer en plusieurs fois ? L'équipe Recouvrement peut proposer un
 échéancier.

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -546,8 +547,23 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "guide": guide, "steps": steps, "node": node, "article": article,
         "resumed": bool(steps) and request.GET.get("from") != "answer",
+        "request_url": request_url(guide, steps, node) if node.kind == "request" else "",
     }
     return render(request, "kb/guide_detail.html", context)
+
+
+def request_url(guide: Guide, steps: list, node) -> str:
+    """The new-request form, its category chosen and what the member answered on the way
+    written in, so that she need not type it again: the first answer (what her trouble is)
+    as the subject, the questions and her answers as the start of the message."""
+    query = {"category": node.category_id}
+    if steps:
+        query["subject"] = steps[0][1].label
+        answers = "\n".join(f"- {question.text} {choice.label}" for question, choice in steps)
+        query["body"] = _("My answers in the guided path “%(guide)s”:") % {
+            "guide": guide.title
+        } + f"\n{answers}\n\n"
+    return f"{reverse('helpdesk:ticket-create')}?{urlencode(query)}"
 
 
 @require_POST

@@ -97,7 +97,8 @@ def set_collection_consent(
     case: CollectionCase, *, by: User, step: str, consent: str,
     expected_version: int | None = None,
 ) -> CollectionCase:
-    """The member says OK or wait for one step of this invoice (Attente / OK)."""
+    """The member says OK or wait for one step of this invoice ("OK, go ahead" / "Wait for my
+    OK"); an OK for the step the team proposed starts it."""
     case = lifecycle.lock(case, expected_version)
     if case.member_id != by.pk:
         raise PermissionDenied("only the member decides")
@@ -113,7 +114,9 @@ def set_collection_consent(
     event = lifecycle.record(case, CollectionEventKind.CONSENT, by=by, step=step, note=consent)
     notify.event(event)
     if go_now:
-        _take_step(case, by=by)
+        # Her OK is her event above; the step itself is the team's to start (as when the
+        # worker takes an announced step), not something she did.
+        _take_step(case, by=None)
     return case
 
 

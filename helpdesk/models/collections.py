@@ -195,7 +195,11 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
         return getattr(defaults, step)
 
     def ladder(self) -> list[dict]:
-        """Every step with whether it is done, current, waiting for the member, and their choice."""
+        """Every step with whether it is done, current, waiting for the member, and their choice.
+
+        On an open case the step it is at is under way, not done: taking a step starts it
+        (a letter to write and send), so only the steps before it are done. On a paid or
+        stopped case, the steps its timeline says were taken."""
         defaults = CollectionSettings.for_member(self.member)
         is_open = self.is_open
         if is_open:
@@ -209,7 +213,7 @@ class CollectionCase(ConcurrentTransitionMixin, models.Model):
             rows.append({
                 "step": step,
                 "label": Step(step).label,
-                "done": position <= reached,
+                "done": position < reached if is_open else position <= reached,
                 "current": is_open and position == reached,  # a closed case is at no step
                 "pending": self.pending_step == step,
                 "consent": self.consent_for(step, defaults),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from coopdesk import csv_export
 from coopdesk.accounts.models import User
@@ -108,7 +109,8 @@ def collection_export(request: HttpRequest) -> StreamingHttpResponse:
     cases = collection_cases(user)
     header = [
         _("Invoice number"), _("Client"), _("Member"), _("Team"), _("Amount incl. VAT (EUR)"),
-        _("Due date"), _("Days overdue"), _("Step"), _("Next step proposed"),
+        _("Due date"), _("Days overdue"), pgettext("unpaid invoice", "Where it stands"),
+        _("Next step proposed"),
         _("Will be taken on"), _("Opened"), _("Last update"),
     ]
 

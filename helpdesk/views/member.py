@@ -57,6 +57,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+PREFILL_SUBJECT_CHARS = 200  # TicketForm.subject's max_length
+PREFILL_BODY_CHARS = 2000
+
+
 @login_required
 def ticket_create(request: HttpRequest) -> HttpResponse:
     draft = None
@@ -86,7 +90,14 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
             return redirect(ticket)
         status = 400
     else:
-        initial = {"category": request.GET.get("category"), "key": uuid.uuid4().hex}
+        # A link may choose the category and start the subject and message (the guided
+        # path's answers): cut to what the form takes; the widgets escape them.
+        initial = {
+            "category": request.GET.get("category"),
+            "subject": request.GET.get("subject", "")[:PREFILL_SUBJECT_CHARS],
+            "body": request.GET.get("body", "")[:PREFILL_BODY_CHARS],
+            "key": uuid.uuid4().hex,
+        }
         if draft:
             initial = {"category": draft.category_id, "subject": draft.subject,
                        "body": draft.body, "key": draft.key}

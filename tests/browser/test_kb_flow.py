@@ -77,8 +77,11 @@ def test_member_follows_a_guided_path_to_a_prefilled_request(new_page, member, g
     page.goto(f"/aide/guides/{guide.slug}/")
     expect(page.locator("#guide-resumed")).to_be_visible()
     page.locator("#open-request").click()
-    expect(page).to_have_url(re.compile(rf"/demandes/nouvelle/\?category={category.pk}$"))
+    expect(page).to_have_url(re.compile(rf"/demandes/nouvelle/\?category={category.pk}&"))
     expect(page.locator(f"input[name=category][value='{category.pk}']")).to_be_checked()
+    # What she answered is written in: the subject, and her answers in the message.
+    expect(page.locator("input[name=subject]")).to_have_value("Mon client ne m'a pas payé")
+    expect(page.locator("textarea[name=body]")).to_contain_text("Oui, depuis plus de 30 jours")
 
     # While typing, the article linked to the category and matching the words shows up.
     page.fill("input[name=subject]", "Client qui ne paie pas")

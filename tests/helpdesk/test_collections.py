@@ -60,6 +60,45 @@ def test_formal_notice_waits_for_member_ok_by_default(case, agent, member):
     assert case.pending_step == ""
 
 
+def test_the_members_ok_starts_the_step_in_the_teams_name_not_hers(case, agent, member,
+                                                                    client):
+    no_announce(member)
+    for _ in range(3):
+        actions.propose_next_step(case, by=agent)  # two reminders, then the formal notice held
+    actions.set_collection_consent(case, by=member, step=Step.FORMAL_NOTICE, consent=Consent.ALLOW)
+    consent, taken = list(case.events.order_by("pk"))[-2:]
+    assert (consent.kind, consent.actor, consent.step) == ("consent", member, "formal_notice")
+    assert (taken.kind, taken.actor, taken.step) == ("taken", None, "formal_notice")
+    told = Notification.objects.get(recipient=member, verb="collection.taken",
+                                    data__step="formal_notice")
+    with translation.override("fr"):
+        assert notify.label(told) == "Étape engagée\u00a0: Mise en demeure"
+    with translation.override("en"):
+        assert notify.label(told) == "Step started: Formal notice"  # not "sent", not "done"
+    client.force_login(member)
+    page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
+                      headers={"accept-language": "fr"}).content.decode()
+    assert "Coopdesk</strong> · Étape engagée\u00a0: Mise en demeure" in page
+    assert "Camille</strong> · Étape engagée" not in page
+
+
+def test_the_ladder_shows_the_step_under_way_and_only_the_earlier_ones_done(case, agent,
+                                                                           member, client):
+    no_announce(member)
+    actions.propose_next_step(case, by=agent)
+    actions.propose_next_step(case, by=agent)  # at the second reminder
+    case.refresh_from_db()
+    rows = case.ladder()
+    assert [row["done"] for row in rows] == [True, False, False, False]
+    assert [row["current"] for row in rows] == [False, True, False, False]
+    client.force_login(member)
+    url = reverse("helpdesk:collection-detail", args=[case.pk])
+    page = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert page.count(">faite<") == 1 and page.count(">en cours<") == 1
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert page.count(">done<") == 1 and page.count(">under way<") == 1
+
+
 def test_member_can_hold_a_step_for_one_invoice_only(case, agent, member, team):
     no_announce(member)
     actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.HOLD)
@@ -237,10 +276,11 @@ def test_each_reader_is_spoken_to_in_her_own_words(case, agent, member, client):
         "Étape proposée, en attente de votre accord\u00a0: Première relance")
     actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.ALLOW)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
-    assert "Your choice: First reminder (OK)" in page
+    assert "Your choice: First reminder (“OK, go ahead”)" in page
     client.force_login(agent)
     page = client.get(detail, headers={"accept-language": "en"}).content.decode()
-    assert "€1,850.00 due on" in page and "Member&#x27;s choice: First reminder (OK)" in page
+    assert "€1,850.00 due on" in page
+    assert "Member&#x27;s choice: First reminder (“OK, go ahead”)" in page
     # The symbol goes where English writes it, as in the e-mails.
     assert "€1,850.00" in client.get(listing, headers={"accept-language": "en"}).content.decode()
     assert "1\xa0850,00 €" in client.get(
@@ -256,7 +296,7 @@ def test_a_paid_case_shows_only_the_steps_taken_as_done(case, agent, member, cli
     client.force_login(member)
     page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
                       headers={"accept-language": "en"}).content.decode()
-    assert page.count("not taken") == 3
+    assert page.count("not taken") == 3 and page.count(">taken<") == 1
 
 
 def test_a_closed_case_is_at_no_step(case, agent, member):
@@ -344,3 +384,42 @@ def test_the_list_reads_the_same_queries_however_many_invoices_are_late(case, ag
                 invoice_number=f"F-4{n}", amount="100.00", due_date=date(2026, 9, 1 + n),
             )
         assert count() == before
+
+
+def test_the_list_names_its_column_for_every_state_not_only_the_ladders_steps(case, member,
+                                                                              client):
+    # "Awaiting payment" and "Paid" are where an invoice stands, not steps of the ladder.
+    client.force_login(member)
+    listing = reverse("helpdesk:collection-list")
+    page = client.get(listing, headers={"accept-language": "fr"}).content.decode()
+    assert '<th scope="col">Où en est la facture</th>' in page
+    assert 'data-label="Où en est la facture"' in page and ">Étape<" not in page
+    assert "En attente de paiement" in page
+    page = client.get(listing, headers={"accept-language": "en"}).content.decode()
+    assert '<th scope="col">Where it stands</th>' in page
+    assert read(client.get(reverse("helpdesk:collection-export")))[0][7] == "Where it stands"
+
+
+def test_the_history_and_the_help_say_the_choices_in_the_buttons_words(case, member, client):
+    actions.set_collection_consent(case, by=member, step=Step.REMINDER_1, consent=Consent.HOLD)
+    client.force_login(member)
+    fr = {"accept-language": "fr"}
+    page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
+                      headers=fr).content.decode()
+    assert "Votre choix\u00a0: Première relance («\u00a0Attendre mon accord\u00a0»)" in page
+    assert "D'accord pour «\u00a0Première relance\u00a0»" in page  # her button
+    listing = client.get(reverse("helpdesk:collection-list"), headers=fr).content.decode()
+    assert "«\u00a0D'accord, allez-y\u00a0» ou «\u00a0Attendre mon accord\u00a0»" in listing
+    told = Notification.objects.get(recipient=member.advisor, verb="collection.consent")
+    with translation.override("fr"):
+        assert notify.label(told).endswith("(«\u00a0Attendre mon accord\u00a0»)")
+
+
+def test_the_demo_help_article_names_the_steps_and_choices_as_the_pages_do():
+    from kb.demo import UNPAID
+
+    for words in ("Première relance", "Deuxième relance", "Mise en demeure",
+                  "«\u00a0D'accord, allez-y\u00a0»", "«\u00a0Attendre mon accord\u00a0»",
+                  "Ce que le service peut faire sans me"):
+        assert words in UNPAID
+    assert "Relance 1" not in UNPAID and "*OK*" not in UNPAID

@@ -117,3 +117,39 @@ def test_the_export_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         rows = read(client.get(reverse("helpdesk:queue-export", args=[team.slug])))
     assert len(rows) == 31
+
+
+# --- French spreadsheets: ";" between cells and a decimal comma ----------------------------
+
+
+def test_a_french_reader_gets_semicolons_and_decimal_commas_an_english_one_commas(
+    client, agent, member, team
+):
+    from datetime import date
+
+    actions.open_collection_case(
+        by=agent, member=member, team=team, client_name="=HYPERLINK(\"x\"), Bâti",
+        invoice_number="F-14", amount="2400.00", due_date=date(2026, 10, 20),
+    )
+    client.force_login(member)
+    url = reverse("helpdesk:collection-export")
+
+    french = client.get(url, headers={"accept-language": "fr"})
+    text = b"".join(french.streaming_content).decode("utf-8")
+    assert text.startswith(BOM + "Numéro de facture;Client;")  # the BOM: Excel reads accents
+    rows = list(csv.reader(io.StringIO(text[len(BOM):]), delimiter=";"))
+    assert rows[1][:2] == ["F-14", "'=HYPERLINK(\"x\"), Bâti"]  # a formula stays defused
+    assert rows[1][4] == "2400,00"
+
+    rows = read(client.get(url, headers={"accept-language": "en"}))
+    assert rows[0][:2] == ["Invoice number", "Client"]
+    assert rows[1][1] == "'=HYPERLINK(\"x\"), Bâti" and rows[1][4] == "2400.00"
+
+
+def test_a_french_readers_request_export_is_split_on_semicolons(requests_, client, member):
+    client.force_login(member)
+    response = client.get(reverse("helpdesk:ticket-export"),
+                          headers={"accept-language": "fr"})
+    text = b"".join(response.streaming_content).decode("utf-8")
+    header = text[len(BOM):].splitlines()[0]
+    assert header.startswith("Référence;Objet;") and "," not in header

@@ -1,6 +1,13 @@
 """Guided paths: one question at a time, back, start again, and resume where one left."""
 
+import html
+import re
+from urllib.parse import parse_qs
+
+from django.utils import translation
+
 from kb.models import GuideChoice, GuideNode, GuideProgress
+from kb.views import request_url
 
 
 def choice(guide, label):
@@ -19,10 +26,39 @@ def test_walk_to_a_prefilled_request(client, member, guide, category):
     assert answer(client, guide, guide.start, "Mon client ne paie pas").status_code == 302
     q2 = choice(guide, "Mon client ne paie pas").target
     answer(client, guide, q2, "Oui, depuis longtemps")
-    page = client.get(guide.get_absolute_url()).content.decode()
-    assert f'href="/demandes/nouvelle/?category={category.pk}"' in page
-    assert category.team.name in page
-    assert "Mon client ne paie pas" in page  # the answers so far are shown
+    page = client.get(guide.get_absolute_url(), headers={"accept-language": "fr"})
+    assert category.team.name in page.content.decode()
+    assert "Mon client ne paie pas" in page.content.decode()  # the answers so far are shown
+    # The request form opens with the category, and what she answered written in.
+    link = html.unescape(re.search(r'id="open-request" href="([^"]+)"',
+                                   page.content.decode())[1])
+    path, query = link.split("?")
+    assert path == "/demandes/nouvelle/"
+    assert parse_qs(query)["category"] == [str(category.pk)]
+    form = client.get(link, headers={"accept-language": "fr"}).context["form"]
+    assert form.initial["category"] == str(category.pk)
+    assert form.initial["subject"] == "Mon client ne paie pas"
+    assert form.initial["body"] == (
+        "Mes réponses dans le parcours guidé «\u00a0Un souci avec un client ?\u00a0»\u00a0:\n"
+        "- Quel souci ? Mon client ne paie pas\n"
+        "- L'échéance est-elle dépassée ? Oui, depuis longtemps\n\n")
+    with translation.override("en"):
+        english = request_url(guide, [(q2, choice(guide, "Oui, depuis longtemps"))],
+                              choice(guide, "Oui, depuis longtemps").target)
+    assert "My answers in the guided path" in parse_qs(english.split("?")[1])["body"][0]
+
+
+def test_a_prefilled_request_form_is_cut_to_size_and_escaped(client, member, category):
+    client.force_login(member)
+    subject = "<script>alert(1)</script>" + "x" * 300
+    page = client.get("/demandes/nouvelle/", {"category": category.pk, "subject": subject,
+                                               "body": "<b>é</b>" + "y" * 5000})
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert len(form.initial["subject"]) == 200 and len(form.initial["body"]) == 2000
+    text = page.content.decode()
+    assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text
+    assert "&lt;b&gt;é&lt;/b&gt;" in text
 
 
 def test_article_leaf_links_the_article(client, member, guide, article):
