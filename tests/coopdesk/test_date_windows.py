@@ -89,3 +89,29 @@ def test_dates_inside_the_window_are_accepted(db):
     with translation.override("en"):
         form.is_valid()
     assert "due_date" not in form.errors
+
+
+@pytest.mark.parametrize("model_path, inline, fields", [
+    ("journeys.InfoMeeting", None, ["starts_at"]),
+    ("helpdesk.CollectionCase", None, ["due_date"]),
+    ("helpdesk.Team", "ClosureInline", ["first_day", "last_day"]),
+    ("kb.Expert", None, ["until"]),
+    ("kb.Article", None, ["review_by"]),
+    ("accounts.User", None, ["away_from", "away_until"]),
+])
+def test_the_admin_holds_typed_dates_to_the_window(rf, admin_user, model_path, inline, fields):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[apps.get_model(model_path)]
+    request = rf.get("/")
+    request.user = admin_user
+    if inline:
+        model_admin = next(i for i in model_admin.get_inline_instances(request)
+                           if type(i).__name__ == inline)
+        form = model_admin.get_formset(request).form
+    else:
+        # The user's change form (its add form asks only for a name and a password).
+        form = model_admin.get_form(request, admin_user if model_path == "accounts.User" else None)
+    for name in fields:
+        assert DATED in form.base_fields[name].validators
