@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.db import models
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -14,9 +15,22 @@ from django.utils.translation import ngettext
 from coopdesk.accounts.erasure import erase_account
 from coopdesk.audit import change_values
 from coopdesk.models import ErasureRequest
+from coopdesk.validators import DATED
 
 # The header of every admin page said "Django administration".
 admin.site.site_header = admin.site.site_title = _("Coopdesk administration")
+
+
+class TypedDates:
+    """ModelAdmin or inline mixin: the dates and times an admin types keep to the window of
+    the forms (coopdesk/validators.py), so that a meeting in the year 9999 or an invoice due
+    on 0001-01-01 cannot come in through the admin either."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateField):  # and DateTimeField
+            field.validators.append(DATED)
+        return field
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -13,9 +13,10 @@ is relayed as it is.
 What the browser sends is checked before anything else. A mere bad request (not JSON, a
 wrong type, an unknown kind: a bug in a page) is answered {"type": "error"} and the socket
 stays. A hostile frame closes that socket, and only it, without a traceback: bigger than
-MAX_FRAME (1009), nested deeper than our flat objects can be, binary, or more than
-RATE_LIMIT frames in RATE_WINDOW seconds (1008). Every frame costs a database query, so
-the rate limit counts them all, watch requests included.
+MAX_FRAME (TOO_BIG, 4009), nested deeper than our flat objects can be, binary, or more than
+RATE_LIMIT frames in RATE_WINDOW seconds (POLICY, 4008). The socket leaves its groups before
+it closes, so a close that fails still leaves no dead channel behind in them. Every frame
+costs a database query, so the rate limit counts them all, watch requests included.
 """
 
 from __future__ import annotations
@@ -44,8 +45,11 @@ MAX_BRACKETS = 4
 RATE_LIMIT = 30
 RATE_WINDOW = 10.0
 
-TOO_BIG = 1009  # WebSocket close codes (RFC 6455)
-POLICY = 1008
+# Close codes of our own, in the application range (4000-4999, beside 4401 and 4403), echoing
+# RFC 6455's 1009 and 1008: a server may not send those, and daphne (autobahn) raised on
+# them, so the client saw 1011 and disconnect() never ran.
+TOO_BIG = 4009
+POLICY = 4008
 
 
 def is_id(value: object) -> bool:
@@ -121,12 +125,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", ()):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await self._leave_groups()
+
+    async def _leave_groups(self) -> None:
+        joined = getattr(self, "groups_joined", set())
+        while joined:
+            await self.channel_layer.group_discard(joined.pop(), self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         hostile = self._hostile(text_data)
         if hostile:
+            # Leave first: if the close fails, disconnect() may never run.
+            await self._leave_groups()
             await self.close(code=hostile)
             return
         try:

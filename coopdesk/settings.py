@@ -429,9 +429,13 @@ CSRF_FAILURE_VIEW = "coopdesk.security.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal": {"()": "coopdesk.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["refusal"]},  # a 403 on one line, no traceback
+    },
 }
 
 # Static files are served by WhiteNoise, from the finders while developing.

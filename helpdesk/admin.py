@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coopdesk.admin import TimelineInline
+from coopdesk.admin import TimelineInline, TypedDates
 from coopdesk.audit import AuditedAdmin
 from helpdesk.models import (
     Attachment,
@@ -30,7 +30,7 @@ class ServiceTargetInline(admin.TabularInline):
     extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(TypedDates, admin.TabularInline):
     model = Closure
     extra = 0
 
@@ -109,7 +109,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectionCase)
-class CollectionCaseAdmin(admin.ModelAdmin):
+class CollectionCaseAdmin(TypedDates, admin.ModelAdmin):
     """Read-only steps: they change through the pages, with the member's consent."""
 
     list_display = ["invoice_number", "client_name", "member", "amount", "due_date", "state"]

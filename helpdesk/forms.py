@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from coopdesk.accounts.models import Role, User
 from coopdesk.forms import IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
+from coopdesk.validators import DATED
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
 from helpdesk.actions import validate_upload
 from helpdesk.models import (
@@ -324,7 +325,8 @@ class CollectionCaseForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount incl. VAT (EUR)"), max_digits=10, decimal_places=2, min_value=0.01
     )
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), validators=[DATED],
+                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -565,10 +567,12 @@ class AbsenceForm(forms.Form):
     agent's capacity."""
 
     away_from = forms.DateField(
-        label=_("Away from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Away from"), required=False, validators=[DATED],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     away_until = forms.DateField(
-        label=_("Back after"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Back after"), required=False, validators=[DATED],
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The last day away. Empty: until further notice."),
     )
     backup = forms.ModelChoiceField(

@@ -6,7 +6,7 @@ the pages, which go through journeys/actions."""
 from django.contrib import admin
 from django.db import models
 
-from coopdesk.admin import ReadOnlyInline, TimelineInline
+from coopdesk.admin import ReadOnlyInline, TimelineInline, TypedDates
 from coopdesk.audit import AuditedAdmin
 from journeys import actions
 from journeys.models import (
@@ -98,7 +98,7 @@ class RegistrationInline(ReadOnlyInline):
 
 
 @admin.register(InfoMeeting)
-class InfoMeetingAdmin(admin.ModelAdmin):
+class InfoMeetingAdmin(TypedDates, admin.ModelAdmin):
     list_display = ["title", "starts_at", "place", "capacity", "host", "office"]
     list_filter = ["office"]
     date_hierarchy = "starts_at"

@@ -15,6 +15,7 @@ from coopdesk.accounts.models import Role, Sector, User
 from coopdesk.accounts.validators import validate_phone
 from coopdesk.forms import IdsField
 from coopdesk.rendering import NOTE_MAX_CHARS
+from coopdesk.validators import DATED, PLANNED
 from helpdesk.forms import attachment_help
 from journeys.models import (
     REENTRY_STAGES,
@@ -56,9 +57,9 @@ class AdvanceForm(VersionForm):
 
 
 class CapeForm(VersionForm):
-    start = forms.DateField(label=_("Start of the CAPE"), widget=DateInput)
+    start = forms.DateField(label=_("Start of the CAPE"), widget=DateInput, validators=[DATED])
     end = forms.DateField(
-        label=_("End of the CAPE"), widget=DateInput,
+        label=_("End of the CAPE"), widget=DateInput, validators=[DATED],
         help_text=_("One to six months after the start; it can be renewed."),
     )
 
@@ -73,7 +74,7 @@ class CapeForm(VersionForm):
 
 class RenewCapeForm(VersionForm):
     end = forms.DateField(
-        label=_("New end of the CAPE"), widget=DateInput,
+        label=_("New end of the CAPE"), widget=DateInput, validators=[DATED],
         help_text=_("One to six months after the current end."),
     )
 
@@ -91,7 +92,8 @@ class RenewCapeForm(VersionForm):
 
 
 class SalariedForm(VersionForm):
-    start = forms.DateField(label=_("Start of the salaried contract"), widget=DateInput)
+    start = forms.DateField(label=_("Start of the salaried contract"), widget=DateInput,
+                            validators=[DATED])
 
     def __init__(self, *args, journey: Journey, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +110,7 @@ class SalariedForm(VersionForm):
 
 
 class MembershipForm(VersionForm):
-    on = forms.DateField(label=_("Associate since"), widget=DateInput)
+    on = forms.DateField(label=_("Associate since"), widget=DateInput, validators=[DATED])
 
 
 class ExitForm(VersionForm):
@@ -222,6 +224,7 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         at_most(self.fields["description"], NOTE_MAX_CHARS)
+        self.fields["starts_at"].validators.append(PLANNED)
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -252,7 +255,8 @@ class AttendanceForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput)
+    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput,
+                                    validators=[PLANNED])
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60,
                                           min_value=15, max_value=240)
     place = forms.CharField(label=_("Place or video link"), max_length=200)

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from coopdesk.admin import ReadOnlyInline, TimelineInline
+from coopdesk.admin import ReadOnlyInline, TimelineInline, TypedDates
 from coopdesk.audit import AuditedAdmin
 from coopdesk.conflicts import Conflict
 from kb import actions
@@ -45,7 +45,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(AuditedAdmin, admin.ModelAdmin):
+class ExpertAdmin(TypedDates, AuditedAdmin, admin.ModelAdmin):
     list_display = ["user", "mandate", "until"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["topics"]
@@ -79,7 +79,7 @@ def _each(request, queryset, action, done_message) -> None:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(TypedDates, admin.ModelAdmin):
     """The text and settings; publication and archiving go through the actions below."""
 
     list_display = ["title", "state", "audience", "language", "topic", "owner", "review_by",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from coopdesk.accounts.models import Role, User
 from coopdesk.forms import IdsField, StepForm
 from coopdesk.rendering import ARTICLE_MAX_CHARS
+from coopdesk.validators import DATED
 from helpdesk.models import Category
 from journeys.models import Stage
 from kb.models import Article, Audience, AuthorShownAs, Language, Topic, audiences_for
@@ -56,7 +57,7 @@ class ArticleForm(forms.Form):
         queryset=User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.LEAD, Role.ADMIN]),
     )
     review_by = forms.DateField(
-        label=_("Check again by"), required=False,
+        label=_("Check again by"), required=False, validators=[DATED],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Office, User
+from coopdesk.admin import TypedDates
 from coopdesk.audit import AuditedAdmin
 
 
@@ -13,7 +14,7 @@ class OfficeAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):
+class UserAdmin(TypedDates, AuditedAdmin, BaseUserAdmin):
     # The log says these changed, never what they held: they are the person's own data.
     audit_hidden_fields = {"email", "first_name", "last_name", "phone"}
     ordering = ["email"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
+from coopdesk.validators import PLANNED
 from journeys.actions.base import (
     _check_manager,
     _check_member_or_manager,
@@ -55,6 +56,8 @@ def add_slot(
         raise PermissionDenied("advisors offer their own time")
     if starts_at <= timezone.now():
         raise Conflict(_("Offer a time in the future."))
+    if error := PLANNED.error(starts_at):  # the form says so first; the bench has no form
+        raise Conflict(error)
     User.objects.select_for_update().filter(pk=advisor.pk).first()
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     nearby = DiagnosisSlot.objects.filter(

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
-from coopdesk import consumers
+from coopdesk import consumers, notify
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,6 +44,47 @@ def test_hostile_frame_closes_that_socket_only(socket_for, flush_layer, member, 
 
     run(scenario)
     assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]
+
+
+def test_hostile_closes_use_codes_a_server_may_send():
+    """daphne (autobahn) sends only 1000 and 3000-4999: it raised on 1008 and 1009, the
+    client got 1011 and disconnect() never ran."""
+    assert (consumers.TOO_BIG, consumers.POLICY) == (4009, 4008)
+
+
+def test_a_hostile_socket_leaves_its_groups_before_it_closes(socket_for, flush_layer, member,
+                                                             ticket):
+    """Left before the close, not in disconnect(): a close that fails under the server
+    would otherwise leave a dead channel in the person's groups for a day."""
+    hostile = socket_for(member)
+
+    async def scenario():
+        await flush_layer()
+        layer = get_channel_layer()
+        joined, left = [], []
+        add, discard = layer.group_add, layer.group_discard
+
+        async def recorded_add(group, channel):
+            joined.append((group, channel))
+            await add(group, channel)
+
+        async def recorded_discard(group, channel):
+            left.append((group, channel))
+            await discard(group, channel)
+
+        layer.group_add, layer.group_discard = recorded_add, recorded_discard
+        await hostile.connect()
+        await hostile.send_json_to({"watch": "ticket", "id": ticket.pk})
+        assert (await hostile.receive_json_from())["type"] == "watching"
+        await hostile.send_to(bytes_data=b"\x00")
+        assert await closed_with(hostile) == 4008
+        assert (notify.user_group(member.pk), joined[0][1]) in joined
+        assert sorted(left) == sorted(joined)  # before disconnect() has run
+        if hasattr(layer, "groups"):  # the in-memory layer: nobody left to reach
+            assert not layer.groups.get(notify.user_group(member.pk))
+        await hostile.disconnect()
+
+    run(scenario)
 
 
 def test_binary_frame_closes_the_socket(socket_for, flush_layer, member):

@@ -296,6 +296,15 @@ def test_meeting_needs_a_place_or_a_link(advisor_client):
     assert not InfoMeeting.objects.exists()
 
 
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_a_meeting_at_the_ends_of_the_calendar_is_a_form_error(advisor_client, starts_at):
+    data = {"title": "Réunion", "starts_at": starts_at, "duration_minutes": 90, "place": "Lyon",
+            "video_url": "", "capacity": 10}
+    response = advisor_client.post(reverse("journeys:meeting-create"), data)
+    assert response.status_code == 400
+    assert not InfoMeeting.objects.exists()
+
+
 def test_attendance_page_marks_and_moves_forward(advisor_client, advisor, prospect_factory):
     meeting = meeting_now(advisor)
     journey = prospect_factory()

@@ -280,6 +280,31 @@ def test_a_slot_in_the_past_is_a_form_error(advisor_client):
     assert response.status_code == 400 and 'value="Lyon"' in response.content.decode()
 
 
+@pytest.mark.parametrize("starts_at, error", [
+    ("9999-12-31T23:59", "Choose a date no later than "),
+    ("9999-12-31 23:59:59", "Choose a date no later than "),
+    ("0001-01-01T00:00", "Choose a time in the future."),
+])
+def test_a_slot_at_the_ends_of_the_calendar_is_a_form_error(advisor_client, advisor, starts_at,
+                                                            error):
+    """It was a 500: the end of a slot on 31 December 9999 falls after Python's last day."""
+    advisor.language = "en"
+    advisor.save(update_fields=["language"])
+    data = {"starts_at": starts_at, "duration_minutes": 60, "place": "Lyon"}
+    response = advisor_client.post(reverse("journeys:slot-manage"), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="Lyon"' in page and error in page
+    assert not advisor.diagnosis_slots.exists()
+
+
+def test_the_slot_action_refuses_a_time_years_ahead(advisor):
+    from coopdesk.conflicts import Conflict
+
+    with pytest.raises(Conflict):
+        actions.add_slot(advisor=advisor, by=advisor, starts_at=timezone.now().replace(year=9999),
+                         duration_minutes=60, place="Lyon")
+
+
 def test_holding_without_summary_is_a_form_error(advisor_client, diagnosis_journey, free_slot,
                                                  member):
     actions.book_slot(free_slot, journey=diagnosis_journey, by=member)
