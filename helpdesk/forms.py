@@ -88,6 +88,12 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{obj.team.name} — {obj.label}"
 
 
+def form_key_field() -> forms.CharField:
+    """The form's own key, made when the page is shown (views: uuid4): the same form sent
+    twice does its work once. Optional, so a page from before it still posts."""
+    return forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+
+
 class TicketForm(forms.Form):
     category = CategoryChoiceField(
         label=_("What is it about?"),
@@ -104,7 +110,7 @@ class TicketForm(forms.Form):
         help_text=_("Give the details the team needs: client, invoice number, dates…"),
     )
     files = MultipleFileField(label=_("Attachments"))
-    key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    key = form_key_field()  # the draft's key too
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +141,7 @@ class ReplyForm(forms.Form):
     then = forms.ChoiceField(
         label=_("Then"), choices=THEN_CHOICES, initial="keep", required=False
     )
+    key = form_key_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +155,7 @@ class NoteForm(forms.Form):
         error_messages={"required": _("Write the note before saving.")},
     )
     files = MultipleFileField(label=_("Attachments"))
+    key = form_key_field()
 
 
 class AssignForm(forms.Form):
@@ -459,6 +467,7 @@ class RecordForm(forms.Form):
         help_text=_("The member reads it as her request: write it for her."),
     )
     files = MultipleFileField(label=_("Attachments"))
+    key = form_key_field()
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

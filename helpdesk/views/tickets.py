@@ -4,6 +4,8 @@ priority, assignment, transfer, category, merges and links, attachments.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -128,7 +130,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "ticket": ticket,
         "events": events,
         "opening_files": opening_files,
-        "reply_form": forms.get("reply_form") or ReplyForm(initial={"body": drafts.get("reply")}),
+        "reply_form": forms.get("reply_form")
+        or ReplyForm(initial={"body": drafts.get("reply"), "key": uuid.uuid4().hex}),
         "drafts": drafts,
         "is_requester": ticket.requester_id == user.pk,
         "is_staff_view": ticket.team_view,
@@ -138,7 +141,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     if ticket.team_view:
         member = ticket.requester
         context.update(
-            note_form=forms.get("note_form") or NoteForm(initial={"body": drafts.get("note")}),
+            note_form=forms.get("note_form")
+            or NoteForm(initial={"body": drafts.get("note"), "key": uuid.uuid4().hex}),
             assign_form=AssignForm(
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team,
@@ -228,6 +232,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     sent = actions.add_reply(
         ticket, by=request.user, body=form.cleaned_data["body"],
         files=form.cleaned_data["files"], then=then or "keep",
+        form_key=form.cleaned_data["key"],
     )
     if ticket.assignee_id is None and sent.ticket.assignee_id == request.user.pk:
         messages.success(request, _("Your message has been sent; you now handle this request."))
@@ -244,7 +249,7 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused_on_page(request, ticket, note_form=form)
     actions.add_note(ticket, by=request.user, body=form.cleaned_data["body"],
-                     files=form.cleaned_data["files"])
+                     files=form.cleaned_data["files"], form_key=form.cleaned_data["key"])
     messages.success(request, _("Internal note saved."))
     return redirect(ticket)
 
