@@ -135,14 +135,14 @@ def _open(
         form_key=form_key,
     )
     ticket.start_clock(now)
-    try:
-        with transaction.atomic():
-            ticket.save()
-    except IntegrityError:
-        if not form_key:
-            raise
-        # The same form sent twice at once: the unique constraint let one through.
-        return Ticket.objects.get(requester=requester, form_key=form_key)
+    if not form_key:
+        ticket.save()
+    else:
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:  # the same form sent twice at once: the constraint let one in
+            return Ticket.objects.get(requester=requester, form_key=form_key)
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
     _attach(ticket, None, files, by)
@@ -455,12 +455,12 @@ def _sent_before(
 
 
 def _new_message(**fields) -> Message:
+    if not fields.get("form_key"):
+        return Message.objects.create(**fields)
     try:
         with transaction.atomic():
             return Message.objects.create(**fields)
     except IntegrityError:  # the key sent at once on another request: kept without it
-        if not fields.get("form_key"):
-            raise
         return Message.objects.create(**{**fields, "form_key": ""})
 
 
