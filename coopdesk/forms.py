@@ -8,6 +8,20 @@ from coopdesk import notify
 from coopdesk.accounts.models import User
 from coopdesk.converters import parse_id
 from coopdesk.models import Delivery
+from coopdesk.text import typed_line, typed_text
+
+
+class CleanCharField(forms.CharField):
+    """Django's CharField without control characters (coopdesk.text): the text boxes keep
+    tabs and line breaks, a one-line field turns them into spaces. Every text a person
+    types in a form goes through it (ModelForms name it in Meta.field_classes); never a
+    password, which must reach the hasher as typed."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            multiline = isinstance(self.widget, forms.Textarea)
+            value = typed_text(value) if multiline else typed_line(value)
+        return super().to_python(value)
 
 
 class PreferenceForm(forms.Form):
@@ -28,7 +42,7 @@ class StepForm(forms.Form):
     and an optional note for the timeline."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("Note"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -10,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.forms import IdsField
+from coopdesk.forms import CleanCharField, IdsField
 from coopdesk.rendering import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS
 from coopdesk.validators import DATED
 from coopdesk.widgets import QuickCheckboxSelectMultiple, QuickSelect
@@ -70,7 +70,7 @@ def attachment_help() -> str:
 def reason_field(label: str, required: str | None = None) -> forms.CharField:
     """Why a step is taken: a small box, a step note's length. `required` is what an empty
     box is told; without it the box may stay empty."""
-    return forms.CharField(
+    return CleanCharField(
         label=label, max_length=NOTE_MAX_CHARS, required=required is not None,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": required} if required else None,
@@ -89,23 +89,29 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return f"{obj.team.name} — {obj.label}"
 
 
+def form_key_field() -> forms.CharField:
+    """The form's own key, made when the page is shown (views: uuid4): the same form sent
+    twice does its work once. Optional, so a page from before it still posts."""
+    return CleanCharField(max_length=40, required=False, widget=forms.HiddenInput)
+
+
 class TicketForm(forms.Form):
     category = CategoryChoiceField(
         label=_("What is it about?"),
         empty_label=_("Choose the subject of your request"),
         error_messages={"required": _("Choose what your request is about.")},
     )
-    subject = forms.CharField(
+    subject = CleanCharField(
         label=_("Subject"), max_length=200,
         help_text=_("A few words that sum up your request."),
     )
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Your message"), max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Give the details the team needs: client, invoice number, dates…"),
     )
     files = MultipleFileField(label=_("Attachments"))
-    key = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+    key = form_key_field()  # the draft's key too
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,9 +119,9 @@ class TicketForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    key = forms.CharField(max_length=40)
-    subject = forms.CharField(required=False, max_length=200)
-    body = forms.CharField(required=False, max_length=50_000)
+    key = CleanCharField(max_length=40)
+    subject = CleanCharField(required=False, max_length=200)
+    body = CleanCharField(required=False, max_length=50_000, widget=forms.Textarea)
     category = forms.ModelChoiceField(
         queryset=Category.objects.filter(is_active=True), required=False
     )
@@ -127,7 +133,7 @@ class ReplyForm(forms.Form):
         ("wait", _("Ask the member and wait for their answer")),
         ("resolve", _("Mark as resolved")),
     ]
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Your reply"), max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a message before sending.")},
@@ -136,6 +142,7 @@ class ReplyForm(forms.Form):
     then = forms.ChoiceField(
         label=_("Then"), choices=THEN_CHOICES, initial="keep", required=False
     )
+    key = form_key_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,12 +150,13 @@ class ReplyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Internal note (only the teams see it)"), max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the note before saving.")},
     )
     files = MultipleFileField(label=_("Attachments"))
+    key = form_key_field()
 
 
 class AssignForm(forms.Form):
@@ -320,8 +328,8 @@ class CollectionCaseForm(forms.Form):
         error_messages={"required": _("Give the member's e-mail address.")},
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-    client_name = forms.CharField(label=_("Client"), max_length=200)
-    invoice_number = forms.CharField(label=_("Invoice number"), max_length=50)
+    client_name = CleanCharField(label=_("Client"), max_length=200)
+    invoice_number = CleanCharField(label=_("Invoice number"), max_length=50)
     amount = forms.DecimalField(
         label=_("Amount incl. VAT (EUR)"), max_digits=10, decimal_places=2, min_value=0.01
     )
@@ -362,7 +370,7 @@ class SatisfactionForm(forms.Form):
                  for value, label in reversed(Score.choices)],
         error_messages={"required": _("Choose one answer, from 1 to 5.")},
     )
-    comment = forms.CharField(
+    comment = CleanCharField(
         label=_("A comment for the team (optional)"), required=False,
         max_length=SATISFACTION_COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -380,11 +388,11 @@ ARTICLES_PER_REPLY = 10
 
 
 class SavedReplyForm(forms.Form):
-    title = forms.CharField(
+    title = CleanCharField(
         label=_("Title"), max_length=150,
         help_text=_("What the team types in the picker to find it."),
     )
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Text"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Markdown. Filled in when inserted: {first_name} (the member's first name), "
@@ -393,7 +401,7 @@ class SavedReplyForm(forms.Form):
         ),
     )
     scope = forms.ChoiceField(label=_("For"), required=False)
-    articles = forms.CharField(
+    articles = CleanCharField(
         label=_("Linked articles"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -454,13 +462,14 @@ class RecordForm(forms.Form):
         empty_label=_("Choose the category"),
         error_messages={"required": _("Choose what the request is about.")},
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(
+    subject = CleanCharField(label=_("Subject"), max_length=200)
+    body = CleanCharField(
         label=_("What the member asks"), max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("The member reads it as her request: write it for her."),
     )
     files = MultipleFileField(label=_("Attachments"))
+    key = form_key_field()
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, Sector, User
 from coopdesk.accounts.validators import validate_phone
-from coopdesk.forms import IdsField
+from coopdesk.forms import CleanCharField, IdsField
 from coopdesk.rendering import NOTE_MAX_CHARS
 from coopdesk.validators import DATED, PLANNED
 from helpdesk.forms import attachment_help
@@ -52,7 +52,7 @@ class VersionForm(forms.Form):
 
 
 class AdvanceForm(VersionForm):
-    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_CHARS,
+    note = CleanCharField(label=_("Note"), required=False, max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -115,14 +115,14 @@ class MembershipForm(VersionForm):
 
 class ExitForm(VersionForm):
     reason = forms.ChoiceField(label=_("Why is the member leaving?"), choices=ExitReason.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_CHARS,
+    note = CleanCharField(label=_("Note"), required=False, max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SwitchPathForm(VersionForm):
     path = forms.ModelChoiceField(label=_("New path"), queryset=PathTemplate.objects.none(),
                                   empty_label=None)
-    note = forms.CharField(label=_("Why (the member reads this)"), required=False,
+    note = CleanCharField(label=_("Why (the member reads this)"), required=False,
                            max_length=NOTE_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -157,7 +157,7 @@ class MentorForm(forms.Form):
 
 
 class AdaptationForm(forms.Form):
-    message = forms.CharField(
+    message = CleanCharField(
         label=_("What has changed in your activity?"), max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Your advisor reads it and adapts your path with you."),
@@ -198,6 +198,7 @@ class MentorOfferForm(forms.ModelForm):
     class Meta:
         model = MentorOffer
         fields = ["is_active", "note", "max_mentees"]
+        field_classes = {"note": CleanCharField}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -219,6 +220,8 @@ class MeetingForm(forms.ModelForm):
         model = InfoMeeting
         fields = ["title", "starts_at", "duration_minutes", "place", "video_url", "capacity",
                   "office", "description"]
+        field_classes = {"title": CleanCharField, "place": CleanCharField,
+                         "description": CleanCharField}
         widgets = {"starts_at": DateTimeInput, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -259,7 +262,7 @@ class SlotForm(forms.Form):
                                     validators=[PLANNED])
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=60,
                                           min_value=15, max_value=240)
-    place = forms.CharField(label=_("Place or video link"), max_length=200)
+    place = CleanCharField(label=_("Place or video link"), max_length=200)
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -269,7 +272,7 @@ class SlotForm(forms.Form):
 
 
 class HoldDiagnosisForm(forms.Form):
-    summary = forms.CharField(
+    summary = CleanCharField(
         label=_("Action plan agreed (the member reads it)"), max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write down the action plan you agreed on.")},
@@ -279,13 +282,13 @@ class HoldDiagnosisForm(forms.Form):
 class SignupForm(forms.Form):
     """The public sign-up for prospects. Checked like a login form: nothing is trusted."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=80,
+    first_name = CleanCharField(label=_("First name"), max_length=80,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label=_("Last name"), max_length=80,
+    last_name = CleanCharField(label=_("Last name"), max_length=80,
                                 widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False,
+    phone = CleanCharField(label=_("Phone (optional)"), max_length=30, required=False,
                             validators=[validate_phone],
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
     sector = forms.ChoiceField(label=_("Your activity"),
@@ -300,7 +303,7 @@ class SignupForm(forms.Form):
         error_messages={"required": _("We need your agreement to register you.")},
     )
     # A field people never see: robots filling every input give themselves away.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = CleanCharField(required=False, label=_("Leave this field empty"))
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coopdesk.accounts.models import Role, User
-from coopdesk.forms import IdsField, StepForm
+from coopdesk.forms import CleanCharField, IdsField, StepForm
 from coopdesk.rendering import ARTICLE_MAX_CHARS
 from coopdesk.validators import DATED
 from helpdesk.models import Category
@@ -20,15 +20,15 @@ class CategoryChoices(IdsField):
 class ArticleForm(forms.Form):
     """Writing or editing an article. Staff also set who keeps it current and where it helps."""
 
-    title = forms.CharField(
+    title = CleanCharField(
         label=_("Title"), max_length=200,
         help_text=_("The question it answers, in members' words: “How do I send a quote?”"),
     )
-    summary = forms.CharField(
+    summary = CleanCharField(
         label=_("Summary"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One or two sentences, shown in lists and search results."),
     )
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Text"), max_length=ARTICLE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Step by step. Markdown: ## a title, - a list item, **bold**."),
     )
@@ -39,7 +39,7 @@ class ArticleForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="fr")
     audience = forms.ChoiceField(label=_("Who can read it"), choices=Audience.choices,
                                  initial=Audience.MEMBERS)
-    tags = forms.CharField(
+    tags = CleanCharField(
         label=_("Tags"), required=False, max_length=300,
         help_text=_("A few words, separated by commas."),
     )
@@ -60,7 +60,7 @@ class ArticleForm(forms.Form):
         label=_("Check again by"), required=False, validators=[DATED],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("What changed (readers see it)"), required=False, max_length=300,
     )
     author_shown_as = forms.ChoiceField(
@@ -113,7 +113,7 @@ class ArticleForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = CleanCharField(
         label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the comment before sending.")},
     )
@@ -123,7 +123,7 @@ class ChangesForm(StepForm):
     """A reviewer sends the text back: what to change is the whole message, so it is
     required here, with the error under the box (the action refuses a blank note too)."""
 
-    note = forms.CharField(
+    note = CleanCharField(
         label=_("What should the author change?"), max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what should change: the author reads it.")},
@@ -141,7 +141,7 @@ class FeedbackForm(forms.Form):
         coerce=lambda value: value == "yes", widget=forms.RadioSelect,
         error_messages={"required": _("Answer yes or no.")},
     )
-    comment = forms.CharField(
+    comment = CleanCharField(
         label=_("What was missing or unclear? (optional)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -159,7 +159,7 @@ class FeedbackForm(forms.Form):
 
 class DeflectionForm(forms.Form):
     article = forms.IntegerField(widget=forms.HiddenInput)
-    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    query = CleanCharField(required=False, max_length=2000, widget=forms.HiddenInput)
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), required=False, widget=forms.HiddenInput
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coopdesk.accounts.erasure import ask_erasure
 from coopdesk.accounts.export import build_export
 from coopdesk.accounts.models import User
+from coopdesk.forms import CleanCharField
 from coopdesk.models import ErasureRequest
 
 # Pages and files that hold a person's data: never kept by a shared cache or the browser.
@@ -38,6 +39,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "phone", "language"]
+        field_classes = {name: CleanCharField for name in ["first_name", "last_name", "phone"]}
         help_texts = {
             "phone": gettext_lazy("For the teams to call you back about a request."),
             "language": gettext_lazy("The language of Coopdesk's pages and e-mails to you."),

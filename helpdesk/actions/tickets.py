@@ -45,11 +45,15 @@ def create_ticket(
     body: str,
     files: Iterable[UploadedFile] = (),
     draft_key: str = "",
+    form_key: str = "",
     by: User | None = None,
     channel: str = Channel.WEB,
 ) -> Ticket:
     """A new request. `by` an agent of the category's team: one taken on the member's
-    behalf (by phone, e-mail, at the counter); she is its requester and is told."""
+    behalf (by phone, e-mail, at the counter); she is its requester and is told.
+
+    `form_key` is the form's own key: the same form sent again with the same words (a
+    double click, a resend) gives back the request it opened, without a second notice."""
     by = by or requester
     recorded = by.pk != requester.pk
     if recorded:
@@ -63,8 +67,14 @@ def create_ticket(
         channel = Channel.WEB
     if not category.is_active:
         raise Conflict(_("This category is no longer offered. Please choose another one."))
+    if form_key:
+        earlier = Ticket.objects.filter(requester=requester, form_key=form_key).first()
+        if earlier is not None:
+            if (earlier.subject, earlier.body) == (subject, body):
+                return earlier
+            form_key = ""  # the form again with other words (back in the browser): a new one
     return _open(requester=requester, category=category, subject=subject, body=body,
-                 files=files, draft_key=draft_key, by=by, channel=channel)
+                 files=files, draft_key=draft_key, form_key=form_key, by=by, channel=channel)
 
 
 @transaction.atomic
@@ -103,6 +113,7 @@ def _open(
     body: str,
     files: Iterable[UploadedFile] = (),
     draft_key: str = "",
+    form_key: str = "",
     by: User,
     channel: str,
 ) -> Ticket:
@@ -121,9 +132,17 @@ def _open(
         channel=channel,
         created_at=now,
         updated_at=now,
+        form_key=form_key,
     )
     ticket.start_clock(now)
-    ticket.save()
+    if not form_key:
+        ticket.save()
+    else:
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:  # the same form sent twice at once: the constraint let one in
+            return Ticket.objects.get(requester=requester, form_key=form_key)
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
     _attach(ticket, None, files, by)
@@ -365,11 +384,16 @@ def add_reply(
     files: Iterable[UploadedFile] = (),
     then: str = "keep",
     expected_version: int | None = None,
+    form_key: str = "",
 ) -> Message:
     """A public message. From the member it answers a question; from the team it is a
-    response, and whoever of the team answers a request nobody handles yet takes it."""
+    response, and whoever of the team answers a request nobody handles yet takes it.
+    The same form sent twice (`form_key`, same words) posts it once."""
     ticket = lifecycle.lock(ticket, expected_version)
     _check_can_reply(ticket, by)
+    earlier, form_key = _sent_before(ticket, by=by, form_key=form_key, body=body)
+    if earlier is not None:
+        return earlier
     if ticket.state in (State.CLOSED, State.WITHDRAWN):
         raise Conflict(
             _("This request is closed. Please open a new request, it can mention this one.")
@@ -379,7 +403,7 @@ def add_reply(
         # answer that follows (helpdesk.notices.ticket_recipients).
         _assign(ticket, by=by, to=by, why={"by_answering": True})
     before = ticket.state
-    message = Message.objects.create(ticket=ticket, author=by, body=body)
+    message = _new_message(ticket=ticket, author=by, body=body, form_key=form_key)
     _attach(ticket, message, files, by)
     forget_draft(by, DraftKind.REPLY, ticket)
     kind = EventKind.REPLIED
@@ -414,6 +438,32 @@ def add_reply(
     return message
 
 
+def _sent_before(
+    ticket: Ticket, *, by: User, form_key: str, body: str, is_internal: bool = False
+) -> tuple[Message | None, str]:
+    """The message this form already posted here with these words (the request is locked,
+    so a second click waits for the first and finds it), and the key to store otherwise:
+    none when the same form comes back with other words (back in the browser)."""
+    if not form_key:
+        return None, ""
+    earlier = Message.objects.filter(author=by, form_key=form_key).first()
+    if earlier is None:
+        return None, form_key
+    if (earlier.ticket_id, earlier.body, earlier.is_internal) == (ticket.pk, body, is_internal):
+        return earlier, form_key
+    return None, ""
+
+
+def _new_message(**fields) -> Message:
+    if not fields.get("form_key"):
+        return Message.objects.create(**fields)
+    try:
+        with transaction.atomic():
+            return Message.objects.create(**fields)
+    except IntegrityError:  # the key sent at once on another request: kept without it
+        return Message.objects.create(**{**fields, "form_key": ""})
+
+
 def _takes_it_by_answering(ticket: Ticket, by: User) -> bool:
     """An agent or lead of the request's team answering the member on a request still in
     the queue: she sees who answered, so that person handles it (and colleagues see it
@@ -429,14 +479,20 @@ def _takes_it_by_answering(ticket: Ticket, by: User) -> bool:
 
 @transaction.atomic
 def add_note(
-    ticket: Ticket, *, by: User, body: str, files: Iterable[UploadedFile] = ()
+    ticket: Ticket, *, by: User, body: str, files: Iterable[UploadedFile] = (),
+    form_key: str = "",
 ) -> Message:
     """An internal note: for the team handling the request, never shown to the member or
     the advisor (nor to an agent of another team who filed the request)."""
     ticket = lifecycle.lock(ticket)
     if not is_team_agent(ticket, by):
         raise PermissionDenied("internal notes are for the team")
-    message = Message.objects.create(ticket=ticket, author=by, body=body, is_internal=True)
+    earlier, form_key = _sent_before(ticket, by=by, form_key=form_key, body=body,
+                                     is_internal=True)
+    if earlier is not None:
+        return earlier
+    message = _new_message(ticket=ticket, author=by, body=body, is_internal=True,
+                           form_key=form_key)
     _attach(ticket, message, files, by)
     forget_draft(by, DraftKind.NOTE, ticket)
     event = lifecycle.record(ticket, EventKind.NOTE, by=by, is_internal=True, message=message)

@@ -56,6 +56,7 @@ from coopdesk import replies
 from coopdesk.accounts.models import User
 from coopdesk.conflicts import Conflict
 from coopdesk.rendering import MESSAGE_MAX_CHARS
+from coopdesk.text import clean_line, clean_text
 from helpdesk import actions
 from helpdesk.models import InboundEmail, InboundOutcome, State, Team, Ticket
 
@@ -111,22 +112,6 @@ class ParsedMessage(EmailMessage):
 def parse(raw: bytes) -> ParsedMessage:
     return BytesParser(ParsedMessage, policy=policy.default).parsebytes(raw)
 
-
-
-# Control characters: PostgreSQL refuses NUL in text, and none of them belongs in an
-# address, a subject, a name or a text. Tabs and line ends are kept in texts.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def clean_line(value: str) -> str:
-    """One line (an address, a Message-ID, a subject, a file name): no control character."""
-    return LINE_CONTROL_RE.sub("", value)
-
-
-def clean_text(value: str) -> str:
-    """A text: line ends made \\n, no control character but tabs and line ends."""
-    return CONTROL_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _header(message, name: str) -> str:

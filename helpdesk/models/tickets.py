@@ -232,6 +232,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         "self", verbose_name=_("related requests"), blank=True, symmetrical=True
     )
     version = models.PositiveIntegerField(default=1)
+    # The opening form's own key (its hidden `key`): the same form sent twice (a double
+    # click, a resend after a slow network) opens one request (actions.create_ticket).
+    form_key = models.CharField(max_length=40, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("opened"), default=timezone.now)
     updated_at = models.DateTimeField(_("last update"), default=timezone.now)
     first_response_due = models.DateTimeField(_("first response due"))
@@ -301,6 +304,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             # The team's recent first answers (actions.answer_pace): a few rows, newest first.
             models.Index(fields=["team", "first_response_at"], name="ticket_team_answered",
                          condition=Q(first_response_at__isnull=False)),
+        ]
+        constraints = [  # one request per form sent (actions.create_ticket)
+            models.UniqueConstraint(fields=["requester", "form_key"], name="ticket_form_once",
+                                    condition=~Q(form_key="")),
         ]
 
     def __str__(self) -> str:
@@ -664,6 +671,8 @@ class Message(models.Model):
     body_html = models.TextField(editable=False)
     is_internal = models.BooleanField(_("internal note"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # The reply or note form's own key: the same form sent twice posts one message.
+    form_key = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     objects = MessageQuerySet.as_manager()
 
@@ -672,6 +681,10 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket")]
+        constraints = [  # one message per form sent (actions.add_reply, add_note)
+            models.UniqueConstraint(fields=["author", "form_key"], name="message_form_once",
+                                    condition=~Q(form_key="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {'note' if self.is_internal else 'reply'} {self.pk}"

@@ -81,6 +81,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
                 files=data["files"],
                 draft_key=data["key"],
+                form_key=data["key"],
             )
             messages.success(
                 request,
@@ -119,6 +120,7 @@ def ticket_record(request: HttpRequest) -> HttpResponse:
     form = RecordForm(request.POST or None, request.FILES or None, user=request.user)
     draft = None
     if request.method != "POST":
+        form.initial["key"] = uuid.uuid4().hex
         draft = Draft.objects.filter(owner=request.user, key=RECORD_DRAFT_KEY).first()
         if draft is not None:
             form.initial.update(subject=draft.subject, body=draft.body,
@@ -128,7 +130,7 @@ def ticket_record(request: HttpRequest) -> HttpResponse:
         ticket = actions.create_ticket(
             requester=data["member"], category=data["category"], subject=data["subject"],
             body=data["body"], files=data["files"], by=request.user, channel=data["channel"],
-            draft_key=RECORD_DRAFT_KEY,
+            draft_key=RECORD_DRAFT_KEY, form_key=data["key"],
         )
         messages.success(
             request,

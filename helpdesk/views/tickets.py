@@ -4,6 +4,8 @@ priority, assignment, transfer, category, merges and links, attachments.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -189,7 +191,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "created": [event for event in events if event["kind"] == "created"],
         "entries": [event for event in events if event["kind"] != "created"],
         "opening_files": opening_files,
-        "reply_form": forms.get("reply_form") or ReplyForm(initial={"body": drafts.get("reply")}),
+        "reply_form": forms.get("reply_form")
+        or ReplyForm(initial={"body": drafts.get("reply"), "key": uuid.uuid4().hex}),
         "drafts": drafts,
         "is_requester": ticket.requester_id == user.pk,
         "is_staff_view": ticket.team_view,
@@ -202,7 +205,8 @@ def ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
             # Each form on the page has its own ids (the reply's are id_body, id_files…):
             # a label must focus its own field, never the reply to the member.
             note_form=forms.get("note_form")
-            or NoteForm(initial={"body": drafts.get("note")}, auto_id=NOTE_IDS),
+            or NoteForm(initial={"body": drafts.get("note"), "key": uuid.uuid4().hex},
+                        auto_id=NOTE_IDS),
             assign_form=AssignForm(
                 initial={"version": ticket.version, "assignee": ticket.assignee_id},
                 team=ticket.team, auto_id="assign_%s",
@@ -293,6 +297,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     sent = actions.add_reply(
         ticket, by=request.user, body=form.cleaned_data["body"],
         files=form.cleaned_data["files"], then=then or "keep",
+        form_key=form.cleaned_data["key"],
     )
     if ticket.assignee_id is None and sent.ticket.assignee_id == request.user.pk:
         messages.success(request, _("Your message has been sent; you now handle this request."))
@@ -309,7 +314,7 @@ def ticket_note(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused_on_page(request, ticket, note_form=form)
     actions.add_note(ticket, by=request.user, body=form.cleaned_data["body"],
-                     files=form.cleaned_data["files"])
+                     files=form.cleaned_data["files"], form_key=form.cleaned_data["key"])
     messages.success(request, _("Internal note saved."))
     return redirect(ticket)
 

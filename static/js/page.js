@@ -39,6 +39,35 @@
     if (folded) folded.open = true;
     invalid.focus();
   }
+  // A form sent once is not sent again by a second click while the next page loads (a
+  // double click would post twice). Its buttons look busy (aria-disabled, not `disabled`,
+  // which would drop the pressed button's name and value from what is sent), and further
+  // submits are ignored. Forms sent by a script (fetch: the event was prevented first),
+  // GET forms (searches, filters) and forms opening another window are left alone. A file
+  // download leaves the page in place: after a while the form may be sent again.
+  var SENDING_FOR_MS = 10000;
+  function setSending(form, on) {
+    if (on) form.dataset.sending = "1"; else delete form.dataset.sending;
+    form.querySelectorAll("button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]")
+      .forEach(function (button) {
+        button.classList.toggle("is-sending", on);
+        if (on) button.setAttribute("aria-disabled", "true");
+        else button.removeAttribute("aria-disabled");
+      });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.method !== "post" || form.target === "_blank"
+        || form.hasAttribute("data-no-submit-guard")) return;
+    if (form.dataset.sending) { event.preventDefault(); return; }
+    setSending(form, true);
+    window.setTimeout(function () { setSending(form, false); }, SENDING_FOR_MS);
+  });
+  // Back to this page from the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sending]").forEach(function (form) { setSending(form, false); });
+  });
   // Bars whose length is data (data-percent): set through the CSSOM, which the policy allows.
   function drawBars(root) {
     root.querySelectorAll("[data-percent]").forEach(function (bar) {
