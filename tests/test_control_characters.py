@@ -5,10 +5,6 @@ breaks; a one-line field turns them into spaces. Pasted junk is dropped, not ref
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import pkgutil
-
 import pytest
 from django import forms
 from django.urls import reverse
@@ -17,6 +13,7 @@ from coopdesk.forms import CleanCharField
 from coopdesk.text import clean_line, clean_text, typed_line, typed_text
 from helpdesk.forms import ReferenceField
 from helpdesk.models import CollectionCase, Message, Ticket
+from tests.our_forms import form_classes
 
 JUNK = "a\x00\x01\x02\x1b[31m\x7f\x08\x85\x9fb"  # NUL, C0, an ANSI escape, DEL, C1
 WITHOUT_JUNK = "a[31mb"
@@ -27,21 +24,12 @@ NOT_TEXT = (forms.EmailField, forms.URLField, ReferenceField)
 
 
 def typed_text_fields() -> list[tuple[str, str, forms.Field]]:
-    found = []
-    for app in ("coopdesk", "helpdesk", "journeys", "kb"):
-        for info in pkgutil.walk_packages(importlib.import_module(app).__path__, f"{app}."):
-            if ".migrations" in info.name or ".management" in info.name:
-                continue
-            module = importlib.import_module(info.name)
-            for name, cls in inspect.getmembers(module, inspect.isclass):
-                if not (issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__):
-                    continue
-                found += [
-                    (name, field_name, field) for field_name, field in cls.base_fields.items()
-                    if isinstance(field, forms.CharField) and not isinstance(field, NOT_TEXT)
-                    and not isinstance(field.widget, forms.PasswordInput)
-                ]
-    return found
+    return [
+        (name, field_name, field)
+        for name, cls in form_classes() for field_name, field in cls.base_fields.items()
+        if isinstance(field, forms.CharField) and not isinstance(field, NOT_TEXT)
+        and not isinstance(field.widget, forms.PasswordInput)
+    ]
 
 
 FIELDS = typed_text_fields()

@@ -14,6 +14,7 @@ from helpdesk.models import Message, Ticket
 from journeys import forms as journeys_forms
 from kb import forms as kb_forms
 from kb.models import Article
+from tests.our_forms import form_classes
 
 FIELDS = [
     (helpdesk_forms.TicketForm, "body", MESSAGE_MAX_CHARS),
@@ -110,22 +111,10 @@ NOT_KEPT = {("LoginForm", "password"), ("SignupForm", "password"), ("SignupForm"
 
 def test_no_text_field_of_ours_is_without_a_limit():
     """The list above names each limit; this finds a form added since without one."""
-    import importlib
-    import inspect
-    import pkgutil
-
-    unlimited = []
-    for app in ("coopdesk", "helpdesk", "journeys", "kb"):
-        for info in pkgutil.walk_packages(importlib.import_module(app).__path__, f"{app}."):
-            if ".migrations" in info.name or ".management" in info.name:
-                continue
-            module = importlib.import_module(info.name)
-            for name, cls in inspect.getmembers(module, inspect.isclass):
-                if not (issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__):
-                    continue
-                unlimited += [
-                    (name, field_name) for field_name, field in cls.base_fields.items()
-                    if isinstance(field, forms.CharField) and field.max_length is None
-                    and (name, field_name) not in LIMITED_WHEN_BUILT | NOT_KEPT
-                ]
+    unlimited = [
+        (name, field_name)
+        for name, cls in form_classes() for field_name, field in cls.base_fields.items()
+        if isinstance(field, forms.CharField) and field.max_length is None
+        and (name, field_name) not in LIMITED_WHEN_BUILT | NOT_KEPT
+    ]
     assert unlimited == []
