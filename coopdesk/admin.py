@@ -3,9 +3,10 @@ people asked for, to confirm."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
-from django.db import models
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -24,13 +25,32 @@ admin.site.site_header = admin.site.site_title = _("Coopdesk administration")
 class TypedDates:
     """ModelAdmin or inline mixin: the dates and times an admin types keep to the window of
     the forms (coopdesk/validators.py), so that a meeting in the year 9999 or an invoice due
-    on 0001-01-01 cannot come in through the admin either."""
+    on 0001-01-01 cannot come in through the admin either. Only the dates typed or changed
+    are held to it: a team's closure or an absence of eleven years ago, left as it was, must
+    not stop the admin saving the rest."""
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(db_field, models.DateField):  # and DateTimeField
-            field.validators.append(DATED)
-        return field
+    def get_form(self, request, obj=None, **kwargs):
+        return dates_held(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):  # an inline's rows
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = dates_held(formset.form)
+        return formset
+
+
+def dates_held(form_class):
+    class DatesHeld(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            for name in self.changed_data:
+                value = cleaned.get(name)
+                error = DATED.error(value) if isinstance(value, date) else None
+                if error:
+                    self.add_error(name, error)
+            return cleaned
+
+    DatesHeld.__name__ = DatesHeld.__qualname__ = form_class.__name__
+    return DatesHeld
 
 
 class ReadOnlyInline(admin.TabularInline):

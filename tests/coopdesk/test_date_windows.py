@@ -91,15 +91,7 @@ def test_dates_inside_the_window_are_accepted(db):
     assert "due_date" not in form.errors
 
 
-@pytest.mark.parametrize("model_path, inline, fields", [
-    ("journeys.InfoMeeting", None, ["starts_at"]),
-    ("helpdesk.CollectionCase", None, ["due_date"]),
-    ("helpdesk.Team", "ClosureInline", ["first_day", "last_day"]),
-    ("kb.Expert", None, ["until"]),
-    ("kb.Article", None, ["review_by"]),
-    ("accounts.User", None, ["away_from", "away_until"]),
-])
-def test_the_admin_holds_typed_dates_to_the_window(rf, admin_user, model_path, inline, fields):
+def admin_form(rf, admin_user, model_path, inline):
     from django.apps import apps
     from django.contrib import admin
 
@@ -109,9 +101,42 @@ def test_the_admin_holds_typed_dates_to_the_window(rf, admin_user, model_path, i
     if inline:
         model_admin = next(i for i in model_admin.get_inline_instances(request)
                            if type(i).__name__ == inline)
-        form = model_admin.get_formset(request).form
-    else:
-        # The user's change form (its add form asks only for a name and a password).
-        form = model_admin.get_form(request, admin_user if model_path == "accounts.User" else None)
+        return model_admin.get_formset(request).form
+    # The user's change form (its add form asks only for a name and a password).
+    return model_admin.get_form(request, admin_user if model_path == "accounts.User" else None)
+
+
+def typed(form_class, name: str, day: str) -> dict:
+    from django import forms
+
+    if isinstance(form_class.base_fields[name], forms.SplitDateTimeField):
+        return {f"{name}_0": day, f"{name}_1": "10:00"}
+    return {name: day}
+
+
+@pytest.mark.parametrize("model_path, inline, fields", [
+    ("journeys.InfoMeeting", None, ["starts_at"]),
+    ("helpdesk.CollectionCase", None, ["due_date"]),
+    ("helpdesk.Team", "ClosureInline", ["first_day", "last_day"]),
+    ("kb.Expert", None, ["until"]),
+    ("kb.Article", None, ["review_by"]),
+    ("accounts.User", None, ["away_from", "away_until"]),
+])
+def test_the_admin_holds_typed_dates_to_the_window(rf, admin_user, model_path, inline, fields):
+    form_class = admin_form(rf, admin_user, model_path, inline)
     for name in fields:
-        assert DATED in form.base_fields[name].validators
+        for day in ("9999-12-31", "0001-01-01"):
+            with translation.override("en"):
+                form = form_class(typed(form_class, name, day))
+                errors = form.errors.get(name, [])
+            assert any(e.startswith("Choose a date") for e in errors), (name, day, errors)
+
+
+def test_the_admin_leaves_an_old_date_nobody_changed(rf, admin_user):
+    """A team's closure of long ago, left as it was, does not stop the team being saved."""
+    form_class = admin_form(rf, admin_user, "helpdesk.Team", "ClosureInline")
+    long_ago = years_from(timezone.localdate(), -12)
+    form = form_class({"first_day": long_ago.isoformat(), "last_day": long_ago.isoformat()},
+                      initial={"first_day": long_ago, "last_day": long_ago})
+    form.is_valid()
+    assert not form.errors.get("first_day") and not form.errors.get("last_day")
