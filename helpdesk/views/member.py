@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from coopdesk.draft_responses import draft_kept, draft_refused
 from coopdesk.paging import paginate
 from coopdesk.rendering import MESSAGE_MAX_CHARS
+from coopdesk.text import typed_line, typed_text
 from helpdesk import actions
 from helpdesk.forms import DraftForm, RecordForm, TicketForm
 from helpdesk.models import ACTIVE_STATES, Category, Draft, DraftKind, State, Ticket
@@ -92,11 +93,12 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         # A link may choose the category and start the subject and message (the guided
-        # path's answers): cut to what the form takes; the widgets escape them.
+        # path's answers): cut to what the form takes and cleaned as if typed; the widgets
+        # escape them, and she reads them in the form before she sends anything.
         initial = {
             "category": request.GET.get("category"),
-            "subject": request.GET.get("subject", "")[:PREFILL_SUBJECT_CHARS],
-            "body": request.GET.get("body", "")[:PREFILL_BODY_CHARS],
+            "subject": typed_line(request.GET.get("subject", ""))[:PREFILL_SUBJECT_CHARS],
+            "body": typed_text(request.GET.get("body", ""))[:PREFILL_BODY_CHARS],
             "key": uuid.uuid4().hex,
         }
         if draft:

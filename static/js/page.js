@@ -46,14 +46,25 @@
   // GET forms (searches, filters) and forms opening another window are left alone. A file
   // download leaves the page in place: after a while the form may be sent again.
   var SENDING_FOR_MS = 10000;
+  var sendingTimers = new WeakMap();
   function setSending(form, on) {
-    if (on) form.dataset.sending = "1"; else delete form.dataset.sending;
-    form.querySelectorAll("button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]")
-      .forEach(function (button) {
-        button.classList.toggle("is-sending", on);
-        if (on) button.setAttribute("aria-disabled", "true");
-        else button.removeAttribute("aria-disabled");
-      });
+    window.clearTimeout(sendingTimers.get(form));
+    if (on) {
+      form.dataset.sending = "1";
+      sendingTimers.set(form, window.setTimeout(function () { setSending(form, false); }, SENDING_FOR_MS));
+    } else {
+      delete form.dataset.sending;
+    }
+    // form.elements: its buttons, also those placed outside it with form="…".
+    Array.prototype.forEach.call(form.elements, function (button) {
+      var kind = (button.getAttribute("type") || "submit").toLowerCase();
+      var submits = button.tagName === "BUTTON" ? kind === "submit"
+        : button.tagName === "INPUT" && (kind === "submit" || kind === "image");
+      if (!submits) return;
+      button.classList.toggle("is-sending", on);
+      if (on) button.setAttribute("aria-disabled", "true");
+      else button.removeAttribute("aria-disabled");
+    });
   }
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -61,7 +72,6 @@
         || form.hasAttribute("data-no-submit-guard")) return;
     if (form.dataset.sending) { event.preventDefault(); return; }
     setSending(form, true);
-    window.setTimeout(function () { setSending(form, false); }, SENDING_FOR_MS);
   });
   // Back to this page from the browser's cache: its forms may be sent again.
   window.addEventListener("pageshow", function (event) {

@@ -146,3 +146,14 @@ def test_node_validation_requires_the_target_of_a_leaf(guide):
         GuideNode(guide=guide, kind="request", text="x").clean()
     with pytest.raises(ValidationError):
         GuideNode(guide=guide, kind="article", text="x").clean()
+
+
+def test_a_prefilled_request_form_drops_control_characters(client, member, category):
+    """What a link writes in is cleaned as if she had typed it (coopdesk.text)."""
+    client.force_login(member)
+    page = client.get("/demandes/nouvelle/", {"category": category.pk,
+                                               "subject": "Mon\tclient\x1b[31m\x07",
+                                               "body": "Ligne 1\nLigne\x00 2\x7f"})
+    form = page.context["form"]
+    assert form.initial["subject"] == "Mon client[31m"
+    assert form.initial["body"] == "Ligne 1\nLigne 2"
