@@ -89,14 +89,14 @@ def load_people() -> People:
 # Every demo account, as load_demo prints them and the README lists them (a test keeps the
 # two in step). Prospects (…@exemple.fr) are not listed one by one: DEMO_PROSPECTS says how.
 DEMO_LOGINS = [
-    ("camille@coopdesk.test", "sociétaire associée, marraine : demandes dans tous les états"),
+    ("camille@coopdesk.test", "sociétaire associée, marraine : demandes dans tous les états"),
     ("hugo@coopdesk.test", "sociétaire salarié (CESA), parrain disponible"),
     ("lucas@coopdesk.test", "en CAPE (fin dans 20 jours), a demandé à adapter son parcours"),
     ("ines@coopdesk.test", "en CAPE services à la personne, sa conseillère Sophie est absente"),
     ("theo@coopdesk.test", "CAPE signé il y a 12 jours"),
     ("mathis@coopdesk.test", "diagnostic fait, CAPE à signer"),
     ("chloe@coopdesk.test", "diagnostic réservé dans deux jours"),
-    ("sarah@coopdesk.test", "revenue après un départ : second parcours, au diagnostic"),
+    ("sarah@coopdesk.test", "revenue après un départ : second parcours, au diagnostic"),
     ("noah@coopdesk.test", "inscrit à la prochaine réunion d'information"),
     ("jade@coopdesk.test", "a quitté la coopérative (création de sa SARL)"),
     ("claire@coopdesk.test", "conseillère de Camille, Lucas, Chloé, Noah, Jade, Théo"),
@@ -109,11 +109,11 @@ DEMO_LOGINS = [
     ("yanis@coopdesk.test", "agent Juridique et Recouvrement"),
     ("marc@coopdesk.test", "agent Comptabilité et Paie"),
     ("lea@coopdesk.test", "agente Communication (responsable)"),
-    ("admin@coopdesk.test", "administrateur (administration : /admin/)"),
+    ("admin@coopdesk.test", "administrateur (administration : /admin/)"),
 ]
 DEMO_PROSPECTS = (
-    "emma, leo, manon, nathan, zoe @exemple.fr : prospects inscrits à une réunion "
-    "d'information ; tout visiteur peut s'inscrire depuis /parcours/reunions/"
+    "emma, leo, manon, nathan, zoe @exemple.fr : prospects inscrits à une réunion "
+    "d'information ; tout visiteur peut s'inscrire depuis /parcours/reunions/"
 )
 
 

@@ -66,7 +66,7 @@ TEAMS = [
         "agents": ["nadia", "yanis"], "email": "recouvrement@coopdesk.test",
         "phone": "04 72 00 00 02", "week": week("0-4", "09:00-17:00"), "region": "FR-57",
         "target": 8,
-        "description": "Suit vos factures impayées : relances, mise en demeure, puis "
+        "description": "Suit vos factures impayées : relances, mise en demeure, puis "
         "contentieux, toujours avec votre accord.",
         "categories": [
             ("Une facture impayée", "Votre client n'a pas payé à l'échéance.", Priority.HIGH),
@@ -168,7 +168,7 @@ SAVED_REPLIES = {
         ("Contrat bien reçu, relecture en cours",
          "Bonjour {first_name},\n\nNous avons bien reçu votre contrat et le relisons. Vous "
          "aurez notre réponse au plus tard le {promised_date}. Si vous devez signer avant, "
-         "dites-le-nous ici : nous regarderons d'abord les clauses qui engagent le plus."
+         "dites-le-nous ici : nous regarderons d'abord les clauses qui engagent le plus."
          + SIGNED),
         ("Pièces à joindre pour un litige",
          "Bonjour {first_name},\n\nPour vous conseiller, il nous faut le devis ou le contrat "
@@ -179,14 +179,14 @@ SAVED_REPLIES = {
         ("Relance envoyée au client",
          "Bonjour {first_name},\n\nNous avons envoyé une relance à votre client. Sans "
          "paiement sous dix jours, nous vous proposerons la suite, toujours avec votre "
-         "accord : rien ne part en votre nom sans que vous l'ayez validé." + SIGNED),
+         "accord : rien ne part en votre nom sans que vous l'ayez validé." + SIGNED),
         ("Échéancier accepté",
          "Bonjour {first_name},\n\nVotre client a accepté l'échéancier. Nous suivons chaque "
          "versement et vous prévenons ici si l'un d'eux manque." + SIGNED),
     ],
     "relation-clients": [
         ("Mentions obligatoires d'une facture",
-         "Bonjour {first_name},\n\nUne facture doit indiquer notamment : le numéro, la date, "
+         "Bonjour {first_name},\n\nUne facture doit indiquer notamment : le numéro, la date, "
          "le nom et l'adresse du client, le détail de la prestation, le prix hors taxes, le "
          "taux et le montant de TVA, et la date de paiement attendue. Envoyez-nous la vôtre "
          "ici si vous voulez que nous la relisions." + SIGNED),
@@ -204,7 +204,7 @@ SAVED_REPLIES = {
     ],
     "communication": [
         ("Rendez-vous conseil",
-         "Bonjour {first_name},\n\nParlons-en de vive voix : proposez-nous ici deux ou trois "
+         "Bonjour {first_name},\n\nParlons-en de vive voix : proposez-nous ici deux ou trois "
          "créneaux un mardi ou un jeudi, et préparez quelques exemples de ce qui vous plaît."
          + SIGNED),
     ],
@@ -294,15 +294,15 @@ def load_tickets(people: People) -> None:
     # New, nobody has looked at them yet: on time, at risk, late (escalated below), on time.
     new("camille", "Faire relire un contrat client", "Contrat de prestation avec la mairie",
         "Bonjour,\n\nLa mairie de Villeurbanne me propose un contrat de 6 mois pour des "
-        "ateliers. Pouvez-vous le relire avant que je signe ? Il y a une clause de pénalités "
-        "de retard qui m'inquiète.\n\nMerci !", used=0.3)
+        "ateliers. Pouvez-vous le relire avant que je signe ? Il y a une clause de pénalités "
+        "de retard qui m'inquiète.\n\nMerci !", used=0.3)
     new("hugo", "Une facture impayée", "Facture F-2026-014 non réglée",
         "Le client **Bâti Sud** n'a pas payé la facture F-2026-014 (2 400 € TTC), échue "
         "depuis 20 jours.", used=0.8)
-    new("sarah", "Ouvrir un compte client", "Nouveau client : boutique Les Fils d'Ariane",
+    new("sarah", "Ouvrir un compte client", "Nouveau client : boutique Les Fils d'Ariane",
         "Je dois facturer une nouvelle boutique, voici ses coordonnées…", used=1.5)
     new("mathis", "Mon site ou mes réseaux sociaux", "Instagram pour mon atelier",
-        "Comment présenter mon atelier de céramique sur Instagram ?", used=0.5)
+        "Comment présenter mon atelier de céramique sur Instagram ?", used=0.5)
 
     # Waiting for the member.
     t = new("camille", "Une facture impayée", "Relance pour la facture F-2026-031",
@@ -310,40 +310,40 @@ def load_tickets(people: People) -> None:
     take_and_answer(
         t, "nadia", then="wait",
         body="Bonjour Camille, avant d'envoyer la première relance, pouvez-vous nous "
-        "confirmer l'adresse de facturation du client ? Souhaitez-vous être prévenue avant "
-        "chaque étape ?",
+        "confirmer l'adresse de facturation du client ? Souhaitez-vous être prévenue avant "
+        "chaque étape ?",
     )
 
     # In progress, handled.
     t = new("camille", "Une note de frais", "Remboursement de mes frais de déplacement",
-            "J'ai avancé 320 € de train pour un salon à Paris. Comment me faire rembourser ?",
+            "J'ai avancé 320 € de train pour un salon à Paris. Comment me faire rembourser ?",
             days=2)
     take_and_answer(
         t, "emilie",
-        body="Bonjour Camille, je m'en occupe. Déposez vos justificatifs en pièce jointe ; "
+        body="Bonjour Camille, je m'en occupe. Déposez vos justificatifs en pièce jointe ; "
         "le remboursement apparaîtra sur votre prochaine fiche de paie.",
     )
     actions.add_note(t, by=a["emilie"], body="Vérifier le plafond kilométrique de son contrat.")
 
     # Resolved, waiting for the member's confirmation.
-    t = new("camille", "Une question sur ma fiche de paie", "Ligne « prévoyance » sur ma fiche",
-            "Je ne comprends pas la ligne « prévoyance » sur ma fiche d'octobre.", days=6)
+    t = new("camille", "Une question sur ma fiche de paie", "Ligne « prévoyance » sur ma fiche",
+            "Je ne comprends pas la ligne « prévoyance » sur ma fiche d'octobre.", days=6)
     take_and_answer(
         t, "marc", then="resolve",
-        body="La prévoyance couvre l'incapacité de travail et le décès ; elle est obligatoire "
+        body="La prévoyance couvre l'incapacité de travail et le décès ; elle est obligatoire "
         "et partagée entre vous et la coopérative. Vous trouverez le détail dans le lexique.",
     )
 
     # Closed by the member's confirmation.
     t = new("chloe", "Annoncer un événement", "Vernissage de mon exposition",
             "J'aimerais annoncer mon vernissage dans la lettre de la coopérative.", days=12)
-    take_and_answer(t, "lea", "C'est noté pour la lettre du 1er du mois !", then="resolve")
+    take_and_answer(t, "lea", "C'est noté pour la lettre du 1er du mois !", then="resolve")
     actions.confirm_resolution(t, by=m["chloe"])
-    actions.rate_ticket(t, by=m["chloe"], score=5, comment="Rapide et sympathique, merci Léa !")
+    actions.rate_ticket(t, by=m["chloe"], score=5, comment="Rapide et sympathique, merci Léa !")
 
     # Withdrawn by the member.
     t = new("lucas", "Logo, cartes de visite", "Nouveau logo",
-            "Pouvez-vous m'aider à choisir un logo ?", days=9)
+            "Pouvez-vous m'aider à choisir un logo ?", days=9)
     actions.withdraw_ticket(t, by=m["lucas"], note="Un ami graphiste s'en occupe finalement.")
 
     # Transferred from client relations to legal.
@@ -354,7 +354,7 @@ def load_tickets(people: People) -> None:
     actions.transfer_ticket(
         t, by=a["thomas"], to_team=Team.objects.get(slug="juridique"),
         to_category=_category("Un litige avec un client"),
-        reason="Le client menace d'une action en justice : le service juridique prend le "
+        reason="Le client menace d'une action en justice : le service juridique prend le "
         "relais.",
     )
 
@@ -379,12 +379,12 @@ def load_tickets(people: People) -> None:
     actions.reopen_ticket(t, by=m["hugo"], note="Il manque la deuxième facture (les forets).")
 
     # An advisor adds a message; a member covered by the backup advisor.
-    t = new("ines", "Faire un devis ou une facture", "Devis obligatoire pour le ménage ?",
+    t = new("ines", "Faire un devis ou une facture", "Devis obligatoire pour le ménage ?",
             "Une cliente me demande 8 heures de ménage par mois à 25 € de l'heure. Dois-je "
-            "faire un devis ?", days=1)
+            "faire un devis ?", days=1)
     actions.add_reply(
         t, by=people.advisors["karim"],
-        body="Je remplace Sophie cette semaine : oui, au-delà de 100 € TTC le devis est "
+        body="Je remplace Sophie cette semaine : oui, au-delà de 100 € TTC le devis est "
         "obligatoire en services à la personne. L'équipe vous confirmera.",
     )
 
@@ -484,8 +484,8 @@ def load_history(people: People) -> None:
                 continue
             category = rng.choice(categories)
             plans.append((Ticket(
-                subject=f"{category.label} ({n + 1})", body="Bonjour, pouvez-vous m'aider ?",
-                body_html="<p>Bonjour, pouvez-vous m'aider ?</p>", category=category, team=team,
+                subject=f"{category.label} ({n + 1})", body="Bonjour, pouvez-vous m'aider ?",
+                body_html="<p>Bonjour, pouvez-vous m'aider ?</p>", category=category, team=team,
                 priority=category.default_priority, requester=rng.choice(members),
                 assignee=rng.choice(agents), state=State.CLOSED, created_at=created,
                 updated_at=closed, first_response_due=calendar.add(created, target),

@@ -59,7 +59,7 @@ CAE_STAGES = {
     ),
     Stage.CAPE: (
         "Contrat d'appui au projet d'entreprise (CAPE)",
-        "De un à six mois, renouvelable : vous testez votre activité sur le marché. Dès la "
+        "De un à six mois, renouvelable : vous testez votre activité sur le marché. Dès la "
         "signature, vous pouvez prospecter, vendre et facturer.",
         [],
         [("journees-accueil", "Participer aux deux journées d'accueil", M, None, 14, "",
@@ -76,7 +76,7 @@ CAE_STAGES = {
     ),
     Stage.SALARIED: (
         "Entrepreneur·e salarié·e (CESA)",
-        "Votre chiffre d'affaires permet un salaire : vous signez un contrat à durée "
+        "Votre chiffre d'affaires permet un salaire : vous signez un contrat à durée "
         "indéterminée d'entrepreneur·e salarié·e associé·e et vous êtes couvert·e par le régime "
         "général.",
         [],
@@ -88,7 +88,7 @@ CAE_STAGES = {
     ),
     Stage.ASSOCIATE: (
         "Sociétariat",
-        "Vous devenez associé·e : vous participez aux décisions et au développement de "
+        "Vous devenez associé·e : vous participez aux décisions et au développement de "
         "l'entreprise partagée.",
         [],
         [("parts-sociales", "Souscrire vos parts sociales", M, None, 30,
@@ -97,7 +97,7 @@ CAE_STAGES = {
     ),
     Stage.EXITED: (
         "Départ de la coopérative",
-        "Nous clôturons votre activité ensemble. Vous pourrez revenir : votre historique est "
+        "Nous clôturons votre activité ensemble. Vous pourrez revenir : votre historique est "
         "gardé.",
         [],
         [("solde-comptes", "Solder les comptes de votre activité", T, "comptabilite", 30, "", ""),
@@ -111,7 +111,7 @@ SAP_EXTRA = {
                        None, 7, "", SAP_DECLARATION)],
     Stage.CAPE: [("declaration-sap", "Déclaration de votre activité de services à la personne",
                   T, "juridique", 14, "", SAP_DECLARATION),
-                 ("devis-sap", "Lire : le devis est obligatoire dès 100 € TTC", M, None, 7, "",
+                 ("devis-sap", "Lire : le devis est obligatoire dès 100 € TTC", M, None, 7, "",
                   "services-a-la-personne-le-devis-obligatoire-des-100")],
 }
 
@@ -138,7 +138,7 @@ def load_paths() -> tuple[PathTemplate, PathTemplate]:
     teams = {team.slug: team for team in Team.objects.all()}
     cae = _path(
         "Parcours CAE", "cae",
-        "De la réunion d'information au sociétariat : le parcours proposé par la coopérative.",
+        "De la réunion d'information au sociétariat : le parcours proposé par la coopérative.",
         {}, teams, is_default=True,
     )
     sap = _path(
@@ -204,7 +204,7 @@ class Walker:
         self.move_slot(slot, _at(days["held"], 14), days[Stage.DIAGNOSIS])
         slot.refresh_from_db()  # held once it has taken place
         actions.hold_diagnosis(slot, by=advisor, summary=(
-            "Projet clair, premiers clients identifiés. Plan d'actions : étude de prix, "
+            "Projet clair, premiers clients identifiés. Plan d'actions : étude de prix, "
             "deux rendez-vous prospects, démarrage du CAPE dès que possible."))
         if to == Stage.DIAGNOSIS:
             return self.age(journey, days)
@@ -322,7 +322,7 @@ def load_meetings(people: People) -> dict[str, InfoMeeting]:
     return {
         "lyon": actions.create_meeting(
             by=claire, starts_at=_day_at(6, 9), office=claire.office, place=lyon, capacity=12,
-            description="Café offert. Venez avec vos questions !"),
+            description="Café offert. Venez avec vos questions !"),
         "video": actions.create_meeting(
             by=karim, starts_at=_day_at(13, 18), office=karim.office, capacity=2,
             video_url="https://visio.exemple.fr/reunion-info",
@@ -340,13 +340,13 @@ def load_members_under_way(people: People, walker: Walker, sap: PathTemplate) ->
                 days={Stage.INFO_MEETING: 950, Stage.DIAGNOSIS: 930, "held": 920,
                       Stage.CAPE: 912, Stage.SALARIED: 730, Stage.ASSOCIATE: 200})
     actions.volunteer_as_mentor(member=members["camille"], is_active=True, max_mentees=3,
-                                note="Consultante depuis trois ans : prospection, devis, tarifs.")
+                                note="Consultante depuis trois ans : prospection, devis, tarifs.")
     # Hugo: salaried, no mentor yet; also a volunteer for newcomers in the building trades.
     walker.walk(members["hugo"], Stage.SALARIED, cape=_cape(add_months(today, -14), 6),
                 days={Stage.INFO_MEETING: 450, Stage.DIAGNOSIS: 440, "held": 430,
                       Stage.CAPE: 425, Stage.SALARIED: 240})
     actions.volunteer_as_mentor(member=members["hugo"], is_active=True, max_mentees=2,
-                                note="Artisan du bâtiment : chantiers, assurances, devis.")
+                                note="Artisan du bâtiment : chantiers, assurances, devis.")
     # Lucas: CAPE ending in 20 days; asked to adapt his path (he adds training to his offer).
     lucas_end = today + timedelta(days=20)
     lucas_start = add_months(lucas_end + timedelta(days=1), -6)
@@ -356,7 +356,7 @@ def load_members_under_way(people: People, walker: Walker, sap: PathTemplate) ->
     for task in lucas.tasks.filter(state=TaskState.OPEN).exclude(key="professionnalisation"):
         walker.complete(task, days_ago=120)
     actions.request_adaptation(lucas, by=members["lucas"], message=(
-        "Je commence aussi à donner des formations au numérique : faut-il adapter mon parcours ?"))
+        "Je commence aussi à donner des formations au numérique : faut-il adapter mon parcours ?"))
     # Inès (services à la personne, Sophie is away: Karim covers): CAPE ends in 6 days.
     ines_end = today + timedelta(days=6)
     ines_start = add_months(ines_end + timedelta(days=1), -3)
@@ -411,7 +411,7 @@ def load_more_people(people: People, walker: Walker, meetings: dict[str, InfoMee
                                days={Stage.INFO_MEETING: 820, Stage.DIAGNOSIS: 810, "held": 800,
                                      Stage.CAPE: 790, Stage.SALARIED: 600})
     actions.exit_journey(jade_journey, by=claire, reason=ExitReason.OWN_COMPANY,
-                         note="Crée sa SARL de menuiserie. Bonne route !")
+                         note="Crée sa SARL de menuiserie. Bonne route !")
     theo = User.objects.create_user(
         "theo@coopdesk.test", DEMO_PASSWORD, first_name="Théo", last_name="Caron",
         role=Role.MEMBER, advisor=claire, office=claire.office, sector=Sector.DIGITAL)

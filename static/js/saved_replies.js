@@ -63,6 +63,9 @@
       .then(function (body) {
         var start = textarea.selectionStart, end = textarea.selectionEnd;
         var before = textarea.value.slice(0, start), after = textarea.value.slice(end);
+        // Set apart from what she already wrote: a paragraph of its own.
+        if (before && !/\n\n$/.test(before)) before += /\n$/.test(before) ? "\n" : "\n\n";
+        if (after && !/^\n/.test(after)) after = "\n\n" + after;
         textarea.value = before + body.text + after;
         textarea.focus();
         textarea.selectionStart = textarea.selectionEnd = before.length + body.text.length;

@@ -407,7 +407,7 @@ def test_the_history_and_the_help_say_the_choices_in_the_buttons_words(case, mem
     page = client.get(reverse("helpdesk:collection-detail", args=[case.pk]),
                       headers=fr).content.decode()
     assert "Votre choix\u00a0: Première relance («\u00a0Attendre mon accord\u00a0»)" in page
-    assert "D'accord pour «\u00a0Première relance\u00a0»" in page  # her button
+    assert "D'accord, allez-y pour «\u00a0Première relance\u00a0»" in page  # her button
     listing = client.get(reverse("helpdesk:collection-list"), headers=fr).content.decode()
     assert "«\u00a0D'accord, allez-y\u00a0» ou «\u00a0Attendre mon accord\u00a0»" in listing
     told = Notification.objects.get(recipient=member.advisor, verb="collection.consent")

@@ -376,3 +376,16 @@ def test_the_last_place_taken_meanwhile_puts_her_on_the_waiting_list_and_says_so
     url = reverse("journeys:meeting-signup", args=[meeting.pk])
     page = client.post(url, signup_data(), follow=True).content.decode()
     assert "waiting list" in page and "your place is booked" not in page
+
+
+def test_a_full_meetings_button_says_waiting_list(client, meeting, prospect_factory):
+    """The list and the sign-up form name what the button does once the places are gone."""
+    meeting.capacity = 1
+    meeting.save(update_fields=["capacity"])
+    journey = prospect_factory("A")
+    actions.register_for_meeting(meeting, journey=journey, by=journey.member)
+    listing = client.get(reverse("journeys:meeting-list"), headers={"accept-language": "en"})
+    assert ">Join the waiting list</a>" in listing.content.decode()
+    form = client.get(reverse("journeys:meeting-signup", args=[meeting.pk]),
+                      headers={"accept-language": "en"})
+    assert ">Join the waiting list</button>" in form.content.decode()

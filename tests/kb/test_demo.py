@@ -11,7 +11,7 @@ def test_demo_content(db):
     assert Term.objects.count() == 30
     titles = set(Article.objects.published().values_list("title", flat=True))
     assert {"Comment envoyer un devis à un client", "Comment est remboursée une note de frais",
-            "Qu'est-ce que le CAPE ?", "What is a CAPE?"} <= titles
+            "Qu'est-ce que le CAPE\u202f?", "What is a CAPE?"} <= titles
     tutorial = Article.objects.get(title__startswith="Faire signer un devis")
     assert tutorial.author.is_member and tutorial.state == ArticleState.PUBLISHED
     assert Article.objects.filter(state=ArticleState.REVIEW).exists()
@@ -25,4 +25,4 @@ def test_demo_content(db):
     # A member whose invoice is unpaid finds what to do first (issue 10: it was 11th).
     hits = search.search("facture", audiences=[Audience.PUBLIC, Audience.MEMBERS])
     assert hits.hits[0].title == "Que faire quand un client ne paie pas"
-    assert "term-link" in Article.objects.get(title="Qu'est-ce que le CAPE ?").body_html
+    assert "term-link" in Article.objects.get(title="Qu'est-ce que le CAPE\u202f?").body_html
