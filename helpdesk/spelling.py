@@ -10,6 +10,7 @@ them: the category filter does), nor parts of e-mail addresses, which nobody spe
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -58,7 +59,23 @@ def correction(text: str, *, team: Team) -> str:
 
 def _key(team_id: int) -> str:
     # A request transferred away changes the count: its words leave the team at once.
-    return rows_key(f"queue-vocabulary:{team_id}", Ticket.objects.filter(team=team_id))
+    return rows_key(f"queue-vocabulary:{team_id}:{_generation(team_id)}",
+                    Ticket.objects.filter(team=team_id))
+
+
+def _generation_key(team_id: int) -> str:
+    return f"queue-vocabulary-generation:{team_id}"
+
+
+def _generation(team_id: int) -> str:
+    """The team's vocabulary generation, changed when its words must be forgotten. A
+    random token rather than a count: if the cache drops it, the next one is new too, never
+    an earlier one whose words someone asked to forget."""
+    return cache.get_or_set(_generation_key(team_id), _new_generation, timeout=None)
+
+
+def _new_generation() -> str:
+    return secrets.token_hex(8)
 
 
 def vocabulary(team: Team) -> dict[str, str]:
@@ -77,11 +94,19 @@ def read_vocabulary(team: Team) -> dict[str, str]:
 
 def forget_vocabularies(team_ids: Iterable[int]) -> None:
     """Once the transaction commits, forget these teams' words: for a change that moves no
-    request's `updated_at`, such as a member's erasure (her subjects and name)."""
+    request's `updated_at`, such as a member's erasure (her subjects and name).
+
+    Deleting the kept words is not enough: a build that read the requests before the
+    change committed would keep them again under the same key when it ends. So the team's
+    generation, part of the key, changes: what is kept under the old one is never read
+    again (and expires with VOCABULARY_KEPT)."""
     team_ids = set(team_ids)
 
     def forget() -> None:
-        cache.delete_many([_key(team_id) for team_id in team_ids])
+        kept = [_key(team_id) for team_id in team_ids]
+        cache.set_many({_generation_key(team_id): _new_generation() for team_id in team_ids},
+                       timeout=None)
+        cache.delete_many(kept)
 
     if team_ids:
         transaction.on_commit(forget)

@@ -18,7 +18,7 @@ from coopdesk import lifecycle, notify
 from coopdesk.accounts.models import Role, User
 from coopdesk.conflicts import Conflict
 from helpdesk.actions.absences import auto_assign, away_refusal
-from helpdesk.actions.base import _assign, _attach, _check_can_reply
+from helpdesk.actions.base import _assign, _attach, _check_can_reply, shown_name
 from helpdesk.actions.drafts import forget_draft, forget_text
 from helpdesk.models import (
     Category,
@@ -52,8 +52,10 @@ def create_ticket(
     """A new request. `by` an agent of the category's team: one taken on the member's
     behalf (by phone, e-mail, at the counter); she is its requester and is told.
 
-    `form_key` is the form's own key: the same form sent again with the same words (a
-    double click, a resend) gives back the request it opened, without a second notice."""
+    `form_key` is the form's own key: the same form sent again (a double click, a resend)
+    gives back the request it opened, without a second notice. The same means the same
+    category, words and files (names and sizes); back in the browser with anything changed
+    (a file she forgot, another category), it is a new request, so nothing she sent is lost."""
     by = by or requester
     recorded = by.pk != requester.pk
     if recorded:
@@ -67,14 +69,33 @@ def create_ticket(
         channel = Channel.WEB
     if not category.is_active:
         raise Conflict(_("This category is no longer offered. Please choose another one."))
+    files = list(files)
     if form_key:
         earlier = Ticket.objects.filter(requester=requester, form_key=form_key).first()
         if earlier is not None:
-            if (earlier.subject, earlier.body) == (subject, body):
+            if _same_request(earlier, category=category, subject=subject, body=body,
+                             files=files):
                 return earlier
-            form_key = ""  # the form again with other words (back in the browser): a new one
+            form_key = ""  # the form again with something changed (back in the browser)
     return _open(requester=requester, category=category, subject=subject, body=body,
                  files=files, draft_key=draft_key, form_key=form_key, by=by, channel=channel)
+
+
+def _same_request(
+    earlier: Ticket, *, category: Category, subject: str, body: str, files: list[UploadedFile]
+) -> bool:
+    """Whether the request this form opened is the one it would open now."""
+    return (earlier.category_id, earlier.subject, earlier.body) == (
+        category.pk, subject, body
+    ) and _same_files(earlier.attachments.filter(message=None), files)
+
+
+def _same_files(attachments, files: list[UploadedFile]) -> bool:
+    """The files sent again are the ones kept the first time: a double click sends the same
+    ones; a file added, removed or swapped (another size) is something new to keep."""
+    return sorted(attachments.values_list("name", "size")) == sorted(
+        (shown_name(upload.name), upload.size) for upload in files
+    )
 
 
 @transaction.atomic
@@ -119,6 +140,7 @@ def _open(
 ) -> Ticket:
     """Open the request `by` its member (on the site or by e-mail), or by an agent who
     took it on her behalf (`channel` says how it came in)."""
+    files = list(files)  # read twice when the same form arrives twice at once
     recorded = by.pk != requester.pk
     now = timezone.now()
     team = category.team
@@ -142,7 +164,12 @@ def _open(
             with transaction.atomic():
                 ticket.save()
         except IntegrityError:  # the same form sent twice at once: the constraint let one in
-            return Ticket.objects.get(requester=requester, form_key=form_key)
+            earlier = Ticket.objects.get(requester=requester, form_key=form_key)
+            if _same_request(earlier, category=category, subject=subject, body=body,
+                             files=files):
+                return earlier
+            ticket.form_key = ""  # not the same after all: kept, without the key
+            ticket.save()
     if requester.advisor_id:
         ticket.watchers.add(requester.advisor_id)
     _attach(ticket, None, files, by)
@@ -388,10 +415,16 @@ def add_reply(
 ) -> Message:
     """A public message. From the member it answers a question; from the team it is a
     response, and whoever of the team answers a request nobody handles yet takes it.
-    The same form sent twice (`form_key`, same words) posts it once."""
+    The same form sent twice (`form_key`: same words, same files) posts it once, when what
+    `then` asks is already done: a double click on "reply and resolve" finds the request
+    resolved. Back in the browser to pick another `then` (or once the request has moved
+    on since), the message is posted again with its step, rather than the step dropped."""
     ticket = lifecycle.lock(ticket, expected_version)
     _check_can_reply(ticket, by)
-    earlier, form_key = _sent_before(ticket, by=by, form_key=form_key, body=body)
+    files = list(files)
+    earlier, form_key = _sent_before(
+        ticket, by=by, form_key=form_key, body=body, files=files, done=_then_done(ticket, then)
+    )
     if earlier is not None:
         return earlier
     if ticket.state in (State.CLOSED, State.WITHDRAWN):
@@ -439,19 +472,40 @@ def add_reply(
 
 
 def _sent_before(
-    ticket: Ticket, *, by: User, form_key: str, body: str, is_internal: bool = False
+    ticket: Ticket,
+    *,
+    by: User,
+    form_key: str,
+    body: str,
+    files: list[UploadedFile],
+    is_internal: bool = False,
+    done: bool = True,
 ) -> tuple[Message | None, str]:
-    """The message this form already posted here with these words (the request is locked,
-    so a second click waits for the first and finds it), and the key to store otherwise:
-    none when the same form comes back with other words (back in the browser)."""
+    """The message this form already posted here with these words and files (the request
+    is locked, so a second click waits for the first and finds it), and the key to store
+    otherwise: none when the same form comes back with anything changed (back in the
+    browser: other words, a file added, another step not `done` yet)."""
     if not form_key:
         return None, ""
     earlier = Message.objects.filter(author=by, form_key=form_key).first()
     if earlier is None:
         return None, form_key
-    if (earlier.ticket_id, earlier.body, earlier.is_internal) == (ticket.pk, body, is_internal):
+    if (
+        (earlier.ticket_id, earlier.body, earlier.is_internal) == (ticket.pk, body, is_internal)
+        and _same_files(earlier.attachments.all(), files)
+        and done
+    ):
         return earlier, form_key
     return None, ""
+
+
+_THEN_STATE = {"wait": State.WAITING, "resolve": State.RESOLVED}
+
+
+def _then_done(ticket: Ticket, then: str) -> bool:
+    """Whether the request already stands where a reply's `then` would put it ("keep"
+    asks nothing)."""
+    return then not in _THEN_STATE or ticket.state == _THEN_STATE[then]
 
 
 def _new_message(**fields) -> Message:
@@ -487,7 +541,8 @@ def add_note(
     ticket = lifecycle.lock(ticket)
     if not is_team_agent(ticket, by):
         raise PermissionDenied("internal notes are for the team")
-    earlier, form_key = _sent_before(ticket, by=by, form_key=form_key, body=body,
+    files = list(files)
+    earlier, form_key = _sent_before(ticket, by=by, form_key=form_key, body=body, files=files,
                                      is_internal=True)
     if earlier is not None:
         return earlier

@@ -190,3 +190,28 @@ def test_an_erased_members_words_leave_the_cache(
         erase_account(member, by=admin)
     assert cache.get(key) is None
     assert spelling.correction("facure", team=team) == ""
+
+
+def test_words_kept_by_a_build_that_raced_an_erasure_are_never_read(
+    team, make, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A build reads the requests, the member's erasure commits and forgets the words, and
+    then the build keeps what it read: under a key nobody reads any more."""
+    admin = UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+    requester = UserFactory(first_name="Bérénice", last_name="Ouedraogo", role=Role.MEMBER)
+    make("Attestation", requester=requester)
+    ask_erasure(requester)
+    read = spelling.read_vocabulary
+
+    def read_while_she_is_erased(team):
+        words = read(team)
+        with django_capture_on_commit_callbacks(execute=True):
+            erase_account(requester, by=admin)
+        return words
+
+    monkeypatch.setattr(spelling, "read_vocabulary", read_while_she_is_erased)
+    assert "ouedraogo" in spelling.vocabulary(team)  # the build in flight, kept when it ends
+    monkeypatch.setattr(spelling, "read_vocabulary", read)
+    assert spelling.correction("Ouedrago", team=team) == ""
+    assert spelling.correction("berenice", team=team) == ""
+    assert "ouedraogo" not in spelling.vocabulary(team)
