@@ -560,17 +560,9 @@ CASE_LABELS_YOURS = {
 }
 
 
-# Everyone reads a step taken as started, not as done: a formal notice is still to be
-# written and sent when the team takes that step.
-CASE_LABELS = {
-    CollectionEventKind.TAKEN: gettext_lazy("Step started"),
-}
-
-
 def case_label(data: dict, verb: str, recipient_id: int) -> str:
     kind = data.get("kind") or verb.removeprefix("collection.")
     text = str(CollectionEventKind(kind).label) if kind in CollectionEventKind.values else ""
-    text = str(CASE_LABELS.get(kind, text))
     if recipient_id and data.get("member") == recipient_id and kind in CASE_LABELS_YOURS:
         text = str(CASE_LABELS_YOURS[kind])
     if data.get("step") in Step.values:

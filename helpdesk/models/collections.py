@@ -252,7 +252,7 @@ class CollectionEventKind(models.TextChoices):
     OPENED = "opened", _("Case opened")
     PROPOSED = "proposed", _("Step proposed, waiting for the member's OK")
     SCHEDULED = "scheduled", _("Step announced")
-    TAKEN = "taken", _("Step taken")
+    TAKEN = "taken", _("Step started")  # started, not done: a formal notice is still to send
     CONSENT = "consent", _("Member's choice")
     PAID = "paid", _("Paid")
     STOPPED = "stopped", _("Stopped")
