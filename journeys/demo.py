@@ -434,6 +434,8 @@ def load_free_slots(people: People) -> None:
     """Free diagnosis times in the coming working days, for Claire and Karim."""
     for advisor in (people.advisors["claire"], people.advisors["karim"]):
         for day in (2, 3, 6):
-            for hour in (10, 14):
+            # Not at 14:00: the diagnoses booked two calendar days ahead are at 14:00, which
+            # is the second working day's afternoon from a Sunday or a Monday.
+            for hour in (10, 16):
                 actions.add_slot(advisor=advisor, by=advisor, starts_at=_day_at(day, hour),
                                  duration_minutes=60, place="Bureau de Lyon ou en visio")
